@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import format_eur
+
+from .models import Application, Attachment, BudgetLine, StatusChange
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    fields = ["position", "category", "description", "amount"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "applicant", "call", "status", "submitted_at", "eligible_costs", "granted"]
+    list_filter = ["status", "call__programme__agency", "call__programme", "call"]
+    list_select_related = ["call", "consortium", "organisation"]
+    search_fields = [
+        "reference",
+        "title",
+        "consortium__name",
+        "organisation__legal_name",
+        "organisation__tax_id",
+    ]
+    date_hierarchy = "submitted_at"
+    # Status moves go through the workflow (services), never by editing the field.
+    readonly_fields = ["status", "reference", "submitted_at", "created_by", "created_at", "updated_at"]
+    inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(budget_total=Sum("budget_lines__amount"))
+
+    @admin.display(description=_("applicant"))
+    def applicant(self, obj):
+        return obj.applicant_name
+
+    @admin.display(description=_("eligible costs"), ordering="budget_total")
+    def eligible_costs(self, obj):
+        return format_eur(obj.budget_total)
+
+    @admin.display(description=_("granted"), ordering="granted_amount")
+    def granted(self, obj):
+        return format_eur(obj.granted_amount) if obj.granted_amount is not None else "—"
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["application", "category", "description", "amount_eur"]
+    list_filter = ["category__programme", "category"]
+    list_select_related = ["application", "category"]
+    search_fields = ["description", "application__reference"]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_eur(self, obj):
+        return format_eur(obj.amount)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "application", "kind", "size", "uploaded_at"]
+    list_filter = ["kind"]
+    list_select_related = ["application"]
+    search_fields = ["original_name", "application__reference"]
+    readonly_fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["application", "from_status", "to_status", "changed_by", "changed_at"]
+    list_filter = ["to_status"]
+    list_select_related = ["application", "changed_by"]
+    search_fields = ["application__reference"]
+    readonly_fields = ["application", "from_status", "to_status", "changed_by", "changed_at", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

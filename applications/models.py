@@ -1,0 +1,228 @@
+"""Applications to calls, their budget lines, attachments and status history."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import MoneyField
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLARIFICATION_REQUESTED = "clarification_requested", _("Clarification requested")
+    APPROVED = "approved", _("Approved")
+    RESERVE = "reserve", _("Reserve list")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed")
+
+
+class Application(models.Model):
+    """An application of a consortium or of a single organisation to a call."""
+
+    Status = Status
+
+    call = models.ForeignKey(
+        "programmes.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    consortium = models.ForeignKey(
+        "consortia.Consortium",
+        verbose_name=_("consortium"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    organisation = models.ForeignKey(
+        "consortia.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
+    reference = models.CharField(_("reference"), max_length=30, blank=True, default="")
+    title = models.CharField(_("project title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    target_markets = models.CharField(_("target markets"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    granted_amount = MoneyField(_("granted amount (EUR)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(consortium__isnull=False, organisation__isnull=True)
+                    | Q(consortium__isnull=True, organisation__isnull=False)
+                ),
+                name="application_exactly_one_applicant",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[c[0] for c in Status.choices]), name="application_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
+                name="application_granted_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False) | Q(status="withdrawn"),
+                name="application_submitted_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "consortium"],
+                condition=Q(consortium__isnull=False) & ~Q(status="withdrawn"),
+                name="application_one_per_consortium_per_call",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "organisation"],
+                condition=Q(organisation__isnull=False) & ~Q(status="withdrawn"),
+                name="application_one_per_organisation_per_call",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "reference"], condition=~Q(reference=""), name="application_reference_unique_per_call"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["call", "status"], name="application_call_status_idx"),
+            models.Index(fields=["status", "submitted_at"], name="application_status_sub_idx"),
+            models.Index(fields=["reference"], name="application_reference_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference or _("Draft: %(title)s") % {"title": self.title}
+
+    @property
+    def applicant(self):
+        return self.consortium or self.organisation
+
+    @property
+    def applicant_name(self) -> str:
+        return str(self.applicant) if self.applicant else ""
+
+    def get_admin_url(self):
+        return reverse("admin:applications_application_change", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if bool(self.consortium_id) == bool(self.organisation_id):
+            raise ValidationError(
+                _("An application is made either by a consortium or by a single organisation: choose exactly one.")
+            )
+
+
+class BudgetLine(models.Model):
+    """One planned cost of an application, in a cost category of the call's programme."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    category = models.ForeignKey(
+        "programmes.CostCategory", verbose_name=_("cost category"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    amount = MoneyField(_("amount (EUR)"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["application", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    def clean(self):
+        super().clean()
+        if self.category_id and self.application_id:
+            if self.category.programme_id != self.application.call.programme_id:
+                raise ValidationError({"category": _("This cost category belongs to another programme.")})
+
+
+def attachment_path(instance, filename):
+    # Files are stored under a random name: the original name is kept in the row,
+    # and nobody can guess another applicant's file path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A document attached to an application (statutes, declarations, quotes...)."""
+
+    class Kind(models.TextChoices):
+        STATUTES = "statutes", _("Consortium statutes or agreement")
+        DECLARATION = "declaration", _("Signed declaration")
+        QUOTE = "quote", _("Quote or pro-forma invoice")
+        FINANCIAL = "financial", _("Financial statements")
+        CLARIFICATION = "clarification", _("Answer to a clarification request")
+        OTHER = "other", _("Other")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    """One move of an application from a status to another: who, when, why."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=32, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=32, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["application", "changed_at", "pk"]
+        indexes = [models.Index(fields=["application", "changed_at"], name="status_change_app_idx")]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

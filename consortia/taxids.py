@@ -1,0 +1,109 @@
+"""Tax identifiers: validated per country with python-stdnum, stored in compact form.
+
+Spain (NIF: CIF, DNI or NIE), Italy (partita IVA or codice fiscale) and Portugal
+(NIF/NIPC) are checked with their national rules; other EU countries with their
+VAT number rules. The stored form has no country prefix, spaces or punctuation.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.es import nif as es_nif
+from stdnum.eu import vat as eu_vat
+from stdnum.it import codicefiscale as it_cf
+from stdnum.it import iva as it_iva
+from stdnum.pt import nif as pt_nif
+
+# The name people use for the identifier, for messages.
+ID_NAMES = {
+    "ES": _("Spanish NIF"),
+    "IT": _("Italian partita IVA or codice fiscale"),
+    "PT": _("Portuguese NIF"),
+}
+
+EXPECTED = {
+    "ES": _("9 characters: a letter and 8 characters (e.g. B06123456), or 8 digits and a letter"),
+    "IT": _("11 digits (partita IVA) or 16 characters (codice fiscale)"),
+    "PT": _("9 digits"),
+}
+
+_STRIP = re.compile(r"[\s.\-/,]")
+
+
+def _vat_prefix(country: str) -> str:
+    return "EL" if country == "GR" else country
+
+
+def tax_id_compact(country: str, value: str) -> str:
+    """The compact form: upper case, no separators and no country prefix."""
+    country = (country or "").upper()
+    raw = _STRIP.sub("", value or "").upper()
+    prefix = _vat_prefix(country)
+    if prefix and raw.startswith(prefix) and len(raw) > len(prefix) + 1:
+        raw = raw[len(prefix):]
+    return raw
+
+
+def _module_for(country: str, compact: str):
+    if country == "ES":
+        return es_nif
+    if country == "IT":
+        return it_cf if len(compact) == 16 else it_iva
+    if country == "PT":
+        return pt_nif
+    return None
+
+
+def validate_tax_id(country: str, value: str) -> str:
+    """Check a tax id for a country and return its compact form.
+
+    Raises ValidationError with a message that says what is wrong.
+    """
+    country = (country or "").upper()
+    compact = tax_id_compact(country, value)
+    if not compact:
+        raise ValidationError(_("Enter the tax identification number."), code="required")
+    module = _module_for(country, compact)
+    name = ID_NAMES.get(country)
+    try:
+        if module is not None:
+            module.validate(compact)
+        else:
+            if country.lower() not in eu_vat.MEMBER_STATES:
+                raise ValidationError(
+                    _("Tax ids of %(country)s cannot be checked: enter the EU VAT number of the organisation."),
+                    code="unsupported_country",
+                    params={"country": country},
+                )
+            eu_vat.validate(_vat_prefix(country) + compact)
+    except stdnum_errors.InvalidLength:
+        if name:
+            message = _("“%(value)s” has %(length)s characters, but a %(name)s has %(expected)s.")
+        else:
+            message = _("“%(value)s” has %(length)s characters, which is not a valid length for a VAT number of %(country)s.")
+        raise ValidationError(
+            message,
+            code="invalid_length",
+            params={"value": value, "length": len(compact), "name": name, "expected": EXPECTED.get(country), "country": country},
+        ) from None
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError(
+            _("“%(value)s” is not a valid %(name)s: its check digit does not match. Please check for a typing error."),
+            code="invalid_checksum",
+            params={"value": value, "name": name or _("VAT number of %(country)s") % {"country": country}},
+        ) from None
+    except stdnum_errors.InvalidComponent:
+        raise ValidationError(
+            _("“%(value)s” is not a valid %(name)s: it starts with a letter or digits that no tax id uses."),
+            code="invalid_component",
+            params={"value": value, "name": name or _("VAT number of %(country)s") % {"country": country}},
+        ) from None
+    except stdnum_errors.InvalidFormat:
+        raise ValidationError(
+            _("“%(value)s” is not a valid %(name)s: it contains letters or signs where digits are expected."),
+            code="invalid_format",
+            params={"value": value, "name": name or _("VAT number of %(country)s") % {"country": country}},
+        ) from None
+    return compact

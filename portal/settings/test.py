@@ -1,0 +1,11 @@
+"""The test suite: fast hashing, e-mail kept in memory, files in a temporary folder."""
+
+import tempfile
+
+from .base import *  # noqa: F401,F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+PORTAL_ENVIRONMENT = "test"

@@ -1,0 +1,36 @@
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from programmes.selectors import programmes_with_open_calls
+
+
+def home(request):
+    with_calls, without = programmes_with_open_calls()
+    return render(
+        request,
+        "portal/home.html",
+        {"programmes": with_calls, "other_programmes": without, "now": timezone.now()},
+    )
+
+
+@never_cache
+def health(request):
+    """For load balancers and monitoring: 200 when the database and the cache answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = "error"
+    try:
+        cache.set("health-probe", "1", 10)
+        checks["cache"] = "ok" if cache.get("health-probe") == "1" else "error"
+    except Exception:  # noqa: BLE001
+        checks["cache"] = "error"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

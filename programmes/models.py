@@ -1,0 +1,243 @@
+"""Agencies, their programmes, the calls for applications and the cost categories."""
+
+import zoneinfo
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import MoneyField
+from portal.regions import validate_nuts2
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/Madrid."),
+            code="invalid_timezone",
+            params={"value": value},
+        )
+
+
+TIMEZONE_CHOICES = [
+    (name, name)
+    for name in sorted(zoneinfo.available_timezones())
+    if name.startswith(("Europe/", "Atlantic/")) or name == "UTC"
+]
+
+
+class Agency(models.Model):
+    """A regional development agency that runs programmes."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. ES."))
+    region = models.CharField(
+        _("region (NUTS 2)"), max_length=4, validators=[validate_nuts2], help_text=_("e.g. ES43 for Extremadura.")
+    )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=TIMEZONE_CHOICES,
+        default="Europe/Madrid",
+        validators=[validate_timezone],
+        help_text=_("Deadlines are set and shown in this zone."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def clean(self):
+        super().clean()
+        self.region = (self.region or "").upper()
+        self.country = (self.country or "").upper()
+        if self.region and self.country and not self.region.startswith(self.country.replace("GR", "EL")):
+            raise ValidationError({"region": _("The region must be in the agency's country.")})
+
+
+class Programme(models.Model):
+    """A support programme of an agency; its calls carry the dates and the budget."""
+
+    class Kind(models.TextChoices):
+        EXPORT_CONSORTIA = "export_consortia", _("Export consortia")
+        COFINANCING = "cofinancing", _("Co-financing of consortia promotion projects")
+        PIMEX = "pimex", _("Individual SME coaching (PIMEX)")
+        COLLECTIVE_ACTIONS = "collective_actions", _("Collective actions")
+
+    class ApplicantType(models.TextChoices):
+        CONSORTIUM = "consortium", _("Consortium of companies")
+        COMPANY = "company", _("Individual company (SME)")
+        NON_PROFIT = "non_profit", _("Non-profit organisation or public body")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="programmes")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    applicant_type = models.CharField(_("who applies"), max_length=16, choices=ApplicantType.choices)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    summary = models.TextField(_("summary"), help_text=_("One paragraph shown on the home page."))
+    who_can_apply = models.TextField(_("who can apply"), blank=True, help_text=_("Plain words, shown to applicants."))
+    funding_rules = models.TextField(_("funding rules"), blank=True, help_text=_("Plain words, shown to applicants."))
+    fund = models.CharField(_("fund"), max_length=20, blank=True, help_text=_("e.g. ERDF, ESF+."))
+    specific_objective = models.CharField(_("specific objective"), max_length=200, blank=True)
+    intervention_type = models.CharField(_("type of intervention"), max_length=200, blank=True)
+    eu_cofinancing_rate = models.DecimalField(
+        _("EU co-financing rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    annual_budget = MoneyField(_("yearly budget (EUR)"), null=True, blank=True)
+    funding_rate = models.DecimalField(
+        _("funding rate (% of eligible costs)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    grant_min = MoneyField(_("minimum grant (EUR)"), null=True, blank=True)
+    grant_max = MoneyField(_("maximum grant (EUR)"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["export_consortia", "cofinancing", "pimex", "collective_actions"]),
+                name="programme_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_budget__isnull=True) | Q(annual_budget__gte=0), name="programme_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(funding_rate__isnull=True) | Q(funding_rate__gte=0, funding_rate__lte=100),
+                name="programme_funding_rate_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(grant_min__isnull=True) | Q(grant_min__gte=0), name="programme_grant_min_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(grant_max__isnull=True) | Q(grant_max__gte=0), name="programme_grant_max_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(grant_min__isnull=True) | Q(grant_max__isnull=True) | Q(grant_min__lte=F("grant_max")),
+                name="programme_grant_min_le_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme", kwargs={"slug": self.slug})
+
+
+class CallQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def open_at(self, moment):
+        return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
+
+    def open_now(self):
+        return self.open_at(timezone.now())
+
+
+class Call(models.Model):
+    """A call for applications: a window (opens_at..closes_at) and a budget."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=10,
+        help_text=_("Application references are PREFIX-YEAR-NUMBER, e.g. EXP-2026-0007."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    budget = MoneyField(_("budget (EUR)"))
+    is_published = models.BooleanField(_("published"), default=True)
+    # The last number given to a submitted application; raised under a row lock
+    # so references are unique and gapless per call.
+    last_reference_number = models.PositiveIntegerField(_("last reference number"), default=0, editable=False)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="call_opens_before_closes"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="call_budget_not_negative"),
+            models.UniqueConstraint(fields=["programme", "slug"], name="call_slug_unique_per_programme"),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "opens_at", "closes_at"], name="call_window_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programmes:call", kwargs={"programme_slug": self.programme.slug, "slug": self.slug})
+
+    @cached_property
+    def tzinfo(self):
+        return self.programme.agency.tzinfo
+
+    def is_open(self, moment=None) -> bool:
+        moment = moment or timezone.now()
+        return self.is_published and self.opens_at <= moment < self.closes_at
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": _("The call must close after it opens.")})
+
+
+class CostCategory(models.Model):
+    """A kind of eligible cost of a programme (commercial trips, consultancy, ...)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="cost_categories"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("cost category")
+        verbose_name_plural = _("cost categories")
+        ordering = ["programme", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="cost_category_code_unique_per_programme"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,54 @@
+"""Reads for programmes and calls, each with its related rows fetched once."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Call, Programme
+
+
+def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Programme]]:
+    """Active programmes split into those with an open call and the others.
+
+    Each programme carries `open_calls` (ordered by deadline). Two queries.
+    """
+    moment = moment or timezone.now()
+    programmes = (
+        Programme.objects.filter(is_active=True)
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch(
+                "calls",
+                queryset=Call.objects.open_at(moment).order_by("closes_at"),
+                to_attr="open_calls",
+            )
+        )
+        .order_by("agency__name", "name")
+    )
+    with_calls, without = [], []
+    for programme in programmes:
+        for call in programme.open_calls:
+            # The programme (with its agency) is already here: no query per call.
+            call.programme = programme
+        (with_calls if programme.open_calls else without).append(programme)
+    return with_calls, without
+
+
+def programme_detail(*, slug: str) -> Programme:
+    """A programme with its agency, cost categories and published calls."""
+    queryset = Programme.objects.filter(is_active=True).select_related("agency").prefetch_related(
+        "cost_categories",
+        Prefetch("calls", queryset=Call.objects.published().order_by("-opens_at"), to_attr="published_calls"),
+    )
+    programme = get_object_or_404(queryset, slug=slug)
+    for call in programme.published_calls:
+        call.programme = programme
+    return programme
+
+
+def call_detail(*, programme_slug: str, slug: str) -> Call:
+    """A published call with its programme, agency and cost categories."""
+    queryset = Call.objects.published().select_related("programme__agency").prefetch_related(
+        "programme__cost_categories"
+    )
+    return get_object_or_404(queryset, programme__slug=programme_slug, programme__is_active=True, slug=slug)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("programmes/<slug:slug>/", views.programme, name="programme"),
+    path("programmes/<slug:programme_slug>/calls/<slug:slug>/", views.call, name="call"),
+]

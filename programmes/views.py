@@ -1,0 +1,23 @@
+from django.shortcuts import render
+from django.utils import timezone
+
+from . import selectors
+
+
+def programme(request, slug):
+    programme = selectors.programme_detail(slug=slug)
+    now = timezone.now()
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {"programme": programme, "calls": programme.published_calls, "now": now},
+    )
+
+
+def call(request, programme_slug, slug):
+    call = selectors.call_detail(programme_slug=programme_slug, slug=slug)
+    return render(
+        request,
+        "programmes/call_detail.html",
+        {"call": call, "programme": call.programme, "is_open": call.is_open(), "now": timezone.now()},
+    )
