@@ -19,14 +19,14 @@ from stdnum.pt import nif as pt_nif
 # The name people use for the identifier, for messages.
 ID_NAMES = {
     "ES": _("Spanish NIF"),
-    "IT": _("Italian partita IVA or codice fiscale"),
+    "IT": _("Italian tax id"),
     "PT": _("Portuguese NIF"),
 }
 
 EXPECTED = {
-    "ES": _("9 characters: a letter and 8 characters (e.g. B06123456), or 8 digits and a letter"),
-    "IT": _("11 digits (partita IVA) or 16 characters (codice fiscale)"),
-    "PT": _("9 digits"),
+    "ES": _("A Spanish NIF has 9 characters: a letter and 8 characters (e.g. B06123459), or 8 digits and a letter."),
+    "IT": _("An Italian partita IVA has 11 digits; a codice fiscale has 16 characters."),
+    "PT": _("A Portuguese NIF has 9 digits."),
 }
 
 _STRIP = re.compile(r"[\s.\-/,]")
@@ -79,14 +79,13 @@ def validate_tax_id(country: str, value: str) -> str:
                 )
             eu_vat.validate(_vat_prefix(country) + compact)
     except stdnum_errors.InvalidLength:
-        if name:
-            message = _("“%(value)s” has %(length)s characters, but a %(name)s has %(expected)s.")
-        else:
-            message = _("“%(value)s” has %(length)s characters, which is not a valid length for a VAT number of %(country)s.")
+        expected = EXPECTED.get(country) or _("That is not a valid length for a VAT number of %(country)s.") % {
+            "country": country
+        }
         raise ValidationError(
-            message,
+            _("“%(value)s” has %(length)s characters. %(expected)s"),
             code="invalid_length",
-            params={"value": value, "length": len(compact), "name": name, "expected": EXPECTED.get(country), "country": country},
+            params={"value": value, "length": len(compact), "expected": expected},
         ) from None
     except stdnum_errors.InvalidChecksum:
         raise ValidationError(
@@ -107,3 +106,27 @@ def validate_tax_id(country: str, value: str) -> str:
             params={"value": value, "name": name or _("VAT number of %(country)s") % {"country": country}},
         ) from None
     return compact
+
+
+def make_tax_id(country: str, number: int) -> str:
+    """A valid company tax id built from a serial number (demo and test data).
+
+    Spain: a CIF of a limited company (B + 7 digits + check digit); Italy: a
+    partita IVA (7-digit serial, 3-digit province office, check digit);
+    Portugal: a NIPC starting with 5 (company) + 7 digits + check digit.
+    """
+    country = country.upper()
+    if country == "ES":
+        from stdnum.es import cif
+
+        body = f"B{number % 10_000_000:07d}"
+        return body + cif.calc_check_digits(body)[0]
+    if country == "IT":
+        from stdnum import luhn
+
+        body = f"{number % 10_000_000:07d}" + "037"  # 037: an existing province office
+        return body + luhn.calc_check_digit(body)
+    if country == "PT":
+        body = f"5{number % 10_000_000:07d}"
+        return body + pt_nif.calc_check_digit(body)
+    raise ValueError(f"No tax id generator for {country}")

@@ -1,0 +1,56 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from programmes.models import Agency, Call, CostCategory, Programme
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Regional Agency {n}")
+    short_name = factory.Sequence(lambda n: f"RA{n}")
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    country = "ES"
+    region = "ES43"
+    timezone = "Europe/Madrid"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    agency = factory.SubFactory(AgencyFactory)
+    kind = Programme.Kind.EXPORT_CONSORTIA
+    applicant_type = Programme.ApplicantType.CONSORTIUM
+    name = factory.Sequence(lambda n: f"Export Consortiums {n}")
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    summary = "Support for consortia of SMEs that promote themselves abroad together."
+    annual_budget = Decimal("58000.00")
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Call {n}")
+    slug = factory.Sequence(lambda n: f"call-{n}")
+    reference_prefix = "EXP"
+    year = factory.LazyFunction(lambda: timezone.now().year)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    budget = Decimal("58000.00")
+
+
+class CostCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CostCategory
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"Cost category {n}")
