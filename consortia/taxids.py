@@ -108,12 +108,13 @@ def validate_tax_id(country: str, value: str) -> str:
     return compact
 
 
-def make_tax_id(country: str, number: int) -> str:
+def make_tax_id(country: str, number: int, *, public_body: bool = False) -> str:
     """A valid company tax id built from a serial number (demo and test data).
 
     Spain: a CIF of a limited company (B + 7 digits + check digit); Italy: a
     partita IVA (7-digit serial, 3-digit province office, check digit);
-    Portugal: a NIPC starting with 5 (company) + 7 digits + check digit.
+    Portugal: a NIPC starting with 5 (company or association; 6 for a public
+    body) + 7 digits + check digit.
     """
     country = country.upper()
     if country == "ES":
@@ -127,6 +128,6 @@ def make_tax_id(country: str, number: int) -> str:
         body = f"{number % 10_000_000:07d}" + "037"  # 037: an existing province office
         return body + luhn.calc_check_digit(body)
     if country == "PT":
-        body = f"5{number % 10_000_000:07d}"
+        body = f"{6 if public_body else 5}{number % 10_000_000:07d}"
         return body + pt_nif.calc_check_digit(body)
     raise ValueError(f"No tax id generator for {country}")

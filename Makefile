@@ -1,0 +1,70 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+# Both work on a fresh Debian machine: they create .venv, install what is
+# missing (Python packages, and Debian packages through apt-get) and go.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# apt-get as root, or through sudo for a normal user.
+APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: demo test worker serve install install-dev system-deps browser-deps messages migrate lint demo-smoke clean
+
+demo: install system-deps messages migrate ## install, migrate, load the demo data and serve on http://127.0.0.1:8000
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Serving the portal on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/en/admin/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev system-deps browser-deps messages ## install and run the whole suite
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+worker: install ## a Celery worker with beat (needs REDIS_URL)
+	$(BIN)/celery -A portal worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
+
+serve: install
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# gettext compiles the translations; Pango draws the PDF receipts and reports.
+system-deps:
+	@command -v msgfmt >/dev/null 2>&1 && ldconfig -p | grep -q libpangoft2-1.0 || { \
+		$(APT) update -qq && $(APT) install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+# Debian's Chromium drives the browser tests (no browser download).
+browser-deps:
+	@test -x /usr/bin/chromium || { $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
+
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore "$(VENV)" -v 0
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v 1
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+# The zero-set-up path on SQLite, as `make demo` runs it, ending with a served home page.
+demo-smoke: install messages
+	.ci/demo-smoke
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,50 @@
+"""The staff roles: groups and the permissions each one carries."""
+
+from django.contrib.auth.models import Group, Permission
+
+AGENCY_STAFF = "Agency staff"
+PROGRAMME_MANAGER = "Programme manager"
+
+_VIEW_ALL = [
+    ("programmes", ["agency", "programme", "call", "costcategory"]),
+    ("consortia", ["organisation", "consortium", "membership"]),
+    ("applications", ["application", "budgetline", "attachment", "statuschange"]),
+]
+
+ROLE_PERMISSIONS = {
+    # Staff review: they read everything of their agency and work on applications.
+    AGENCY_STAFF: {
+        "view": _VIEW_ALL,
+        "change": [("applications", ["application"])],
+    },
+    # Managers also configure programmes, calls and cost categories.
+    PROGRAMME_MANAGER: {
+        "view": _VIEW_ALL,
+        "add": [("programmes", ["call", "costcategory"])],
+        "change": [
+            ("programmes", ["programme", "call", "costcategory"]),
+            ("applications", ["application"]),
+        ],
+        "delete": [("programmes", ["costcategory"])],
+    },
+}
+
+
+def ensure_groups() -> dict[str, Group]:
+    """Create or update the role groups so each has exactly its permissions."""
+    groups = {}
+    for name, actions in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        codenames = [
+            (app_label, f"{action}_{model}")
+            for action, entries in actions.items()
+            for app_label, models in entries
+            for model in models
+        ]
+        permissions = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in codenames
+        ]
+        group.permissions.set(permissions)
+        groups[name] = group
+    return groups

@@ -1,0 +1,190 @@
+"""Load the demo data: agencies, programmes, calls, firms, consortia, applications, users.
+
+Idempotent: a second run finds every row by its natural key and changes nothing.
+Refused under production settings.
+"""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from applications.models import Application, BudgetLine
+from applications.services import application_change_status, application_create
+from consortia.models import Consortium, Membership, Organisation
+from consortia.taxids import make_tax_id
+from portal.models import User
+from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from programmes import demo_data
+from programmes.models import Agency, Call, CostCategory, Programme
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent). Refused under production settings."
+
+    def handle(self, *args, **options):
+        if getattr(settings, "PORTAL_ENVIRONMENT", "") == "production":
+            raise CommandError("seed_demo is refused under production settings: it creates users with known passwords.")
+        today = timezone.localdate()
+        with transaction.atomic():
+            agencies = self._agencies()
+            programmes = self._programmes(agencies, today)
+            organisations = self._organisations()
+            consortia = self._consortia(organisations, today)
+            created = self._applications(programmes, consortia, organisations)
+            self._users(agencies)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {Agency.objects.count()} agencies, {Programme.objects.count()} programmes, "
+                f"{Call.objects.count()} calls, {Organisation.objects.count()} organisations, "
+                f"{Consortium.objects.count()} consortia, {Application.objects.count()} applications "
+                f"({created} new)."
+            )
+        )
+        self.stdout.write("Demo users (password for all: %s):" % demo_data.DEMO_PASSWORD)
+        for email, _name, role, _agency, _language in demo_data.USERS:
+            self.stdout.write(f"  {role:<10} {email}")
+
+    def _agencies(self):
+        agencies = {}
+        for row in demo_data.AGENCIES:
+            fields = {k: v for k, v in row.items() if k != "slug"}
+            agencies[row["slug"]], _ = Agency.objects.get_or_create(slug=row["slug"], defaults=fields)
+        return agencies
+
+    def _window(self, window, agency, today):
+        zone = agency.tzinfo
+        if window == "year":
+            opens = datetime.combine(date(today.year, 1, 1), time(0, 0), tzinfo=zone)
+            closes = datetime.combine(date(today.year, 12, 31), time(23, 59, 59), tzinfo=zone)
+            return opens, closes
+        opened_days_ago, closes_in_days, closing_hour = window
+        opens = datetime.combine(today - timedelta(days=opened_days_ago), time(9, 0), tzinfo=zone)
+        closes = datetime.combine(today + timedelta(days=closes_in_days), time(closing_hour, 0), tzinfo=zone)
+        return opens, closes
+
+    def _programmes(self, agencies, today):
+        programmes = {}
+        for row in demo_data.PROGRAMMES:
+            agency = agencies[row["agency"]]
+            fields = {
+                k: v for k, v in row.items() if k not in {"agency", "slug", "categories", "calls"}
+            }
+            programme, _ = Programme.objects.get_or_create(slug=row["slug"], defaults={"agency": agency, **fields})
+            for position, (code, name, description) in enumerate(row["categories"], start=1):
+                CostCategory.objects.get_or_create(
+                    programme=programme, code=code, defaults={"name": name, "description": description, "position": position}
+                )
+            calls = []
+            for spec in row["calls"]:
+                opens, closes = self._window(spec["window"], agency, today)
+                call, _ = Call.objects.get_or_create(
+                    programme=programme,
+                    slug=spec["slug"].format(year=today.year),
+                    defaults={
+                        "title": spec["title"].format(year=today.year),
+                        "reference_prefix": spec["reference_prefix"],
+                        "year": today.year,
+                        "description": spec["description"],
+                        "opens_at": opens,
+                        "closes_at": closes,
+                        "budget": spec["budget"],
+                    },
+                )
+                calls.append(call)
+            programmes[row["slug"]] = (programme, calls)
+        return programmes
+
+    def _organisations(self):
+        organisations = {}
+        for index, row in enumerate(demo_data.ORGANISATIONS, start=1):
+            key, kind, name, country, region, city, nace, founded, staff, turnover, balance = row
+            tax_id = make_tax_id(country, 6_100_000 + index * 37, public_body=(kind == "public_body"))
+            organisation, _ = Organisation.objects.get_or_create(
+                country=country,
+                tax_id=tax_id,
+                defaults={
+                    "kind": kind,
+                    "legal_name": name,
+                    "region": region,
+                    "city": city,
+                    "nace_code": nace,
+                    "founded_on": date(founded, 3, 1),
+                    "employees": Decimal(staff),
+                    "turnover": Decimal(turnover),
+                    "balance_sheet": Decimal(balance),
+                },
+            )
+            organisations[key] = organisation
+        return organisations
+
+    def _consortia(self, organisations, today):
+        consortia = {}
+        for name, sector, years, joint_actions, members in demo_data.CONSORTIA:
+            established = date(today.year - years, 2, 1) if years else today - timedelta(days=60)
+            consortium, created = Consortium.objects.get_or_create(
+                name=name, defaults={"sector": sector, "established_on": established, "has_joint_actions": joint_actions}
+            )
+            consortia[name] = consortium
+            if not created:
+                continue
+            for key, status in members:
+                membership = Membership(consortium=consortium, organisation=organisations[key], status=status)
+                if status in ("active", "left"):
+                    membership.joined_on = established
+                if status == "left":
+                    membership.left_on = established + timedelta(days=365)
+                membership.save()
+        return consortia
+
+    def _applications(self, programmes, consortia, organisations):
+        created = 0
+        officer = None
+        for slug, call_index, (applicant_kind, applicant_key), title, final_status, granted, lines in demo_data.APPLICATIONS:
+            programme, calls = programmes[slug]
+            call = calls[call_index]
+            applicant = (
+                {"consortium": consortia[applicant_key]}
+                if applicant_kind == "consortium"
+                else {"organisation": organisations[applicant_key]}
+            )
+            if Application.objects.filter(call=call, **applicant).exists():
+                continue
+            application = application_create(call=call, title=title, **applicant)
+            categories = {c.code: c for c in programme.cost_categories.all()}
+            BudgetLine.objects.bulk_create(
+                BudgetLine(
+                    application=application,
+                    category=categories[code],
+                    description=description,
+                    amount=Decimal(amount),
+                    position=position,
+                )
+                for position, (code, description, amount) in enumerate(lines, start=1)
+            )
+            for step in demo_data.STATUS_PATHS[final_status]:
+                application_change_status(application=application, to_status=step, by=officer, note="Demo data")
+            if granted is not None:
+                application.granted_amount = Decimal(granted)
+                application.save(update_fields=["granted_amount"])
+            created += 1
+        return created
+
+    def _users(self, agencies):
+        groups = ensure_groups()
+        for email, full_name, role, agency_slug, language in demo_data.USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User(email=email, full_name=full_name, language=language)
+                user.set_password(demo_data.DEMO_PASSWORD)
+            user.agency = agencies[agency_slug] if agency_slug else None
+            user.is_staff = role in ("staff", "manager", "admin")
+            user.is_superuser = role == "admin"
+            user.save()
+            if role == "staff":
+                user.groups.set([groups[AGENCY_STAFF]])
+            elif role == "manager":
+                user.groups.set([groups[PROGRAMME_MANAGER]])
