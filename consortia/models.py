@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.money import MoneyField
 from portal.regions import nuts_country, validate_nuts2
 
-from .taxids import validate_tax_id
+from .taxids import tax_id_compact, validate_tax_id
 
 NACE_PATTERN = re.compile(r"^(?:[A-U])?(\d{2})(?:\.(\d{1,2}))?$")
 
@@ -112,6 +112,13 @@ class Organisation(models.Model):
     @property
     def nace_section(self) -> str | None:
         return nace_section(self.nace_code)
+
+    def clean_fields(self, exclude=None):
+        # Compact the tax id first, so "IT RCCMNL 83S18 D969H" is not refused for
+        # its length as typed.
+        if self.tax_id:
+            self.tax_id = tax_id_compact(self.country, self.tax_id)
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         super().clean()

@@ -40,9 +40,9 @@ def tax_id_compact(country: str, value: str) -> str:
     """The compact form: upper case, no separators and no country prefix."""
     country = (country or "").upper()
     raw = _STRIP.sub("", value or "").upper()
-    prefix = _vat_prefix(country)
-    if prefix and raw.startswith(prefix) and len(raw) > len(prefix) + 1:
-        raw = raw[len(prefix):]
+    for prefix in {_vat_prefix(country), country}:
+        if prefix and raw.startswith(prefix) and len(raw) > len(prefix) + 1:
+            return raw[len(prefix):]
     return raw
 
 
@@ -50,7 +50,8 @@ def _module_for(country: str, compact: str):
     if country == "ES":
         return es_nif
     if country == "IT":
-        return it_cf if len(compact) == 16 else it_iva
+        # A codice fiscale has letters; a partita IVA only digits.
+        return it_cf if len(compact) == 16 or not compact.isdigit() else it_iva
     if country == "PT":
         return pt_nif
     return None
@@ -125,7 +126,8 @@ def make_tax_id(country: str, number: int, *, public_body: bool = False) -> str:
     if country == "IT":
         from stdnum import luhn
 
-        body = f"{number % 10_000_000:07d}" + "037"  # 037: an existing province office
+        # The 7-digit serial may not be all zeros.
+        body = f"{number % 9_999_999 + 1:07d}" + "037"  # 037: an existing province office
         return body + luhn.calc_check_digit(body)
     if country == "PT":
         body = f"{6 if public_body else 5}{number % 10_000_000:07d}"

@@ -58,3 +58,72 @@ def pytest_configure(config):
             raise pytest.UsageError("CI=true but DATABASE_URL does not point at PostgreSQL.")
         if not os.environ.get("REDIS_URL"):
             raise pytest.UsageError("CI=true but REDIS_URL is not set.")
+
+
+def _database_url_for_test_db() -> str:
+    """The URL of the database the tests run on (pytest-django's test_ database)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.db import connection
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process on Redis, on the tests' PostgreSQL database.
+
+    Yields the name of a queue only this worker consumes: send tasks with
+    `.apply_async(queue=queue)`. Tests using it need the `postgres` and `redis` markers
+    and must commit their data (transactional_db) for the worker to see it.
+    """
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        reason = "a real worker needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
+        if IN_CI:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+    from portal.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_test_db(),
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--queues", queue,
+         "--hostname", f"{queue}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5)
+            if replies:
+                break
+            if worker.poll() is not None:
+                pytest.fail(f"the Celery worker exited: {worker.stdout.read().decode()}", pytrace=False)
+        else:
+            pytest.fail("the Celery worker did not start within 30 s", pytrace=False)
+        yield queue
+    finally:
+        app.conf.task_always_eager = eager
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()

@@ -7,7 +7,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from consortia.models import Membership, Organisation, nace_section
-from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
+from consortia.tests.factories import (
+    ConsortiumFactory,
+    MembershipFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,3 +12,7 @@ PORTAL_ENVIRONMENT = "test"
 
 # Tests get a cache of their own; the Redis cache of a running portal is never cleared by them.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Unit tests run tasks eagerly; tests about the worker switch this off for
+# themselves (portal.testing.celery_worker_process).
+CELERY_TASK_ALWAYS_EAGER = True
