@@ -158,9 +158,12 @@ class BudgetLine(models.Model):
 
     def clean(self):
         super().clean()
-        if self.category_id and self.application_id:
-            if self.category.programme_id != self.application.call.programme_id:
-                raise ValidationError({"category": _("This cost category belongs to another programme.")})
+        if (
+            self.category_id
+            and self.application_id
+            and self.category.programme_id != self.application.call.programme_id
+        ):
+            raise ValidationError({"category": _("This cost category belongs to another programme.")})
 
 
 def attachment_path(instance, filename):

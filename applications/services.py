@@ -15,8 +15,8 @@ def reference_allocate(*, call_id: int) -> str:
     Locks the call row, so two submissions at the same moment get two numbers
     one after the other. Must run inside the transaction that stores the reference.
     """
-    call = Call.objects.select_for_update().only("pk", "reference_prefix", "year", "last_reference_number").get(
-        pk=call_id
+    call = (
+        Call.objects.select_for_update().only("pk", "reference_prefix", "year", "last_reference_number").get(pk=call_id)
     )
     call.last_reference_number += 1
     call.save(update_fields=["last_reference_number"])
@@ -57,7 +57,9 @@ def application_change_status(
 @transaction.atomic
 def application_create(*, call, title: str, consortium=None, organisation=None, by=None, **fields) -> Application:
     """Start a draft application and record its first status."""
-    application = Application(call=call, consortium=consortium, organisation=organisation, title=title, created_by=by, **fields)
+    application = Application(
+        call=call, consortium=consortium, organisation=organisation, title=title, created_by=by, **fields
+    )
     application.full_clean(exclude=["reference"], validate_constraints=False)
     application.save()
     StatusChange.objects.create(

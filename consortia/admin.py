@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -24,15 +23,8 @@ class OrganisationMembershipInline(admin.TabularInline):
     verbose_name_plural = _("consortium memberships")
 
 
-class OrganisationAdminForm(forms.ModelForm):
-    class Meta:
-        model = Organisation
-        fields = "__all__"
-
-
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    form = OrganisationAdminForm
     list_display = ["legal_name", "kind", "country", "tax_id", "region", "nace_code", "employees", "turnover_eur"]
     list_filter = ["kind", "country", "region"]
     search_fields = ["legal_name", "tax_id"]
@@ -52,8 +44,10 @@ class ConsortiumAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            active_member_count=Count("memberships", filter=Q(memberships__status="active"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(active_member_count=Count("memberships", filter=Q(memberships__status="active")))
         )
 
     @admin.display(description=_("active members"), ordering="active_member_count")

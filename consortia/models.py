@@ -18,10 +18,27 @@ NACE_PATTERN = re.compile(r"^(?:[A-U])?(\d{2})(?:\.(\d{1,2}))?$")
 
 # NACE Rev. 2 sections by division (first two digits).
 NACE_SECTIONS = [
-    ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
-    ("G", 45, 47), ("H", 49, 53), ("I", 55, 56), ("J", 58, 63), ("K", 64, 66), ("L", 68, 68),
-    ("M", 69, 75), ("N", 77, 82), ("O", 84, 84), ("P", 85, 85), ("Q", 86, 88), ("R", 90, 93),
-    ("S", 94, 96), ("T", 97, 98), ("U", 99, 99),
+    ("A", 1, 3),
+    ("B", 5, 9),
+    ("C", 10, 33),
+    ("D", 35, 35),
+    ("E", 36, 39),
+    ("F", 41, 43),
+    ("G", 45, 47),
+    ("H", 49, 53),
+    ("I", 55, 56),
+    ("J", 58, 63),
+    ("K", 64, 66),
+    ("L", 68, 68),
+    ("M", 69, 75),
+    ("N", 77, 82),
+    ("O", 84, 84),
+    ("P", 85, 85),
+    ("Q", 86, 88),
+    ("R", 90, 93),
+    ("S", 94, 96),
+    ("T", 97, 98),
+    ("U", 99, 99),
 ]
 
 
@@ -80,9 +97,7 @@ class Organisation(models.Model):
         validators=[MinValueValidator(0)],
     )
     turnover = MoneyField(_("annual turnover (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)])
-    balance_sheet = MoneyField(
-        _("balance sheet total (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    balance_sheet = MoneyField(_("balance sheet total (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)])
     email = models.EmailField(_("contact e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -94,11 +109,18 @@ class Organisation(models.Model):
         ordering = ["legal_name"]
         constraints = [
             models.UniqueConstraint(fields=["country", "tax_id"], name="organisation_tax_id_unique_per_country"),
-            models.CheckConstraint(condition=Q(kind__in=["company", "non_profit", "public_body"]), name="organisation_kind_valid"),
-            models.CheckConstraint(condition=Q(employees__isnull=True) | Q(employees__gte=0), name="organisation_employees_not_negative"),
-            models.CheckConstraint(condition=Q(turnover__isnull=True) | Q(turnover__gte=0), name="organisation_turnover_not_negative"),
             models.CheckConstraint(
-                condition=Q(balance_sheet__isnull=True) | Q(balance_sheet__gte=0), name="organisation_balance_sheet_not_negative"
+                condition=Q(kind__in=["company", "non_profit", "public_body"]), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(employees__isnull=True) | Q(employees__gte=0), name="organisation_employees_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(turnover__isnull=True) | Q(turnover__gte=0), name="organisation_turnover_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(balance_sheet__isnull=True) | Q(balance_sheet__gte=0),
+                name="organisation_balance_sheet_not_negative",
             ),
         ]
         indexes = [

@@ -42,7 +42,7 @@ def tax_id_compact(country: str, value: str) -> str:
     raw = _STRIP.sub("", value or "").upper()
     for prefix in {_vat_prefix(country), country}:
         if prefix and raw.startswith(prefix) and len(raw) > len(prefix) + 1:
-            return raw[len(prefix):]
+            return raw[len(prefix) :]
     return raw
 
 

@@ -15,7 +15,7 @@ class PortalUserCreationForm(UserCreationForm):
 class PortalUserChangeForm(UserChangeForm):
     class Meta:
         model = User
-        fields = "__all__"
+        fields = ("email", "full_name", "language", "agency", "is_active", "is_staff", "is_superuser", "groups")
 
 
 @admin.register(User)
@@ -36,5 +36,8 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "language", "agency", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "full_name", "language", "agency", "password1", "password2")},
+        ),
     )

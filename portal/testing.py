@@ -31,9 +31,8 @@ def _missing_service_reason(marker: str) -> str | None:
             redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
         except redis.RedisError as error:
             return f"Redis at REDIS_URL does not answer: {error}"
-    elif marker == "browser":
-        if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-            return f"Chromium is not installed at {CHROMIUM}"
+    elif marker == "browser" and not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        return f"Chromium is not installed at {CHROMIUM}"
     return None
 
 
@@ -101,8 +100,24 @@ def celery_worker_process(transactional_db):
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--queues", queue,
-         "--hostname", f"{queue}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--hostname",
+            f"{queue}@%h",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -167,7 +167,9 @@ class CallQuerySet(models.QuerySet):
 class Call(models.Model):
     """A call for applications: a window (opens_at..closes_at) and a budget."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
+    )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80)
     reference_prefix = models.CharField(

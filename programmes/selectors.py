@@ -36,9 +36,13 @@ def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Pr
 
 def programme_detail(*, slug: str) -> Programme:
     """A programme with its agency, cost categories and published calls."""
-    queryset = Programme.objects.filter(is_active=True).select_related("agency").prefetch_related(
-        "cost_categories",
-        Prefetch("calls", queryset=Call.objects.published().order_by("-opens_at"), to_attr="published_calls"),
+    queryset = (
+        Programme.objects.filter(is_active=True)
+        .select_related("agency")
+        .prefetch_related(
+            "cost_categories",
+            Prefetch("calls", queryset=Call.objects.published().order_by("-opens_at"), to_attr="published_calls"),
+        )
     )
     programme = get_object_or_404(queryset, slug=slug)
     for call in programme.published_calls:
@@ -48,7 +52,7 @@ def programme_detail(*, slug: str) -> Programme:
 
 def call_detail(*, programme_slug: str, slug: str) -> Call:
     """A published call with its programme, agency and cost categories."""
-    queryset = Call.objects.published().select_related("programme__agency").prefetch_related(
-        "programme__cost_categories"
+    queryset = (
+        Call.objects.published().select_related("programme__agency").prefetch_related("programme__cost_categories")
     )
     return get_object_or_404(queryset, programme__slug=programme_slug, programme__is_active=True, slug=slug)

@@ -340,7 +340,7 @@ def test_concurrent_submissions_of_one_call_get_gapless_unique_references():
             _submit(application)
             with lock:
                 references.append(application.reference)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             with lock:
                 errors.append(error)
         finally:

@@ -1,6 +1,6 @@
 """A developer's machine and the demo: debug on, console e-mail."""
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)

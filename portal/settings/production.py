@@ -4,7 +4,7 @@
 (portal/tests/test_settings.py proves it).
 """
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False

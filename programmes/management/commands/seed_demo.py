@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 f"({created} new)."
             )
         )
-        self.stdout.write("Demo users (password for all: %s):" % demo_data.DEMO_PASSWORD)
+        self.stdout.write(f"Demo users (password for all: {demo_data.DEMO_PASSWORD}):")
         for email, _name, role, _agency, _language in demo_data.USERS:
             self.stdout.write(f"  {role:<10} {email}")
 
@@ -70,13 +70,13 @@ class Command(BaseCommand):
         programmes = {}
         for row in demo_data.PROGRAMMES:
             agency = agencies[row["agency"]]
-            fields = {
-                k: v for k, v in row.items() if k not in {"agency", "slug", "categories", "calls"}
-            }
+            fields = {k: v for k, v in row.items() if k not in {"agency", "slug", "categories", "calls"}}
             programme, _ = Programme.objects.get_or_create(slug=row["slug"], defaults={"agency": agency, **fields})
             for position, (code, name, description) in enumerate(row["categories"], start=1):
                 CostCategory.objects.get_or_create(
-                    programme=programme, code=code, defaults={"name": name, "description": description, "position": position}
+                    programme=programme,
+                    code=code,
+                    defaults={"name": name, "description": description, "position": position},
                 )
             calls = []
             for spec in row["calls"]:
@@ -126,7 +126,8 @@ class Command(BaseCommand):
         for name, sector, years, joint_actions, members in demo_data.CONSORTIA:
             established = date(today.year - years, 2, 1) if years else today - timedelta(days=60)
             consortium, created = Consortium.objects.get_or_create(
-                name=name, defaults={"sector": sector, "established_on": established, "has_joint_actions": joint_actions}
+                name=name,
+                defaults={"sector": sector, "established_on": established, "has_joint_actions": joint_actions},
             )
             consortia[name] = consortium
             if not created:
@@ -143,7 +144,10 @@ class Command(BaseCommand):
     def _applications(self, programmes, consortia, organisations):
         created = 0
         officer = None
-        for slug, call_index, (applicant_kind, applicant_key), title, final_status, granted, lines in demo_data.APPLICATIONS:
+        for slug, call_index, (
+            applicant_kind,
+            applicant_key,
+        ), title, final_status, granted, lines in demo_data.APPLICATIONS:
             programme, calls = programmes[slug]
             call = calls[call_index]
             applicant = (
