@@ -17,7 +17,8 @@ def format_eur(value) -> str:
     """An amount with the euro sign, in the active language's number format."""
     if value is None:
         return "—"
-    return f"{number_format(to_cents(value), decimal_pos=2, force_grouping=True)} €"
+    # A no-break space keeps the sign on the same line as the amount.
+    return f"{number_format(to_cents(value), decimal_pos=2, force_grouping=True)}\xa0€"
 
 
 class MoneyField(models.DecimalField):

@@ -1,5 +1,5 @@
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from programmes.selectors import programmes_with_open_calls
 
 
+@transaction.non_atomic_requests
 def home(request):
     with_calls, without = programmes_with_open_calls()
     return render(
@@ -18,6 +19,7 @@ def home(request):
 
 
 @never_cache
+@transaction.non_atomic_requests
 def health(request):
     """For load balancers and monitoring: 200 when the database and the cache answer."""
     checks = {}

@@ -1,9 +1,12 @@
+from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
 from . import selectors
 
 
+# Public pages only read: no transaction around them (see ATOMIC_REQUESTS).
+@transaction.non_atomic_requests
 def programme(request, slug):
     programme = selectors.programme_detail(slug=slug)
     now = timezone.now()
@@ -14,6 +17,7 @@ def programme(request, slug):
     )
 
 
+@transaction.non_atomic_requests
 def call(request, programme_slug, slug):
     call = selectors.call_detail(programme_slug=programme_slug, slug=slug)
     return render(

@@ -168,3 +168,6 @@ LOGGING = {
 
 # Marks the environment; seed_demo refuses to run where this is "production".
 PORTAL_ENVIRONMENT = "development"
+
+# Local number formats where the public administration differs from the defaults.
+FORMAT_MODULE_PATH = ["portal.formats"]

@@ -16,3 +16,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Unit tests run tasks eagerly; tests about the worker switch this off for
 # themselves (portal.testing.celery_worker_process).
 CELERY_TASK_ALWAYS_EAGER = True
+STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")

@@ -1,0 +1,189 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from applications.models import Application, BudgetLine, StatusChange
+from consortia.models import Consortium, Membership, Organisation
+from portal.models import User
+from programmes.demo_data import DEMO_PASSWORD
+from programmes.models import Agency, Call, CostCategory, Programme
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Agency, Programme, Call, CostCategory, Organisation, Consortium, Membership, Application, BudgetLine, User]
+
+
+def snapshot():
+    rows = {}
+    for model in MODELS:
+        rows[model.__name__] = sorted(
+            (
+                tuple(sorted((k, str(v)) for k, v in model_to_dict(obj).items() if k != "password"))
+                for obj in model.objects.all()
+            ),
+        )
+    rows["StatusChange"] = sorted(StatusChange.objects.values_list("application_id", "from_status", "to_status"))
+    return rows
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", verbosity=0)
+
+
+def test_seed_demo_run_twice_gives_the_same_rows(seeded):
+    first = snapshot()
+
+    call_command("seed_demo", verbosity=0)
+
+    assert snapshot() == first
+
+
+def test_it_creates_the_four_agencies_of_the_seeds(seeded):
+    agencies = {a.region: (a.timezone, a.country) for a in Agency.objects.all()}
+
+    assert agencies == {
+        "ES43": ("Europe/Madrid", "ES"),
+        "ITH5": ("Europe/Rome", "IT"),
+        "ES13": ("Europe/Madrid", "ES"),
+        "PT18": ("Europe/Lisbon", "PT"),
+    }
+
+
+def test_every_programme_has_an_open_call_this_year(seeded):
+    open_now = Call.objects.open_now()
+
+    assert Programme.objects.count() == 5
+    for programme in Programme.objects.all():
+        assert open_now.filter(programme=programme, year=timezone.localdate().year).exists(), programme.name
+    assert set(Programme.objects.values_list("kind", flat=True)) == {
+        "export_consortia",
+        "cofinancing",
+        "pimex",
+        "collective_actions",
+    }
+
+
+def test_the_figures_of_the_seeds_are_configured(seeded):
+    export = Programme.objects.get(slug="export-consortiums-extremadura")
+    cofinancing = Programme.objects.get(kind="cofinancing")
+    pimex = Programme.objects.get(kind="pimex")
+
+    assert export.annual_budget == 58000 and export.grant_max == 8000
+    assert (cofinancing.funding_rate, cofinancing.grant_min, cofinancing.grant_max) == (40, 30000, 150000)
+    assert pimex.annual_budget == 88280 and pimex.grant_max == 2500
+    assert Programme.objects.get(slug="export-consortia-cantabria").grant_max == 700000
+    alentejo_budgets = sorted(
+        Call.objects.filter(programme__kind="collective_actions").values_list("budget", flat=True)
+    )
+    assert alentejo_budgets == [2000000, 3000000]
+    assert set(export.cost_categories.values_list("code", flat=True)) == {
+        "commercial-trips",
+        "promotional-material",
+        "promotion-actions",
+        "consultancy",
+        "marketing",
+    }
+
+
+def test_the_export_consortiums_call_closes_on_31_december_in_madrid(seeded):
+    call = Call.objects.get(programme__slug="export-consortiums-extremadura")
+    closes = call.closes_at.astimezone(ZoneInfo("Europe/Madrid"))
+
+    assert (closes.month, closes.day, closes.hour, closes.minute) == (12, 31, 23, 59)
+
+
+def test_about_thirty_organisations_with_valid_tax_ids_in_their_regions(seeded):
+    organisations = list(Organisation.objects.all())
+
+    assert 28 <= len(organisations) <= 35
+    for organisation in organisations:
+        organisation.full_clean()  # valid tax id for its country, region in the country
+    assert {o.region for o in organisations} == {"ES43", "ES13", "ITH5", "PT18"}
+    assert {o.kind for o in organisations} == {"company", "non_profit", "public_body"}
+
+
+def test_consortia_are_in_each_stage(seeded):
+    today = timezone.localdate()
+    ages = [(today - c.established_on).days / 365.25 for c in Consortium.objects.all()]
+    initiation = [c for c in Consortium.objects.all() if not c.has_joint_actions]
+
+    assert initiation
+    assert any(1 <= age <= 3 for age in ages)
+    assert any(age > 3 for age in ages)
+    for consortium in Consortium.objects.all():
+        assert consortium.memberships.filter(status="active").count() >= 2
+
+
+def test_applications_are_in_several_statuses_with_their_history(seeded):
+    statuses = set(Application.objects.values_list("status", flat=True))
+
+    assert {"draft", "submitted", "under_review", "approved", "rejected", "reserve"} <= statuses
+    for application in Application.objects.all():
+        trail = list(application.status_changes.order_by("changed_at", "pk").values_list("to_status", flat=True))
+        assert trail[0] == "draft"
+        assert trail[-1] == application.status
+        assert application.budget_lines.exists()
+        if application.status != "draft":
+            assert application.reference.startswith(application.call.reference_prefix + "-")
+            assert application.submitted_at is not None
+
+
+def test_references_are_gapless_per_call(seeded):
+    for call in Call.objects.all():
+        numbers = sorted(
+            int(r.rsplit("-", 1)[1])
+            for r in call.applications.exclude(reference="").values_list("reference", flat=True)
+        )
+        assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_one_demo_user_per_role_can_log_in(seeded, client):
+    roles = {
+        "applicant@demo.example": (False, False),
+        "staff@demo.example": (True, False),
+        "manager@demo.example": (True, False),
+        "admin@demo.example": (True, True),
+    }
+    for email, (is_staff, is_superuser) in roles.items():
+        user = User.objects.get(email=email)
+        assert (user.is_staff, user.is_superuser) == (is_staff, is_superuser)
+        assert client.login(email=email, password=DEMO_PASSWORD)
+        client.logout()
+    assert User.objects.get(email="staff@demo.example").groups.filter(name="Agency staff").exists()
+    assert User.objects.get(email="manager@demo.example").groups.filter(name="Programme manager").exists()
+
+
+def test_the_home_page_lists_the_open_calls_of_the_five_programmes(seeded, client):
+    html = client.get("/en/").content.decode()
+
+    for programme in Programme.objects.all():
+        assert programme.name in html
+        for call in programme.calls.open_now():
+            assert call.title in html
+
+
+def test_the_demo_staff_work_in_the_admin(seeded, client):
+    client.login(email="staff@demo.example", password=DEMO_PASSWORD)
+
+    assert client.get("/en/admin/applications/application/").status_code == 200
+    assert client.get("/en/admin/programmes/call/").status_code == 200
+
+
+def test_it_works_in_december_and_january(db):
+    # The windows are relative to the day the command runs: on 2 January the
+    # year-long call of the new year is open, and in late December all are.
+    import time_machine
+
+    for moment in (
+        datetime(2027, 1, 2, 10, 0, tzinfo=ZoneInfo("UTC")),
+        datetime(2026, 12, 28, 10, 0, tzinfo=ZoneInfo("UTC")),
+    ):
+        with time_machine.travel(moment, tick=False):
+            call_command("seed_demo", verbosity=0)
+            assert Call.objects.open_now().filter(programme__slug="export-consortiums-extremadura").exists()
+            assert Call.objects.open_now().values("programme").distinct().count() == 5
