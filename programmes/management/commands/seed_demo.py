@@ -22,6 +22,17 @@ from programmes import demo_data
 from programmes.models import Agency, Call, CostCategory, Programme
 
 
+# Days on which no agency would open or close a call.
+HOLIDAYS = {(1, 1), (1, 6), (5, 1), (8, 15), (12, 24), (12, 25), (12, 26), (12, 31)}
+
+
+def working_day(day: date, step: int = 1) -> date:
+    """The day itself if it is a working day, else the next (step=1) or previous (step=-1) one."""
+    while day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS:
+        day += timedelta(days=step)
+    return day
+
+
 class Command(BaseCommand):
     help = "Load the demo data (idempotent). Refused under production settings."
 
@@ -62,8 +73,10 @@ class Command(BaseCommand):
             closes = datetime.combine(date(today.year, 12, 31), time(23, 59, 59), tzinfo=zone)
             return opens, closes
         opened_days_ago, closes_in_days, closing_hour = window
-        opens = datetime.combine(today - timedelta(days=opened_days_ago), time(9, 0), tzinfo=zone)
-        closes = datetime.combine(today + timedelta(days=closes_in_days), time(closing_hour, 0), tzinfo=zone)
+        opens = datetime.combine(working_day(today - timedelta(days=opened_days_ago), step=-1), time(9, 0), tzinfo=zone)
+        closes = datetime.combine(
+            working_day(today + timedelta(days=closes_in_days)), time(closing_hour, 0), tzinfo=zone
+        )
         return opens, closes
 
     def _programmes(self, agencies, today):
