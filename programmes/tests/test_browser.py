@@ -23,7 +23,9 @@ def pimex_call():
         who_can_apply="SMEs with their registered office in Extremadura.",
     )
     CostCategoryFactory(programme=programme, name="Promotion actions")
-    return CallFactory(programme=programme, title="PIMEX 2026", slug="2026", closes_at=timezone.now() + timedelta(days=9))
+    return CallFactory(
+        programme=programme, title="PIMEX 2026", slug="2026", closes_at=timezone.now() + timedelta(days=9)
+    )
 
 
 def test_a_visitor_switches_to_spanish_and_opens_a_call(page, pimex_call, live_server):

@@ -21,7 +21,6 @@ from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes import demo_data
 from programmes.models import Agency, Call, CostCategory, Programme
 
-
 # Days on which no agency would open or close a call.
 HOLIDAYS = {(1, 1), (1, 6), (5, 1), (8, 15), (12, 24), (12, 25), (12, 26), (12, 31)}
 
