@@ -75,7 +75,9 @@ class Organisation(models.Model):
     legal_name = models.CharField(_("legal name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. ES."))
     tax_id = models.CharField(
-        _("tax id"), max_length=20, help_text=_("NIF in Spain, partita IVA in Italy, NIF/NIPC in Portugal.")
+        _("tax id"),
+        max_length=20,
+        help_text=_("NIF in Spain, partita IVA or codice fiscale in Italy, NIF/NIPC in Portugal."),
     )
     region = models.CharField(
         _("region (NUTS 2)"),

@@ -90,7 +90,7 @@ def validate_nuts2(value: str) -> None:
         )
     if nuts_country(code) in LISTED_COUNTRIES and code not in NUTS2:
         raise ValidationError(
-            _("%(value)s is not a NUTS 2 region of %(country)s."),
+            _("“%(value)s” is not a NUTS 2 region of %(country)s."),
             code="unknown_nuts2",
             params={"value": value, "country": nuts_country(code)},
         )

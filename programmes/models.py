@@ -107,7 +107,7 @@ class Programme(models.Model):
     )
     annual_budget = MoneyField(_("yearly budget (EUR)"), null=True, blank=True)
     funding_rate = models.DecimalField(
-        _("funding rate (% of eligible costs)"),
+        _("funding rate (percentage of eligible costs)"),
         max_digits=5,
         decimal_places=2,
         null=True,
