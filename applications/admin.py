@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Sum
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
@@ -50,8 +51,33 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "submitted_at"
     # Status moves go through the workflow (services), never by editing the field.
-    readonly_fields = ["status", "reference", "submitted_at", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "reference",
+        "submitted_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "rules_evaluation",
+    ]
     inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f != "rules_evaluation"]})
+                for name, opts in fieldsets
+            ]
+        main = [f for f in fieldsets[0][1]["fields"] if f != "rules_evaluation"]
+        return [(None, {"fields": main}), (_("Eligibility and maximum grant"), {"fields": ["rules_evaluation"]})]
+
+    @admin.display(description=_("rules of the call"))
+    def rules_evaluation(self, obj):
+        from programmes.rules import evaluate_application
+
+        evaluation = evaluate_application(obj)
+        return render_to_string("admin/applications/evaluation.html", {"evaluation": evaluation})
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(budget_total=Sum("budget_lines__amount"))

@@ -54,6 +54,12 @@ class Application(models.Model):
     title = models.CharField(_("project title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     target_markets = models.CharField(_("target markets"), max_length=300, blank=True)
+    declarations = models.JSONField(
+        _("accepted declarations"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the declarations the applicant accepted (see programmes.rules.DECLARATIONS)."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     granted_amount = MoneyField(_("granted amount (EUR)"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -4,13 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
 
-from .models import Consortium, Membership, Organisation
+from programmes.models import AidAward
+
+from .models import Consortium, Membership, Organisation, OwnershipLink
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["organisation", "status", "joined_on", "left_on"]
+    fields = ["organisation", "status", "joined_on", "left_on", "share"]
     autocomplete_fields = ["organisation"]
 
 
@@ -18,9 +20,45 @@ class OrganisationMembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "organisation"
     extra = 0
-    fields = ["consortium", "status", "joined_on", "left_on"]
+    fields = ["consortium", "status", "joined_on", "left_on", "share"]
     autocomplete_fields = ["consortium"]
     verbose_name_plural = _("consortium memberships")
+
+
+class HoldingInline(admin.TabularInline):
+    """The shares this organisation holds in other enterprises (SME size, single undertaking)."""
+
+    model = OwnershipLink
+    fk_name = "owner"
+    extra = 0
+    fields = ["owned", "share"]
+    autocomplete_fields = ["owned"]
+    verbose_name = _("holding in another enterprise")
+    verbose_name_plural = _("holdings in other enterprises")
+
+
+class AidAwardInline(admin.TabularInline):
+    """The de minimis ledger of the organisation, read-only: grants record it when decided."""
+
+    model = AidAward
+    extra = 0
+    fields = ["awarded_on", "legal_basis", "amount", "programme", "application", "granting_authority"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("State aid received")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("programme", "application")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
@@ -28,7 +66,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "kind", "country", "tax_id", "region", "nace_code", "employees", "turnover_eur"]
     list_filter = ["kind", "country", "region"]
     search_fields = ["legal_name", "tax_id"]
-    inlines = [OrganisationMembershipInline]
+    inlines = [OrganisationMembershipInline, HoldingInline, AidAwardInline]
     readonly_fields = ["created_at", "updated_at"]
 
     @admin.display(description=_("turnover"), ordering="turnover")
@@ -57,8 +95,24 @@ class ConsortiumAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "consortium", "status", "joined_on", "left_on"]
+    list_display = ["organisation", "consortium", "status", "joined_on", "left_on", "share"]
     list_filter = ["status", "consortium__sector"]
     list_select_related = ["organisation", "consortium"]
     search_fields = ["organisation__legal_name", "organisation__tax_id", "consortium__name"]
     autocomplete_fields = ["organisation", "consortium"]
+
+
+@admin.register(OwnershipLink)
+class OwnershipLinkAdmin(admin.ModelAdmin):
+    list_display = ["owner", "owned", "share", "relation"]
+    list_select_related = ["owner", "owned"]
+    search_fields = ["owner__legal_name", "owner__tax_id", "owned__legal_name", "owned__tax_id"]
+    autocomplete_fields = ["owner", "owned"]
+
+    @admin.display(description=_("relation (2003/361/EC)"))
+    def relation(self, obj):
+        if obj.share > 50:
+            return _("linked enterprises")
+        if obj.share >= 25:
+            return _("partner enterprises")
+        return _("autonomous")

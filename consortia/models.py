@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -221,6 +221,15 @@ class Membership(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    share = models.DecimalField(
+        _("share of joint grants (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("How a grant to the consortium is split for de minimis; empty means equal shares."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -243,6 +252,9 @@ class Membership(models.Model):
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=False, left_on__gte=F("joined_on")),
                 name="membership_left_after_joined",
             ),
+            models.CheckConstraint(
+                condition=Q(share__isnull=True) | Q(share__gte=0, share__lte=100), name="membership_share_0_100"
+            ),
         ]
         indexes = [models.Index(fields=["consortium", "status"], name="membership_status_idx")]
 
@@ -256,3 +268,38 @@ class Membership(models.Model):
         if self.status not in (self.Status.ACTIVE, self.Status.LEFT):
             return False
         return self.left_on is None or self.left_on > day
+
+
+class OwnershipLink(models.Model):
+    """One enterprise holding a share of another's capital or voting rights.
+
+    Used for the SME size (Recommendation 2003/361/EC): an enterprise holding
+    25% to 50% of another is its partner (figures added pro rata); above 50% the
+    two are linked (figures added in full, and one single undertaking for de minimis).
+    """
+
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("holder"), on_delete=models.CASCADE, related_name="holdings"
+    )
+    owned = models.ForeignKey(
+        Organisation, verbose_name=_("held enterprise"), on_delete=models.CASCADE, related_name="holders"
+    )
+    share = models.DecimalField(
+        _("share held (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Percentage of capital or voting rights, whichever is higher."),
+    )
+
+    class Meta:
+        verbose_name = _("ownership link")
+        verbose_name_plural = _("ownership links")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "owned"], name="ownership_link_unique"),
+            models.CheckConstraint(condition=~Q(owner=F("owned")), name="ownership_link_not_self"),
+            models.CheckConstraint(condition=Q(share__gte=0, share__lte=100), name="ownership_link_share_0_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.owner} → {self.owned} ({self.share}%)"

@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
 
-from .models import Agency, Call, CostCategory, Programme
+from .models import Agency, AidAward, Call, CallRule, CostCategory, Programme
 
 
 @admin.register(Agency)
@@ -48,8 +49,52 @@ class ProgrammeAdmin(admin.ModelAdmin):
         return format_eur(obj.annual_budget)
 
 
+class CallRuleForm(forms.ModelForm):
+    code = forms.ChoiceField(label=_("rule"), choices=())
+
+    class Meta:
+        model = CallRule
+        fields = ["position", "code", "number", "amount", "limit", "rate", "choices", "category"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from programmes.rules import RULE_CHOICES
+
+        self.fields["code"].choices = [("", "---------"), *RULE_CHOICES]
+
+
+class CallRuleInline(admin.TabularInline):
+    """The call's rules, in order; bad parameters are refused next to the field."""
+
+    model = CallRule
+    form = CallRuleForm
+    extra = 0
+    fields = ["position", "code", "number", "amount", "limit", "rate", "choices", "category", "in_plain_words"]
+    readonly_fields = ["in_plain_words"]
+    verbose_name_plural = _("eligibility and funding rules (checked in this order)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "call")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":
+            call_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            queryset = CostCategory.objects.select_related("programme")
+            if call_id:
+                queryset = queryset.filter(programme__calls__pk=call_id)
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("in plain words"))
+    def in_plain_words(self, obj):
+        from programmes.rules import describe_rule
+
+        return describe_rule(obj) if obj.pk else "—"
+
+
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
+    inlines = [CallRuleInline]
     list_display = ["title", "programme", "year", "opens_at", "closes_at", "budget_eur", "applications", "is_published"]
     list_filter = ["programme__agency", "programme__kind", "programme", "year", "is_published"]
     list_select_related = ["programme__agency"]
@@ -76,3 +121,34 @@ class CostCategoryAdmin(admin.ModelAdmin):
     list_filter = ["programme__agency", "programme"]
     list_select_related = ["programme"]
     search_fields = ["name", "code"]
+
+
+@admin.register(AidAward)
+class AidAwardAdmin(admin.ModelAdmin):
+    """The de minimis ledger. Rows written by a grant decision cannot be edited or deleted here;
+    aid declared from other authorities can be added by hand."""
+
+    list_display = ["organisation", "programme", "amount_eur", "awarded_on", "legal_basis"]
+    list_filter = ["legal_basis", "programme"]
+    list_select_related = ["organisation", "programme"]
+    search_fields = ["organisation__legal_name", "organisation__tax_id"]
+    date_hierarchy = "awarded_on"
+    autocomplete_fields = ["organisation", "programme", "application"]
+    fields = ["organisation", "legal_basis", "amount", "awarded_on", "programme", "application", "granting_authority"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.application_id is not None:
+            return [*self.fields, "created_at"]
+        return ["created_at"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "created_at"] if obj is not None else self.fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.application_id is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_eur(self, obj):
+        return format_eur(obj.amount)

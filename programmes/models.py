@@ -116,6 +116,17 @@ class Programme(models.Model):
     )
     grant_min = MoneyField(_("minimum grant (EUR)"), null=True, blank=True)
     grant_max = MoneyField(_("maximum grant (EUR)"), null=True, blank=True)
+    legal_basis = models.CharField(
+        _("State aid basis"),
+        max_length=16,
+        choices=[
+            ("de_minimis", _("De minimis (Regulation (EU) 2023/2831)")),
+            ("gber", _("Block exemption (GBER)")),
+            ("none", _("Not State aid")),
+        ],
+        default="de_minimis",
+        help_text=_("De minimis grants are counted against each undertaking's 300,000 EUR ceiling."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -243,3 +254,116 @@ class CostCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CallRule(models.Model):
+    """One configured rule of a call: which rule (code), in which order, with its parameters.
+
+    The parameters are typed columns, so money stays Decimal with database
+    checks; each rule uses the few it needs (programmes.rules says which).
+    """
+
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="rules")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("rule"), max_length=40)
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    amount = MoneyField(_("amount (EUR)"), null=True, blank=True)
+    limit = MoneyField(_("upper limit (EUR)"), null=True, blank=True)
+    rate = models.DecimalField(
+        _("rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    choices = models.CharField(
+        _("values"), max_length=500, blank=True, help_text=_("Codes separated by commas, e.g. ES43 or C,J,M.")
+    )
+    category = models.ForeignKey(
+        CostCategory, verbose_name=_("cost category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rule")
+        verbose_name_plural = _("rules")
+        ordering = ["call", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="call_rule_amount_not_negative"),
+            models.CheckConstraint(condition=Q(limit__isnull=True) | Q(limit__gte=0), name="call_rule_limit_not_negative"),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100), name="call_rule_rate_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(limit__isnull=True) | Q(amount__lte=F("limit")),
+                name="call_rule_amount_le_limit",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [c.strip() for c in self.choices.split(",") if c.strip()]
+
+    def clean(self):
+        super().clean()
+        from programmes.rules import validate_rule_parameters
+
+        validate_rule_parameters(self)
+
+
+class AidAward(models.Model):
+    """State aid awarded to one undertaking: the de minimis ledger.
+
+    Written when a grant is decided; a consortium grant gives one row per active
+    member (equal shares unless the memberships record them).
+    """
+
+    class LegalBasis(models.TextChoices):
+        DE_MINIMIS = "de_minimis", _("De minimis")
+        GBER = "gber", _("Block exemption (GBER)")
+        NONE = "none", _("Not State aid")
+
+    organisation = models.ForeignKey(
+        "consortia.Organisation", verbose_name=_("undertaking"), on_delete=models.PROTECT, related_name="aid_awards"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aid_awards",
+    )
+    amount = MoneyField(_("amount (EUR)"))
+    awarded_on = models.DateField(_("awarded on"))
+    legal_basis = models.CharField(_("legal basis"), max_length=16, choices=LegalBasis.choices)
+    granting_authority = models.CharField(
+        _("granting authority"), max_length=200, blank=True, help_text=_("For aid declared from other authorities.")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("aid award")
+        verbose_name_plural = _("aid awards")
+        ordering = ["-awarded_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="aid_award_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(legal_basis__in=["de_minimis", "gber", "none"]), name="aid_award_legal_basis_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "organisation"],
+                condition=Q(application__isnull=False),
+                name="aid_award_once_per_application_and_undertaking",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "awarded_on"], name="aid_award_ledger_idx")]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.amount} ({self.awarded_on})"

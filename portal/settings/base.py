@@ -171,3 +171,8 @@ PORTAL_ENVIRONMENT = "development"
 
 # Local number formats where the public administration differs from the defaults.
 FORMAT_MODULE_PATH = ["portal.formats"]
+
+# De minimis (Regulation (EU) 2023/2831): ceiling per single undertaking over
+# a rolling period of three years.
+DE_MINIMIS_CEILING = env.str("DE_MINIMIS_CEILING", default="300000.00")
+DE_MINIMIS_YEARS = 3

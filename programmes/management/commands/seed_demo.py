@@ -19,7 +19,7 @@ from consortia.taxids import make_tax_id
 from portal.models import User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes import demo_data
-from programmes.models import Agency, Call, CostCategory, Programme
+from programmes.models import Agency, Call, CallRule, CostCategory, Programme
 
 # Days on which no agency would open or close a call.
 HOLIDAYS = {(1, 1), (1, 6), (5, 1), (8, 15), (12, 24), (12, 25), (12, 26), (12, 31)}
@@ -106,9 +106,21 @@ class Command(BaseCommand):
                         "budget": spec["budget"],
                     },
                 )
+                if not call.rules.exists():
+                    self._rules(call, spec.get("rules", []))
                 calls.append(call)
             programmes[row["slug"]] = (programme, calls)
         return programmes
+
+    def _rules(self, call, rules):
+        categories = {c.code: c for c in call.programme.cost_categories.all()}
+        for position, (code, params) in enumerate(rules, start=1):
+            params = dict(params)
+            if "category" in params:
+                params["category"] = categories[params["category"]]
+            rule = CallRule(call=call, position=position * 10, code=code, **params)
+            rule.full_clean()
+            rule.save()
 
     def _organisations(self):
         organisations = {}
@@ -169,7 +181,11 @@ class Command(BaseCommand):
             )
             if Application.objects.filter(call=call, **applicant).exists():
                 continue
-            application = application_create(call=call, title=title, **applicant)
+            # Drafts are still being filled in: only the first declaration is ticked.
+            declarations = self._declarations(call)
+            if final_status == "draft":
+                declarations = declarations[:1]
+            application = application_create(call=call, title=title, declarations=declarations, **applicant)
             categories = {c.code: c for c in programme.cost_categories.all()}
             BudgetLine.objects.bulk_create(
                 BudgetLine(
@@ -188,6 +204,10 @@ class Command(BaseCommand):
                 application.save(update_fields=["granted_amount"])
             created += 1
         return created
+
+    def _declarations(self, call):
+        rule = call.rules.filter(code="declarations").first()
+        return rule.choice_list if rule else []
 
     def _users(self, agencies):
         groups = ensure_groups()

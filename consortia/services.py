@@ -1,0 +1,270 @@
+"""Business rules on organisations and consortia: SME size, consortium stage, single undertaking.
+
+Plain functions that read the models; they make no writes. Each one works on
+prefetched data without extra queries when the caller has prefetched what its
+docstring names, and falls back to one query of its own otherwise.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.money import to_cents
+
+from .models import Consortium, Membership, Organisation, OwnershipLink
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+# Recommendation 2003/361/EC, Annex, Title I.
+PARTNER_THRESHOLD = Decimal("25")  # 25% or more: partner enterprise (figures added pro rata)
+LINKED_THRESHOLD = Decimal("50")  # more than 50%: linked enterprise (figures added in full)
+
+# (size, staff strictly below, turnover at most, balance sheet at most), smallest first.
+SME_CEILINGS = [
+    ("micro", Decimal("10"), Decimal("2000000"), Decimal("2000000")),
+    ("small", Decimal("50"), Decimal("10000000"), Decimal("10000000")),
+    ("medium", Decimal("250"), Decimal("50000000"), Decimal("43000000")),
+]
+
+SME_SIZES = ("micro", "small", "medium", "large")
+
+
+class Stage:
+    """The stages of an export consortium (seed 000): they set the grant cap."""
+
+    INITIATION = "initiation"
+    DEVELOPMENT = "development"
+    CONSOLIDATED = "consolidated"
+
+
+def years_after(day: date, years: int) -> date:
+    """The date `years` years after `day` (before it when negative): its anniversary.
+
+    A 29 February falls on 28 February in years that are not leap years.
+    """
+    year = day.year + years
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return day.replace(year=year)
+
+
+def age_in_years(since: date, on: date) -> int:
+    """Whole years from `since` to `on`, counted by anniversary (negative if `on` is before)."""
+    years = on.year - since.year
+    if on < years_after(since, years):
+        years -= 1
+    return years
+
+
+# --- SME size ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelatedEnterprise:
+    """An enterprise whose figures count towards another's SME size.
+
+    `role` is "partner" (25% to 50%, figures added pro rata) or "linked" (over 50%,
+    added in full); `holds` is True when this enterprise is the one holding the share.
+    The figures are those added, i.e. already multiplied by the share for a partner.
+    """
+
+    organisation: Organisation
+    share: Decimal
+    role: str
+    holds: bool
+    staff: Decimal
+    turnover: Decimal
+    balance_sheet: Decimal
+
+
+@dataclass
+class SmeFigures:
+    """The figures an SME size is judged on: the enterprise's own plus its partners' and linked ones'."""
+
+    staff: Decimal
+    turnover: Decimal
+    balance_sheet: Decimal
+    related: list[RelatedEnterprise] = field(default_factory=list)
+
+    @property
+    def partners(self) -> list[RelatedEnterprise]:
+        return [r for r in self.related if r.role == "partner"]
+
+    @property
+    def linked(self) -> list[RelatedEnterprise]:
+        return [r for r in self.related if r.role == "linked"]
+
+
+def _is_prefetched(instance, name: str) -> bool:
+    return name in getattr(instance, "_prefetched_objects_cache", {})
+
+
+def ownership_links(organisation: Organisation) -> list[tuple[OwnershipLink, Organisation, bool]]:
+    """The direct ownership links of an organisation, as (link, other enterprise, other holds the share).
+
+    No query when `holdings__owned` and `holders__owner` are prefetched; otherwise
+    one query per direction, each joined to the other enterprise.
+    """
+    if organisation.pk is None:
+        return []
+    if _is_prefetched(organisation, "holdings"):
+        holdings = organisation.holdings.all()
+    else:
+        holdings = organisation.holdings.select_related("owned")
+    if _is_prefetched(organisation, "holders"):
+        holders = organisation.holders.all()
+    else:
+        holders = organisation.holders.select_related("owner")
+    links = [(link, link.owned, False) for link in holdings]
+    links += [(link, link.owner, True) for link in holders]
+    return links
+
+
+def _strongest_links(organisation: Organisation) -> list[tuple[Organisation, Decimal, bool]]:
+    """One entry per other enterprise, with the greater share where both hold shares of each other.
+
+    Recommendation 2003/361/EC, Annex, Art. 6(2): for cross-holdings the greater
+    percentage applies.
+    """
+    strongest: dict[int, tuple[Organisation, Decimal, bool]] = {}
+    for link, other, other_holds in ownership_links(organisation):
+        current = strongest.get(other.pk)
+        if current is None or link.share > current[1]:
+            strongest[other.pk] = (other, link.share, other_holds)
+    return sorted(strongest.values(), key=lambda entry: (entry[0].legal_name, entry[0].pk))
+
+
+def _figure(value) -> Decimal:
+    return ZERO if value is None else Decimal(value)
+
+
+def sme_figures(organisation: Organisation) -> SmeFigures:
+    """Staff, turnover and balance sheet of an enterprise for its SME size (2003/361/EC).
+
+    Its own figures plus, for each direct ownership link either way: in full for a
+    linked enterprise (share over 50%), pro rata for a partner (25% to 50%); below 25%
+    nothing. Missing figures count as 0. Money added pro rata is rounded to cents;
+    staff is kept exact so rounding never moves an enterprise across a threshold.
+    Only direct links are followed (one level).
+    """
+    staff = _figure(organisation.employees)
+    turnover = _figure(organisation.turnover)
+    balance_sheet = _figure(organisation.balance_sheet)
+    related = []
+    for other, share, other_holds in _strongest_links(organisation):
+        if share > LINKED_THRESHOLD:
+            role, ratio = "linked", Decimal(1)
+        elif share >= PARTNER_THRESHOLD:
+            role, ratio = "partner", share / HUNDRED
+        else:
+            continue
+        entry = RelatedEnterprise(
+            organisation=other,
+            share=share,
+            role=role,
+            holds=other_holds,
+            staff=_figure(other.employees) * ratio,
+            turnover=to_cents(_figure(other.turnover) * ratio),
+            balance_sheet=to_cents(_figure(other.balance_sheet) * ratio),
+        )
+        related.append(entry)
+        staff += entry.staff
+        turnover += entry.turnover
+        balance_sheet += entry.balance_sheet
+    return SmeFigures(
+        staff=staff, turnover=to_cents(turnover), balance_sheet=to_cents(balance_sheet), related=related
+    )
+
+
+def size_for_figures(*, staff: Decimal, turnover: Decimal, balance_sheet: Decimal) -> str:
+    """micro, small, medium or large for these figures (2003/361/EC, Annex, Art. 2).
+
+    Each class needs staff below its ceiling and either turnover or balance sheet
+    total within its ceiling.
+    """
+    for size, staff_below, turnover_max, balance_max in SME_CEILINGS:
+        if staff < staff_below and (turnover <= turnover_max or balance_sheet <= balance_max):
+            return size
+    return "large"
+
+
+def sme_size(organisation: Organisation) -> str:
+    """The SME size of an organisation: "micro", "small", "medium" or "large".
+
+    Counts partner and linked enterprises (see `sme_figures`). No extra query when
+    the caller prefetched `holdings__owned` and `holders__owner`.
+    """
+    figures = sme_figures(organisation)
+    return size_for_figures(staff=figures.staff, turnover=figures.turnover, balance_sheet=figures.balance_sheet)
+
+
+def single_undertaking_ids(organisation: Organisation) -> set[int]:
+    """The organisation's pk and those of the enterprises linked to it (over 50%, either way).
+
+    Regulation (EU) 2023/2831, Art. 2(2): linked enterprises form one single
+    undertaking for the de minimis ceiling. Only direct links are followed. No query
+    when `holdings` and `holders` are prefetched; otherwise one.
+    """
+    if organisation.pk is None:
+        return set()
+    ids = {organisation.pk}
+    if _is_prefetched(organisation, "holdings") and _is_prefetched(organisation, "holders"):
+        links = [*organisation.holdings.all(), *organisation.holders.all()]
+        pairs = [(link.owner_id, link.owned_id) for link in links if link.share > LINKED_THRESHOLD]
+    else:
+        pairs = OwnershipLink.objects.filter(
+            Q(owner=organisation) | Q(owned=organisation), share__gt=LINKED_THRESHOLD
+        ).values_list("owner_id", "owned_id")
+    for owner_id, owned_id in pairs:
+        ids.update((owner_id, owned_id))
+    return ids
+
+
+# --- Consortia ----------------------------------------------------------------------------------
+
+
+def consortium_stage(consortium: Consortium, on: date | None = None) -> str:
+    """The stage of a consortium on a day: "initiation", "development" or "consolidated".
+
+    Initiation while its members have carried out no joint promotion action, or in
+    its first year; development from the 1st anniversary of its establishment up to
+    and including the 3rd; consolidated from the day after the 3rd anniversary.
+    `on` defaults to today in the portal's time zone.
+    """
+    on = on or timezone.localdate()
+    if not consortium.has_joint_actions or on < years_after(consortium.established_on, 1):
+        return Stage.INITIATION
+    if on <= years_after(consortium.established_on, 3):
+        return Stage.DEVELOPMENT
+    return Stage.CONSOLIDATED
+
+
+def active_memberships(consortium: Consortium, on: date | None = None) -> list[Membership]:
+    """The memberships of a consortium active on a day, one per organisation.
+
+    Ordered by the organisation's legal name then pk. No query when
+    `memberships__organisation` is prefetched; otherwise one.
+    """
+    on = on or timezone.localdate()
+    if _is_prefetched(consortium, "memberships"):
+        memberships = consortium.memberships.all()
+    else:
+        memberships = consortium.memberships.select_related("organisation")
+    by_organisation: dict[int, Membership] = {}
+    for membership in memberships:
+        if membership.is_active_on(on):
+            by_organisation.setdefault(membership.organisation_id, membership)
+    return sorted(by_organisation.values(), key=lambda m: (m.organisation.legal_name, m.organisation_id))
+
+
+def active_members(consortium: Consortium, on: date | None = None) -> list[Organisation]:
+    """The organisations that are members of a consortium on a day (default today).
+
+    No query when `memberships__organisation` is prefetched; otherwise one.
+    """
+    return [membership.organisation for membership in active_memberships(consortium, on)]

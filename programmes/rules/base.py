@@ -1,0 +1,153 @@
+"""The building blocks of the rules engine: facts, results, evaluation, the Rule base class."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import to_cents
+
+ELIGIBILITY = "eligibility"
+FUNDING = "funding"
+
+# The parameter columns of programmes.CallRule.
+PARAMETERS = ("number", "amount", "limit", "rate", "choices", "category")
+
+
+def money(value) -> str:
+    """An amount for a message: 250,000.00 (grouped in the active language, no sign)."""
+    return number_format(to_cents(value), decimal_pos=2, force_grouping=True)
+
+
+def percent(value) -> str:
+    return number_format(Decimal(value).normalize(), force_grouping=False)
+
+
+@dataclass
+class Facts:
+    """What the rules look at, gathered once per evaluation (engine.gather_facts)."""
+
+    application: object
+    call: object
+    programme: object
+    on: date
+    applicant_kind: str  # "consortium" or the organisation's kind
+    consortium: object | None
+    organisation: object | None
+    members: list  # organisations counted: active members on `on`, or the organisation itself
+    memberships: list  # the active Membership rows (consortium applicants)
+    stage: str | None
+    budget_lines: list
+    attachment_kinds: set[str]
+    declarations: set[str]
+    other_applications: int
+    headroom: dict[int, Decimal]  # de minimis headroom per member organisation pk
+    # Filled in by the engine as it goes: costs after category caps, grant after funding rules.
+    eligible_costs: Decimal = Decimal("0.00")
+    computed_grant: Decimal = Decimal("0.00")
+
+    @property
+    def requested_costs(self) -> Decimal:
+        return sum((line.amount for line in self.budget_lines), Decimal("0.00"))
+
+
+@dataclass
+class RuleResult:
+    """The outcome of one rule: its code, whether it passed, and why (translated)."""
+
+    code: str
+    passed: bool
+    message: str
+    kind: str = ELIGIBILITY
+    label: str = ""
+
+    def __str__(self):
+        return f"[{'pass' if self.passed else 'fail'}] {self.code}: {self.message}"
+
+
+@dataclass
+class Evaluation:
+    """The contract's evaluation of an application.
+
+    `eligible`: every rule passed. `results`: one per configured rule, in the
+    call's order. `max_grant`: the most that may be granted (0.00 when not
+    eligible). `explanation`: the steps that led to the grant.
+    """
+
+    eligible: bool
+    results: list[RuleResult]
+    max_grant: Decimal
+    eligible_costs: Decimal = Decimal("0.00")
+    computed_grant: Decimal = Decimal("0.00")
+    explanation: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def explanation_text(self) -> str:
+        return "; ".join(str(step) for step in self.explanation)
+
+
+class Rule:
+    """A kind of rule. Subclasses set `code`, `label`, `kind` and the parameters they use.
+
+    `required` and `optional` name CallRule columns; every other parameter
+    column must stay empty, so a manager never configures a value that is ignored.
+    """
+
+    code: str = ""
+    label = ""
+    kind = ELIGIBILITY
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    # For rules with `choices`: the allowed values (None: any).
+    allowed_choices: dict[str, str] | None = None
+
+    def validate(self, row) -> dict[str, str]:
+        """Errors by parameter name; empty when the parameters are usable."""
+        errors = {}
+        for name in PARAMETERS:
+            value = getattr(row, name if name != "category" else "category_id")
+            empty = value in (None, "")
+            if name in self.required and empty:
+                errors[name] = _("The rule “%(rule)s” needs this value.") % {"rule": self.label}
+            elif name not in self.required and name not in self.optional and not empty:
+                errors[name] = _("The rule “%(rule)s” does not use this value: leave it empty.") % {"rule": self.label}
+        if "choices" not in errors and self.allowed_choices is not None and row.choices:
+            unknown = [c for c in row.choice_list if c not in self.allowed_choices]
+            if unknown:
+                errors["choices"] = _("Unknown values: %(unknown)s. Allowed: %(allowed)s.") % {
+                    "unknown": ", ".join(unknown),
+                    "allowed": ", ".join(self.allowed_choices),
+                }
+        errors.update(self.extra_validation(row))
+        return errors
+
+    def extra_validation(self, row) -> dict[str, str]:
+        return {}
+
+    def describe(self, row) -> str:
+        """The rule in plain words for applicants, e.g. “At least 3 active members”."""
+        return str(self.label)
+
+    def result(self, passed: bool, message) -> RuleResult:
+        return RuleResult(code=self.code, passed=passed, message=str(message), kind=self.kind, label=str(self.label))
+
+
+class EligibilityRule(Rule):
+    kind = ELIGIBILITY
+
+    def check(self, row, facts: Facts) -> RuleResult:
+        raise NotImplementedError
+
+
+class FundingRule(Rule):
+    kind = FUNDING
+
+    def apply(self, row, facts: Facts, grant: Decimal, eligible_costs: Decimal) -> tuple[Decimal, RuleResult]:
+        """The grant after this rule, and the result that explains the step."""
+        raise NotImplementedError

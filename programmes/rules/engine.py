@@ -1,0 +1,226 @@
+"""Evaluating an application against its call's rules, in a fixed number of queries."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portal.money import to_cents
+
+from .base import FUNDING, Evaluation, Facts, RuleResult, money
+from .eligibility import ELIGIBILITY_RULES
+from .funding import FUNDING_RULES, CategoryCapRule, GrantRangeRule, StageCapRule
+
+REGISTRY = {rule.code: rule for rule in ELIGIBILITY_RULES + FUNDING_RULES}
+
+
+def rule_for(code: str):
+    return REGISTRY.get(code)
+
+
+def rolling_window_start(on: date) -> date:
+    """The first day excluded from the rolling de minimis period ending on `on`."""
+    years = settings.DE_MINIMIS_YEARS
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def de_minimis_headrooms(organisations, on: date) -> dict[int, Decimal]:
+    """De minimis headroom of each organisation on a day, in one query for all of them.
+
+    Each organisation counts the awards of its single undertaking (itself and the
+    enterprises linked to it); the organisations must come with their ownership
+    links prefetched (`holdings`, `holders`).
+    """
+    from consortia.services import single_undertaking_ids
+    from programmes.models import AidAward
+
+    undertakings = {o.pk: single_undertaking_ids(o) for o in organisations}
+    every_id = set().union(*undertakings.values()) if undertakings else set()
+    used = dict(
+        AidAward.objects.filter(
+            organisation_id__in=every_id,
+            legal_basis=AidAward.LegalBasis.DE_MINIMIS,
+            awarded_on__gt=rolling_window_start(on),
+            awarded_on__lte=on,
+        )
+        .values("organisation_id")
+        .annotate(total=Sum("amount"))
+        .values_list("organisation_id", "total")
+    )
+    ceiling = Decimal(settings.DE_MINIMIS_CEILING)
+    return {
+        pk: max(ceiling - sum((used.get(i, Decimal("0")) for i in ids), Decimal("0")), Decimal("0.00")).quantize(
+            Decimal("0.01")
+        )
+        for pk, ids in undertakings.items()
+    }
+
+
+def evaluation_date(application) -> date:
+    """The day the rules are checked for: the submission day, or today, in the agency's zone."""
+    zone = application.call.programme.agency.tzinfo
+    moment = application.submitted_at or timezone.now()
+    return timezone.localtime(moment, zone).date()
+
+
+def gather_facts(application) -> tuple[Facts, list]:
+    """Everything the rules read, fetched once. Returns the facts and the call's rules."""
+    from applications.models import Application
+    from consortia.models import Membership
+    from consortia.services import active_members, consortium_stage
+
+    links = ("holdings__owned", "holders__owner")
+    application = (
+        Application.objects.select_related("call__programme__agency", "consortium", "organisation")
+        .prefetch_related(
+            "budget_lines__category",
+            Prefetch(
+                "consortium__memberships",
+                queryset=Membership.objects.select_related("organisation").prefetch_related(
+                    *(f"organisation__{link}" for link in links)
+                ),
+            ),
+            *(f"organisation__{link}" for link in links),
+        )
+        .get(pk=application.pk)
+    )
+    call = application.call
+    on = evaluation_date(application)
+    consortium = application.consortium
+    organisation = application.organisation
+    if consortium is not None:
+        members = active_members(consortium, on=on)
+        memberships = [m for m in consortium.memberships.all() if m.is_active_on(on)]
+        applicant_kind = "consortium"
+        stage = consortium_stage(consortium, on=on)
+        applicant_filter = {"consortium": consortium}
+    else:
+        members = [organisation]
+        memberships = []
+        applicant_kind = organisation.kind
+        stage = None
+        applicant_filter = {"organisation": organisation}
+    facts = Facts(
+        application=application,
+        call=call,
+        programme=call.programme,
+        on=on,
+        applicant_kind=applicant_kind,
+        consortium=consortium,
+        organisation=organisation,
+        members=members,
+        memberships=memberships,
+        stage=stage,
+        budget_lines=list(application.budget_lines.all()),
+        attachment_kinds=set(application.attachments.values_list("kind", flat=True)),
+        declarations=set(application.declarations or []),
+        other_applications=Application.objects.filter(call=call, **applicant_filter)
+        .exclude(pk=application.pk)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .count(),
+        headroom=de_minimis_headrooms(members, on),
+    )
+    return facts, list(call.rules.select_related("category").order_by("position", "pk"))
+
+
+def _eligible_costs(facts: Facts, rows) -> tuple[Decimal, list[str], list[tuple[object, RuleResult]]]:
+    """Requested costs, with each category cap applied; the steps that explain them."""
+    requested = facts.requested_costs
+    by_category: dict[int, Decimal] = {}
+    for line in facts.budget_lines:
+        by_category[line.category_id] = by_category.get(line.category_id, Decimal("0.00")) + line.amount
+    steps = [
+        ngettext(
+            "Eligible costs requested: %(total)s in %(count)s budget line",
+            "Eligible costs requested: %(total)s in %(count)s budget lines",
+            len(facts.budget_lines),
+        )
+        % {"total": money(requested), "count": len(facts.budget_lines)}
+    ]
+    results = []
+    eligible = requested
+    for row in rows:
+        rule = REGISTRY[row.code]
+        if not isinstance(rule, CategoryCapRule):
+            continue
+        cap = rule.cap(row, requested)
+        asked = by_category.get(row.category_id, Decimal("0.00"))
+        if asked > cap:
+            eligible -= asked - cap
+            message = _("%(category)s: %(asked)s requested, capped at %(cap)s") % {
+                "category": row.category.name,
+                "asked": money(asked),
+                "cap": money(cap),
+            }
+            steps.append(message)
+        else:
+            message = _("%(category)s: %(asked)s, within the cap of %(cap)s") % {
+                "category": row.category.name,
+                "asked": money(asked),
+                "cap": money(cap),
+            }
+        results.append((row, rule.result(True, message)))
+    if eligible != requested:
+        steps.append(_("Eligible costs: %(total)s") % {"total": money(eligible)})
+    return to_cents(eligible), steps, results
+
+
+def evaluate_application(application) -> Evaluation:
+    """Check an application against its call's rules and work out the maximum grant.
+
+    Every result says why, naming the facts. The maximum grant is 0.00 when the
+    application is not eligible; `computed_grant` keeps what the funding rules gave.
+    """
+    facts, rows = gather_facts(application)
+    by_row: dict[int, RuleResult] = {}
+
+    eligible_costs, steps, cap_results = _eligible_costs(facts, rows)
+    for row, result in cap_results:
+        by_row[row.pk] = result
+    facts.eligible_costs = eligible_costs
+
+    grant = eligible_costs
+    for row in rows:
+        rule = REGISTRY.get(row.code)
+        if rule is None or rule.kind != FUNDING or isinstance(rule, CategoryCapRule):
+            continue
+        if isinstance(rule, StageCapRule) and not rule.applies(row, facts):
+            continue
+        grant, result = rule.apply(row, facts, grant, eligible_costs)
+        grant = to_cents(grant)
+        by_row[row.pk] = result
+        if result.passed or isinstance(rule, GrantRangeRule):
+            steps.append(result.message)
+    facts.computed_grant = grant
+
+    for row in rows:
+        rule = REGISTRY.get(row.code)
+        if rule is None:
+            by_row[row.pk] = RuleResult(
+                code=row.code, passed=False, message=_("Unknown rule “%(code)s”.") % {"code": row.code}
+            )
+        elif rule.kind != FUNDING:
+            by_row[row.pk] = rule.check(row, facts)
+
+    results = [by_row[row.pk] for row in rows if row.pk in by_row]
+    eligible = all(r.passed for r in results)
+    steps.append(
+        _("Maximum grant: %(grant)s") % {"grant": money(grant)}
+        if eligible
+        else _("Not eligible: no grant (the rules would give %(grant)s)") % {"grant": money(grant)}
+    )
+    return Evaluation(
+        eligible=eligible,
+        results=results,
+        max_grant=grant if eligible else Decimal("0.00"),
+        eligible_costs=eligible_costs,
+        computed_grant=grant,
+        explanation=steps,
+    )

@@ -1,0 +1,152 @@
+"""The de minimis ledger: headroom of a single undertaking, and the aid recorded when a grant is decided."""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from consortia.services import active_memberships, single_undertaking_ids, years_after
+from portal.money import to_cents
+
+from .models import AidAward
+
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
+
+
+def de_minimis_ceiling() -> Decimal:
+    """The de minimis ceiling per single undertaking (settings.DE_MINIMIS_CEILING), in EUR."""
+    return to_cents(Decimal(str(settings.DE_MINIMIS_CEILING)))
+
+
+def de_minimis_window_start(on: date) -> date:
+    """The day before the rolling period ending on `on` starts: aid on that day no longer counts.
+
+    The period is settings.DE_MINIMIS_YEARS years (3, Regulation (EU) 2023/2831,
+    Art. 3(2)): aid counts when awarded after this day and on or before `on`.
+    """
+    return years_after(on, -settings.DE_MINIMIS_YEARS)
+
+
+def de_minimis_used(organisation, on: date | None = None) -> Decimal:
+    """De minimis aid awarded to the organisation's single undertaking in the rolling period ending on `on`.
+
+    One query for the sum, plus one for the ownership links unless `holdings` and
+    `holders` are prefetched.
+    """
+    on = on or timezone.localdate()
+    ids = single_undertaking_ids(organisation)
+    if not ids:
+        return ZERO
+    total = AidAward.objects.filter(
+        organisation_id__in=ids,
+        legal_basis=AidAward.LegalBasis.DE_MINIMIS,
+        awarded_on__gt=de_minimis_window_start(on),
+        awarded_on__lte=on,
+    ).aggregate(total=Sum("amount"))["total"]
+    return to_cents(total or ZERO)
+
+
+def de_minimis_headroom(organisation, on: date | None = None) -> Decimal:
+    """How much more de minimis aid the organisation's single undertaking may receive on `on`.
+
+    The ceiling minus the de minimis aid awarded to the organisation and the
+    enterprises linked to it (over 50%, direct links) after the day `on` minus 3
+    years and up to `on` included; never below 0.00. `on` defaults to today.
+    """
+    return max(de_minimis_ceiling() - de_minimis_used(organisation, on), ZERO)
+
+
+def split_amount(*, amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split an amount in proportion to the weights, in cents, adding up exactly to the amount.
+
+    Each part is rounded half-up to cents; the last part with a positive weight
+    gets the remainder. A part is never more than what is left, so no part is
+    negative even for amounts of a few cents split many ways.
+    """
+    amount = to_cents(amount)
+    if amount < 0:
+        raise ValueError("The amount to split cannot be negative.")
+    if not weights:
+        raise ValueError("There is nobody to split the amount between.")
+    if any(weight < 0 for weight in weights):
+        raise ValueError("A weight cannot be negative.")
+    total = sum(weights, Decimal(0))
+    if total <= 0:
+        raise ValueError("The weights must add up to more than zero.")
+    remainder_index = max(i for i, weight in enumerate(weights) if weight > 0)
+    parts = [ZERO] * len(weights)
+    left = amount
+    for index, weight in enumerate(weights):
+        if index == remainder_index:
+            continue
+        part = min(to_cents(amount * Decimal(weight) / total), left)
+        parts[index] = part
+        left -= part
+    parts[remainder_index] = left
+    return parts
+
+
+def de_minimis_share(*, application, amount: Decimal, on: date) -> dict[int, Decimal]:
+    """Who receives how much of a grant, for de minimis: organisation pk -> amount in EUR.
+
+    An organisation's application: all of it. A consortium's: split between the
+    members active on `on`, by the memberships' `share` when every one of them has
+    one (they must add up to 100), equally otherwise; the parts add up exactly to
+    the amount. Ordered by the members' legal names. Writes nothing.
+
+    Raises ValueError when the shares do not add up to 100 or the consortium has
+    no active member on that day.
+    """
+    if application.organisation_id is not None:
+        return {application.organisation_id: to_cents(amount)}
+    memberships = active_memberships(application.consortium, on)
+    if not memberships:
+        raise ValueError(f"The consortium has no active member on {on.isoformat()}.")
+    shares = [membership.share for membership in memberships]
+    if all(share is not None for share in shares):
+        total = sum(shares, Decimal(0))
+        if total != HUNDRED:
+            raise ValueError(f"The members' shares add up to {total}%, not 100%.")
+        weights = shares
+    else:
+        weights = [Decimal(1)] * len(memberships)
+    parts = split_amount(amount=amount, weights=weights)
+    return {membership.organisation_id: part for membership, part in zip(memberships, parts, strict=True)}
+
+
+def aid_awards_record(*, application, amount: Decimal, on: date) -> list[AidAward]:
+    """Record in the ledger the aid of a decided grant: one row per undertaking receiving it.
+
+    The legal basis is the programme's. A consortium's grant is split between its
+    members active on `on` (see `de_minimis_share`). Idempotent: when the
+    application's aid is already recorded, the existing rows are returned and
+    nothing is written. The application row is locked, so two decisions at once
+    cannot record it twice.
+    """
+    from applications.models import Application
+
+    with transaction.atomic():
+        Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").first()
+        existing = list(AidAward.objects.filter(application_id=application.pk).order_by("pk"))
+        if existing:
+            return existing
+        programme = application.call.programme
+        shares = de_minimis_share(application=application, amount=amount, on=on)
+        return AidAward.objects.bulk_create(
+            [
+                AidAward(
+                    organisation_id=organisation_id,
+                    programme=programme,
+                    application=application,
+                    amount=part,
+                    awarded_on=on,
+                    legal_basis=programme.legal_basis,
+                )
+                for organisation_id, part in shares.items()
+            ]
+        )
