@@ -3,7 +3,6 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
-
 from programmes.models import AidAward
 
 from .models import Consortium, Membership, Organisation, OwnershipLink

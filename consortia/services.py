@@ -176,9 +176,7 @@ def sme_figures(organisation: Organisation) -> SmeFigures:
         staff += entry.staff
         turnover += entry.turnover
         balance_sheet += entry.balance_sheet
-    return SmeFigures(
-        staff=staff, turnover=to_cents(turnover), balance_sheet=to_cents(balance_sheet), related=related
-    )
+    return SmeFigures(staff=staff, turnover=to_cents(turnover), balance_sheet=to_cents(balance_sheet), related=related)
 
 
 def size_for_figures(*, staff: Decimal, turnover: Decimal, balance_sheet: Decimal) -> str:

@@ -70,6 +70,7 @@ def test_turnover_or_balance_sheet(staff, turnover_m, balance_m, size):
 
 # --- SME size with partner and linked enterprises ----------------------------------------------
 
+
 def company(staff, turnover="1000000.00", balance_sheet="1000000.00", **kwargs):
     return OrganisationFactory(
         employees=None if staff is None else Decimal(staff),
@@ -231,16 +232,16 @@ def test_sme_size_makes_no_query_on_prefetched_links(django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_sme_size_of_a_list_takes_the_same_queries_for_few_or_many(django_assert_num_queries):
+    small_ones = []
     for _ in range(3):
         organisation = company("5")
-        OwnershipLink.objects.create(owner=company("200"), owned=organisation, share=Decimal("30"))
+        OwnershipLink.objects.create(owner=company("20"), owned=organisation, share=Decimal("30"))
+        small_ones.append(organisation.pk)
 
     with django_assert_num_queries(5):  # organisations, holdings, their owned, holders, their owners
-        sizes = [
-            sme_size(o) for o in Organisation.objects.prefetch_related("holdings__owned", "holders__owner")
-        ]
+        sizes = {o.pk: sme_size(o) for o in Organisation.objects.prefetch_related("holdings__owned", "holders__owner")}
 
-    assert sizes.count("medium") == 3
+    assert [sizes[pk] for pk in small_ones] == ["small"] * 3  # 5 + 30% of 20 = 11 staff
 
 
 @pytest.mark.django_db

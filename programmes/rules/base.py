@@ -21,8 +21,13 @@ def money(value) -> str:
     return number_format(to_cents(value), decimal_pos=2, force_grouping=True)
 
 
-def percent(value) -> str:
-    return number_format(Decimal(value).normalize(), force_grouping=False)
+def quantity(value) -> str:
+    """A number without trailing zeros: 40, 12.5 (never 4E+1)."""
+    text = format(Decimal(value).normalize(), "f")
+    return number_format(Decimal(text), decimal_pos=None)
+
+
+percent = quantity
 
 
 @dataclass

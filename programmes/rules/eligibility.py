@@ -1,12 +1,11 @@
 """Eligibility rules: each says whether the application may be funded, and why (not)."""
 
-
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.regions import NUTS2, region_name
 
-from .base import EligibilityRule, Facts, money
+from .base import EligibilityRule, Facts, money, quantity
 
 APPLICANT_TYPES = {
     "consortium": _("a consortium"),
@@ -229,7 +228,7 @@ class SmeOnlyRule(EligibilityRule):
                     _("%(name)s (%(staff)s staff, turnover %(turnover)s, balance sheet %(balance)s)")
                     % {
                         "name": member.legal_name,
-                        "staff": figures.staff.normalize(),
+                        "staff": quantity(figures.staff),
                         "turnover": money(figures.turnover),
                         "balance": money(figures.balance_sheet),
                     }
