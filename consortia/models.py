@@ -278,9 +278,7 @@ class OwnershipLink(models.Model):
     two are linked (figures added in full, and one single undertaking for de minimis).
     """
 
-    owner = models.ForeignKey(
-        Organisation, verbose_name=_("holder"), on_delete=models.CASCADE, related_name="holdings"
-    )
+    owner = models.ForeignKey(Organisation, verbose_name=_("holder"), on_delete=models.CASCADE, related_name="holdings")
     owned = models.ForeignKey(
         Organisation, verbose_name=_("held enterprise"), on_delete=models.CASCADE, related_name="holders"
     )

@@ -1,6 +1,6 @@
 """Money: Decimal amounts, rounded half-up to cents in one place, shown with the euro sign."""
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils.formats import number_format
@@ -33,29 +33,3 @@ class MoneyField(models.DecimalField):
         name, _path, args, kwargs = super().deconstruct()
         # Migrations see a plain DecimalField, so they never depend on this module.
         return name, "django.db.models.DecimalField", args, kwargs
-
-
-def split_amount(amount, weights) -> list[Decimal]:
-    """Split an amount over parts, in cents, so that the parts add up exactly.
-
-    `weights` has one entry per part: percentages that sum to 100, or None for
-    equal parts (if any entry is None, all parts are equal). Parts are rounded
-    down to the cent and the last part takes the remainder, so none is negative.
-    """
-    amount = to_cents(amount)
-    count = len(weights)
-    if count == 0:
-        return []
-    if all(w is not None for w in weights):
-        total = sum(Decimal(w) for w in weights)
-        if total != 100:
-            raise ValueError(f"Shares must add up to 100, not {total}.")
-        parts = [_cents_down(amount * Decimal(w) / 100) for w in weights[:-1]]
-    else:
-        parts = [_cents_down(amount / count)] * (count - 1)
-    parts.append(amount - sum(parts, Decimal("0.00")))
-    return parts
-
-
-def _cents_down(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_DOWN)

@@ -289,8 +289,12 @@ class CallRule(models.Model):
         verbose_name_plural = _("rules")
         ordering = ["call", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="call_rule_amount_not_negative"),
-            models.CheckConstraint(condition=Q(limit__isnull=True) | Q(limit__gte=0), name="call_rule_limit_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="call_rule_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(limit__isnull=True) | Q(limit__gte=0), name="call_rule_limit_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100), name="call_rule_rate_0_100"
             ),

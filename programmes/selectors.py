@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Call, Programme
+from .models import Call, CallRule, Programme
 
 
 def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Programme]]:
@@ -51,8 +51,13 @@ def programme_detail(*, slug: str) -> Programme:
 
 
 def call_detail(*, programme_slug: str, slug: str) -> Call:
-    """A published call with its programme, agency and cost categories."""
+    """A published call with its programme, agency, cost categories and rules."""
     queryset = (
-        Call.objects.published().select_related("programme__agency").prefetch_related("programme__cost_categories")
+        Call.objects.published()
+        .select_related("programme__agency")
+        .prefetch_related(
+            "programme__cost_categories",
+            Prefetch("rules", queryset=CallRule.objects.select_related("category").order_by("position", "pk")),
+        )
     )
     return get_object_or_404(queryset, programme__slug=programme_slug, programme__is_active=True, slug=slug)

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from . import selectors
+from .rules import ELIGIBILITY, FUNDING, rule_for
 
 
 # Public pages only read: no transaction around them (see ATOMIC_REQUESTS).
@@ -20,8 +21,16 @@ def programme(request, slug):
 @transaction.non_atomic_requests
 def call(request, programme_slug, slug):
     call = selectors.call_detail(programme_slug=programme_slug, slug=slug)
+    known = [(rule_for(row.code), row) for row in call.rules.all() if rule_for(row.code)]
     return render(
         request,
         "programmes/call_detail.html",
-        {"call": call, "programme": call.programme, "is_open": call.is_open(), "now": timezone.now()},
+        {
+            "call": call,
+            "programme": call.programme,
+            "is_open": call.is_open(),
+            "now": timezone.now(),
+            "eligibility_rules": [rule.describe(row) for rule, row in known if rule.kind == ELIGIBILITY],
+            "funding_rules": [rule.describe(row) for rule, row in known if rule.kind == FUNDING],
+        },
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import ELIGIBILITY, FUNDING, Evaluation, Facts, Rule, RuleResult
 from .eligibility import DECLARATIONS, NACE_SECTIONS, STAGES
-from .engine import REGISTRY, de_minimis_headrooms, evaluate_application, gather_facts, rule_for
+from .engine import REGISTRY, evaluate_application, gather_facts, rule_for
 
 RULE_CHOICES = [(code, rule.label) for code, rule in REGISTRY.items()]
 
@@ -48,7 +48,6 @@ __all__ = [
     "Facts",
     "Rule",
     "RuleResult",
-    "de_minimis_headrooms",
     "describe_rule",
     "evaluate_application",
     "gather_facts",

@@ -397,17 +397,24 @@ class DeMinimisRule(EligibilityRule):
         )
 
     def check(self, row, facts: Facts):
-        from portal.money import split_amount
+        from programmes.services import de_minimis_share
 
         grant = facts.computed_grant
         if facts.programme.legal_basis != "de_minimis":
             return self.result(True, _("This programme's aid is not de minimis aid."))
         if not facts.members:
             return self.result(False, _("There is no active member to check."))
-        weights = [m.share for m in facts.memberships] if facts.memberships else [None]
-        shares = split_amount(grant, weights)
+        try:
+            # The same split the ledger records when the grant is decided.
+            shares = de_minimis_share(application=facts.application, amount=grant, on=facts.on)
+        except ValueError:
+            return self.result(
+                False,
+                _("The members' shares of joint grants do not add up to 100%: correct them or leave them all empty."),
+            )
         over = []
-        for member, share in zip(facts.members, shares, strict=True):
+        for member in facts.members:
+            share = shares[member.pk]
             headroom = facts.headroom[member.pk]
             if share > headroom:
                 over.append(

@@ -3,8 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,47 +21,6 @@ def rule_for(code: str):
     return REGISTRY.get(code)
 
 
-def rolling_window_start(on: date) -> date:
-    """The first day excluded from the rolling de minimis period ending on `on`."""
-    years = settings.DE_MINIMIS_YEARS
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - years, day=28)
-
-
-def de_minimis_headrooms(organisations, on: date) -> dict[int, Decimal]:
-    """De minimis headroom of each organisation on a day, in one query for all of them.
-
-    Each organisation counts the awards of its single undertaking (itself and the
-    enterprises linked to it); the organisations must come with their ownership
-    links prefetched (`holdings`, `holders`).
-    """
-    from consortia.services import single_undertaking_ids
-    from programmes.models import AidAward
-
-    undertakings = {o.pk: single_undertaking_ids(o) for o in organisations}
-    every_id = set().union(*undertakings.values()) if undertakings else set()
-    used = dict(
-        AidAward.objects.filter(
-            organisation_id__in=every_id,
-            legal_basis=AidAward.LegalBasis.DE_MINIMIS,
-            awarded_on__gt=rolling_window_start(on),
-            awarded_on__lte=on,
-        )
-        .values("organisation_id")
-        .annotate(total=Sum("amount"))
-        .values_list("organisation_id", "total")
-    )
-    ceiling = Decimal(settings.DE_MINIMIS_CEILING)
-    return {
-        pk: max(ceiling - sum((used.get(i, Decimal("0")) for i in ids), Decimal("0")), Decimal("0.00")).quantize(
-            Decimal("0.01")
-        )
-        for pk, ids in undertakings.items()
-    }
-
-
 def evaluation_date(application) -> date:
     """The day the rules are checked for: the submission day, or today, in the agency's zone."""
     zone = application.call.programme.agency.tzinfo
@@ -74,7 +32,8 @@ def gather_facts(application) -> tuple[Facts, list]:
     """Everything the rules read, fetched once. Returns the facts and the call's rules."""
     from applications.models import Application
     from consortia.models import Membership
-    from consortia.services import active_members, consortium_stage
+    from consortia.services import active_memberships, consortium_stage
+    from programmes.services import de_minimis_headrooms
 
     links = ("holdings__owned", "holders__owner")
     application = (
@@ -96,8 +55,8 @@ def gather_facts(application) -> tuple[Facts, list]:
     consortium = application.consortium
     organisation = application.organisation
     if consortium is not None:
-        members = active_members(consortium, on=on)
-        memberships = [m for m in consortium.memberships.all() if m.is_active_on(on)]
+        memberships = active_memberships(consortium, on=on)
+        members = [membership.organisation for membership in memberships]
         applicant_kind = "consortium"
         stage = consortium_stage(consortium, on=on)
         applicant_filter = {"consortium": consortium}

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from programmes.models import CallRule
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,11 +124,13 @@ def test_the_call_page_takes_the_same_queries_for_few_or_many_cost_categories(
     call = CallFactory()
     CostCategoryFactory(programme=call.programme)
     url = f"/{language}/programmes/{call.programme.slug}/calls/{call.slug}/"
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(url)
 
     CostCategoryFactory.create_batch(8, programme=call.programme)
-    with django_assert_num_queries(2):
+    for position in range(6):
+        CallRule.objects.create(call=call, position=position, code="sme_only")
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -254,3 +257,16 @@ def test_the_language_switcher_keeps_the_page(client):
 
     assert response.status_code == 302
     assert response["Location"] == f"/pt/programmes/{programme.slug}/"
+
+
+def test_the_call_page_lists_its_rules_in_plain_words(client):
+    call = CallFactory()
+    CallRule.objects.create(call=call, position=1, code="min_members", number=3, choices="ES43")
+    CallRule.objects.create(call=call, position=2, code="funding_rate", rate=Decimal("40"))
+    CallRule.objects.create(call=call, position=3, code="grant_range", amount=Decimal("30000"), limit=Decimal("150000"))
+
+    html = client.get(f"/en/programmes/{call.programme.slug}/calls/{call.slug}/").content.decode()
+
+    assert "At least 3 active members with their registered office in Extremadura (ES43)." in html
+    assert "The grant covers 40% of the eligible costs." in html
+    assert "A grant from 30,000.00 to 150,000.00 EUR." in html
