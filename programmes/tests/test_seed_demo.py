@@ -187,3 +187,58 @@ def test_it_works_in_december_and_january(db):
             call_command("seed_demo", verbosity=0)
             assert Call.objects.open_now().filter(programme__slug="export-consortiums-extremadura").exists()
             assert Call.objects.open_now().values("programme").distinct().count() == 5
+
+
+def evaluated(title):
+    from programmes.rules import evaluate_application
+
+    return evaluate_application(Application.objects.get(title=title))
+
+
+def test_every_demo_call_has_its_rules(seeded):
+    for call in Call.objects.all():
+        assert call.rules.exists(), call.title
+        for rule in call.rules.all():
+            rule.full_clean()
+
+
+def test_the_demo_applications_are_evaluated_with_readable_reasons(seeded):
+    sial = evaluated("Extremadura flavours at SIAL Paris")
+    assert sial.eligible and sial.max_grant == 8000
+    assert "capped at 8,000.00 for a consortium in the initiation stage" in sial.explanation_text
+
+    nordic = evaluated("Stone and cork for Nordic architects")
+    assert nordic.eligible and nordic.max_grant == 5000
+
+    mexico = evaluated("Wines and cherries in Mexico")
+    assert mexico.eligible and mexico.max_grant == 3000
+    assert mexico.max_grant >= Application.objects.get(title="Wines and cherries in Mexico").granted_amount
+
+    food_valley = evaluated("Food Valley in Japan and South Korea")
+    assert food_valley.eligible and food_valley.max_grant == 100000
+    assert "40% of 250,000.00 = 100,000.00; within 30,000.00–150,000.00" in food_valley.explanation_text
+
+    marine = evaluated("Establishing the marine renewable energy consortium")
+    assert not marine.eligible and marine.max_grant == 0
+    assert (
+        "2 active members have their registered office in Cantabria (ES13); at least 3 are required."
+        in [r.message for r in marine.failures]
+    )
+
+    tomato = evaluated("Processed tomato in the Gulf countries")
+    assert tomato.eligible and tomato.max_grant == 2500
+    assert "3,100.00 capped at 2,500.00 per company" in tomato.explanation_text
+
+    solar = evaluated("Solar engineering services in Morocco")
+    assert not solar.eligible
+    assert any("three group training sessions" in r.message for r in solar.failures)
+
+    wines = evaluated("Alentejo wines in Brazil and Angola")
+    assert wines.eligible and wines.max_grant == 463250
+
+
+def test_no_demo_grant_exceeds_what_the_rules_allow(seeded):
+    from programmes.rules import evaluate_application
+
+    for application in Application.objects.exclude(granted_amount=None):
+        assert application.granted_amount <= evaluate_application(application).max_grant, application.title

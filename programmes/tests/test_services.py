@@ -420,3 +420,27 @@ def test_the_organisation_page_shows_its_aid_and_holdings(superuser_client):
 
     assert "Filial S.L." in html
     assert "4321" in html.replace(",", "").replace(".", "")
+
+
+def test_the_de_minimis_check_splits_a_grant_exactly_as_the_ledger_records_it(db):
+    """The rules engine's check before a decision and the awards written after it agree to the cent."""
+    from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+    from consortia.tests.factories import ConsortiumFactory, MembershipFactory
+    from programmes.models import CallRule
+    from programmes.rules import evaluate_application
+    from programmes.services import aid_awards_record, de_minimis_share
+
+    consortium = ConsortiumFactory()
+    for _ in range(7):
+        MembershipFactory(consortium=consortium)
+    application = ApplicationFactory(consortium=consortium)
+    CallRule.objects.create(call=application.call, code="de_minimis")
+    BudgetLineFactory(application=application, amount=Decimal("10000.03"))
+    on = date.today()
+
+    evaluation = evaluate_application(application)
+    checked = de_minimis_share(application=application, amount=evaluation.max_grant, on=on)
+    recorded = aid_awards_record(application=application, amount=evaluation.max_grant, on=on)
+
+    assert {award.organisation_id: award.amount for award in recorded} == checked
+    assert sum(checked.values()) == Decimal("10000.03")
