@@ -6,6 +6,7 @@ from portal.money import format_eur
 from programmes.models import AidAward
 
 from .models import Consortium, Membership, Organisation, OwnershipLink
+from .services import sme_size
 
 
 class MembershipInline(admin.TabularInline):
@@ -62,7 +63,17 @@ class AidAwardInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["legal_name", "kind", "country", "tax_id", "region", "nace_code", "employees", "turnover_eur"]
+    list_display = [
+        "legal_name",
+        "kind",
+        "country",
+        "tax_id",
+        "region",
+        "nace_code",
+        "employees",
+        "turnover_eur",
+        "size_class",
+    ]
     list_filter = ["kind", "country", "region"]
     search_fields = ["legal_name", "tax_id"]
     inlines = [OrganisationMembershipInline, HoldingInline, AidAwardInline]
@@ -71,6 +82,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.display(description=_("turnover"), ordering="turnover")
     def turnover_eur(self, obj):
         return format_eur(obj.turnover)
+
+    def get_queryset(self, request):
+        # The SME size reads the ownership links: fetched once for the page.
+        return super().get_queryset(request).prefetch_related("holdings__owned", "holders__owner")
+
+    @admin.display(description=_("SME size"))
+    def size_class(self, obj):
+        return sme_size(obj)
 
 
 @admin.register(Consortium)

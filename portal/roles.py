@@ -6,8 +6,8 @@ AGENCY_STAFF = "Agency staff"
 PROGRAMME_MANAGER = "Programme manager"
 
 _VIEW_ALL = [
-    ("programmes", ["agency", "programme", "call", "costcategory"]),
-    ("consortia", ["organisation", "consortium", "membership"]),
+    ("programmes", ["agency", "programme", "call", "costcategory", "callrule", "aidaward"]),
+    ("consortia", ["organisation", "consortium", "membership", "ownershiplink"]),
     ("applications", ["application", "budgetline", "attachment", "statuschange"]),
 ]
 
@@ -20,12 +20,12 @@ ROLE_PERMISSIONS = {
     # Managers also configure programmes, calls and cost categories.
     PROGRAMME_MANAGER: {
         "view": _VIEW_ALL,
-        "add": [("programmes", ["call", "costcategory"])],
+        "add": [("programmes", ["call", "costcategory", "callrule"])],
         "change": [
-            ("programmes", ["programme", "call", "costcategory"]),
+            ("programmes", ["programme", "call", "costcategory", "callrule"]),
             ("applications", ["application"]),
         ],
-        "delete": [("programmes", ["costcategory"])],
+        "delete": [("programmes", ["costcategory", "callrule"])],
     },
 }
 
