@@ -40,6 +40,7 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["reference", "title", "applicant", "call", "status", "submitted_at", "eligible_costs", "granted"]
+    list_display_links = ["reference", "title"]
     list_filter = ["status", "call__programme__agency", "call__programme", "call"]
     list_select_related = ["call", "consortium", "organisation"]
     search_fields = [
@@ -58,6 +59,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "updated_at",
+        "declarations",
         "rules_evaluation",
     ]
     inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline]
