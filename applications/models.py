@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from portal.money import MoneyField
 
 
+def private_storage():
+    # Imported late: the attachments module imports these models.
+    from .attachments import private_storage as storage
+
+    return storage()
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -62,6 +69,12 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     granted_amount = MoneyField(_("granted amount (EUR)"), null=True, blank=True)
+    content_hash = models.CharField(
+        _("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False
+    )
+    receipt = models.FileField(
+        _("submission receipt"), upload_to="receipts/%Y/", storage=private_storage, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -194,7 +207,7 @@ class Attachment(models.Model):
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("original file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))

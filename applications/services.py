@@ -1,7 +1,9 @@
 """Writes on applications. Views, admin actions, tasks and commands call these."""
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from programmes.models import Call
 
@@ -66,3 +68,145 @@ def application_create(*, call, title: str, consortium=None, organisation=None, 
         application=application, from_status="", to_status=Status.DRAFT, changed_by=by, changed_at=timezone.now()
     )
     return application
+
+
+# --- the applicant's side: submission, withdrawal, clarification answers ---------------------
+
+
+class SubmissionRefused(Exception):
+    """The application cannot be submitted; `reasons` say why, in the user's language."""
+
+    def __init__(self, reasons):
+        self.reasons = [str(r) for r in reasons]
+        super().__init__("; ".join(self.reasons))
+
+
+def submitted_content(application) -> dict:
+    """What was submitted, as plain data: the receipt's SHA-256 is computed over it."""
+    applicant = application.consortium or application.organisation
+    members = []
+    if application.consortium_id:
+        from consortia.services import active_memberships
+
+        members = [
+            {
+                "legal_name": m.organisation.legal_name,
+                "country": m.organisation.country,
+                "tax_id": m.organisation.tax_id,
+            }
+            for m in active_memberships(application.consortium, on=timezone.localdate(application.submitted_at))
+        ]
+    return {
+        "reference": application.reference,
+        "call": {"id": application.call_id, "title": application.call.title},
+        "submitted_at": application.submitted_at.isoformat(),
+        "applicant": {
+            "kind": "consortium" if application.consortium_id else application.organisation.kind,
+            "name": str(applicant),
+            "tax_id": getattr(applicant, "tax_id", ""),
+            "country": getattr(applicant, "country", ""),
+            "members": members,
+        },
+        "title": application.title,
+        "summary": application.summary,
+        "target_markets": application.target_markets,
+        "declarations": sorted(application.declarations or []),
+        "budget_lines": [
+            {"category": line.category.code, "description": line.description, "amount": str(line.amount)}
+            for line in application.budget_lines.select_related("category").order_by("position", "pk")
+        ],
+        "attachments": [
+            {"kind": a.kind, "name": a.original_name, "sha256": a.sha256}
+            for a in application.attachments.order_by("uploaded_at", "pk")
+        ],
+    }
+
+
+def content_hash(content: dict) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def application_submit(*, application, by, now=None) -> Application:
+    """Submit a draft: deadline and rules checked by the server, reference, receipt, e-mail.
+
+    The application row is locked first, so a double click or a replayed POST
+    waits for the first submission and then finds it already submitted: one
+    reference, one receipt. Raises SubmissionRefused with the reasons otherwise.
+    """
+    from django.utils.translation import gettext as _
+
+    from programmes.rules import evaluate_application
+
+    from .receipts import receipt_render
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update().select_related("call__programme__agency").get(pk=application.pk)
+        )
+        if locked.status != Status.DRAFT:
+            if locked.submitted_at is not None:
+                return locked  # already submitted: the same submission again
+            raise SubmissionRefused([_("Only a draft can be submitted.")])
+        call = locked.call
+        if now >= call.closes_at:
+            closes = timezone.localtime(call.closes_at, call.tzinfo)
+            raise SubmissionRefused(
+                [
+                    _("The call closed on %(date)s (%(zone)s); applications are no longer accepted.")
+                    % {"date": date_format(closes, "DATETIME_FORMAT"), "zone": call.programme.agency.timezone}
+                ]
+            )
+        if now < call.opens_at or not call.is_published:
+            raise SubmissionRefused([_("The call is not open yet.")])
+        evaluation = evaluate_application(locked)
+        if not evaluation.eligible:
+            raise SubmissionRefused([r.message for r in evaluation.failures])
+        application_change_status(application=locked, to_status=Status.SUBMITTED, by=by, at=now)
+        locked.refresh_from_db()
+        locked.content_hash = content_hash(submitted_content(locked))
+        pdf = receipt_render(application=locked, evaluation=evaluation)
+        locked.receipt.save(f"receipt-{locked.reference}.pdf", ContentFile(pdf), save=False)
+        locked.save(update_fields=["content_hash", "receipt"])
+        _notify_submitted(locked, by, pdf)
+    return locked
+
+
+def _notify_submitted(application, by, pdf):
+    from portal.notifications import notify
+
+    notify(
+        user=by,
+        template="applications/email/submitted",
+        context={"application": application},
+        attachments=[(f"receipt-{application.reference}.pdf", pdf, "application/pdf")],
+    )
+
+
+@transaction.atomic
+def application_withdraw(*, application, by, note="") -> Application:
+    """The applicant withdraws before a decision."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED):
+        from django.utils.translation import gettext as _
+
+        raise SubmissionRefused([_("An application can be withdrawn only before a decision.")])
+    return application_change_status(application=locked, to_status=Status.WITHDRAWN, by=by, note=note)
+
+
+@transaction.atomic
+def clarification_answer(*, application, by, text: str, files=()) -> Application:
+    """The applicant answers a clarification request (text and files): back to review."""
+    from .attachments import attachment_add
+
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Status.CLARIFICATION_REQUESTED:
+        from django.utils.translation import gettext as _
+
+        raise SubmissionRefused([_("No clarification is requested for this application.")])
+    for uploaded in files:
+        attachment_add(application=locked, uploaded_file=uploaded, kind="clarification", by=by)
+    return application_change_status(application=locked, to_status=Status.UNDER_REVIEW, by=by, note=text)

@@ -89,7 +89,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("SME size"))
     def size_class(self, obj):
-        return sme_size(obj)
+        from programmes.rules.eligibility import SME_SIZES
+
+        return SME_SIZES[sme_size(obj)]
 
 
 @admin.register(Consortium)

@@ -191,6 +191,15 @@ class Consortium(models.Model):
     target_markets = models.CharField(
         _("target markets"), max_length=300, blank=True, help_text=_("Countries or areas, separated by commas.")
     )
+    lead = models.ForeignKey(
+        Organisation,
+        verbose_name=_("lead organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_consortia",
+        help_text=_("Its representatives manage the consortium and apply for it."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -301,3 +310,77 @@ class OwnershipLink(models.Model):
 
     def __str__(self):
         return f"{self.owner} → {self.owned} ({self.share}%)"
+
+
+class Representation(models.Model):
+    """A person who acts for an organisation: only representatives act for it.
+
+    The first representative is the user who registered the organisation; others
+    ask, and an existing representative (or agency staff) accepts.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+        ENDED = "ended", _("Ended")
+
+    user = models.ForeignKey(
+        "portal.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="representations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="representations"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    note = models.CharField(_("message"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        "portal.User", verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["organisation", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(status__in=["requested", "active"]),
+                name="representation_one_open_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["requested", "active", "declined", "ended"]), name="representation_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="representation_user_idx")]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation}"
+
+
+class Invitation(models.Model):
+    """An invitation to join a consortium, sent to an organisation not yet on the portal (by e-mail)
+    or recorded as an invited Membership when the organisation is already registered."""
+
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("consortium"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        "portal.User", verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    membership = models.OneToOneField(
+        Membership, verbose_name=_("membership"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.consortium}"

@@ -1,21 +1,26 @@
-"""Business rules on organisations and consortia: SME size, consortium stage, single undertaking.
+"""Business rules on organisations and consortia.
 
-Plain functions that read the models; they make no writes. Each one works on
-prefetched data without extra queries when the caller has prefetched what its
-docstring names, and falls back to one query of its own otherwise.
+The first part reads (SME size, consortium stage, single undertaking): each
+function works on prefetched data without extra queries when the caller has
+prefetched what its docstring names. The second part writes: registering an
+organisation, representatives, consortia, invitations and memberships.
 """
 
 import calendar
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.money import to_cents
 
-from .models import Consortium, Membership, Organisation, OwnershipLink
+from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -266,3 +271,188 @@ def active_members(consortium: Consortium, on: date | None = None) -> list[Organ
     No query when `memberships__organisation` is prefetched; otherwise one.
     """
     return [membership.organisation for membership in active_memberships(consortium, on)]
+
+
+# --- writes: organisations, representatives, consortia, memberships -------------------------
+
+
+class NotAllowed(Exception):
+    """The user may not do this (views turn it into a 404 or a message)."""
+
+
+@transaction.atomic
+def organisation_register(*, user, organisation: Organisation) -> Organisation:
+    """Save a new organisation; the user who registers it becomes its first representative."""
+    organisation.full_clean()
+    organisation.save()
+    Representation.objects.create(
+        user=user, organisation=organisation, status=Representation.Status.ACTIVE, decided_at=timezone.now()
+    )
+    return organisation
+
+
+def is_representative(user, organisation) -> bool:
+    return Representation.objects.filter(
+        user=user, organisation=organisation, status=Representation.Status.ACTIVE
+    ).exists()
+
+
+@transaction.atomic
+def representation_request(*, user, organisation: Organisation, note: str = "") -> Representation:
+    """Ask to act for an existing organisation; a representative decides."""
+    existing = Representation.objects.filter(
+        user=user, organisation=organisation, status__in=[Representation.Status.REQUESTED, Representation.Status.ACTIVE]
+    ).first()
+    if existing:
+        return existing
+    representation = Representation.objects.create(user=user, organisation=organisation, note=note)
+    from portal.notifications import notify
+
+    for representative in organisation.representations.filter(status=Representation.Status.ACTIVE).select_related(
+        "user"
+    ):
+        notify(
+            user=representative.user,
+            template="consortia/email/representation_requested",
+            context={"requester": user, "organisation": organisation, "note": note},
+        )
+    return representation
+
+
+@transaction.atomic
+def representation_decide(*, by, representation: Representation, accept: bool) -> Representation:
+    """An active representative (or agency staff) accepts or declines a request."""
+    representation = Representation.objects.select_for_update().get(pk=representation.pk)
+    if not (by.is_staff or is_representative(by, representation.organisation)):
+        raise NotAllowed
+    if representation.status != Representation.Status.REQUESTED:
+        return representation
+    representation.status = Representation.Status.ACTIVE if accept else Representation.Status.DECLINED
+    representation.decided_by = by
+    representation.decided_at = timezone.now()
+    representation.save(update_fields=["status", "decided_by", "decided_at"])
+    return representation
+
+
+@transaction.atomic
+def consortium_create(*, user, lead: Organisation, consortium: Consortium) -> Consortium:
+    """Create a consortium led by one of the user's organisations, which becomes its first member."""
+    if not is_representative(user, lead):
+        raise NotAllowed
+    consortium.lead = lead
+    consortium.full_clean()
+    consortium.save()
+    Membership.objects.create(
+        consortium=consortium,
+        organisation=lead,
+        status=Membership.Status.ACTIVE,
+        joined_on=timezone.localdate(),
+    )
+    return consortium
+
+
+def can_manage_consortium(user, consortium: Consortium) -> bool:
+    return consortium.lead_id is not None and is_representative(user, consortium.lead)
+
+
+@transaction.atomic
+def membership_invite(*, by, consortium: Consortium, organisation: Organisation | None = None, email: str = ""):
+    """Invite an organisation: a registered one by its tax id (an invited membership), or anyone by e-mail.
+
+    Returns the Membership (registered organisation) or the Invitation (e-mail).
+    """
+    from portal.notifications import notify
+
+    if not can_manage_consortium(by, consortium):
+        raise NotAllowed
+    if organisation is not None:
+        membership = Membership.objects.filter(
+            consortium=consortium, organisation=organisation, status__in=["invited", "active"]
+        ).first()
+        if membership is None:
+            membership = Membership.objects.create(
+                consortium=consortium, organisation=organisation, status=Membership.Status.INVITED
+            )
+            for representative in organisation.representations.filter(status="active").select_related("user"):
+                notify(
+                    user=representative.user,
+                    template="consortia/email/membership_invited",
+                    context={"consortium": consortium, "organisation": organisation, "invited_by": by},
+                )
+        return membership
+    invitation = Invitation.objects.create(
+        consortium=consortium, email=email.strip().lower(), token=secrets.token_urlsafe(32), invited_by=by
+    )
+    notify(
+        email=invitation.email,
+        template="consortia/email/invitation",
+        context={
+            "consortium": consortium,
+            "invitation": invitation,
+            "invited_by": by,
+            "invitation_url": settings.PORTAL_BASE_URL
+            + reverse("consortia:invitation", kwargs={"token": invitation.token}),
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user, invitation: Invitation, organisation: Organisation) -> Membership:
+    """The invited person joins with one of the organisations they represent."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at is not None or not is_representative(user, organisation):
+        raise NotAllowed
+    membership = Membership.objects.filter(
+        consortium=invitation.consortium, organisation=organisation, status__in=["invited", "active"]
+    ).first() or Membership(consortium=invitation.consortium, organisation=organisation)
+    membership.status = Membership.Status.ACTIVE
+    membership.joined_on = membership.joined_on or timezone.localdate()
+    membership.save()
+    invitation.membership = membership
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["membership", "used_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_answer(*, by, membership: Membership, accept: bool) -> Membership:
+    """The invited organisation's representative accepts (the membership counts from today) or declines."""
+    membership = (
+        Membership.objects.select_for_update().select_related("organisation", "consortium").get(pk=membership.pk)
+    )
+    if not is_representative(by, membership.organisation):
+        raise NotAllowed
+    if membership.status != Membership.Status.INVITED:
+        return membership
+    if accept:
+        membership.status = Membership.Status.ACTIVE
+        membership.joined_on = timezone.localdate()
+    else:
+        membership.status = Membership.Status.DECLINED
+    membership.save(update_fields=["status", "joined_on"])
+    from portal.notifications import notify
+
+    lead = membership.consortium.lead
+    if lead is not None:
+        for representative in lead.representations.filter(status="active").select_related("user"):
+            notify(
+                user=representative.user,
+                template="consortia/email/membership_answered",
+                context={"membership": membership, "accepted": accept},
+            )
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, by, membership: Membership) -> Membership:
+    """An active member leaves; it stops counting from today."""
+    membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
+    if not is_representative(by, membership.organisation):
+        raise NotAllowed
+    if membership.status != Membership.Status.ACTIVE:
+        return membership
+    membership.status = Membership.Status.LEFT
+    membership.left_on = max(timezone.localdate(), membership.joined_on)
+    membership.save(update_fields=["status", "left_on"])
+    return membership

@@ -18,6 +18,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("programmes.urls")),
+    path("my/", views.my_portal, name="my_portal"),
+    path("my/", include("consortia.urls")),
+    path("my/", include("applications.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 )

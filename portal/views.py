@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import JsonResponse
@@ -36,3 +37,23 @@ def health(request):
         checks["cache"] = "error"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@login_required
+def my_portal(request):
+    """The applicant's home: organisations, consortia, applications with their next step, things to answer."""
+    from applications.selectors import applications_of
+
+    from consortia import selectors as consortia_selectors
+
+    return render(
+        request,
+        "portal/my_portal.html",
+        {
+            "organisations": list(consortia_selectors.organisations_of(request.user).order_by("legal_name")),
+            "consortia": list(consortia_selectors.consortia_of(request.user).order_by("name")),
+            "applications": list(applications_of(request.user)),
+            "invitations": list(consortia_selectors.pending_invitations(request.user)),
+            "requests": list(consortia_selectors.pending_requests(request.user)),
+        },
+    )

@@ -7,6 +7,7 @@ developer's machine get it here; production.py removes the defaults of secrets.
 from pathlib import Path
 
 import environ
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -26,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
     "django_celery_beat",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -47,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -83,7 +87,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # The admin logs in with the e-mail and password alone...
+    "django.contrib.auth.backends.ModelBackend",
+    # ...the public site through allauth, which adds verification and rate limits.
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+# After logging in (and after verifying the address), the applicant's own page.
+LOGIN_REDIRECT_URL = "my_portal"
+
+# Applicant accounts (django-allauth): e-mail and password, no username; an
+# account cannot log in until its e-mail address is verified.
+ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# Sign-up with an address already registered says so next to the field instead
+# of pretending to send a verification e-mail: applicants often forget they have
+# an account. The price is that sign-up and password reset tell whether an
+# address is registered; the rate limits below keep that from being mined fast.
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Lazy, so each e-mail carries the portal's name in the language it is written in.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = format_lazy("[{}] ", _("SME internationalisation portal"))
+# allauth's defaults, written out. Failed logins: 5 per address per 5 minutes
+# stops guessing one account's password; 10 a minute per IP address stops
+# trying one password on many accounts without locking out an office whose
+# staff share one address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+# Behind a reverse proxy every request comes from the proxy's address; the IP
+# rate limits then need the number of proxies that append to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -176,3 +221,6 @@ FORMAT_MODULE_PATH = ["portal.formats"]
 # a rolling period of three years.
 DE_MINIMIS_CEILING = env.str("DE_MINIMIS_CEILING", default="300000.00")
 DE_MINIMIS_YEARS = 3
+
+# The portal's public address, for links in e-mails sent outside a request.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

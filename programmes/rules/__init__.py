@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import ELIGIBILITY, FUNDING, Evaluation, Facts, Rule, RuleResult
 from .eligibility import DECLARATIONS, NACE_SECTIONS, STAGES
-from .engine import REGISTRY, evaluate_application, gather_facts, rule_for
+from .engine import REGISTRY, evaluate_applicant, evaluate_application, gather_facts, rule_for
 
 RULE_CHOICES = [(code, rule.label) for code, rule in REGISTRY.items()]
 
@@ -49,6 +49,7 @@ __all__ = [
     "Rule",
     "RuleResult",
     "describe_rule",
+    "evaluate_applicant",
     "evaluate_application",
     "gather_facts",
     "rule_for",

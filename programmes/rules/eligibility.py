@@ -1,5 +1,6 @@
 """Eligibility rules: each says whether the application may be funded, and why (not)."""
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,6 +13,13 @@ APPLICANT_TYPES = {
     "company": _("a company"),
     "non_profit": _("a non-profit organisation"),
     "public_body": _("a public body"),
+}
+
+SME_SIZES = {
+    "micro": _("micro"),
+    "small": _("small"),
+    "medium": _("medium-sized"),
+    "large": _("large"),
 }
 
 STAGES = {
@@ -111,11 +119,14 @@ class MinMembersRule(EligibilityRule):
 
     def describe(self, row):
         if row.choice_list:
-            return _("At least %(n)s active members with their registered office in %(regions)s.") % {
-                "n": row.number,
-                "regions": _regions(row.choice_list),
-            }
-        return _("At least %(n)s active members.") % {"n": row.number}
+            return ngettext(
+                "At least %(n)s active member with its registered office in %(regions)s.",
+                "At least %(n)s active members with their registered office in %(regions)s.",
+                row.number,
+            ) % {"n": row.number, "regions": _regions(row.choice_list)}
+        return ngettext("At least %(n)s active member.", "At least %(n)s active members.", row.number) % {
+            "n": row.number
+        }
 
     def check(self, row, facts: Facts):
         members = facts.members
@@ -133,7 +144,7 @@ class MinMembersRule(EligibilityRule):
                 "The consortium has %(count)s active member on %(date)s; at least %(n)s are required.",
                 "The consortium has %(count)s active members on %(date)s; at least %(n)s are required.",
                 len(counted),
-            ) % {"count": len(counted), "date": facts.on.isoformat(), "n": row.number}
+            ) % {"count": len(counted), "date": date_format(facts.on, "SHORT_DATE_FORMAT"), "n": row.number}
         return self.result(len(counted) >= row.number, message)
 
 
@@ -185,9 +196,13 @@ class MemberActivityRule(EligibilityRule):
         if not facts.members:
             return self.result(False, _("There is no active member to check."))
         if wrong:
+            no_code = _("no NACE code")
             details = "; ".join(
-                f"{m.legal_name} ({m.nace_code or _('no NACE code')}"
-                + (f", {NACE_SECTIONS[m.nace_section]})" if m.nace_section else ")")
+                "{name} ({code}{section})".format(
+                    name=m.legal_name,
+                    code=m.nace_code or no_code,
+                    section=f", {NACE_SECTIONS[m.nace_section]}" if m.nace_section else "",
+                )
                 for m in wrong
             )
             return self.result(
@@ -242,7 +257,7 @@ class SmeOnlyRule(EligibilityRule):
                 )
                 % {"details": "; ".join(str(x) for x in large)},
             )
-        sizes = ", ".join(f"{m.legal_name}: {sme_size(m)}" for m in facts.members)
+        sizes = ", ".join(f"{m.legal_name}: {SME_SIZES[sme_size(m)]}" for m in facts.members)
         return self.result(True, _("Every member is an SME (%(sizes)s).") % {"sizes": sizes})
 
 

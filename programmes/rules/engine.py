@@ -183,3 +183,60 @@ def evaluate_application(application) -> Evaluation:
         computed_grant=grant,
         explanation=steps,
     )
+
+
+# Rules that look only at the applicant, so they can be checked before any application exists.
+APPLICANT_RULES = {
+    "applicant_type",
+    "min_members",
+    "member_regions",
+    "member_activity",
+    "sme_only",
+    "consortium_sector",
+    "consortium_stage",
+    "one_per_call",
+}
+
+
+def evaluate_applicant(call, *, consortium=None, organisation=None, applied_call_ids=frozenset(), on=None):
+    """Whether a consortium or an organisation may apply to a call, before it writes anything.
+
+    Checks only the rules about the applicant (members, regions, activity, size,
+    sector, stage, one application per call). `consortium` must come with
+    `memberships__organisation` and the organisations' ownership links
+    prefetched, `call` with its `rules`; `applied_call_ids` are the calls the
+    applicant already has an open application in. No query of its own.
+    """
+    from consortia.services import active_memberships, consortium_stage
+
+    on = on or timezone.localdate()
+    if consortium is not None:
+        memberships = active_memberships(consortium, on=on)
+        members = [membership.organisation for membership in memberships]
+        applicant_kind, stage = "consortium", consortium_stage(consortium, on=on)
+    else:
+        memberships, members = [], [organisation]
+        applicant_kind, stage = organisation.kind, None
+    facts = Facts(
+        application=None,
+        call=call,
+        programme=call.programme,
+        on=on,
+        applicant_kind=applicant_kind,
+        consortium=consortium,
+        organisation=organisation,
+        members=members,
+        memberships=memberships,
+        stage=stage,
+        budget_lines=[],
+        attachment_kinds=set(),
+        declarations=set(),
+        other_applications=1 if call.pk in applied_call_ids else 0,
+        headroom={},
+    )
+    results = [
+        REGISTRY[row.code].check(row, facts)
+        for row in call.rules.all()
+        if row.code in APPLICANT_RULES and row.code in REGISTRY
+    ]
+    return Evaluation(eligible=all(r.passed for r in results), results=results, max_grant=Decimal("0.00"))

@@ -1,0 +1,72 @@
+"""Reads for the applicant side: only applications the user acts for; 404 for any other."""
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from consortia.selectors import organisations_of
+
+from .models import Application, Attachment, BudgetLine, StatusChange
+
+NEXT_STEPS = {
+    "draft": _("Complete and submit before the deadline"),
+    "submitted": _("Wait for the agency's review"),
+    "under_review": _("The agency is reviewing it"),
+    "clarification_requested": _("Answer the agency's question"),
+    "approved": _("Accept the grant"),
+    "reserve": _("On the reserve list: wait for freed budget"),
+    "rejected": _("None"),
+    "withdrawn": _("None"),
+    "closed": _("None"),
+}
+
+
+def _visible_filter(user):
+    """Applications of an organisation the user represents, or of a consortium one of them leads or belongs to."""
+    represented = organisations_of(user).values("pk")
+    return (
+        Q(organisation__in=represented)
+        | Q(consortium__lead__in=represented)
+        | Q(consortium__memberships__organisation__in=represented, consortium__memberships__status="active")
+    )
+
+
+def _editable_filter(user):
+    """Who may change and submit: the organisation's representatives, or the consortium lead's."""
+    represented = organisations_of(user).values("pk")
+    return Q(organisation__in=represented) | Q(consortium__lead__in=represented)
+
+
+def applications_of(user):
+    """The user's applications, newest first, with what the list shows; a fixed number of queries."""
+    applications = (
+        Application.objects.filter(pk__in=Application.objects.filter(_visible_filter(user)).values("pk"))
+        .select_related("call", "consortium", "organisation")
+        .order_by("-created_at")
+    )
+    for application in applications:
+        application.next_step = NEXT_STEPS[application.status]
+        yield application
+
+
+def application_for(user, pk, *, editable=False) -> Application:
+    """One application the user may see (or, with editable=True, change); 404 otherwise."""
+    visible = Application.objects.filter(_editable_filter(user) if editable else _visible_filter(user)).values("pk")
+    queryset = (
+        Application.objects.filter(pk__in=visible)
+        .select_related("call__programme__agency", "consortium", "organisation")
+        .prefetch_related(
+            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("category").order_by("position", "pk")),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
+            Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "pk")),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def attachment_for(user, pk) -> Attachment:
+    """An attachment of an application the user may see; staff of the agency too."""
+    queryset = Attachment.objects.select_related("application")
+    if not user.is_staff:
+        queryset = queryset.filter(application__in=Application.objects.filter(_visible_filter(user)).values("pk"))
+    return get_object_or_404(queryset, pk=pk)

@@ -1,0 +1,336 @@
+"""The applicant's application: start, fill in step by step (saved at every step), submit, follow.
+
+Every view fetches through applications.selectors (404 for someone else's
+application), parses with a form and calls a service.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from consortia.selectors import consortia_of, organisations_of
+from programmes.models import Call
+from programmes.rules import evaluate_application
+
+from . import selectors, services
+from .attachments import attachment_add, attachment_remove
+from .forms import (
+    ApplicantChoiceForm,
+    AttachmentForm,
+    BudgetFormSet,
+    ClarificationForm,
+    DeclarationsForm,
+    ProjectForm,
+    WithdrawForm,
+)
+from .models import Application, Status
+
+STEPS = [
+    ("project", gettext_lazy("Project")),
+    ("budget", gettext_lazy("Budget")),
+    ("documents", gettext_lazy("Documents")),
+    ("declarations", gettext_lazy("Declarations")),
+    ("review", gettext_lazy("Review and submit")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+
+
+def _applicant_choices(user, call):
+    """What the user may apply as to this call: consortia they lead, or organisations of the right kind."""
+    applicant_type = call.programme.applicant_type
+    if applicant_type == "consortium":
+        represented = organisations_of(user)
+        return [(f"consortium:{c.pk}", c.name) for c in consortia_of(user).filter(lead__in=represented)]
+    kinds = ["company"] if applicant_type == "company" else ["non_profit", "public_body"]
+    return [(f"organisation:{o.pk}", o.legal_name) for o in organisations_of(user).filter(kind__in=kinds)]
+
+
+@login_required
+def apply(request, call_pk):
+    call = get_object_or_404(Call.objects.published().select_related("programme__agency"), pk=call_pk)
+    if not call.is_open():
+        messages.error(request, _("This call is not open."))
+        return redirect(call.get_absolute_url())
+    choices = _applicant_choices(request.user, call)
+    if not choices:
+        messages.info(
+            request,
+            _("To apply you need to represent a consortium you lead")
+            if call.programme.applicant_type == "consortium"
+            else _("To apply you need to represent an organisation of the right kind for this call."),
+        )
+        return redirect("my_portal")
+    preselect = request.GET.get("consortium") and f"consortium:{request.GET['consortium']}"
+    form = ApplicantChoiceForm(request.POST or None, choices=choices, initial={"applicant": preselect})
+    if request.method == "POST" and form.is_valid():
+        kind, pk = form.cleaned_data["applicant"].split(":")
+        applicant = {"consortium_id": int(pk)} if kind == "consortium" else {"organisation_id": int(pk)}
+        existing = Application.objects.filter(call=call, **applicant).exclude(status=Status.WITHDRAWN).first()
+        if existing:
+            messages.info(request, _("You already have an application in this call: here it is."))
+            return redirect("applications:detail", pk=existing.pk)
+        application = services.application_create(call=call, title=call.title, by=request.user, **applicant)
+        return redirect("applications:edit", pk=application.pk, step="project")
+    return render(
+        request,
+        "portal/form.html",
+        {"form": form, "title": _("Apply to %(call)s") % {"call": call.title}, "submit_label": _("Start")},
+    )
+
+
+def _evaluation_context(application):
+    return {"evaluation": evaluate_application(application)}
+
+
+def _declaration_codes(application):
+    return [code for rule in application.call.rules.filter(code="declarations") for code in rule.choice_list]
+
+
+@login_required
+def edit(request, pk, step):
+    if step not in STEP_NAMES:
+        raise Http404
+    application = selectors.application_for(request.user, pk, editable=True)
+    if application.status != Status.DRAFT:
+        return redirect("applications:detail", pk=application.pk)
+    handler = {
+        "project": _project_step,
+        "budget": _budget_step,
+        "documents": _documents_step,
+        "declarations": _declarations_step,
+        "review": _review_step,
+    }[step]
+    form, done = handler(request, application)
+    if done:
+        target = reverse("applications:edit", kwargs={"pk": application.pk, "step": _next(step)})
+        if request.htmx:
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
+    index = STEP_NAMES.index(step)
+    application = selectors.application_for(request.user, pk, editable=True)
+    return render(
+        request,
+        f"applications/step_{step}.html",
+        {
+            "application": application,
+            "call": application.call,
+            "form": form,
+            "steps": STEPS,
+            "step": step,
+            "step_label": STEPS[index][1],
+            "previous_step": STEP_NAMES[index - 1] if index else None,
+            **_evaluation_context(application),
+        },
+    )
+
+
+def _next(step):
+    index = STEP_NAMES.index(step)
+    return STEP_NAMES[min(index + 1, len(STEP_NAMES) - 1)]
+
+
+def _project_step(request, application):
+    form = ProjectForm(request.POST or None, instance=application)
+    if request.method != "POST":
+        return form, False
+    if form.is_valid():
+        form.save()
+        return form, request.POST.get("action") != "save"
+    # Keep what is valid, so nothing typed is lost even if the page is left now.
+    valid = [name for name in form.fields if name not in form.errors]
+    if valid:
+        Application.objects.filter(pk=application.pk).update(**{n: form.cleaned_data[n] for n in valid})
+    return form, False
+
+
+def _budget_step(request, application):
+    programme = application.call.programme
+    if request.method != "POST":
+        return BudgetFormSet(instance=application, programme=programme), False
+    formset = BudgetFormSet(request.POST, instance=application, programme=programme)
+    action = request.POST.get("action", "next")
+    if formset.is_valid():
+        formset.save()
+        if action == "add_line":
+            formset = BudgetFormSet(instance=application, programme=programme)
+            formset.extra = 1
+            return formset, False
+        return formset, action == "next"
+    # Save the rows that are complete and correct; show the others with their errors.
+    for form in formset.forms:
+        if form.is_valid() and form.has_changed() and not form.cleaned_data.get("DELETE"):
+            line = form.save(commit=False)
+            line.application = application
+            line.save()
+    return formset, False
+
+
+def _documents_step(request, application):
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return form, False
+    if request.POST.get("action") == "next":
+        return form, True
+    if form.is_valid():
+        try:
+            attachment_add(
+                application=application,
+                uploaded_file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return form, False
+        messages.success(request, _("The document is attached."))
+        return AttachmentForm(), False
+    return form, False
+
+
+def _declarations_step(request, application):
+    codes = _declaration_codes(application)
+    initial = {code: code in (application.declarations or []) for code in codes}
+    form = DeclarationsForm(request.POST or None, codes=codes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        application.declarations = form.accepted()
+        application.save(update_fields=["declarations", "updated_at"])
+        return form, True
+    return form, False
+
+
+def _review_step(request, application):
+    return None, False
+
+
+@login_required
+def panel(request, pk):
+    """The side panel alone (htmx refresh): the rules' results and the maximum grant."""
+    application = selectors.application_for(request.user, pk, editable=True)
+    return render(request, "applications/_panel.html", _evaluation_context(application))
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    application = selectors.application_for(request.user, pk, editable=True)
+    if application.status != Status.DRAFT:
+        raise Http404
+    attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
+    attachment_remove(attachment=attachment, by=request.user)
+    messages.info(request, _("The document is removed."))
+    return redirect("applications:edit", pk=pk, step="documents")
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    application = selectors.application_for(request.user, pk, editable=True)
+    try:
+        application = services.application_submit(application=application, by=request.user)
+    except services.SubmissionRefused as refusal:
+        for reason in refusal.reasons:
+            messages.error(request, reason)
+        return redirect("applications:edit", pk=pk, step="review")
+    messages.success(
+        request,
+        _("Your application is submitted with the reference %(reference)s.") % {"reference": application.reference},
+    )
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def detail(request, pk):
+    application = selectors.application_for(request.user, pk)
+    editable = Application.objects.filter(pk=pk).filter(selectors._editable_filter(request.user)).exists()
+    clarification = None
+    if application.status == Status.CLARIFICATION_REQUESTED:
+        clarification = next(
+            (
+                c
+                for c in reversed(list(application.status_changes.all()))
+                if c.to_status == Status.CLARIFICATION_REQUESTED
+            ),
+            None,
+        )
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "editable": editable,
+            "clarification": clarification,
+            "clarification_form": ClarificationForm(),
+            "withdraw_form": WithdrawForm(),
+            "can_withdraw": editable
+            and application.status
+            in (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED),
+        },
+    )
+
+
+@login_required
+def receipt(request, pk):
+    application = selectors.application_for(request.user, pk)
+    if not application.receipt:
+        raise Http404
+    return FileResponse(
+        application.receipt.open("rb"), as_attachment=True, filename=f"receipt-{application.reference}.pdf"
+    )
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = selectors.attachment_for(request.user, pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    application = selectors.application_for(request.user, pk, editable=True)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.application_withdraw(
+            application=application, by=request.user, note=form.cleaned_data.get("reason", "")
+        )
+    except services.SubmissionRefused as refusal:
+        messages.error(request, refusal.reasons[0])
+    else:
+        messages.info(request, _("The application is withdrawn."))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def clarify(request, pk):
+    application = selectors.application_for(request.user, pk, editable=True)
+    form = ClarificationForm(request.POST, request.FILES)
+    if form.is_valid():
+        files = [form.cleaned_data["file"]] if form.cleaned_data.get("file") else []
+        try:
+            services.clarification_answer(
+                application=application, by=request.user, text=form.cleaned_data["text"], files=files
+            )
+        except (services.SubmissionRefused, ValidationError) as error:
+            messages.error(request, "; ".join(getattr(error, "reasons", None) or error.messages))
+        else:
+            messages.success(request, _("Your answer is sent; the agency resumes the review."))
+            return redirect("applications:detail", pk=pk)
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect("applications:detail", pk=pk)

@@ -1,0 +1,181 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from portal.regions import NUTS2_CHOICES
+
+from .models import Consortium, Organisation
+from .taxids import tax_id_compact
+
+# EU member states (ISO 3166), the three the portal serves first at the top.
+COUNTRIES = [
+    ("ES", _("Spain")),
+    ("IT", _("Italy")),
+    ("PT", _("Portugal")),
+    ("AT", _("Austria")),
+    ("BE", _("Belgium")),
+    ("BG", _("Bulgaria")),
+    ("HR", _("Croatia")),
+    ("CY", _("Cyprus")),
+    ("CZ", _("Czechia")),
+    ("DK", _("Denmark")),
+    ("EE", _("Estonia")),
+    ("FI", _("Finland")),
+    ("FR", _("France")),
+    ("DE", _("Germany")),
+    ("GR", _("Greece")),
+    ("HU", _("Hungary")),
+    ("IE", _("Ireland")),
+    ("LV", _("Latvia")),
+    ("LT", _("Lithuania")),
+    ("LU", _("Luxembourg")),
+    ("MT", _("Malta")),
+    ("NL", _("Netherlands")),
+    ("PL", _("Poland")),
+    ("RO", _("Romania")),
+    ("SK", _("Slovakia")),
+    ("SI", _("Slovenia")),
+    ("SE", _("Sweden")),
+]
+
+# Beyond these a figure is a typing error, not a firm (the largest SMEs are far below).
+MAX_STAFF = Decimal("1000000")
+MAX_AMOUNT = Decimal("100000000000")
+
+
+class OrganisationForm(forms.ModelForm):
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES)
+    region = forms.CharField(
+        label=_("Region (NUTS 2)"),
+        max_length=4,
+        help_text=_("Where the registered office is, e.g. ES43 for Extremadura."),
+        widget=forms.TextInput(attrs={"list": "nuts2-regions", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "legal_name",
+            "country",
+            "tax_id",
+            "region",
+            "city",
+            "nace_code",
+            "founded_on",
+            "employees",
+            "turnover",
+            "balance_sheet",
+            "email",
+            "website",
+        ]
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employees"].validators.append(MaxValueValidator(MAX_STAFF))
+        for name in ("turnover", "balance_sheet"):
+            self.fields[name].validators.append(MaxValueValidator(MAX_AMOUNT))
+        for name in ("employees", "turnover", "balance_sheet", "nace_code", "founded_on"):
+            self.fields[name].required = True
+        self.nuts_choices = NUTS2_CHOICES
+
+    def clean_region(self):
+        return self.cleaned_data["region"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        country, tax_id = cleaned.get("country"), cleaned.get("tax_id")
+        if country and tax_id:
+            compact = tax_id_compact(country, tax_id)
+            duplicate = Organisation.objects.filter(country=country, tax_id=compact)
+            if self.instance.pk:
+                duplicate = duplicate.exclude(pk=self.instance.pk)
+            if duplicate.exists():
+                self.add_error(
+                    "tax_id",
+                    _(
+                        "An organisation with this tax id is already registered. Ask its representatives to let you "
+                        "act for it instead."
+                    ),
+                )
+        return cleaned
+
+
+class FindOrganisationForm(forms.Form):
+    """Find a registered organisation by its country and tax id."""
+
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES)
+    tax_id = forms.CharField(label=_("Tax id"), max_length=30)
+
+    def clean(self):
+        cleaned = super().clean()
+        country, tax_id = cleaned.get("country"), cleaned.get("tax_id")
+        if country and tax_id:
+            compact = tax_id_compact(country, tax_id)
+            organisation = Organisation.objects.filter(country=country, tax_id=compact).first()
+            if organisation is None:
+                self.add_error("tax_id", _("No organisation with this tax id is registered on the portal."))
+            cleaned["organisation"] = organisation
+        return cleaned
+
+
+class JoinRequestForm(FindOrganisationForm):
+    note = forms.CharField(
+        label=_("Message to the representatives"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ConsortiumForm(forms.ModelForm):
+    class Meta:
+        model = Consortium
+        fields = ["lead", "name", "sector", "established_on", "has_joint_actions", "target_markets", "description"]
+        widgets = {
+            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"lead": _("Lead organisation (yours)")}
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = organisations
+        self.fields["lead"].required = True
+        self.fields["lead"].empty_label = None
+
+
+class InviteForm(forms.Form):
+    """Invite a registered organisation by tax id, or anyone by e-mail."""
+
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES, required=False)
+    tax_id = forms.CharField(label=_("Tax id of a registered organisation"), max_length=30, required=False)
+    email = forms.EmailField(label=_("or the e-mail of someone not yet on the portal"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        tax_id, email = cleaned.get("tax_id"), cleaned.get("email")
+        if not tax_id and not email:
+            raise ValidationError(_("Give the tax id of a registered organisation or an e-mail address."))
+        if tax_id:
+            country = cleaned.get("country") or "ES"
+            organisation = Organisation.objects.filter(country=country, tax_id=tax_id_compact(country, tax_id)).first()
+            if organisation is None:
+                self.add_error(
+                    "tax_id",
+                    _("No organisation with this tax id is registered: invite its representative by e-mail instead."),
+                )
+            cleaned["organisation"] = organisation
+        return cleaned
+
+
+class ChooseOrganisationForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Join with"), queryset=Organisation.objects.none(), empty_label=None)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

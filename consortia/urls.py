@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consortia"
+
+urlpatterns = [
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/join/", views.organisation_join, name="organisation_join"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "representatives/<int:pk>/<str:answer>/",
+        views.representation_answer,
+        name="representation_answer",
+    ),
+    path("consortia/new/", views.consortium_create, name="consortium_create"),
+    path("consortia/<int:pk>/", views.consortium_detail, name="consortium"),
+    path("consortia/<int:pk>/invite/", views.consortium_invite, name="consortium_invite"),
+    path("memberships/<int:pk>/leave/", views.membership_leave, name="membership_leave"),
+    path("memberships/<int:pk>/<str:answer>/", views.membership_answer, name="membership_answer"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
+]

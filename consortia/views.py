@@ -1,0 +1,234 @@
+"""The applicant's organisations and consortia. Every view fetches through a selector that
+checks the user may see the object (404 otherwise), parses with a form and calls a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Application
+from programmes.models import Call
+from programmes.rules import evaluate_applicant
+from programmes.rules.eligibility import SME_SIZES
+
+from . import selectors, services
+from .forms import ChooseOrganisationForm, ConsortiumForm, InviteForm, JoinRequestForm, OrganisationForm
+
+
+def _form_page(request, form, *, title, submit_label, intro="", cancel_url=""):
+    return render(
+        request,
+        "portal/form.html",
+        {"form": form, "title": title, "submit_label": submit_label, "intro": intro, "cancel_url": cancel_url},
+    )
+
+
+def _check_answer(answer):
+    if answer not in ("accept", "decline"):
+        raise Http404
+
+
+@login_required
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_register(user=request.user, organisation=form.save(commit=False))
+        messages.success(request, _("%(name)s is registered and you are its representative.") % {"name": organisation})
+        return redirect("consortia:organisation", pk=organisation.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Register an organisation"),
+        submit_label=_("Register"),
+        intro=_("The company, association or public body you act for. You become its representative."),
+    )
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = selectors.organisation_for(request.user, pk)
+    return render(
+        request,
+        "consortia/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "size": SME_SIZES[services.sme_size(organisation)],
+            "requests": [r for r in organisation.representations.all() if r.status == "requested"],
+            "representatives": [r for r in organisation.representations.all() if r.status == "active"],
+        },
+    )
+
+
+@login_required
+def organisation_edit(request, pk):
+    organisation = selectors.organisation_for(request.user, pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The profile is saved."))
+        return redirect("consortia:organisation", pk=organisation.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": organisation},
+        submit_label=_("Save"),
+        cancel_url=reverse("consortia:organisation", kwargs={"pk": organisation.pk}),
+    )
+
+
+@login_required
+def organisation_join(request):
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.representation_request(
+            user=request.user, organisation=form.cleaned_data["organisation"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("Your request is sent: a representative of the organisation will answer it."))
+        return redirect("my_portal")
+    return _form_page(
+        request,
+        form,
+        title=_("Act for a registered organisation"),
+        submit_label=_("Send the request"),
+        intro=_("Its current representatives (or the agency) will accept or decline your request."),
+    )
+
+
+@login_required
+@require_POST
+def representation_answer(request, pk, answer):
+    _check_answer(answer)
+    representation = selectors.representation_request_for(request.user, pk)
+    services.representation_decide(by=request.user, representation=representation, accept=answer == "accept")
+    messages.success(request, _("The request is answered."))
+    return redirect("consortia:organisation", pk=representation.organisation_id)
+
+
+@login_required
+def consortium_create(request):
+    organisations = selectors.organisations_of(request.user)
+    if not organisations.exists():
+        messages.info(request, _("Register your organisation first: it will lead the consortium."))
+        return redirect("consortia:organisation_create")
+    form = ConsortiumForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        consortium = services.consortium_create(
+            user=request.user, lead=form.cleaned_data["lead"], consortium=form.save(commit=False)
+        )
+        messages.success(request, _("The consortium is created. Invite its members."))
+        return redirect("consortia:consortium", pk=consortium.pk)
+    return _form_page(request, form, title=_("Create a consortium"), submit_label=_("Create"))
+
+
+@login_required
+def consortium_detail(request, pk):
+    consortium = selectors.consortium_for(request.user, pk)
+    open_calls = (
+        Call.objects.open_now()
+        .filter(programme__applicant_type="consortium")
+        .select_related("programme__agency")
+        .prefetch_related("rules")
+        .order_by("closes_at")
+    )
+    applied = set(
+        Application.objects.filter(consortium=consortium)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .values_list("call_id", flat=True)
+    )
+    calls = [(call, evaluate_applicant(call, consortium=consortium, applied_call_ids=applied)) for call in open_calls]
+    return render(
+        request,
+        "consortia/consortium_detail.html",
+        {
+            "consortium": consortium,
+            "memberships": list(consortium.memberships.all()),
+            "stage": services.consortium_stage(consortium),
+            "can_manage": services.can_manage_consortium(request.user, consortium),
+            "calls": calls,
+            "invite_form": InviteForm(),
+        },
+    )
+
+
+@login_required
+def consortium_invite(request, pk):
+    consortium = selectors.consortium_for(request.user, pk)
+    if not services.can_manage_consortium(request.user, consortium):
+        return redirect("consortia:consortium", pk=pk)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.membership_invite(
+            by=request.user,
+            consortium=consortium,
+            organisation=form.cleaned_data.get("organisation"),
+            email=form.cleaned_data.get("email") or "",
+        )
+        messages.success(request, _("The invitation is sent. The membership counts once it is accepted."))
+        return redirect("consortia:consortium", pk=pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Invite a member to %(consortium)s") % {"consortium": consortium},
+        submit_label=_("Invite"),
+    )
+
+
+@login_required
+@require_POST
+def membership_answer(request, pk, answer):
+    _check_answer(answer)
+    membership = selectors.membership_for_representative(request.user, pk)
+    services.membership_answer(by=request.user, membership=membership, accept=answer == "accept")
+    if answer == "accept":
+        messages.success(
+            request,
+            _("%(organisation)s is now a member of %(consortium)s.")
+            % {
+                "organisation": membership.organisation,
+                "consortium": membership.consortium,
+            },
+        )
+        return redirect("consortia:consortium", pk=membership.consortium_id)
+    messages.info(request, _("The invitation is declined."))
+    return redirect("my_portal")
+
+
+@login_required
+@require_POST
+def membership_leave(request, pk):
+    membership = selectors.membership_for_representative(request.user, pk)
+    services.membership_leave(by=request.user, membership=membership)
+    messages.info(
+        request,
+        _("%(organisation)s has left %(consortium)s.")
+        % {
+            "organisation": membership.organisation,
+            "consortium": membership.consortium,
+        },
+    )
+    return redirect("my_portal")
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = selectors.invitation_by_token(token)
+    organisations = selectors.organisations_of(request.user)
+    if not organisations.exists():
+        messages.info(request, _("Register your organisation first, then open the invitation link again."))
+        return redirect("consortia:organisation_create")
+    form = ChooseOrganisationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_accept(
+            user=request.user, invitation=invitation, organisation=form.cleaned_data["organisation"]
+        )
+        messages.success(request, _("You joined %(consortium)s.") % {"consortium": invitation.consortium})
+        return redirect("consortia:consortium", pk=invitation.consortium_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Join %(consortium)s") % {"consortium": invitation.consortium},
+        submit_label=_("Join"),
+    )
