@@ -7,6 +7,7 @@ Refused under production settings.
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -220,6 +221,10 @@ class Command(BaseCommand):
             user.is_staff = role in ("staff", "manager", "admin")
             user.is_superuser = role == "admin"
             user.save()
+            # A verified address, so the demo users log in on the public site straight away.
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"primary": True, "verified": True}
+            )
             if role == "staff":
                 user.groups.set([groups[AGENCY_STAFF]])
             elif role == "manager":
