@@ -69,9 +69,7 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     granted_amount = MoneyField(_("granted amount (EUR)"), null=True, blank=True)
-    content_hash = models.CharField(
-        _("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False
-    )
+    content_hash = models.CharField(_("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False)
     receipt = models.FileField(
         _("submission receipt"), upload_to="receipts/%Y/", storage=private_storage, blank=True, editable=False
     )

@@ -155,7 +155,8 @@ def _budget_step(request, application):
     if request.method != "POST":
         return BudgetFormSet(instance=application, programme=programme), False
     formset = BudgetFormSet(request.POST, instance=application, programme=programme)
-    action = request.POST.get("action", "next")
+    # A change in a field (htmx, no button pressed) saves and refreshes the panel.
+    action = request.POST.get("action") or ("save" if request.htmx else "next")
     if formset.is_valid():
         formset.save()
         if action == "add_line":

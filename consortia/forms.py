@@ -179,3 +179,21 @@ class ChooseOrganisationForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class OwnershipLinkForm(FindOrganisationForm):
+    """Record a partner or linked enterprise (2003/361/EC) of one of the user's organisations."""
+
+    direction = forms.ChoiceField(
+        label=_("Relation"),
+        choices=[
+            ("holds", _("This organisation holds a share of the other enterprise")),
+            ("held", _("The other enterprise holds a share of this organisation")),
+        ],
+    )
+    share = forms.DecimalField(
+        label=_("Share of capital or voting rights (%)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+    )

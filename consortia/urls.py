@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisations/join/", views.organisation_join, name="organisation_join"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/links/new/", views.ownership_link_add, name="ownership_link_add"),
     path(
         "representatives/<int:pk>/<str:answer>/",
         views.representation_answer,

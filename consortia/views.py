@@ -15,7 +15,15 @@ from programmes.rules import evaluate_applicant
 from programmes.rules.eligibility import SME_SIZES
 
 from . import selectors, services
-from .forms import ChooseOrganisationForm, ConsortiumForm, InviteForm, JoinRequestForm, OrganisationForm
+from .forms import (
+    ChooseOrganisationForm,
+    ConsortiumForm,
+    InviteForm,
+    JoinRequestForm,
+    OrganisationForm,
+    OwnershipLinkForm,
+)
+from .models import OwnershipLink
 
 
 def _form_page(request, form, *, title, submit_label, intro="", cancel_url=""):
@@ -105,6 +113,34 @@ def representation_answer(request, pk, answer):
     services.representation_decide(by=request.user, representation=representation, accept=answer == "accept")
     messages.success(request, _("The request is answered."))
     return redirect("consortia:organisation", pk=representation.organisation_id)
+
+
+@login_required
+def ownership_link_add(request, pk):
+    organisation = selectors.organisation_for(request.user, pk)
+    form = OwnershipLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["organisation"]
+        if other.pk == organisation.pk:
+            form.add_error("tax_id", _("An organisation cannot hold a share of itself."))
+        else:
+            owner, owned = (organisation, other) if form.cleaned_data["direction"] == "holds" else (other, organisation)
+            OwnershipLink.objects.update_or_create(
+                owner=owner, owned=owned, defaults={"share": form.cleaned_data["share"]}
+            )
+            messages.success(request, _("The link is recorded; the SME size counts it."))
+            return redirect("consortia:organisation", pk=organisation.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Partner or linked enterprise of %(name)s") % {"name": organisation},
+        submit_label=_("Record"),
+        intro=_(
+            "Enterprises holding 25% or more of each other count for the SME size: partners (25% to 50%) pro rata, "
+            "linked enterprises (over 50%) in full. The other enterprise must be registered on the portal."
+        ),
+        cancel_url=reverse("consortia:organisation", kwargs={"pk": organisation.pk}),
+    )
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The applicant's organisations and consortia: profiles, representatives, invitations, outsiders."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -252,3 +253,31 @@ def test_my_portal_takes_the_same_queries_for_few_or_many_rows(client, applicant
 
     assert response.content.decode().count('href="/en/my/applications/') >= 12
     assert len(many) == len(few)
+
+
+def test_a_representative_records_a_linked_enterprise_and_the_size_counts_it(client, applicant):
+    mine = represented(
+        applicant, employees=Decimal("40"), turnover=Decimal("5000000"), balance_sheet=Decimal("4000000")
+    )
+    parent = OrganisationFactory(employees=Decimal("30"), turnover=Decimal("4000000"), balance_sheet=Decimal("3000000"))
+
+    client.post(
+        reverse("consortia:ownership_link_add", args=[mine.pk]),
+        {"country": "ES", "tax_id": parent.tax_id, "direction": "held", "share": "60"},
+    )
+
+    page = client.get(reverse("consortia:organisation", args=[mine.pk])).content.decode()
+    assert f"{parent.legal_name} holds 60.00% of it" in page
+    assert "medium-sized" in page  # 40 + 30 staff: 70, no longer small
+
+
+def test_an_ownership_share_above_100_is_refused(client, applicant):
+    mine = represented(applicant)
+    other = OrganisationFactory()
+
+    response = client.post(
+        reverse("consortia:ownership_link_add", args=[mine.pk]),
+        {"country": "ES", "tax_id": other.tax_id, "direction": "holds", "share": "150"},
+    )
+
+    assert "less than or equal to 100" in response.content.decode()
