@@ -224,3 +224,8 @@ DE_MINIMIS_YEARS = 3
 
 # The portal's public address, for links in e-mails sent outside a request.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Uploaded documents and receipts: stored outside any public URL, served only
+# through views that check who asks.
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

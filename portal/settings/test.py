@@ -17,3 +17,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # themselves (portal.testing.celery_worker_process).
 CELERY_TASK_ALWAYS_EAGER = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-private-")
