@@ -257,3 +257,65 @@ def test_a_business_association_applies_for_a_collective_action(page, live_serve
 
     page.wait_for_url(re.compile(r"/en/my/applications/\d+/$"))
     assert page.locator(".reference").inner_text() == f"ALT-{call.year}-0001"
+
+
+def test_a_company_applies_in_spanish_and_every_page_speaks_spanish(page, live_server):
+    programme = ProgrammeFactory(name="PIMEX", kind="pimex", applicant_type="company")
+    CostCategory.objects.create(programme=programme, code="promotion", name="Acciones de promoción")
+    call = CallFactory(programme=programme, title="PIMEX 2026", reference_prefix="PMX")
+    CallRule.objects.create(call=call, position=1, code="declarations", choices="pimex_commitment")
+    CallRule.objects.create(call=call, position=2, code="per_company_cap", amount=Decimal("2500.00"))
+
+    page.goto("/es/accounts/signup/")
+    page.locator("#id_email").fill("pimenton@example.org")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/es/accounts/confirm-email/$"))
+    page.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0))
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/es/my/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Mi portal"
+
+    page.goto("/es/my/organisations/new/")
+    page.locator("#id_kind").select_option("company")
+    page.locator("#id_legal_name").fill("Pimentón de la Vera S.L.")
+    page.locator("#id_country").select_option("ES")
+    page.locator("#id_tax_id").fill("B0612345")  # one character short
+    page.locator("#id_region").fill("ES43")
+    page.locator("#id_nace_code").fill("10.84")
+    page.locator("#id_founded_on").fill("1987-03-01")
+    page.locator("#id_employees").fill("14")
+    page.locator("#id_turnover").fill("2300000")
+    page.locator("#id_balance_sheet").fill("1800000")
+    page.locator("main button[type=submit]").click()
+    error = page.locator("#error-summary")
+    assert "tiene 8 caracteres" in error.inner_text()
+    assert page.locator("#id_legal_name").input_value() == "Pimentón de la Vera S.L."
+    page.locator("#id_tax_id").fill(make_tax_id("ES", 555))
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/es/my/organisations/\d+/$"))
+
+    page.goto(call.get_absolute_url().replace("/en/", "/es/"))
+    page.locator("#apply-button").click()
+    page.locator("main button[type=submit]").click()
+    page.locator("#id_title").fill("Pimentón en Alemania")
+    page.locator("button[name=action][value=next]").click()
+    page.locator("#add-line").click()
+    page.locator("tr.budget-line").first.wait_for()
+    budget_line(page, 0, "Acciones de promoción", "Feria ANUGA", "2800")
+    page.locator("button[name=action][value=next]").click()
+    page.wait_for_url(re.compile(r"/edit/documents/$"))
+    page.goto(page.url.replace("/documents/", "/declarations/"))
+    page.locator("#id_pimex_commitment").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/edit/review/$"))
+    panel = page.locator("#panel").inner_text()
+    assert "Subvención máxima" in panel or "Importe máximo" in panel or "máxim" in panel
+    assert "2.500,00" in panel
+
+    page.locator("#submit-button").click()
+
+    page.wait_for_url(re.compile(r"/es/my/applications/\d+/$"))
+    assert page.locator(".reference").inner_text() == f"PMX-{call.year}-0001"
+    assert page.locator(".status").inner_text() == "Presentada"
