@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consortia.selectors import organisations_of
 
@@ -15,9 +16,9 @@ NEXT_STEPS = {
     "clarification_requested": _("Answer the agency's question"),
     "approved": _("Accept the grant"),
     "reserve": _("On the reserve list: wait for freed budget"),
-    "rejected": _("None"),
-    "withdrawn": _("None"),
-    "closed": _("None"),
+    "rejected": pgettext_lazy("next step", "None"),
+    "withdrawn": pgettext_lazy("next step", "None"),
+    "closed": pgettext_lazy("next step", "None"),
 }
 
 

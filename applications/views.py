@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -34,7 +34,7 @@ from .models import Application, Status
 
 STEPS = [
     ("project", gettext_lazy("Project")),
-    ("budget", gettext_lazy("Budget")),
+    ("budget", pgettext_lazy("application", "Budget")),
     ("documents", gettext_lazy("Documents")),
     ("declarations", gettext_lazy("Declarations")),
     ("review", gettext_lazy("Review and submit")),

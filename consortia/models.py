@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.money import MoneyField
 from portal.regions import nuts_country, validate_nuts2
@@ -322,7 +323,7 @@ class Representation(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         ACTIVE = "active", _("Active")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("request", "Declined")
         ENDED = "ended", _("Ended")
 
     user = models.ForeignKey(
