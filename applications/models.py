@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.money import MoneyField
 
@@ -69,6 +70,15 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     granted_amount = MoneyField(_("granted amount (EUR)"), null=True, blank=True)
+    eligible_costs = MoneyField(_("eligible costs (EUR)"), null=True, blank=True, editable=False)
+    max_grant = MoneyField(
+        _("maximum grant (EUR)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("What the call's rules allowed when the application was last evaluated."),
+    )
+    clarification_due_on = models.DateField(_("clarification due on"), null=True, blank=True)
     content_hash = models.CharField(_("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False)
     receipt = models.FileField(
         _("submission receipt"), upload_to="receipts/%Y/", storage=private_storage, blank=True, editable=False
@@ -83,6 +93,11 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Who changed money and status, and when (audit).
+    history = HistoricalRecords(
+        excluded_fields=["summary", "target_markets", "declarations", "content_hash", "receipt", "updated_at"]
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -246,3 +261,52 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class Review(models.Model):
+    """One reviewer's review of an application: conflict-of-interest declaration first, then scores."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    has_conflict = models.BooleanField(
+        _("has a conflict of interest"), help_text=_("A reviewer with a conflict recuses and cannot score.")
+    )
+    conflict_note = models.CharField(_("conflict note"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    comment = models.TextField(_("overall comment"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["application", "declared_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="review_once_per_reviewer"),
+            models.CheckConstraint(
+                condition=Q(has_conflict=False) | Q(completed_at__isnull=True), name="review_conflict_not_completed"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} — {self.application}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(
+        "programmes.ReviewCriterion", verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="scores"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"

@@ -168,9 +168,11 @@ def application_submit(*, application, by, now=None) -> Application:
         application_change_status(application=locked, to_status=Status.SUBMITTED, by=by, at=now)
         locked.refresh_from_db()
         locked.content_hash = content_hash(submitted_content(locked))
+        locked.eligible_costs = evaluation.eligible_costs
+        locked.max_grant = evaluation.max_grant
         pdf = receipt_render(application=locked, evaluation=evaluation)
         locked.receipt.save(f"receipt-{locked.reference}.pdf", ContentFile(pdf), save=False)
-        locked.save(update_fields=["content_hash", "receipt"])
+        locked.save(update_fields=["content_hash", "receipt", "eligible_costs", "max_grant"])
         _notify_submitted(locked, by, pdf)
     return locked
 

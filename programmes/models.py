@@ -1,6 +1,7 @@
 """Agencies, their programmes, the calls for applications and the cost categories."""
 
 import zoneinfo
+from decimal import Decimal
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from simple_history.models import HistoricalRecords
 
 from portal.money import MoneyField
 from portal.regions import validate_nuts2
@@ -197,6 +200,18 @@ class Call(models.Model):
     # The last number given to a submitted application; raised under a row lock
     # so references are unique and gapless per call.
     last_reference_number = models.PositiveIntegerField(_("last reference number"), default=0, editable=False)
+    reviews_required = models.PositiveSmallIntegerField(
+        _("reviews needed before a decision"), default=2, help_text=_("Independent reviews an application needs.")
+    )
+    divergence_threshold = models.DecimalField(
+        _("divergence flag (points)"),
+        max_digits=6,
+        decimal_places=2,
+        default=20,
+        help_text=_("Reviews whose weighted totals differ by more than this are flagged for discussion."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["last_reference_number", "description"])
 
     objects = CallQuerySet.as_manager()
 
@@ -371,3 +386,32 @@ class AidAward(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.amount} ({self.awarded_on})"
+
+
+class ReviewCriterion(models.Model):
+    """A scoring criterion of a call: each reviewer scores it from 0 to `max_score`."""
+
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("what the reviewer looks at"), blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=10, validators=[MinValueValidator(1)])
+    min_score = models.PositiveSmallIntegerField(
+        _("minimum threshold"), default=0, help_text=_("Below this average score the application cannot be approved.")
+    )
+
+    class Meta:
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        ordering = ["call", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="review_criterion_weight_positive"),
+            models.CheckConstraint(condition=Q(max_score__gte=1), name="review_criterion_max_positive"),
+            models.CheckConstraint(condition=Q(min_score__lte=F("max_score")), name="review_criterion_min_le_max"),
+        ]
+
+    def __str__(self):
+        return self.name

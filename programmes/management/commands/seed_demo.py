@@ -21,6 +21,8 @@ from portal.models import User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes import demo_data
 from programmes.models import Agency, Call, CallRule, CostCategory, Programme
+from programmes.rules import evaluate_application
+from programmes.services import aid_awards_record
 
 # Days on which no agency would open or close a call.
 HOLIDAYS = {(1, 1), (1, 6), (5, 1), (8, 15), (12, 24), (12, 25), (12, 26), (12, 31)}
@@ -200,9 +202,15 @@ class Command(BaseCommand):
             )
             for step in demo_data.STATUS_PATHS[final_status]:
                 application_change_status(application=application, to_status=step, by=officer, note="Demo data")
+            if final_status != "draft":
+                evaluation = evaluate_application(application)
+                application.eligible_costs = evaluation.eligible_costs
+                application.max_grant = evaluation.max_grant
+                application.save(update_fields=["eligible_costs", "max_grant"])
             if granted is not None:
                 application.granted_amount = Decimal(granted)
                 application.save(update_fields=["granted_amount"])
+                aid_awards_record(application=application, amount=application.granted_amount, on=timezone.localdate())
             created += 1
         return created
 

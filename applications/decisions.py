@@ -1,0 +1,168 @@
+"""Staff decisions on applications: review, clarification, approval within the budget, reserve, rejection.
+
+Every function moves the application through `application_change_status`
+(transition table, StatusChange row) and notifies the applicant, all in one
+transaction. Approving locks the call row first, so committed money can never
+exceed the call's budget, whatever the number of staff deciding at once.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.money import to_cents
+from programmes.models import Call
+
+from .models import Application, Status
+from .services import application_change_status
+
+# Money of these applications is committed on the call's budget.
+COMMITTED = (Status.APPROVED, Status.CLOSED)
+
+
+class DecisionRefused(Exception):
+    """The decision cannot be taken; the message says why."""
+
+
+def call_committed(call_id: int) -> Decimal:
+    total = Application.objects.filter(call_id=call_id, status__in=COMMITTED).aggregate(total=Sum("granted_amount"))[
+        "total"
+    ]
+    return to_cents(total or 0)
+
+
+def call_remaining(call) -> Decimal:
+    return to_cents(call.budget - call_committed(call.pk))
+
+
+def _notify_applicant(application, template, **context):
+    from consortia.models import Representation
+    from portal.notifications import notify
+
+    organisation = application.organisation or (application.consortium.lead if application.consortium_id else None)
+    if organisation is None:
+        return
+    for representation in Representation.objects.filter(
+        organisation=organisation, status=Representation.Status.ACTIVE
+    ).select_related("user"):
+        notify(
+            user=representation.user,
+            template=f"applications/email/{template}",
+            context={"application": application, **context},
+        )
+
+
+def _locked(application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("call__programme", "organisation", "consortium")
+        .get(pk=application.pk)
+    )
+
+
+@transaction.atomic
+def review_start(*, application, by) -> Application:
+    application = _locked(application)
+    return application_change_status(application=application, to_status=Status.UNDER_REVIEW, by=by)
+
+
+@transaction.atomic
+def clarification_request(*, application, by, message: str, due_on: date) -> Application:
+    """Ask the applicant a question with a due date; the application waits for the answer."""
+    if not message.strip():
+        raise DecisionRefused(_("Write the question for the applicant."))
+    if due_on <= timezone.localdate():
+        raise DecisionRefused(_("The answer must be due after today."))
+    application = _locked(application)
+    application_change_status(
+        application=application, to_status=Status.CLARIFICATION_REQUESTED, by=by, note=message.strip()
+    )
+    application.clarification_due_on = due_on
+    application.save(update_fields=["clarification_due_on"])
+    _notify_applicant(application, "clarification_requested", message=message.strip(), due_on=due_on)
+    return application
+
+
+def application_approve(*, application, by, amount: Decimal, note: str = "") -> Application:
+    """Approve a grant: never above the maximum grant, never above what is left of the call's budget.
+
+    The call row is locked before the remaining budget is read, so decisions on
+    the same call queue one behind the other. The aid is recorded in the de
+    minimis ledger in the same transaction.
+    """
+    from programmes.rules import evaluate_application
+    from programmes.services import aid_awards_record
+
+    amount = to_cents(amount)
+    if amount <= 0:
+        raise DecisionRefused(_("The granted amount must be above zero."))
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=application.call_id)
+        application = _locked(application)
+        if application.status not in (Status.UNDER_REVIEW, Status.RESERVE):
+            raise DecisionRefused(
+                _("An application that is “%(status)s” cannot be approved.")
+                % {"status": application.get_status_display()}
+            )
+        evaluation = evaluate_application(application)
+        if not evaluation.eligible:
+            raise DecisionRefused(
+                _("The application does not meet the call's rules: %(reasons)s")
+                % {"reasons": "; ".join(r.message for r in evaluation.failures)}
+            )
+        if amount > evaluation.max_grant:
+            raise DecisionRefused(
+                _("%(amount)s is above the maximum grant of %(max)s allowed by the call's rules.")
+                % {"amount": amount, "max": evaluation.max_grant}
+            )
+        remaining = to_cents(call.budget - call_committed(call.pk))
+        if amount > remaining:
+            raise DecisionRefused(
+                _("%(amount)s is above what is left of the call's budget (%(remaining)s).")
+                % {"amount": amount, "remaining": remaining}
+            )
+        application_change_status(application=application, to_status=Status.APPROVED, by=by, note=note)
+        application.granted_amount = amount
+        application.max_grant = evaluation.max_grant
+        application.eligible_costs = evaluation.eligible_costs
+        application.save(update_fields=["granted_amount", "max_grant", "eligible_costs"])
+        aid_awards_record(application=application, amount=amount, on=timezone.localdate())
+        _notify_applicant(application, "decision", decision="approved", amount=amount, note=note)
+    return application
+
+
+@transaction.atomic
+def application_reserve(*, application, by, note: str = "") -> Application:
+    application = _locked(application)
+    application_change_status(application=application, to_status=Status.RESERVE, by=by, note=note)
+    _notify_applicant(application, "decision", decision="reserve", note=note)
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application, by, reason: str) -> Application:
+    if not reason.strip():
+        raise DecisionRefused(_("Give the reason for the rejection: the applicant is told."))
+    application = _locked(application)
+    application_change_status(application=application, to_status=Status.REJECTED, by=by, note=reason.strip())
+    _notify_applicant(application, "decision", decision="rejected", note=reason.strip())
+    return application
+
+
+@transaction.atomic
+def application_close(*, application, by, note: str = "") -> Application:
+    application = _locked(application)
+    return application_change_status(application=application, to_status=Status.CLOSED, by=by, note=note)
+
+
+def next_reserve(call) -> Application | None:
+    """The reserve application to propose when money is freed: the oldest submission that fits."""
+    remaining = call_remaining(call)
+    for application in Application.objects.filter(call=call, status=Status.RESERVE).order_by("submitted_at", "pk"):
+        if application.max_grant is None or application.max_grant <= remaining:
+            return application
+    return None
