@@ -58,7 +58,7 @@ def _notify_applicant(application, template, **context):
 
 def _locked(application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call__programme", "organisation", "consortium")
         .get(pk=application.pk)
     )

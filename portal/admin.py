@@ -1,9 +1,14 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_security
 from .models import User
+
+# The admin is reached through allauth's login, by staff with a second factor.
+admin_security.install(admin.site)
 
 
 class PortalUserCreationForm(UserCreationForm):
@@ -41,3 +46,25 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ("wide",), "fields": ("email", "full_name", "language", "agency", "password1", "password2")},
         ),
     )
+
+
+# allauth.mfa's own admin shows each authenticator's data: the TOTP secret and
+# the recovery codes' seed. Ours lists who has which second factor and lets a
+# superuser delete a lost one (its owner then sets up a new one), never shows the secret.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_celery_beat",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -90,9 +91,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    # The admin logs in with the e-mail and password alone...
+    # Permissions, and Django's own authenticate() with e-mail and password...
     "django.contrib.auth.backends.ModelBackend",
-    # ...the public site through allauth, which adds verification and rate limits.
+    # ...every login, the admin's included, goes through allauth, which adds
+    # verification, rate limits and the second factor (portal/admin_security.py).
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
@@ -131,6 +133,21 @@ ACCOUNT_RATE_LIMITS = {
 # Behind a reverse proxy every request comes from the proxy's address; the IP
 # rate limits then need the number of proxies that append to X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+
+# Staff two-factor (allauth.mfa): an authenticator app (TOTP) plus one-time
+# recovery codes for a lost phone. No security keys (WebAuthn) for now.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The name the authenticator app shows next to the code.
+MFA_TOTP_ISSUER = "SME internationalisation portal"
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_DIGITS = 6
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_RECOVERY_CODE_DIGITS = 8
+# The admin opens only to active staff who have set up an authenticator app and
+# whose session passed the second factor (portal/admin_security.py). Only the
+# demo (local.py) and the test suite (test.py) may turn this off; production.py
+# forces it on.
+ADMIN_REQUIRE_TWO_FACTOR = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -53,4 +53,8 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Staff reach the admin only with a second factor, whatever the environment
+# says: DJANGO_DEMO_ADMIN_WITHOUT_2FA is read by local.py alone.
+ADMIN_REQUIRE_TWO_FACTOR = True
+
 PORTAL_ENVIRONMENT = "production"

@@ -18,3 +18,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-private-")
+
+# Tests log staff into the admin with client.force_login(); the tests of the
+# second factor turn it on with the `settings` fixture (portal/tests/test_two_factor.py).
+ADMIN_REQUIRE_TWO_FACTOR = False

@@ -1,0 +1,272 @@
+"""Exports of the (filtered) application list to XLSX and CSV, for agency staff.
+
+Every text cell passes through `neutralise`: a title such as `=HYPERLINK(...)` typed by an
+applicant must reach the reviewer's spreadsheet as text, never as a formula (CSV/formula
+injection, OWASP). Numbers stay numbers, so a negative amount is still summable.
+
+Rows are read in a fixed number of queries whatever the row count: one query for the
+applications (everything they show is joined with `select_related`), one for their budget
+lines (a `values_list` query filtered by `application__in=<the same queryset>`).
+
+The CSV holds one table per file, so that every row has the same columns and it can be read by
+a program: `export_applications_csv` gives the applications, `export_budget_lines_csv` their
+budget lines. The XLSX holds both, in two sheets.
+"""
+
+import csv
+import datetime
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from io import BytesIO
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from consortia.models import Consortium, Organisation
+
+from .models import Application, BudgetLine
+
+# A leading one of these makes Excel, LibreOffice or Google Sheets read a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel needs the euro sign quoted in a number format; LibreOffice reads it the same way.
+EUR_FORMAT = '#,##0.00 "€"'
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+APPLICATION_HEADERS = [
+    _("Reference"),
+    _("Title"),
+    _("Applicant"),
+    _("Applicant tax id"),
+    _("Applicant type"),
+    _("Programme"),
+    _("Call"),
+    _("Status"),
+    _("Submitted at"),
+    _("Eligible costs (EUR)"),
+    _("Maximum grant (EUR)"),
+    _("Granted amount (EUR)"),
+    _("Region (NUTS 2)"),
+]
+# Columns (0-based) of APPLICATION_HEADERS that hold money.
+APPLICATION_MONEY_COLUMNS = frozenset({9, 10, 11})
+APPLICATION_WIDTHS = [18, 40, 32, 16, 22, 30, 30, 18, 26, 16, 16, 16, 10]
+
+BUDGET_LINE_HEADERS = [
+    _("Application reference"),
+    _("Category code"),
+    _("Category"),
+    _("Description"),
+    _("Amount (EUR)"),
+]
+BUDGET_LINE_MONEY_COLUMNS = frozenset({4})
+BUDGET_LINE_WIDTHS = [18, 20, 30, 50, 16]
+
+
+def neutralise(value):
+    """Make a value safe for a spreadsheet cell: text that would start a formula gets a `'`.
+
+    Numbers (Decimal, int, float), dates and None are returned unchanged; any other value is
+    turned into text first (lazy translations included).
+    """
+    if value is None or isinstance(value, (bool, int, float, Decimal, datetime.date)):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def application_headers() -> list[str]:
+    return [str(header) for header in APPLICATION_HEADERS]
+
+
+def budget_line_headers() -> list[str]:
+    return [str(header) for header in BUDGET_LINE_HEADERS]
+
+
+def application_rows(queryset: QuerySet[Application]) -> Iterator[list]:
+    """One row per application, in the queryset's order, read in one query.
+
+    Labels (status, applicant type) are translated now, in the caller's language, even if the
+    rows are consumed later by a streaming response.
+    """
+    status_labels = {value: str(label) for value, label in Application.Status.choices}
+    kind_labels = {value: str(label) for value, label in Organisation.Kind.choices}
+    consortium_label = str(capfirst(Consortium._meta.verbose_name))
+    queryset = queryset.select_related("call__programme__agency", "organisation", "consortium__lead")
+    return _application_rows(queryset, status_labels, kind_labels, consortium_label)
+
+
+def _application_rows(queryset, status_labels, kind_labels, consortium_label):
+    for application in queryset.iterator(chunk_size=500):
+        if application.consortium_id:
+            applicant_type = consortium_label
+            # A consortium has no tax id of its own: its lead organisation applies for it.
+            company = application.consortium.lead
+        else:
+            company = application.organisation
+            applicant_type = kind_labels.get(company.kind, company.kind)
+        call = application.call
+        submitted_at = ""
+        if application.submitted_at:
+            submitted_at = timezone.localtime(application.submitted_at, call.programme.agency.tzinfo).isoformat()
+        yield [
+            application.reference,
+            application.title,
+            application.applicant_name,
+            company.tax_id if company else "",
+            applicant_type,
+            call.programme.name,
+            call.title,
+            status_labels.get(application.status, application.status),
+            submitted_at,
+            application.eligible_costs,
+            application.max_grant,
+            application.granted_amount,
+            company.region if company else "",
+        ]
+
+
+def budget_line_rows(queryset: QuerySet[Application]) -> Iterator[list]:
+    """One row per budget line of the applications of the queryset, read in one query."""
+    lines = (
+        BudgetLine.objects.filter(application__in=queryset.order_by().values("pk"))
+        .order_by("application__reference", "application_id", "position", "pk")
+        .values_list("application__reference", "category__code", "category__name", "description", "amount")
+    )
+    return (list(line) for line in lines.iterator(chunk_size=2000))
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _xlsx_text(value):
+    value = neutralise(value)
+    if isinstance(value, str):
+        # Control characters (other than tab and newlines) are not allowed in XLSX.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _write_sheet(workbook, title, headers, widths, rows: Iterable[list], money_columns):
+    sheet = workbook.create_sheet(title=title)
+    # In write-only mode, the layout must be set before the first row is written.
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header_row = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=_xlsx_text(header))
+        cell.font = bold
+        header_row.append(cell)
+    sheet.append(header_row)
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            if index in money_columns and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = EUR_FORMAT
+                cells.append(cell)
+            else:
+                cells.append(_xlsx_text(value))
+        sheet.append(cells)
+
+
+def export_xlsx(queryset: QuerySet[Application], *, filename: str) -> HttpResponse:
+    """A workbook with two sheets: the applications, and their budget lines.
+
+    openpyxl's write-only mode streams the rows to temporary files, so memory stays flat
+    however many applications are exported.
+    """
+    workbook = Workbook(write_only=True)
+    _write_sheet(
+        workbook,
+        str(_("Applications")),
+        application_headers(),
+        APPLICATION_WIDTHS,
+        application_rows(queryset),
+        APPLICATION_MONEY_COLUMNS,
+    )
+    _write_sheet(
+        workbook,
+        str(_("Budget lines")),
+        budget_line_headers(),
+        BUDGET_LINE_WIDTHS,
+        budget_line_rows(queryset),
+        BUDGET_LINE_MONEY_COLUMNS,
+    )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return HttpResponse(
+        buffer.getvalue(),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for csv.writer in a stream."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The byte order mark tells Excel the file is UTF-8, so accents (Japón) survive.
+    yield "\ufeff" + writer.writerow([neutralise(header) for header in headers])
+    for row in rows:
+        yield writer.writerow(["" if value is None else neutralise(value) for value in row])
+
+
+def export_csv(queryset: QuerySet[Application], *, filename: str, budget_lines: bool = False) -> StreamingHttpResponse:
+    """A streamed UTF-8 CSV (with BOM) of the applications, or of their budget lines.
+
+    Amounts are written with a dot as decimal separator and no grouping, as machines read them.
+    """
+    if budget_lines:
+        lines = _csv_lines(budget_line_headers(), budget_line_rows(queryset))
+    else:
+        lines = _csv_lines(application_headers(), application_rows(queryset))
+    return StreamingHttpResponse(
+        lines,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- Admin actions (registered on ApplicationAdmin) ------------------------------------------
+
+
+def export_filename(stem: str, extension: str) -> str:
+    return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
+
+
+@admin.action(description=_("Export selected applications to Excel (XLSX)"), permissions=["view"])
+def export_applications_xlsx(modeladmin, request, queryset):
+    return export_xlsx(queryset, filename=export_filename("applications", "xlsx"))
+
+
+@admin.action(description=_("Export selected applications to CSV"), permissions=["view"])
+def export_applications_csv(modeladmin, request, queryset):
+    return export_csv(queryset, filename=export_filename("applications", "csv"))
+
+
+@admin.action(description=_("Export the budget lines of selected applications to CSV"), permissions=["view"])
+def export_budget_lines_csv(modeladmin, request, queryset):
+    return export_csv(queryset, filename=export_filename("budget-lines", "csv"), budget_lines=True)
