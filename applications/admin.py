@@ -4,7 +4,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
+from portal.scoping import AgencyScopedAdmin
 
+from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
 from .models import Application, Attachment, BudgetLine, StatusChange
 
 
@@ -38,8 +40,21 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "applicant", "call", "status", "submitted_at", "eligible_costs", "granted"]
+class ApplicationAdmin(AgencyScopedAdmin):
+    agency_path = "call__programme__agency"
+    scoped_foreign_keys = {"call": "programme__agency"}
+    list_display = [
+        "reference",
+        "title",
+        "applicant",
+        "call",
+        "status",
+        "submitted_at",
+        "eligible_costs_eur",
+        "max_grant_eur",
+        "granted",
+    ]
+    actions = [export_applications_xlsx, export_applications_csv, export_budget_lines_csv]
     list_display_links = ["reference", "title"]
     list_filter = ["status", "call__programme__agency", "call__programme", "call"]
     list_select_related = ["call", "consortium", "organisation"]
@@ -88,9 +103,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     def applicant(self, obj):
         return obj.applicant_name
 
-    @admin.display(description=_("eligible costs"), ordering="budget_total")
-    def eligible_costs(self, obj):
-        return format_eur(obj.budget_total)
+    @admin.display(description=_("eligible costs"), ordering="eligible_costs")
+    def eligible_costs_eur(self, obj):
+        # Submitted: what the rules counted then; a draft: its budget so far.
+        return format_eur(obj.eligible_costs if obj.eligible_costs is not None else obj.budget_total)
+
+    @admin.display(description=_("maximum grant"), ordering="max_grant")
+    def max_grant_eur(self, obj):
+        return format_eur(obj.max_grant)
 
     @admin.display(description=_("granted"), ordering="granted_amount")
     def granted(self, obj):
@@ -98,7 +118,8 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(AgencyScopedAdmin):
+    agency_path = "application__call__programme__agency"
     list_display = ["application", "category", "description", "amount_eur"]
     list_filter = ["category__programme", "category"]
     list_select_related = ["application", "category"]
@@ -110,7 +131,8 @@ class BudgetLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(AgencyScopedAdmin):
+    agency_path = "application__call__programme__agency"
     list_display = ["original_name", "application", "kind", "size", "uploaded_at"]
     list_filter = ["kind"]
     list_select_related = ["application"]
@@ -119,7 +141,8 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(AgencyScopedAdmin):
+    agency_path = "application__call__programme__agency"
     list_display = ["application", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status"]
     list_select_related = ["application", "changed_by"]

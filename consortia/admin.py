@@ -3,10 +3,18 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
+from portal.scoping import AgencyScopedAdmin
 from programmes.models import AidAward
 
 from .models import Consortium, Membership, Organisation, OwnershipLink
 from .services import sme_size
+
+
+def applied_to_agency(agency_id):
+    """Organisations that applied to one of the agency's calls, alone or as consortium members."""
+    return Q(applications__call__programme__agency=agency_id) | Q(
+        memberships__consortium__applications__call__programme__agency=agency_id
+    )
 
 
 class MembershipInline(admin.TabularInline):
@@ -62,7 +70,8 @@ class AidAwardInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AgencyScopedAdmin):
+    agency_path = staticmethod(applied_to_agency)
     list_display = [
         "legal_name",
         "kind",
@@ -95,7 +104,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(admin.ModelAdmin):
+class ConsortiumAdmin(AgencyScopedAdmin):
+    agency_path = "applications__call__programme__agency"
     list_display = ["name", "sector", "established_on", "has_joint_actions", "active_members"]
     list_filter = ["sector", "has_joint_actions"]
     search_fields = ["name", "memberships__organisation__legal_name", "memberships__organisation__tax_id"]
@@ -114,7 +124,8 @@ class ConsortiumAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AgencyScopedAdmin):
+    agency_path = "consortium__applications__call__programme__agency"
     list_display = ["organisation", "consortium", "status", "joined_on", "left_on", "share"]
     list_filter = ["status", "consortium__sector"]
     list_select_related = ["organisation", "consortium"]
@@ -123,7 +134,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(OwnershipLink)
-class OwnershipLinkAdmin(admin.ModelAdmin):
+class OwnershipLinkAdmin(AgencyScopedAdmin):
+    agency_path = staticmethod(lambda agency_id: Q(owner__in=Organisation.objects.filter(applied_to_agency(agency_id))))
     list_display = ["owner", "owned", "share", "relation"]
     list_select_related = ["owner", "owned"]
     search_fields = ["owner__legal_name", "owner__tax_id", "owned__legal_name", "owned__tax_id"]

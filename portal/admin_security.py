@@ -25,6 +25,7 @@ with it the record.
 """
 
 from enum import Enum
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,7 +33,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -102,7 +103,8 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _with_next(urlname: str, next_url: str) -> str:
-    return f"{reverse(urlname)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
+    # Slashes unquoted, as Django writes the admin's own ?next= (redirect_to_login).
+    return f"{reverse(urlname)}?{urlencode({REDIRECT_FIELD_NAME: next_url}, safe='/')}"
 
 
 @never_cache
@@ -124,9 +126,7 @@ def admin_login(request: HttpRequest, extra_context=None):
         )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
     if access is AdminAccess.SESSION_WITHOUT_SECOND_FACTOR:
-        messages.info(
-            request, _("To open the agency administration, enter a code from your authenticator app.")
-        )
+        messages.info(request, _("To open the agency administration, enter a code from your authenticator app."))
         return HttpResponseRedirect(_with_next("mfa_reauthenticate", next_url))
     raise PermissionDenied(_("Only agency staff may use the agency administration."))
 

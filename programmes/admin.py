@@ -4,12 +4,14 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
+from portal.scoping import AgencyScopedAdmin
 
 from .models import Agency, AidAward, Call, CallRule, CostCategory, Programme
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AgencyScopedAdmin):
+    agency_path = "pk"
     list_display = ["name", "short_name", "country", "region", "timezone"]
     list_filter = ["country", "timezone"]
     search_fields = ["name", "short_name", "region"]
@@ -30,7 +32,9 @@ class CallInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AgencyScopedAdmin):
+    agency_path = "agency"
+    scoped_foreign_keys = {"agency": "pk"}
     list_display = ["name", "agency", "kind", "applicant_type", "annual_budget_eur", "is_active"]
     list_filter = ["kind", "agency", "is_active"]
     list_select_related = ["agency"]
@@ -93,7 +97,9 @@ class CallRuleInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(AgencyScopedAdmin):
+    agency_path = "programme__agency"
+    scoped_foreign_keys = {"programme": "agency"}
     inlines = [CallRuleInline]
     list_display = ["title", "programme", "year", "opens_at", "closes_at", "budget_eur", "applications", "is_published"]
     list_filter = ["programme__agency", "programme__kind", "programme", "year", "is_published"]
@@ -116,7 +122,9 @@ class CallAdmin(admin.ModelAdmin):
 
 
 @admin.register(CostCategory)
-class CostCategoryAdmin(admin.ModelAdmin):
+class CostCategoryAdmin(AgencyScopedAdmin):
+    agency_path = "programme__agency"
+    scoped_foreign_keys = {"programme": "agency"}
     list_display = ["name", "code", "programme", "position"]
     list_filter = ["programme__agency", "programme"]
     list_select_related = ["programme"]
@@ -124,7 +132,9 @@ class CostCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AidAward)
-class AidAwardAdmin(admin.ModelAdmin):
+class AidAwardAdmin(AgencyScopedAdmin):
+    agency_path = "programme__agency"
+    scoped_foreign_keys = {"programme": "agency"}
     """The de minimis ledger. Rows written by a grant decision cannot be edited or deleted here;
     aid declared from other authorities can be added by hand."""
 

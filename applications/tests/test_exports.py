@@ -210,7 +210,7 @@ def test_application_rows_are_labelled_in_the_language_of_the_request_even_when_
 
 
 def test_budget_line_rows_list_the_lines_of_the_selected_applications_only():
-    selected, other = make_applications(2)
+    selected = make_applications(2)[0]
 
     rows = list(budget_line_rows(Application.objects.filter(pk=selected.pk)))
 
@@ -255,8 +255,9 @@ def test_xlsx_neutralises_every_text_cell_that_would_start_a_formula(evil_applic
     texts = [cell.value for rows in sheets.values() for row in rows for cell in row if cell.data_type == "s"]
     assert not [text for text in texts if text.startswith(FORMULA_TRIGGERS)]
     assert not [cell for rows in sheets.values() for row in rows for cell in row if cell.data_type == "f"]
+    # XML reads a carriage return back as a line feed: "\r=1" comes back as "'\n=1".
     titles = {row[1].value for row in sheets["Applications"][1:]}
-    assert {"'" + title for title in EVIL_TITLES} <= titles
+    assert {"'" + title.replace("\r", "\n") for title in EVIL_TITLES} <= titles
     assert "'@evil consortium" in texts
     assert "'=cmd|' /C calc'!A0" in texts
     assert "'=1+2" in texts
@@ -276,8 +277,8 @@ def test_xlsx_keeps_accents():
 def test_xlsx_amounts_are_exact_numbers_in_euro_format(evil_applications):
     sheets = xlsx_sheets(export_xlsx(Application.objects.all(), filename="applications.xlsx"))
 
-    first = sheets["Applications"][1]
-    eligible, maximum, granted = first[9], first[10], first[11]
+    evil = next(row for row in sheets["Applications"][1:] if row[1].value == "'+1+1")
+    eligible, maximum, granted = evil[9], evil[10], evil[11]
     assert eligible.data_type == "n"
     assert eligible.number_format == EUR_FORMAT
     assert Decimal(str(eligible.value)) == Decimal("1234567.89")

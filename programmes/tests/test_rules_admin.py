@@ -36,6 +36,8 @@ def call_form(call, rules):
         "closes_at_1": closes.strftime("%H:%M:%S"),
         "budget": str(call.budget),
         "is_published": "on",
+        "reviews_required": "2",
+        "divergence_threshold": "20",
         "rules-TOTAL_FORMS": str(len(rules)),
         "rules-INITIAL_FORMS": "0",
         "rules-MIN_NUM_FORMS": "0",
