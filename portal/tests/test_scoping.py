@@ -1,0 +1,113 @@
+"""Staff of one agency see and change only their agency's objects; superusers see all."""
+
+import pytest
+from django.urls import reverse
+
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from consortia.tests.factories import MembershipFactory, OrganisationFactory
+from portal.models import User
+from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_agencies():
+    ours, theirs = AgencyFactory(name="Extremadura Avante"), AgencyFactory(name="SODERCAN")
+    data = {}
+    for key, agency in (("ours", ours), ("theirs", theirs)):
+        call = CallFactory(programme=ProgrammeFactory(agency=agency), title=f"Call of {agency.name}")
+        application = ApplicationFactory(call=call, title=f"Project for {agency.name}")
+        BudgetLineFactory(application=application)
+        member = MembershipFactory(consortium=application.consortium).organisation
+        company = OrganisationFactory(legal_name=f"Company applying to {agency.name}")
+        ApplicationFactory(call=call, consortium=None, organisation=company)
+        data[key] = {"agency": agency, "call": call, "application": application, "member": member, "company": company}
+    return data
+
+
+def staff_of(agency, group=AGENCY_STAFF):
+    user = User.objects.create_user(f"{group.split()[0].lower()}@{agency.slug}.example", is_staff=True, agency=agency)
+    user.groups.set([ensure_groups()[group]])
+    return user
+
+
+def test_lists_show_only_the_agencys_objects(client, two_agencies):
+    client.force_login(staff_of(two_agencies["ours"]["agency"]))
+    pages = {
+        "admin:applications_application_changelist": ("Project for Extremadura Avante", "Project for SODERCAN"),
+        "admin:programmes_call_changelist": ("Call of Extremadura Avante", "Call of SODERCAN"),
+        "admin:consortia_organisation_changelist": (
+            "Company applying to Extremadura Avante",
+            "Company applying to SODERCAN",
+        ),
+    }
+    for name, (visible, hidden) in pages.items():
+        html = client.get(reverse(name)).content.decode()
+        assert visible in html, name
+        assert hidden not in html, name
+
+
+def test_another_agencys_change_page_is_out_of_reach(client, two_agencies):
+    client.force_login(staff_of(two_agencies["ours"]["agency"], PROGRAMME_MANAGER))
+    theirs = two_agencies["theirs"]
+    urls = [
+        reverse("admin:applications_application_change", args=[theirs["application"].pk]),
+        reverse("admin:programmes_call_change", args=[theirs["call"].pk]),
+        reverse("admin:programmes_programme_change", args=[theirs["call"].programme_id]),
+        reverse("admin:consortia_organisation_change", args=[theirs["company"].pk]),
+        reverse("admin:consortia_consortium_change", args=[theirs["application"].consortium_id]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].endswith("/admin/"), url
+
+    response = client.post(
+        reverse("admin:programmes_call_change", args=[theirs["call"].pk]), {"title": "Hijacked", "budget": "1"}
+    )
+    theirs["call"].refresh_from_db()
+    assert theirs["call"].title == "Call of SODERCAN"
+    assert response.status_code == 302
+
+
+def test_exports_and_actions_only_touch_the_agencys_objects(client, two_agencies):
+    client.force_login(staff_of(two_agencies["ours"]["agency"]))
+    theirs = two_agencies["theirs"]["application"]
+    ours = two_agencies["ours"]["application"]
+
+    response = client.post(
+        reverse("admin:applications_application_changelist"),
+        {"action": "export_applications_csv", "_selected_action": [ours.pk, theirs.pk]},
+    )
+
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Project for Extremadura Avante" in content
+    assert "Project for SODERCAN" not in content
+
+
+def test_the_programme_choices_are_the_agencys_own(client, two_agencies):
+    client.force_login(staff_of(two_agencies["ours"]["agency"], PROGRAMME_MANAGER))
+
+    html = client.get(reverse("admin:programmes_call_add")).content.decode()
+
+    assert two_agencies["ours"]["call"].programme.name in html
+    assert two_agencies["theirs"]["call"].programme.name not in html
+
+
+def test_staff_without_an_agency_see_nothing(client, two_agencies):
+    user = User.objects.create_user("floating@example.org", is_staff=True)
+    user.groups.set([ensure_groups()[AGENCY_STAFF]])
+    client.force_login(user)
+
+    html = client.get(reverse("admin:applications_application_changelist")).content.decode()
+
+    assert "Project for" not in html
+
+
+def test_a_superuser_sees_every_agency(client, two_agencies):
+    client.force_login(User.objects.create_superuser("root@example.org", password="x-long-password-1"))
+
+    html = client.get(reverse("admin:applications_application_changelist")).content.decode()
+
+    assert "Project for Extremadura Avante" in html and "Project for SODERCAN" in html
