@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
 
+from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
 from .models import Application, Attachment, BudgetLine, StatusChange
 
@@ -54,7 +55,23 @@ class ApplicationAdmin(AgencyScopedAdmin):
         "max_grant_eur",
         "granted",
     ]
-    actions = [export_applications_xlsx, export_applications_csv, export_budget_lines_csv]
+    actions = [
+        start_review,
+        approve_at_maximum,
+        put_on_reserve,
+        export_applications_xlsx,
+        export_applications_csv,
+        export_budget_lines_csv,
+    ]
+
+    def get_urls(self):
+        return workflow_urls(self) + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_queryset(request).filter(pk=object_id).first()
+        extra_context = {**(extra_context or {}), "workflow_moves": available_moves(application) if application else []}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     list_display_links = ["reference", "title"]
     list_filter = ["status", "call__programme__agency", "call__programme", "call"]
     list_select_related = ["call", "consortium", "organisation"]

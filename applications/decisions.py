@@ -130,7 +130,13 @@ def application_approve(*, application, by, amount: Decimal, note: str = "") -> 
         application.max_grant = evaluation.max_grant
         application.eligible_costs = evaluation.eligible_costs
         application.save(update_fields=["granted_amount", "max_grant", "eligible_costs"])
-        aid_awards_record(application=application, amount=amount, on=timezone.localdate())
+        try:
+            aid_awards_record(application=application, amount=amount, on=timezone.localdate())
+        except ValueError as error:
+            # e.g. a consortium without active members, or shares not adding up to 100%
+            raise DecisionRefused(
+                _("The aid cannot be recorded in the de minimis ledger: %(error)s") % {"error": error}
+            ) from error
         _notify_applicant(application, "decision", decision="approved", amount=amount, note=note)
     return application
 

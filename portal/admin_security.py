@@ -121,7 +121,7 @@ def admin_login(request: HttpRequest, extra_context=None):
             request,
             _(
                 "The agency administration needs two-factor authentication. Set up an authenticator "
-                "app on this page, then open the agency administration again."
+                "app for your account, then open the agency administration again."
             ),
         )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))

@@ -194,3 +194,17 @@ def test_twenty_staff_approving_at_once_never_over_commit_the_call(officer):
     assert outcomes.count("refused") == 10
     assert call_committed(call.pk) == D("50000.00")
     assert Application.objects.filter(call=call, status="approved").count() == 10
+
+
+def test_a_consortium_without_active_members_cannot_be_granted(officer):
+    call = CallFactory()
+    application = ApplicationFactory(call=call)  # a consortium with no member
+    BudgetLineFactory(application=application, amount=D("1000.00"))
+    application_change_status(application=application, to_status="submitted")
+    application_change_status(application=application, to_status="under_review")
+
+    with pytest.raises(DecisionRefused, match="de minimis ledger"):
+        application_approve(application=application, by=officer, amount=D("1000.00"))
+
+    application.refresh_from_db()
+    assert application.status == "under_review" and application.granted_amount is None

@@ -1,0 +1,165 @@
+"""The workflow in the admin: one page per move, offered as buttons on the application page and as list actions."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import decisions
+from .models import Status
+from .workflow import IllegalTransition, can_move
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Reason (sent to the applicant)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+
+
+class ClarificationForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Question for the applicant"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    due_on = forms.DateField(label=gettext_lazy("Answer due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ApproveForm(forms.Form):
+    amount = forms.DecimalField(
+        label=gettext_lazy("Granted amount (EUR)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+# name: (target status, label, form, service call)
+MOVES = {
+    "review": (Status.UNDER_REVIEW, gettext_lazy("Start the review"), None),
+    "clarify": (Status.CLARIFICATION_REQUESTED, gettext_lazy("Request a clarification"), ClarificationForm),
+    "approve": (Status.APPROVED, gettext_lazy("Approve"), ApproveForm),
+    "reserve": (Status.RESERVE, gettext_lazy("Put on the reserve list"), NoteForm),
+    "reject": (Status.REJECTED, gettext_lazy("Reject"), ReasonForm),
+    "withdraw": (Status.WITHDRAWN, gettext_lazy("Withdraw"), ReasonForm),
+    "close": (Status.CLOSED, gettext_lazy("Close"), NoteForm),
+}
+
+
+def available_moves(application):
+    return [(name, label) for name, (target, label, _form) in MOVES.items() if can_move(application.status, target)]
+
+
+def perform(name, *, application, by, data):
+    """Carry out one move with the cleaned form data; raises DecisionRefused or IllegalTransition."""
+    from .services import application_change_status
+
+    note = data.get("note", "")
+    if name == "review":
+        return decisions.review_start(application=application, by=by)
+    if name == "clarify":
+        return decisions.clarification_request(application=application, by=by, message=note, due_on=data["due_on"])
+    if name == "approve":
+        return decisions.application_approve(application=application, by=by, amount=data["amount"], note=note)
+    if name == "reserve":
+        return decisions.application_reserve(application=application, by=by, note=note)
+    if name == "reject":
+        return decisions.application_reject(application=application, by=by, reason=note)
+    if name == "withdraw":
+        return application_change_status(application=application, to_status=Status.WITHDRAWN, by=by, note=note)
+    return decisions.application_close(application=application, by=by, note=note)
+
+
+def workflow_urls(model_admin):
+    def move_view(request, pk, name):
+        if name not in MOVES:
+            raise PermissionDenied
+        application = model_admin.get_queryset(request).filter(pk=pk).first()
+        if application is None or not model_admin.has_change_permission(request, application):
+            messages.error(request, _("This application does not exist or is not of your agency."))
+            return redirect("admin:index")
+        target, label, form_class = MOVES[name]
+        change_url = reverse("admin:applications_application_change", args=[pk])
+        if not can_move(application.status, target):
+            messages.error(
+                request,
+                _("An application that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": application.get_status_display(), "to": Status(target).label},
+            )
+            return redirect(change_url)
+        initial = {"amount": application.max_grant} if name == "approve" else {}
+        form = form_class(request.POST or None, initial=initial) if form_class else None
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                perform(name, application=application, by=request.user, data=form.cleaned_data if form else {})
+            except (decisions.DecisionRefused, IllegalTransition) as refusal:
+                if form is not None:
+                    form.add_error(None, str(refusal))
+                else:
+                    messages.error(request, str(refusal))
+                    return redirect(change_url)
+            else:
+                messages.success(request, _("Done: %(move)s.") % {"move": label})
+                return redirect(change_url)
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": f"{label}: {application}",
+            "application": application,
+            "form": form,
+            "label": label,
+            "opts": model_admin.model._meta,
+            "change_url": change_url,
+            "remaining": decisions.call_remaining(application.call) if name == "approve" else None,
+        }
+        return TemplateResponse(request, "admin/applications/move.html", context)
+
+    return [
+        path(
+            "<int:pk>/move/<str:name>/",
+            model_admin.admin_site.admin_view(move_view),
+            name="applications_application_move",
+        )
+    ]
+
+
+def _bulk(modeladmin, request, queryset, name, amount_from_max=False):
+    done, refused = 0, []
+    for application in queryset.select_related("call"):
+        data = {"amount": application.max_grant} if amount_from_max else {}
+        if amount_from_max and application.max_grant is None:
+            refused.append(f"{application}: {_('no maximum grant recorded')}")
+            continue
+        try:
+            perform(name, application=application, by=request.user, data=data)
+            done += 1
+        except (decisions.DecisionRefused, IllegalTransition) as refusal:
+            refused.append(f"{application}: {refusal}")
+    if done:
+        modeladmin.message_user(request, _("%(count)s applications moved.") % {"count": done}, messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+@admin.action(description=gettext_lazy("Start the review of the selected applications"), permissions=["change"])
+def start_review(modeladmin, request, queryset):
+    _bulk(modeladmin, request, queryset, "review")
+
+
+@admin.action(description=gettext_lazy("Approve at the maximum grant"), permissions=["change"])
+def approve_at_maximum(modeladmin, request, queryset):
+    _bulk(modeladmin, request, queryset, "approve", amount_from_max=True)
+
+
+@admin.action(description=gettext_lazy("Put on the reserve list"), permissions=["change"])
+def put_on_reserve(modeladmin, request, queryset):
+    _bulk(modeladmin, request, queryset, "reserve")

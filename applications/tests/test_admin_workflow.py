@@ -1,0 +1,167 @@
+"""The workflow in the admin: buttons for the allowed moves, forms with guards, list actions, scoping."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import StatusChange
+from applications.services import application_change_status
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from consortia.tests.factories import OrganisationFactory
+from portal.models import User
+from portal.roles import AGENCY_STAFF, ensure_groups
+from programmes.models import AidAward, CallRule
+from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory()
+
+
+@pytest.fixture
+def staff_client(client, agency):
+    user = User.objects.create_user("javier@agency.example", is_staff=True, agency=agency)
+    user.groups.set([ensure_groups()[AGENCY_STAFF]])
+    client.force_login(user)
+    return client
+
+
+def submitted(agency, *, costs="5000.00", budget="50000.00", status="submitted"):
+    call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D(budget))
+    CallRule.objects.create(call=call, code="grant_cap", amount=D("4000.00"))
+    application = ApplicationFactory(call=call, consortium=None, organisation=OrganisationFactory())
+    BudgetLineFactory(application=application, amount=D(costs))
+    application_change_status(application=application, to_status="submitted")
+    application.max_grant = D("4000.00")
+    application.save()
+    if status == "under_review":
+        application_change_status(application=application, to_status="under_review")
+    return application
+
+
+def move_url(application, name):
+    return reverse("admin:applications_application_move", args=[application.pk, name])
+
+
+def test_the_change_page_offers_only_the_allowed_moves(staff_client, agency):
+    application = submitted(agency)
+
+    html = staff_client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
+
+    assert move_url(application, "review") in html
+    assert move_url(application, "withdraw") in html
+    assert move_url(application, "approve") not in html
+
+
+def test_staff_approve_with_an_amount_and_see_the_remaining_budget(staff_client, agency):
+    application = submitted(agency, status="under_review")
+
+    page = staff_client.get(move_url(application, "approve")).content.decode()
+    assert "50,000.00\xa0€" in page and 'value="4000.00"' in page
+    response = staff_client.post(move_url(application, "approve"), {"amount": "3500.00", "note": "Fits the plan"})
+
+    application.refresh_from_db()
+    assert response.status_code == 302
+    assert application.status == "approved" and application.granted_amount == D("3500.00")
+    assert AidAward.objects.filter(application=application).exists()
+
+
+def test_an_amount_above_the_maximum_grant_is_refused_on_the_page(staff_client, agency):
+    application = submitted(agency, status="under_review")
+
+    response = staff_client.post(move_url(application, "approve"), {"amount": "4000.01"})
+
+    application.refresh_from_db()
+    assert response.status_code == 200
+    assert "above the maximum grant" in response.content.decode()
+    assert application.status == "under_review"
+
+
+def test_a_rejection_needs_a_reason(staff_client, agency):
+    application = submitted(agency, status="under_review")
+
+    response = staff_client.post(move_url(application, "reject"), {"note": ""})
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    staff_client.post(move_url(application, "reject"), {"note": "Not a new market"})
+    application.refresh_from_db()
+    assert application.status == "rejected"
+
+
+def test_a_clarification_request_sets_the_due_date(staff_client, agency):
+    application = submitted(agency, status="under_review")
+    due = timezone.localdate() + timezone.timedelta(days=7)
+
+    staff_client.post(move_url(application, "clarify"), {"note": "Send the quote", "due_on": due.isoformat()})
+
+    application.refresh_from_db()
+    assert application.status == "clarification_requested" and application.clarification_due_on == due
+
+
+def test_an_illegal_move_is_refused_with_a_message(staff_client, agency):
+    application = submitted(agency)
+
+    response = staff_client.post(move_url(application, "approve"), {"amount": "100"}, follow=True)
+
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert "cannot become" in response.content.decode()
+    assert not StatusChange.objects.filter(application=application, to_status="approved").exists()
+
+
+def test_list_actions_start_the_review_of_many_applications(staff_client, agency):
+    first, second = submitted(agency), submitted(agency)
+
+    staff_client.post(
+        reverse("admin:applications_application_changelist"),
+        {"action": "start_review", "_selected_action": [first.pk, second.pk]},
+    )
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == second.status == "under_review"
+
+
+def test_another_agencys_application_cannot_be_moved(staff_client):
+    theirs = submitted(AgencyFactory(), status="under_review")
+
+    response = staff_client.post(move_url(theirs, "approve"), {"amount": "100"})
+
+    theirs.refresh_from_db()
+    assert response.status_code == 302 and response["Location"].endswith("/admin/")
+    assert theirs.status == "under_review"
+    staff_client.post(
+        reverse("admin:applications_application_changelist"),
+        {"action": "approve_at_maximum", "_selected_action": [theirs.pk]},
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == "under_review"
+
+
+def test_the_application_list_takes_the_same_queries_for_10_and_200_rows(staff_client, agency):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = CallFactory(programme=ProgrammeFactory(agency=agency))
+
+    def add(count):
+        for _ in range(count):
+            BudgetLineFactory(application=ApplicationFactory(call=call))
+
+    add(10)
+    with CaptureQueriesContext(connection) as ten:
+        staff_client.get(reverse("admin:applications_application_changelist"), {"all": ""})
+    add(190)
+    with CaptureQueriesContext(connection) as two_hundred:
+        response = staff_client.get(reverse("admin:applications_application_changelist"), {"all": ""})
+
+    assert response.status_code == 200
+    assert len(two_hundred) == len(ten)
