@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
@@ -8,7 +9,13 @@ from portal.scoping import AgencyScopedAdmin
 
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
-from .models import Application, Attachment, BudgetLine, StatusChange
+from .models import (
+    Application,
+    Attachment,
+    BudgetLine,
+    Status,
+    StatusChange,
+)
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -40,6 +47,49 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class StageFilter(admin.SimpleListFilter):
+    """Consortium stage on today's date, worked out in SQL from the establishment date and joint actions."""
+
+    title = _("consortium stage")
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [("initiation", _("initiation")), ("development", _("development")), ("consolidated", _("consolidated"))]
+
+    def queryset(self, request, queryset):
+        from consortia.services import years_after
+
+        today = timezone.localdate()
+        one, three = years_after(today, -1), years_after(today, -3)
+        young = Q(consortium__has_joint_actions=False) | Q(consortium__established_on__gt=one)
+        if self.value() == "initiation":
+            return queryset.filter(young, consortium__isnull=False)
+        if self.value() == "development":
+            return (
+                queryset.filter(consortium__isnull=False).exclude(young).filter(consortium__established_on__gte=three)
+            )
+        if self.value() == "consolidated":
+            return queryset.filter(consortium__isnull=False).exclude(young).filter(consortium__established_on__lt=three)
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """NUTS 2 region of the applicant: the organisation's, or the consortium lead's."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        from portal.regions import NUTS2
+
+        return [(code, f"{code} {name}") for code, name in NUTS2.items()]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(Q(organisation__region=self.value()) | Q(consortium__lead__region=self.value()))
+
+
 @admin.register(Application)
 class ApplicationAdmin(AgencyScopedAdmin):
     agency_path = "call__programme__agency"
@@ -67,13 +117,43 @@ class ApplicationAdmin(AgencyScopedAdmin):
     def get_urls(self):
         return workflow_urls(self) + super().get_urls()
 
+    def get_readonly_fields(self, request, obj=None):
+        # What the applicant submitted is evidence: once submitted, staff read it, never edit it.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != Status.DRAFT:
+            fields += [
+                f
+                for f in (
+                    "call",
+                    "consortium",
+                    "organisation",
+                    "title",
+                    "summary",
+                    "target_markets",
+                    "granted_amount",
+                    "clarification_due_on",
+                )
+                if f not in fields
+            ]
+        return fields
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.status != Status.DRAFT:
+            for inline in inlines:
+                if isinstance(inline, BudgetLineInline):
+                    inline.readonly_fields = inline.fields
+                    inline.can_delete = False
+                    inline.max_num = 0
+        return inlines
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_queryset(request).filter(pk=object_id).first()
         extra_context = {**(extra_context or {}), "workflow_moves": available_moves(application) if application else []}
         return super().change_view(request, object_id, form_url, extra_context)
 
     list_display_links = ["reference", "title"]
-    list_filter = ["status", "call__programme__agency", "call__programme", "call"]
+    list_filter = ["status", "call__programme__agency", "call__programme", "call", StageFilter, RegionFilter]
     list_select_related = ["call", "consortium", "organisation"]
     search_fields = [
         "reference",

@@ -165,3 +165,40 @@ def test_the_application_list_takes_the_same_queries_for_10_and_200_rows(staff_c
 
     assert response.status_code == 200
     assert len(two_hundred) == len(ten)
+
+
+def test_the_submitted_content_is_read_only_for_staff(client, agency):
+    client.force_login(User.objects.create_superuser("root@example.org", password="x-long-password-1"))
+    application = submitted(agency)
+
+    html = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
+
+    assert 'name="title"' not in html
+    assert 'name="budget_lines-0-amount"' not in html
+
+
+def test_the_list_filters_by_consortium_stage_and_region(staff_client, agency):
+    from datetime import timedelta
+
+    from consortia.tests.factories import ConsortiumFactory
+
+    call = CallFactory(programme=ProgrammeFactory(agency=agency))
+    today = timezone.localdate()
+    young = ApplicationFactory(call=call, title="Young", consortium=ConsortiumFactory(established_on=today))
+    ApplicationFactory(
+        call=call,
+        title="Old",
+        consortium=ConsortiumFactory(established_on=today - timedelta(days=5 * 366), has_joint_actions=True),
+    )
+    cantabrian = ApplicationFactory(
+        call=call, title="Cantabrian", consortium=None, organisation=OrganisationFactory(region="ES13")
+    )
+    url = reverse("admin:applications_application_changelist")
+
+    initiation = staff_client.get(url, {"stage": "initiation"}).content.decode()
+    consolidated = staff_client.get(url, {"stage": "consolidated"}).content.decode()
+    cantabria = staff_client.get(url, {"region": "ES13"}).content.decode()
+
+    assert young.title in initiation and ">Old<" not in initiation
+    assert ">Old<" in consolidated and ">Young<" not in consolidated
+    assert cantabrian.title in cantabria and ">Young<" not in cantabria

@@ -111,3 +111,15 @@ def test_a_superuser_sees_every_agency(client, two_agencies):
     html = client.get(reverse("admin:applications_application_changelist")).content.decode()
 
     assert "Project for Extremadura Avante" in html and "Project for SODERCAN" in html
+
+
+def test_the_role_groups_exist_after_migrating():
+    from django.contrib.auth.models import Group
+
+    staff = Group.objects.get(name=AGENCY_STAFF)
+    manager = Group.objects.get(name=PROGRAMME_MANAGER)
+
+    assert staff.permissions.filter(codename="change_application").exists()
+    assert not staff.permissions.filter(codename="change_call").exists()
+    assert manager.permissions.filter(codename="change_call").exists()
+    assert manager.permissions.filter(codename="add_callrule").exists()
