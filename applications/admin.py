@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
@@ -91,7 +93,7 @@ class RegionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(AgencyScopedAdmin):
+class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
     agency_path = "call__programme__agency"
     scoped_foreign_keys = {"call": "programme__agency"}
     list_display = [
@@ -116,6 +118,12 @@ class ApplicationAdmin(AgencyScopedAdmin):
 
     def get_urls(self):
         return workflow_urls(self) + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The audit trail is scoped like the object itself.
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         # What the applicant submitted is evidence: once submitted, staff read it, never edit it.

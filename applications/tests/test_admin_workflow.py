@@ -202,3 +202,17 @@ def test_the_list_filters_by_consortium_stage_and_region(staff_client, agency):
     assert young.title in initiation and ">Old<" not in initiation
     assert ">Old<" in consolidated and ">Young<" not in consolidated
     assert cantabrian.title in cantabria and ">Young<" not in cantabria
+
+
+def test_the_history_of_money_and_status_is_kept_and_scoped(staff_client, agency):
+    application = submitted(agency, status="under_review")
+    staff_client.post(move_url(application, "approve"), {"amount": "3500.00"})
+    url = reverse("admin:applications_application_history", args=[application.pk])
+
+    html = staff_client.get(url).content.decode()
+
+    assert application.history.filter(status="approved", granted_amount=D("3500.00")).exists()
+    assert "javier@agency.example" in html
+    theirs = submitted(AgencyFactory())
+    response = staff_client.get(reverse("admin:applications_application_history", args=[theirs.pk]))
+    assert response.status_code == 302 and response["Location"].endswith("/admin/")
