@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Q, Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,12 +31,16 @@ class BudgetLineInline(admin.TabularInline):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+    fields = ["kind", "download", "content_type", "size", "sha256", "uploaded_at"]
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("applications:attachment", args=[obj.pk]), obj.original_name)
 
 
 class StatusChangeInline(admin.TabularInline):

@@ -66,8 +66,11 @@ def application_for(user, pk, *, editable=False) -> Application:
 
 
 def attachment_for(user, pk) -> Attachment:
-    """An attachment of an application the user may see; staff of the agency too."""
+    """An attachment of an application the user may see: its applicant's, or its agency's staff."""
     queryset = Attachment.objects.select_related("application")
-    if not user.is_staff:
-        queryset = queryset.filter(application__in=Application.objects.filter(_visible_filter(user)).values("pk"))
-    return get_object_or_404(queryset, pk=pk)
+    if user.is_superuser:
+        return get_object_or_404(queryset, pk=pk)
+    visible = Q(application__in=Application.objects.filter(_visible_filter(user)).values("pk"))
+    if user.is_staff and user.agency_id:
+        visible |= Q(application__call__programme__agency_id=user.agency_id)
+    return get_object_or_404(queryset.filter(visible), pk=pk)

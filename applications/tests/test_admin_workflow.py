@@ -216,3 +216,25 @@ def test_the_history_of_money_and_status_is_kept_and_scoped(staff_client, agency
     theirs = submitted(AgencyFactory())
     response = staff_client.get(reverse("admin:applications_application_history", args=[theirs.pk]))
     assert response.status_code == 302 and response["Location"].endswith("/admin/")
+
+
+def test_staff_download_their_agencys_documents_only(client, agency):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.attachments import attachment_add
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    ours = attachment_add(
+        application=submitted(agency), uploaded_file=SimpleUploadedFile("a.pdf", pdf), kind="quote", by=None
+    )
+    theirs = attachment_add(
+        application=submitted(AgencyFactory()), uploaded_file=SimpleUploadedFile("b.pdf", pdf), kind="quote", by=None
+    )
+    user = User.objects.create_user("javier@agency.example", is_staff=True, agency=agency)
+    user.groups.set([ensure_groups()[AGENCY_STAFF]])
+    client.force_login(user)
+
+    page = client.get(reverse("admin:applications_application_change", args=[ours.application_id]))
+    assert reverse("applications:attachment", args=[ours.pk]) in page.content.decode()
+    assert b"".join(client.get(reverse("applications:attachment", args=[ours.pk])).streaming_content) == pdf
+    assert client.get(reverse("applications:attachment", args=[theirs.pk])).status_code == 404
