@@ -65,12 +65,16 @@ def application_for(user, pk, *, editable=False) -> Application:
     return get_object_or_404(queryset, pk=pk)
 
 
-def attachment_for(user, pk) -> Attachment:
-    """An attachment of an application the user may see: its applicant's, or its agency's staff."""
+def attachment_for(user, pk, *, as_staff: bool = True) -> Attachment:
+    """An attachment of an application the user may see: its applicant's, or its agency's staff.
+
+    `as_staff` is False when the user is staff but not admitted to the admin
+    (e.g. no second factor yet): they then see only what an applicant would.
+    """
     queryset = Attachment.objects.select_related("application")
-    if user.is_superuser:
+    if user.is_superuser and as_staff:
         return get_object_or_404(queryset, pk=pk)
     visible = Q(application__in=Application.objects.filter(_visible_filter(user)).values("pk"))
-    if user.is_staff and user.agency_id:
+    if as_staff and user.is_staff and user.agency_id:
         visible |= Q(application__call__programme__agency_id=user.agency_id)
     return get_object_or_404(queryset.filter(visible), pk=pk)

@@ -6,26 +6,30 @@ AGENCY_STAFF = "Agency staff"
 PROGRAMME_MANAGER = "Programme manager"
 
 _VIEW_ALL = [
-    ("programmes", ["agency", "programme", "call", "costcategory", "callrule", "aidaward"]),
+    ("programmes", ["agency", "programme", "call", "costcategory", "callrule", "aidaward", "reviewcriterion"]),
     ("consortia", ["organisation", "consortium", "membership", "ownershiplink"]),
-    ("applications", ["application", "budgetline", "attachment", "statuschange"]),
+    ("applications", ["application", "budgetline", "attachment", "statuschange", "review", "score"]),
 ]
+
+# Both roles review: they declare conflicts of interest and score (applications.reviews).
+_REVIEWING = ("applications", ["review", "score"])
 
 ROLE_PERMISSIONS = {
     # Staff review: they read everything of their agency and work on applications.
     AGENCY_STAFF: {
         "view": _VIEW_ALL,
-        "change": [("applications", ["application"])],
+        "add": [_REVIEWING],
+        "change": [("applications", ["application", "review", "score"])],
     },
-    # Managers also configure programmes, calls and cost categories.
+    # Managers also configure programmes, calls, cost categories and review criteria.
     PROGRAMME_MANAGER: {
         "view": _VIEW_ALL,
-        "add": [("programmes", ["call", "costcategory", "callrule"])],
+        "add": [("programmes", ["call", "costcategory", "callrule", "reviewcriterion"]), _REVIEWING],
         "change": [
-            ("programmes", ["programme", "call", "costcategory", "callrule"]),
-            ("applications", ["application"]),
+            ("programmes", ["programme", "call", "costcategory", "callrule", "reviewcriterion"]),
+            ("applications", ["application", "review", "score"]),
         ],
-        "delete": [("programmes", ["costcategory", "callrule"])],
+        "delete": [("programmes", ["costcategory", "callrule", "reviewcriterion"])],
     },
 }
 

@@ -1,12 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import format_eur
+from portal.money import format_eur, to_cents
 from portal.scoping import AgencyScopedAdmin
 
-from .models import Agency, AidAward, Call, CallRule, CostCategory, Programme
+from .models import Agency, AidAward, Call, CallRule, CostCategory, Programme, ReviewCriterion
 
 
 @admin.register(Agency)
@@ -96,21 +101,110 @@ class CallRuleInline(admin.TabularInline):
         return describe_rule(obj) if obj.pk else "—"
 
 
+class ReviewCriterionInline(admin.TabularInline):
+    """The criteria reviewers score, in order, each with its weight, maximum and minimum threshold."""
+
+    model = ReviewCriterion
+    extra = 0
+    fields = ["position", "name", "weight", "max_score", "min_score"]
+    verbose_name_plural = _("review criteria (weighted total on a 0–100 scale)")
+
+
 @admin.register(Call)
 class CallAdmin(AgencyScopedAdmin):
     agency_path = "programme__agency"
     scoped_foreign_keys = {"programme": "agency"}
-    inlines = [CallRuleInline]
+    inlines = [CallRuleInline, ReviewCriterionInline]
+    change_form_template = "admin/programmes/call/change_form.html"
     list_display = ["title", "programme", "year", "opens_at", "closes_at", "budget_eur", "applications", "is_published"]
     list_filter = ["programme__agency", "programme__kind", "programme", "year", "is_published"]
     list_select_related = ["programme__agency"]
     search_fields = ["title", "programme__name", "reference_prefix"]
     date_hierarchy = "closes_at"
-    readonly_fields = ["last_reference_number"]
+    readonly_fields = ["last_reference_number", "committed_eur", "remaining_eur"]
     prepopulated_fields = {"slug": ["title"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(application_count=Count("applications"))
+
+    def get_urls(self):
+        ranking = path(
+            "<int:pk>/ranking/", self.admin_site.admin_view(self.ranking_view), name="programmes_call_ranking"
+        )
+        return [ranking, *super().get_urls()]
+
+    @admin.display(description=_("committed (approved grants)"))
+    def committed_eur(self, obj):
+        from applications.decisions import call_committed
+
+        return format_eur(call_committed(obj.pk)) if obj and obj.pk else "—"
+
+    @admin.display(description=_("remaining budget"))
+    def remaining_eur(self, obj):
+        from applications.decisions import call_remaining
+
+        return format_eur(call_remaining(obj)) if obj and obj.pk else "—"
+
+    def ranking_view(self, request, pk):
+        """The call's ranking with its cut-off line; POST applies it (approve above, reserve below)."""
+        from applications.decisions import call_committed, next_reserve
+        from applications.reviews import ranking, ranking_apply
+
+        call = self.get_queryset(request).select_related("programme__agency").filter(pk=pk).first()
+        if call is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if not self.has_view_permission(request, call):
+            raise PermissionDenied
+        # Applying the ranking takes decisions: it needs the right to change the call and its applications.
+        can_apply = self.has_change_permission(request, call) and request.user.has_perm(
+            "applications.change_application"
+        )
+        if request.method == "POST":
+            if not can_apply:
+                raise PermissionDenied
+            approved, reserved = outcome = ranking_apply(call=call, by=request.user)
+            for application in approved:
+                messages.success(
+                    request,
+                    gettext("%(application)s approved: %(amount)s.")
+                    % {"application": application, "amount": format_eur(application.granted_amount)},
+                )
+            if reserved:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d application put on the reserve list: %(list)s.",
+                        "%(count)d applications put on the reserve list: %(list)s.",
+                        len(reserved),
+                    )
+                    % {"count": len(reserved), "list": ", ".join(str(a) for a in reserved)},
+                )
+            for application, reason in outcome.refused:
+                messages.error(
+                    request, gettext("%(application)s: %(reason)s") % {"application": application, "reason": reason}
+                )
+            if not (approved or reserved or outcome.refused):
+                messages.info(request, gettext("Nothing to decide: no ready application changes place."))
+            return HttpResponseRedirect(request.path)
+
+        rows = ranking(call)
+        committed = call_committed(call.pk)
+        remaining = to_cents(call.budget - committed)
+        proposal = next_reserve(call) if remaining > 0 else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Ranking of %(call)s") % {"call": call},
+            "call": call,
+            "rows": rows,
+            "budget": call.budget,
+            "committed": committed,
+            "remaining": remaining,
+            "next_reserve": proposal,
+            "can_apply": can_apply,
+            "line_drawn": any(row.first_below_line for row in rows),
+        }
+        return TemplateResponse(request, "admin/programmes/call/ranking.html", context)
 
     @admin.display(description=_("budget"), ordering="budget")
     def budget_eur(self, obj):

@@ -238,3 +238,18 @@ def test_staff_download_their_agencys_documents_only(client, agency):
     assert reverse("applications:attachment", args=[ours.pk]) in page.content.decode()
     assert b"".join(client.get(reverse("applications:attachment", args=[ours.pk])).streaming_content) == pdf
     assert client.get(reverse("applications:attachment", args=[theirs.pk])).status_code == 404
+
+
+def test_staff_without_the_second_factor_cannot_download_from_the_public_site(client, agency, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.attachments import attachment_add
+
+    settings.ADMIN_REQUIRE_TWO_FACTOR = True
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    ours = attachment_add(
+        application=submitted(agency), uploaded_file=SimpleUploadedFile("a.pdf", pdf), kind="quote", by=None
+    )
+    client.force_login(User.objects.create_user("javier@agency.example", is_staff=True, agency=agency))
+
+    assert client.get(reverse("applications:attachment", args=[ours.pk])).status_code == 404

@@ -42,6 +42,11 @@ def call_form(call, rules):
         "rules-INITIAL_FORMS": "0",
         "rules-MIN_NUM_FORMS": "0",
         "rules-MAX_NUM_FORMS": "1000",
+        # The review criteria inline, left empty.
+        "criteria-TOTAL_FORMS": "0",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
     }
     for index, rule in enumerate(rules):
         for key, value in rule.items():

@@ -1,0 +1,327 @@
+"""Staff review of applications: conflict-of-interest declarations, scores, summaries and the ranking per call.
+
+A reviewer first declares, for each application, that they have no conflict of
+interest (or recuses); only then can they score it, criterion by criterion, on
+the call's review criteria. The summary of an application's reviews says
+whether it is ready for a decision; the ranking of a call orders its reviewed
+applications by average weighted score and draws the cut-off line where the
+call's budget runs out. `ranking_apply` turns the ranking into decisions
+through `applications.decisions`, which keeps the budget lock.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programmes.models import Call, ReviewCriterion
+
+from .decisions import DecisionRefused, application_approve, application_reserve, call_committed
+from .models import Application, Review, Score, Status
+from .workflow import IllegalTransition
+
+HUNDRED = Decimal(100)
+POINT = Decimal("0.01")
+
+# Applications whose reviews can still be declared and scored.
+REVIEWABLE = (Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED, Status.RESERVE)
+# Applications that take part in the ranking of their call.
+RANKED = (Status.UNDER_REVIEW, Status.RESERVE, Status.APPROVED)
+
+
+class ReviewRefused(Exception):
+    """The declaration or the scores cannot be recorded; the message says why."""
+
+
+def _points(value: Decimal) -> Decimal:
+    return value.quantize(POINT, rounding=ROUND_HALF_UP)
+
+
+def _check_reviewable(application, reviewer) -> None:
+    if not reviewer.is_superuser and getattr(reviewer, "agency_id", None) != application.call.programme.agency_id:
+        raise ReviewRefused(_("You can review only the applications of your agency's calls."))
+    if application.status not in REVIEWABLE:
+        raise ReviewRefused(
+            _("An application that is “%(status)s” cannot be reviewed.") % {"status": application.get_status_display()}
+        )
+
+
+@transaction.atomic
+def review_declare(*, application, reviewer, has_conflict: bool, note: str = "") -> Review:
+    """Record the reviewer's conflict-of-interest declaration on an application (one review per reviewer).
+
+    Declaring no conflict opens the application to the reviewer for scoring.
+    Declaring a conflict recuses the reviewer for good: the declaration cannot
+    be turned back into "no conflict". A reviewer who finds a conflict after
+    scoring may still recuse; their scores are then removed so they never count.
+    """
+    application = Application.objects.select_related("call__programme").get(pk=application.pk)
+    _check_reviewable(application, reviewer)
+    note = note.strip()
+    review = Review.objects.select_for_update().filter(application=application, reviewer=reviewer).first()
+    if review is None:
+        return Review.objects.create(
+            application=application, reviewer=reviewer, has_conflict=has_conflict, conflict_note=note
+        )
+    if review.has_conflict and not has_conflict:
+        raise ReviewRefused(
+            _("You declared a conflict of interest on this application: the declaration cannot be withdrawn.")
+        )
+    if has_conflict and not review.has_conflict:
+        review.scores.all().delete()
+        review.has_conflict = True
+        review.conflict_note = note
+        review.completed_at = None
+        review.save(update_fields=["has_conflict", "conflict_note", "completed_at"])
+    return review
+
+
+@transaction.atomic
+def review_score(*, review, scores: dict[int, tuple[int, str]], comment: str = "") -> Review:
+    """Record a reviewer's scores: criterion pk -> (score, comment), every criterion of the call at once.
+
+    Scores already given are updated. The review is complete when this returns.
+    """
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("application__call__programme", "reviewer")
+        .get(pk=review.pk)
+    )
+    if review.has_conflict:
+        raise ReviewRefused(_("You declared a conflict of interest on this application: you cannot score it."))
+    _check_reviewable(review.application, review.reviewer)
+    criteria = {c.pk: c for c in ReviewCriterion.objects.filter(call_id=review.application.call_id)}
+    if not criteria:
+        raise ReviewRefused(_("This call has no review criteria yet: a programme manager must add them first."))
+    foreign = [pk for pk in scores if pk not in criteria]
+    if foreign:
+        raise ReviewRefused(_("Some of the scores are for criteria of another call."))
+    missing = [c.name for pk, c in sorted(criteria.items(), key=lambda i: (i[1].position, i[0])) if pk not in scores]
+    if missing:
+        raise ReviewRefused(_("Score every criterion; missing: %(names)s.") % {"names": ", ".join(missing)})
+    for pk, (score, _comment) in scores.items():
+        criterion = criteria[pk]
+        if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= criterion.max_score:
+            raise ReviewRefused(
+                _("The score of “%(name)s” must be a whole number from 0 to %(max)s.")
+                % {"name": criterion.name, "max": criterion.max_score}
+            )
+    existing = {s.criterion_id: s for s in review.scores.all()}
+    for pk, (score, text) in scores.items():
+        row = existing.get(pk)
+        if row is None:
+            Score.objects.create(review=review, criterion_id=pk, score=score, comment=(text or "").strip())
+        elif (row.score, row.comment) != (score, (text or "").strip()):
+            row.score, row.comment = score, (text or "").strip()
+            row.save(update_fields=["score", "comment"])
+    review.comment = comment.strip()
+    review.completed_at = timezone.now()
+    review.save(update_fields=["comment", "completed_at"])
+    return review
+
+
+def review_weighted_total(review) -> Decimal | None:
+    """A review's weighted total on a 0–100 scale: sum(score / max × weight) / sum(weight) × 100.
+
+    Counted over the criteria the review scored; None when it scored none.
+    Reads `review.scores.all()` and each score's criterion (prefetch them for lists).
+    """
+    scores = list(review.scores.all())
+    weights = sum((s.criterion.weight for s in scores), Decimal(0))
+    if not scores or not weights:
+        return None
+    points = sum((Decimal(s.score) * s.criterion.weight / s.criterion.max_score for s in scores), Decimal(0))
+    return _points(points / weights * HUNDRED)
+
+
+@dataclass
+class ReviewSummary:
+    """Where an application's reviews stand."""
+
+    completed: int
+    required: int
+    # The weighted total (0–100) of each completed review, in the order of the reviews.
+    totals: list[Decimal] = field(default_factory=list)
+    average: Decimal | None = None
+    diverges: bool = False
+    # The criteria whose average score is below their minimum threshold.
+    below_threshold: list[ReviewCriterion] = field(default_factory=list)
+    ready: bool = False
+    recused: int = 0
+
+
+def review_summary(application) -> ReviewSummary:
+    """Summarise an application's reviews from `application.reviews` and their scores.
+
+    Only completed reviews count (a recused reviewer never completes one). The
+    application is ready for a decision when it has the call's required number
+    of completed reviews and no criterion's average score is below its threshold.
+    Issues no query when `call` is selected and `reviews__scores__criterion` prefetched.
+    """
+    call = application.call
+    reviews = list(application.reviews.all())
+    completed = [r for r in reviews if r.completed_at is not None and not r.has_conflict]
+    totals = [t for t in (review_weighted_total(r) for r in completed) if t is not None]
+    average = _points(sum(totals, Decimal(0)) / len(totals)) if totals else None
+    diverges = bool(totals) and max(totals) - min(totals) > call.divergence_threshold
+
+    by_criterion: dict[int, tuple[ReviewCriterion, list[int]]] = {}
+    for review in completed:
+        for score in review.scores.all():
+            by_criterion.setdefault(score.criterion_id, (score.criterion, []))[1].append(score.score)
+    below = [
+        criterion
+        for criterion, values in by_criterion.values()
+        if Decimal(sum(values)) / len(values) < criterion.min_score
+    ]
+    below.sort(key=lambda c: (c.position, c.pk))
+    return ReviewSummary(
+        completed=len(completed),
+        required=call.reviews_required,
+        totals=totals,
+        average=average,
+        diverges=diverges,
+        below_threshold=below,
+        ready=len(completed) >= call.reviews_required and not below,
+        recused=sum(1 for r in reviews if r.has_conflict),
+    )
+
+
+def reviews_prefetch() -> Prefetch:
+    """The prefetch `review_summary` reads: each review's scores with their criteria."""
+    return Prefetch(
+        "reviews",
+        queryset=Review.objects.order_by("declared_at", "pk").prefetch_related(
+            Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+        ),
+    )
+
+
+@dataclass
+class RankingRow:
+    """One application in the ranking of its call."""
+
+    rank: int
+    application: Application
+    summary: ReviewSummary
+    # What the application would get: the granted amount once approved, else the maximum grant.
+    proposed: Decimal | None
+    # Money committed on the call once this row (and every fundable row above it) is funded.
+    running_total: Decimal
+    # Funded or fundable within the call's budget.
+    above_cut_off: bool
+    # The cut-off line is drawn just above this row (the first one the budget cannot pay).
+    first_below_line: bool = False
+
+    @property
+    def approved(self) -> bool:
+        return self.application.status == Status.APPROVED
+
+
+def ranking(call) -> list[RankingRow]:
+    """The call's reviewed applications, best average weighted score first, and the cut-off line.
+
+    Applications under review, on the reserve list or approved, with at least one
+    completed review, are ordered by average weighted score (highest first; ties
+    by earliest submission). Money already committed on the call (approved and
+    closed applications) counts first. Then, going down the list, each
+    application's proposed amount is added; the cut-off line is drawn where the
+    cumulative amount first exceeds the budget, and every row after the line is
+    below it, even if its amount alone would still fit: the order of merit is
+    never skipped. Rows that cannot be funded (a criterion below its threshold,
+    no maximum grant) are below the cut-off and take no money.
+
+    Four queries whatever the number of applications.
+    """
+    completed = Review.objects.filter(application=OuterRef("pk"), completed_at__isnull=False, has_conflict=False)
+    applications = list(
+        Application.objects.filter(call=call, status__in=RANKED)
+        .filter(Exists(completed))
+        .select_related("call", "consortium", "organisation")
+        .prefetch_related(reviews_prefetch())
+    )
+    scored = [(application, review_summary(application)) for application in applications]
+    scored.sort(
+        key=lambda item: (
+            -(item[1].average if item[1].average is not None else Decimal(-1)),
+            item[0].submitted_at,
+            item[0].pk,
+        )
+    )
+
+    running = call_committed(call.pk)
+    crossed = False
+    rows = []
+    for rank, (application, summary) in enumerate(scored, start=1):
+        first_below = False
+        if application.status == Status.APPROVED:
+            # Already inside the committed money counted first.
+            proposed, above = application.granted_amount, True
+        else:
+            proposed = application.max_grant
+            if proposed is None or summary.below_threshold:
+                above = False
+            elif not crossed and running + proposed <= call.budget:
+                running += proposed
+                above = True
+            else:
+                first_below = not crossed
+                crossed = True
+                running += proposed
+                above = False
+        rows.append(
+            RankingRow(
+                rank=rank,
+                application=application,
+                summary=summary,
+                proposed=proposed,
+                running_total=running,
+                above_cut_off=above,
+                first_below_line=first_below,
+            )
+        )
+    return rows
+
+
+class RankingApplied(tuple):
+    """(approved, reserved) applications; `.refused` lists (application, reason) of the decisions refused."""
+
+    def __new__(cls, approved, reserved, refused):
+        applied = super().__new__(cls, (approved, reserved))
+        applied.refused = refused
+        return applied
+
+
+def ranking_apply(*, call, by) -> tuple[list, list]:
+    """Turn the ranking into decisions: approve what fits above the cut-off, reserve what is below.
+
+    Only rows that are ready (enough completed reviews, every criterion above
+    its threshold) are decided; the others are left as they are. Each approval
+    goes through `application_approve`, which locks the call's row and refuses
+    anything above what is left of the budget, so the ranking can never
+    over-commit the call. A refused decision is reported in `.refused` and the
+    other rows go on. The call's row is locked for the whole run, so two staff
+    members applying the ranking at once act one after the other.
+    """
+    approved, reserved, refused = [], [], []
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        for row in ranking(call):
+            application = row.application
+            if not row.summary.ready or row.approved:
+                continue
+            try:
+                if row.above_cut_off:
+                    approved.append(application_approve(application=application, by=by, amount=row.proposed))
+                elif application.status == Status.UNDER_REVIEW:
+                    reserved.append(
+                        application_reserve(
+                            application=application, by=by, note=_("Below the cut-off line of the ranking.")
+                        )
+                    )
+            except (DecisionRefused, IllegalTransition) as refusal:
+                refused.append((application, str(refusal)))
+    return RankingApplied(approved, reserved, refused)
