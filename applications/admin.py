@@ -20,6 +20,8 @@ from .models import (
     Status,
     StatusChange,
 )
+from .review_admin import ReviewInline, review_urls
+from .reviews import review_summary, reviews_prefetch
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -112,6 +114,8 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
         "eligible_costs_eur",
         "max_grant_eur",
         "granted",
+        "stage",
+        "average_score",
     ]
     actions = [
         start_review,
@@ -123,7 +127,7 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
     ]
 
     def get_urls(self):
-        return workflow_urls(self) + super().get_urls()
+        return review_urls(self) + workflow_urls(self) + super().get_urls()
 
     def history_view(self, request, object_id, extra_context=None):
         # The audit trail is scoped like the object itself.
@@ -188,7 +192,7 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
         "declarations",
         "rules_evaluation",
     ]
-    inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline]
+    inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ReviewInline]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -209,6 +213,29 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(budget_total=Sum("budget_lines__amount"))
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # Scores for the average column, fetched once for the page.
+        changelist.result_list = changelist.result_list.prefetch_related(reviews_prefetch())
+        return changelist
+
+    @admin.display(description=_("stage"))
+    def stage(self, obj):
+        if obj.consortium is None:
+            return "—"
+        from consortia.services import consortium_stage
+        from programmes.rules.eligibility import STAGES
+
+        return STAGES[consortium_stage(obj.consortium)]
+
+    @admin.display(description=_("average score"))
+    def average_score(self, obj):
+        summary = review_summary(obj)
+        if summary.average is None:
+            return "—"
+        flag = " ⚠" if summary.diverges else ""
+        return f"{summary.average} ({summary.completed}/{summary.required}){flag}"
 
     @admin.display(description=_("applicant"))
     def applicant(self, obj):

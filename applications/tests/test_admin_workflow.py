@@ -253,3 +253,34 @@ def test_staff_without_the_second_factor_cannot_download_from_the_public_site(cl
     client.force_login(User.objects.create_user("javier@agency.example", is_staff=True, agency=agency))
 
     assert client.get(reverse("applications:attachment", args=[ours.pk])).status_code == 404
+
+
+def test_the_list_shows_the_average_score_with_the_same_queries_for_few_or_many(staff_client, agency):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.reviews import review_declare, review_score
+    from programmes.models import ReviewCriterion
+
+    call = CallFactory(programme=ProgrammeFactory(agency=agency), reviews_required=1)
+    criterion = ReviewCriterion.objects.create(call=call, name="Market", max_score=10)
+    reviewer = User.objects.get(email="javier@agency.example")
+
+    def add(count):
+        for _ in range(count):
+            application = ApplicationFactory(call=call, consortium=None, organisation=OrganisationFactory())
+            application_change_status(application=application, to_status="submitted")
+            application_change_status(application=application, to_status="under_review")
+            review = review_declare(application=application, reviewer=reviewer, has_conflict=False)
+            review_score(review=review, scores={criterion.pk: (8, "")})
+
+    add(2)
+    url = reverse("admin:applications_application_changelist")
+    with CaptureQueriesContext(connection) as few:
+        html = staff_client.get(url).content.decode()
+    add(8)
+    with CaptureQueriesContext(connection) as many:
+        staff_client.get(url)
+
+    assert "80.00 (1/1)" in html
+    assert len(many) == len(few)

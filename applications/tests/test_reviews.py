@@ -8,17 +8,15 @@ under the application admin's path, in front of the portal's own URLs.
 from decimal import Decimal
 
 import pytest
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import portal.urls
 from applications.decisions import application_approve, call_committed
 from applications.models import Application, Attachment, Review, Score
-from applications.review_admin import ReviewInline, review_urls
+from applications.review_admin import ReviewInline
 from applications.reviews import (
     ReviewRefused,
     ranking,
@@ -36,18 +34,7 @@ from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes.models import ReviewCriterion
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
-urlpatterns = [
-    *i18n_patterns(
-        path(
-            "admin/applications/application/",
-            include(review_urls(admin.site._registry[Application])),
-        )
-    ),
-    *portal.urls.urlpatterns,
-]
-
 pytestmark = pytest.mark.django_db
-page_urls = pytest.mark.urls(__name__)
 
 D = Decimal
 
@@ -452,7 +439,6 @@ def attach(application, name="Statutes of Conservas del Jerte.pdf"):
     )
 
 
-@page_urls
 def test_before_declaring_the_reviewer_sees_only_the_declaration(client, call, criteria, reviewer):
     application = under_review(call)
     attach(application)
@@ -466,7 +452,6 @@ def test_before_declaring_the_reviewer_sees_only_the_declaration(client, call, c
     assert "Statutes of Conservas del Jerte.pdf" not in html
 
 
-@page_urls
 def test_a_reviewer_with_a_conflict_does_not_see_the_applicant(client, call, criteria, reviewer):
     application = under_review(call)
     attach(application)
@@ -484,7 +469,6 @@ def test_a_reviewer_with_a_conflict_does_not_see_the_applicant(client, call, cri
     assert 'name="score_' not in html
 
 
-@page_urls
 def test_a_reviewer_declares_no_conflict_sees_the_application_and_scores_it(client, call, criteria, reviewer):
     application = under_review(call)
     attach(application)
@@ -515,7 +499,6 @@ def test_a_reviewer_declares_no_conflict_sees_the_application_and_scores_it(clie
     assert "65.56" in client.get(review_url(application)).content.decode()
 
 
-@page_urls
 def test_a_score_above_the_maximum_is_refused_next_to_the_field(client, call, criteria, reviewer):
     application = under_review(call)
     review_declare(application=application, reviewer=reviewer, has_conflict=False)
@@ -538,7 +521,6 @@ def test_a_score_above_the_maximum_is_refused_next_to_the_field(client, call, cr
     assert not Score.objects.exists()
 
 
-@page_urls
 def test_another_agencys_staff_are_sent_back_to_the_admin_index(client, call, criteria, outsider):
     application = under_review(call)
     client.force_login(outsider)
