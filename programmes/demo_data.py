@@ -453,3 +453,11 @@ USERS = [
     ("manager@demo.example", "Marta Manager", "manager", "extremadura-avante", "es"),
     ("admin@demo.example", "Ana Administrator", "admin", None, "en"),
 ]
+
+# Review criteria of every demo call: (name, what the reviewer looks at, weight, maximum, minimum).
+CRITERIA = [
+    ("Quality of the international action plan", "Clear objectives, target markets and actions with a calendar.", "3", 10, 5),
+    ("Market potential", "Demand for the products or services in the target markets.", "2", 10, 4),
+    ("Capacity of the applicant", "Staff, experience abroad and means to carry out the actions.", "2", 10, 4),
+    ("Expected results", "Orders, contracts, new markets and jobs the project can bring.", "3", 10, 5),
+]

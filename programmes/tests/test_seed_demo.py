@@ -198,6 +198,7 @@ def evaluated(title):
 def test_every_demo_call_has_its_rules(seeded):
     for call in Call.objects.all():
         assert call.rules.exists(), call.title
+        assert call.criteria.count() == 4, call.title
         for rule in call.rules.all():
             rule.full_clean()
 

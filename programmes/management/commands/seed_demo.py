@@ -20,7 +20,7 @@ from consortia.taxids import make_tax_id
 from portal.models import User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes import demo_data
-from programmes.models import Agency, Call, CallRule, CostCategory, Programme
+from programmes.models import Agency, Call, CallRule, CostCategory, Programme, ReviewCriterion
 from programmes.rules import evaluate_application
 from programmes.services import aid_awards_record
 
@@ -111,6 +111,21 @@ class Command(BaseCommand):
                 )
                 if not call.rules.exists():
                     self._rules(call, spec.get("rules", []))
+                if not call.criteria.exists():
+                    ReviewCriterion.objects.bulk_create(
+                        ReviewCriterion(
+                            call=call,
+                            position=position,
+                            name=name,
+                            description=description,
+                            weight=Decimal(weight),
+                            max_score=maximum,
+                            min_score=minimum,
+                        )
+                        for position, (name, description, weight, maximum, minimum) in enumerate(
+                            demo_data.CRITERIA, start=1
+                        )
+                    )
                 calls.append(call)
             programmes[row["slug"]] = (programme, calls)
         return programmes
