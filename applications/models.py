@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -310,3 +311,45 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.score}"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mailed to one person about one deadline of an application.
+
+    The row is inserted before the e-mail is sent, in the same transaction, and
+    the unique constraint lets only one insert win: a reminder goes out once,
+    however many workers run the reminders task at the same time. `due_on` is the
+    deadline reminded of, so a new clarification request (or a call whose closing
+    day moves) gets reminders of its own.
+    """
+
+    class Kind(models.TextChoices):
+        DEADLINE_7 = "deadline_7", _("Call closes in 7 days")
+        DEADLINE_3 = "deadline_3", _("Call closes in 3 days")
+        DEADLINE_1 = "deadline_1", _("Call closes in 1 day")
+        CLARIFICATION_DUE = "clarification_due", _("Clarification answer due")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    due_on = models.DateField(_("deadline reminded of"), help_text=_("In the agency's time zone."))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "application", "user", "due_on"], name="reminder_sent_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["deadline_7", "deadline_3", "deadline_1", "clarification_due"]),
+                name="reminder_sent_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.application} — {self.user}"

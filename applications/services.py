@@ -173,18 +173,19 @@ def application_submit(*, application, by, now=None) -> Application:
         pdf = receipt_render(application=locked, evaluation=evaluation)
         locked.receipt.save(f"receipt-{locked.reference}.pdf", ContentFile(pdf), save=False)
         locked.save(update_fields=["content_hash", "receipt", "eligible_costs", "max_grant"])
-        _notify_submitted(locked, by, pdf)
+        _notify_submitted(locked, by)
     return locked
 
 
-def _notify_submitted(application, by, pdf):
+def _notify_submitted(application, by):
     from portal.notifications import notify
 
     notify(
         user=by,
         template="applications/email/submitted",
         context={"application": application},
-        attachments=[(f"receipt-{application.reference}.pdf", pdf, "application/pdf")],
+        key=f"submitted:{application.pk}:{by.pk}",
+        attachments=[(f"receipt-{application.reference}.pdf", application.receipt.name, "application/pdf")],
     )
 
 

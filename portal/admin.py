@@ -2,10 +2,11 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_security
-from .models import User
+from .models import Notification, User
 
 # The admin is reached through allauth's login, by staff with a second factor.
 admin_security.install(admin.site)
@@ -68,3 +69,31 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox: what was sent to whom and when, what failed and why; failed ones can be retried."""
+
+    list_display = ["created_at", "kind", "recipient", "language", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["recipient", "subject", "key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again"), permissions=["view"])
+    def retry(self, request, queryset):
+        from .notifications import outbox_sweep
+
+        queryset.exclude(status=Notification.Status.SENT).update(
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        sent = outbox_sweep()
+        self.message_user(request, _("%(count)s notifications sent.") % {"count": sent})

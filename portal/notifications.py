@@ -1,30 +1,131 @@
-"""E-mail to a person, in their language, sent once the transaction that caused it commits.
+"""The notification outbox: e-mail in the recipient's language that nothing can lose.
 
-`template` names a pair of templates: `<template>_subject.txt` and `<template>.txt`.
+`notify()` renders the e-mail (subject, text and HTML, in the recipient's
+language) and writes it as a `Notification` row in the caller's transaction:
+if the event rolls back, so does the e-mail. Once the transaction commits, a
+task sends it; if the broker is down the row stays pending and the periodic
+sweep (`portal.tasks.sweep_outbox`) sends it later. Failed sends are retried
+with growing delays, at most MAX_ATTEMPTS times.
+
+`template` names `<template>_subject.txt` and `<template>.txt` (and optionally
+`<template>.html`; otherwise the HTML is the text in the portal's e-mail layout).
 """
 
-from django.core.mail import send_mail
-from django.db import transaction
+import logging
+import uuid
+from datetime import timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
 
 
-def notify(*, template: str, context: dict, user=None, email: str = "", attachments=()) -> None:
+def _render(template: str, context: dict) -> tuple[str, str, str]:
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    text = render_to_string(f"{template}.txt", context)
+    try:
+        html = render_to_string(f"{template}.html", context)
+    except TemplateDoesNotExist:
+        html = render_to_string("email/base.html", {"subject": subject, "text": text})
+    return subject, text, html
+
+
+def _plain(context: dict) -> dict:
+    """The context as JSON-safe text, for the audit of what was sent."""
+    return {key: str(value) for key, value in context.items()}
+
+
+def notify(*, template: str, context: dict, user=None, email: str = "", key: str = "", attachments=()):
+    """Write an e-mail to the outbox and send it after the transaction commits.
+
+    `attachments`: (file name, path in private storage, content type) triples.
+    `key`: a de-duplication key; a second notify() with the same key does nothing.
+    Returns the Notification, or None when the key was already used.
+    """
     recipient = user.email if user is not None else email
     language = getattr(user, "language", None) or translation.get_language() or "en"
+    with translation.override(language):
+        subject, text, html = _render(template, context)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                key=key or uuid.uuid4().hex,
+                kind=template.rsplit("/", 1)[-1],
+                user=user,
+                recipient=recipient,
+                language=language,
+                subject=subject[:300],
+                body_text=text,
+                body_html=html,
+                context=_plain(context),
+                attachments=[list(a) for a in attachments],
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: _enqueue(notification.pk))
+    return notification
 
-    def send():
-        with translation.override(language):
-            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-            body = render_to_string(f"{template}.txt", context)
-        if attachments:
-            from django.core.mail import EmailMessage
 
-            message = EmailMessage(subject, body, to=[recipient])
-            for name, content, mimetype in attachments:
-                message.attach(name, content, mimetype)
+def _enqueue(notification_id: int) -> None:
+    from .tasks import send_notification
+
+    try:
+        send_notification.delay(notification_id)
+    except Exception:
+        logger.warning("Broker unreachable: notification %s stays pending for the sweep", notification_id)
+
+
+def notification_send(notification_id: int) -> str:
+    """Send one pending notification; returns its status. Safe to run twice or concurrently."""
+    from applications.attachments import private_storage
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if notification is None:
+            return "skipped"
+        message = EmailMultiAlternatives(notification.subject, notification.body_text, to=[notification.recipient])
+        message.attach_alternative(notification.body_html, "text/html")
+        try:
+            storage = private_storage()
+            for name, path, mimetype in notification.attachments:
+                with storage.open(path, "rb") as handle:
+                    message.attach(name, handle.read(), mimetype)
             message.send()
-        else:
-            send_mail(subject, body, None, [recipient])
+        except Exception as error:
+            notification.attempts += 1
+            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = Notification.Status.FAILED
+            else:
+                notification.next_attempt_at = timezone.now() + timedelta(minutes=2**notification.attempts)
+            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning("Notification %s not sent (attempt %s): %s", notification.pk, notification.attempts, error)
+            return notification.status
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.attempts += 1
+        notification.save(update_fields=["status", "sent_at", "attempts"])
+        return notification.status
 
-    transaction.on_commit(send)
+
+def outbox_sweep(now=None) -> int:
+    """Send every pending notification that is due (a broker outage, a failed attempt). Returns how many were sent."""
+    now = now or timezone.now()
+    due = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    return sum(notification_send(pk) == Notification.Status.SENT for pk in due)
