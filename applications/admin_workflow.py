@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import decisions
 from .models import Status
@@ -137,7 +137,7 @@ def _bulk(modeladmin, request, queryset, name, amount_from_max=False):
     for application in queryset.select_related("call"):
         data = {"amount": application.max_grant} if amount_from_max else {}
         if amount_from_max and application.max_grant is None:
-            refused.append(f"{application}: {_('no maximum grant recorded')}")
+            refused.append(_("%(application)s: no maximum grant recorded") % {"application": application})
             continue
         try:
             perform(name, application=application, by=request.user, data=data)
@@ -145,7 +145,11 @@ def _bulk(modeladmin, request, queryset, name, amount_from_max=False):
         except (decisions.DecisionRefused, IllegalTransition) as refusal:
             refused.append(f"{application}: {refusal}")
     if done:
-        modeladmin.message_user(request, _("%(count)s applications moved.") % {"count": done}, messages.SUCCESS)
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)s application moved.", "%(count)s applications moved.", done) % {"count": done},
+            messages.SUCCESS,
+        )
     for line in refused:
         modeladmin.message_user(request, line, messages.ERROR)
 

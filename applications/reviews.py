@@ -317,11 +317,7 @@ def ranking_apply(*, call, by) -> tuple[list, list]:
                 if row.above_cut_off:
                     approved.append(application_approve(application=application, by=by, amount=row.proposed))
                 elif application.status == Status.UNDER_REVIEW:
-                    reserved.append(
-                        application_reserve(
-                            application=application, by=by, note=_("Below the cut-off line of the ranking.")
-                        )
-                    )
+                    reserved.append(application_reserve(application=application, by=by))
             except (DecisionRefused, IllegalTransition) as refusal:
                 refused.append((application, str(refusal)))
     return RankingApplied(approved, reserved, refused)

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import admin_security
 from .models import Notification, User
@@ -96,4 +97,6 @@ class NotificationAdmin(admin.ModelAdmin):
             status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
         sent = outbox_sweep()
-        self.message_user(request, _("%(count)s notifications sent.") % {"count": sent})
+        self.message_user(
+            request, ngettext("%(count)s notification sent.", "%(count)s notifications sent.", sent) % {"count": sent}
+        )
