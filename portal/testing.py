@@ -182,3 +182,13 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag():
+    """Eager tasks run from threads can leave Celery's "inside a task" flag set for the process,
+    which makes every later `result.get()` refuse to block: reset it after each test."""
+    yield
+    from celery import _state
+
+    _state._set_task_join_will_block(False)
