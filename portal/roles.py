@@ -6,7 +6,10 @@ AGENCY_STAFF = "Agency staff"
 PROGRAMME_MANAGER = "Programme manager"
 
 _VIEW_ALL = [
-    ("programmes", ["agency", "programme", "call", "costcategory", "callrule", "aidaward", "reviewcriterion"]),
+    (
+        "programmes",
+        ["agency", "programme", "call", "costcategory", "callrule", "aidaward", "reviewcriterion", "report"],
+    ),
     ("consortia", ["organisation", "consortium", "membership", "ownershiplink"]),
     ("applications", ["application", "budgetline", "attachment", "statuschange", "review", "score"]),
 ]
@@ -18,13 +21,13 @@ ROLE_PERMISSIONS = {
     # Staff review: they read everything of their agency and work on applications.
     AGENCY_STAFF: {
         "view": _VIEW_ALL,
-        "add": [_REVIEWING],
+        "add": [_REVIEWING, ("programmes", ["report"])],
         "change": [("applications", ["application", "review", "score"])],
     },
     # Managers also configure programmes, calls, cost categories and review criteria.
     PROGRAMME_MANAGER: {
         "view": _VIEW_ALL,
-        "add": [("programmes", ["call", "costcategory", "callrule", "reviewcriterion"]), _REVIEWING],
+        "add": [("programmes", ["call", "costcategory", "callrule", "reviewcriterion", "report"]), _REVIEWING],
         "change": [
             ("programmes", ["programme", "call", "costcategory", "callrule", "reviewcriterion"]),
             ("applications", ["application", "review", "score"]),

@@ -256,3 +256,177 @@ class AidAwardAdmin(AgencyScopedAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_eur(self, obj):
         return format_eur(obj.amount)
+
+
+# --- Reports ------------------------------------------------------------------------------------
+
+from django.urls import reverse  # noqa: E402
+
+from .models import Report  # noqa: E402
+
+
+class ReportRequestForm(forms.ModelForm):
+    """Kind, format and parameters of a report; the parameters are checked against the user's agency."""
+
+    class Meta:
+        model = Report
+        fields = ["kind", "format", "parameters"]
+        help_texts = {
+            "parameters": _(
+                'For the list of operations: {"year": 2026} (optional) and {"programme_id": …} (optional); '
+                'for a ranking list: {"call_id": …}; for an annual report: {"programme_id": …, "year": 2026}.'
+            )
+        }
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        from programmes.reports import report_parameters_clean
+
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        user = self.request.user
+        agency_id = None if user.is_superuser else getattr(user, "agency_id", None)
+        if not user.is_superuser and agency_id is None:
+            raise forms.ValidationError(_("Your account belongs to no agency: you cannot request reports."))
+        try:
+            cleaned["parameters"] = report_parameters_clean(
+                kind=cleaned["kind"],
+                format=cleaned["format"],
+                parameters=cleaned.get("parameters"),
+                agency_id=agency_id,
+            )
+        except forms.ValidationError as error:
+            self.add_error("parameters", error)
+        return cleaned
+
+
+def _report_agency(user, parameters):
+    """The agency a report belongs to: the programme's or call's agency, else the user's."""
+    if parameters.get("call_id"):
+        return Agency.objects.filter(programmes__calls__pk=parameters["call_id"]).first()
+    if parameters.get("programme_id"):
+        return Agency.objects.filter(programmes__pk=parameters["programme_id"]).first()
+    return getattr(user, "agency", None)
+
+
+@admin.register(Report)
+class ReportAdmin(AgencyScopedAdmin):
+    agency_path = "agency"
+    form = ReportRequestForm
+    change_list_template = "programmes/reports/admin_change_list.html"
+    list_display = [
+        "__str__",
+        "kind",
+        "format",
+        "parameters",
+        "status",
+        "progress_percent",
+        "requested_by",
+        "created_at",
+        "download_link",
+    ]
+    list_filter = ["status", "kind", "format"]
+    list_select_related = ["requested_by"]
+    actions = ["retry_reports"]
+    readonly_fields = [
+        "kind",
+        "format",
+        "parameters",
+        "agency",
+        "requested_by",
+        "status",
+        "progress",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "download_link",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form_class
+
+        class RequestForm(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, request=request, **inner)
+
+        return RequestForm
+
+    def get_fields(self, request, obj=None):
+        return ["kind", "format", "parameters"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # A report is never edited: it is requested, built, downloaded or retried.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from programmes.reports import report_request
+
+        parameters = form.cleaned_data["parameters"]
+        report = report_request(
+            kind=obj.kind,
+            format=obj.format,
+            parameters=parameters,
+            by=request.user,
+            agency=_report_agency(request.user, parameters),
+        )
+        obj.pk = report.pk
+        obj.__dict__.update({k: v for k, v in report.__dict__.items() if not k.startswith("_")})
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.success(request, gettext("Report requested: it is being built; this list refreshes itself."))
+        return HttpResponseRedirect(reverse("admin:programmes_report_changelist"))
+
+    def get_urls(self):
+        download = path(
+            "<int:pk>/download/", self.admin_site.admin_view(self.download_view), name="programmes_report_download"
+        )
+        return [download, *super().get_urls()]
+
+    def download_view(self, request, pk):
+        from django.http import FileResponse, Http404
+
+        report = self.get_queryset(request).filter(pk=pk, status=Report.Status.DONE).first()
+        if report is None or not report.file or not self.has_view_permission(request, report):
+            raise Http404(gettext("No such report, or it is not ready."))
+        return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
+
+    def changelist_view(self, request, extra_context=None):
+        in_progress = (
+            self.get_queryset(request).filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).exists()
+        )
+        return super().changelist_view(request, {**(extra_context or {}), "reports_in_progress": in_progress})
+
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress_percent(self, obj):
+        return f"{obj.progress} %"
+
+    @admin.display(description=_("file"))
+    def download_link(self, obj):
+        from django.utils.html import format_html
+
+        if obj.status != Report.Status.DONE or not obj.file:
+            return obj.error[:120] if obj.status == Report.Status.FAILED else "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:programmes_report_download", args=[obj.pk]), gettext("Download")
+        )
+
+    @admin.action(description=_("Retry the selected failed reports"), permissions=["add"])
+    def retry_reports(self, request, queryset):
+        from programmes.reports import report_retry
+
+        retried = [report_retry(report) for report in queryset.filter(status=Report.Status.FAILED)]
+        messages.info(
+            request,
+            ngettext("%(count)d report queued again.", "%(count)d reports queued again.", len(retried))
+            % {"count": len(retried)},
+        )

@@ -4,6 +4,7 @@ import zoneinfo
 from decimal import Decimal
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -414,3 +415,66 @@ class ReviewCriterion(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _private_storage():
+    # Imported late: applications imports programmes' models.
+    from applications.models import private_storage
+
+    return private_storage()
+
+
+class Report(models.Model):
+    """A report built in the background (Celery): its request, progress and file."""
+
+    class Kind(models.TextChoices):
+        ANNUAL_PROGRAMME = "annual_programme", _("Annual programme report")
+        OPERATIONS_LIST = "operations_list", _("List of operations (CPR Art. 49)")
+        RANKING_LIST = "ranking_list", _("Ranking list of a call")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
+    file = models.FileField(_("file"), upload_to="reports/%Y/", storage=_private_storage, blank=True, max_length=200)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_0_100"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="report_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_format_display()}) #{self.pk}"

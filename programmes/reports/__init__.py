@@ -1,0 +1,17 @@
+"""Reports built in the background: the CPR Art. 49 list of operations, ranking lists, annual reports.
+
+`report_request` writes a Report row and enqueues `programmes.tasks.build_report` once the
+transaction commits; the task calls `report_build`, which runs the builder for the report's
+kind and format, stores the file in private storage and records the outcome.
+"""
+
+__all__ = ["report_build", "report_parameters_clean", "report_request", "report_retry"]
+
+
+def __getattr__(name):
+    # Lazy, so `python -m programmes.reports.benchmark` can import the package before django.setup().
+    if name in __all__:
+        from . import services
+
+        return getattr(services, name)
+    raise AttributeError(name)

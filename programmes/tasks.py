@@ -1,0 +1,11 @@
+"""Celery tasks of programmes: they take ids and call services."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def build_report(report_id: int) -> str:
+    """Build a requested report (programmes.reports.report_build); returns its final status."""
+    from programmes.reports import report_build
+
+    return report_build(report_id).status
