@@ -31,6 +31,8 @@ CONTRACT_MODELS = [
     "applications.attachment",
     "applications.statuschange",
     "portal.user",
+    "programmes.report",
+    "portal.notification",
 ]
 
 
