@@ -478,3 +478,37 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_format_display()}) #{self.pk}"
+
+
+class ProgrammeSubscription(models.Model):
+    """A person who wants an e-mail when a call of the programme opens."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [models.UniqueConstraint(fields=["user", "programme"], name="subscription_once")]
+
+    def __str__(self):
+        return f"{self.user} → {self.programme}"
+
+
+class CallOpeningNotice(models.Model):
+    """That a subscriber was told a call opened: claimed before the e-mail, so it is sent once."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "user"], name="call_opening_notice_once")]
+
+    def __str__(self):
+        return f"{self.call_id} → {self.user_id}"

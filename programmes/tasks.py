@@ -9,3 +9,11 @@ def build_report(report_id: int) -> str:
     from programmes.reports import report_build
 
     return report_build(report_id).status
+
+
+@shared_task(acks_late=True)
+def announce_open_calls() -> int:
+    """Tell subscribers about calls that opened (idempotent): run by beat every hour."""
+    from .subscriptions import announce_open_calls as announce
+
+    return announce()

@@ -6,5 +6,6 @@ app_name = "programmes"
 
 urlpatterns = [
     path("programmes/<slug:slug>/", views.programme, name="programme"),
+    path("programmes/<slug:slug>/subscribe/", views.subscribe, name="subscribe"),
     path("programmes/<slug:programme_slug>/calls/<slug:slug>/", views.call, name="call"),
 ]

@@ -221,10 +221,9 @@ def test_the_demo_applications_are_evaluated_with_readable_reasons(seeded):
 
     marine = evaluated("Establishing the marine renewable energy consortium")
     assert not marine.eligible and marine.max_grant == 0
-    assert (
-        "2 active members have their registered office in Cantabria (ES13); at least 3 are required."
-        in [r.message for r in marine.failures]
-    )
+    assert "2 active members have their registered office in Cantabria (ES13); at least 3 are required." in [
+        r.message for r in marine.failures
+    ]
 
     tomato = evaluated("Processed tomato in the Gulf countries")
     assert tomato.eligible and tomato.max_grant == 2500
