@@ -159,7 +159,8 @@ def _xlsx_text(value):
     return value
 
 
-def _write_sheet(workbook, title, headers, widths, rows: Iterable[list], money_columns):
+def write_sheet(workbook, title, headers, rows: Iterable[list], money_columns, widths=()):
+    """One sheet of a write-only workbook: bold frozen headers, neutralised text, euro amounts."""
     sheet = workbook.create_sheet(title=title)
     # In write-only mode, the layout must be set before the first row is written.
     sheet.freeze_panes = "A2"
@@ -191,21 +192,21 @@ def export_xlsx(queryset: QuerySet[Application], *, filename: str) -> HttpRespon
     however many applications are exported.
     """
     workbook = Workbook(write_only=True)
-    _write_sheet(
+    write_sheet(
         workbook,
         str(_("Applications")),
         application_headers(),
-        APPLICATION_WIDTHS,
         application_rows(queryset),
         APPLICATION_MONEY_COLUMNS,
+        APPLICATION_WIDTHS,
     )
-    _write_sheet(
+    write_sheet(
         workbook,
         str(_("Budget lines")),
         budget_line_headers(),
-        BUDGET_LINE_WIDTHS,
         budget_line_rows(queryset),
         BUDGET_LINE_MONEY_COLUMNS,
+        BUDGET_LINE_WIDTHS,
     )
     buffer = BytesIO()
     workbook.save(buffer)

@@ -15,11 +15,8 @@ from collections.abc import Callable, Iterator
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
-from applications.exports import EUR_FORMAT, neutralise
+from applications.exports import neutralise, write_sheet
 from applications.models import Application
 
 SELECTED = [Application.Status.APPROVED, Application.Status.CLOSED]
@@ -141,34 +138,9 @@ def _filename(report, extension: str) -> str:
     return f"operations-{year or 'all'}-{report.pk}.{extension}"
 
 
-def _text(value):
-    value = neutralise(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def write_xlsx(path: str, rows, progress=None) -> None:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Operations")[:31])
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers():
-        cell = WriteOnlyCell(sheet, value=_text(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells = []
-        for index, value in enumerate(row):
-            if index in MONEY_COLUMNS and value is not None:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = EUR_FORMAT
-                cells.append(cell)
-            else:
-                cells.append(_text(value))
-        sheet.append(cells)
+    write_sheet(workbook, _("Operations")[:31], headers(), rows, MONEY_COLUMNS)
     workbook.save(path)
 
 

@@ -4,14 +4,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from applications.decisions import call_committed
-from applications.exports import EUR_FORMAT
+from applications.exports import write_sheet
 
 from ..models import Call
-from .operations import _text
 
 
 def _call(report) -> Call:
@@ -60,26 +57,14 @@ def headers() -> list[str]:
 def build_xlsx(report, path: str, progress) -> str:
     call = _call(report)
     table = ranking_table(call)
+
+    def rows():
+        for number, row in enumerate(table, start=1):
+            yield row
+            progress(number, len(table))
+
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Ranking")[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers():
-        cell = WriteOnlyCell(sheet, value=_text(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for number, row in enumerate(table, start=1):
-        cells = []
-        for index, value in enumerate(row):
-            if index in (5, 6) and value is not None:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = EUR_FORMAT
-                cells.append(cell)
-            else:
-                cells.append(_text(value))
-        sheet.append(cells)
-        progress(number, len(table))
+    write_sheet(workbook, _("Ranking")[:31], headers(), rows(), money_columns={5, 6})
     workbook.save(path)
     return f"ranking-{call.slug}-{report.pk}.xlsx"
 
