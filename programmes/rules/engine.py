@@ -28,11 +28,43 @@ def evaluation_date(application) -> date:
     return timezone.localtime(moment, zone).date()
 
 
+def _applicant_facts(call, *, consortium, organisation, on, application=None, **details) -> Facts:
+    """Facts about the applicant (members on the day, kind, stage); `details` fill in the rest."""
+    from consortia.services import active_memberships, consortium_stage
+
+    if consortium is not None:
+        memberships = active_memberships(consortium, on=on)
+        members = [membership.organisation for membership in memberships]
+        applicant_kind, stage = "consortium", consortium_stage(consortium, on=on)
+    else:
+        memberships, members = [], [organisation]
+        applicant_kind, stage = organisation.kind, None
+    defaults = {
+        "budget_lines": [],
+        "attachment_kinds": set(),
+        "declarations": set(),
+        "other_applications": 0,
+        "headroom": {},
+    }
+    return Facts(
+        application=application,
+        call=call,
+        programme=call.programme,
+        on=on,
+        applicant_kind=applicant_kind,
+        consortium=consortium,
+        organisation=organisation,
+        members=members,
+        memberships=memberships,
+        stage=stage,
+        **{**defaults, **details},
+    )
+
+
 def gather_facts(application) -> tuple[Facts, list]:
     """Everything the rules read, fetched once. Returns the facts and the call's rules."""
     from applications.models import Application
     from consortia.models import Membership
-    from consortia.services import active_memberships, consortium_stage
     from programmes.services import de_minimis_headrooms
 
     links = ("holdings__owned", "holders__owner")
@@ -54,29 +86,13 @@ def gather_facts(application) -> tuple[Facts, list]:
     on = evaluation_date(application)
     consortium = application.consortium
     organisation = application.organisation
-    if consortium is not None:
-        memberships = active_memberships(consortium, on=on)
-        members = [membership.organisation for membership in memberships]
-        applicant_kind = "consortium"
-        stage = consortium_stage(consortium, on=on)
-        applicant_filter = {"consortium": consortium}
-    else:
-        members = [organisation]
-        memberships = []
-        applicant_kind = organisation.kind
-        stage = None
-        applicant_filter = {"organisation": organisation}
-    facts = Facts(
-        application=application,
-        call=call,
-        programme=call.programme,
-        on=on,
-        applicant_kind=applicant_kind,
+    applicant_filter = {"consortium": consortium} if consortium is not None else {"organisation": organisation}
+    facts = _applicant_facts(
+        call,
         consortium=consortium,
         organisation=organisation,
-        members=members,
-        memberships=memberships,
-        stage=stage,
+        on=on,
+        application=application,
         budget_lines=list(application.budget_lines.all()),
         attachment_kinds=set(application.attachments.values_list("kind", flat=True)),
         declarations=set(application.declarations or []),
@@ -84,8 +100,8 @@ def gather_facts(application) -> tuple[Facts, list]:
         .exclude(pk=application.pk)
         .exclude(status=Application.Status.WITHDRAWN)
         .count(),
-        headroom=de_minimis_headrooms(members, on),
     )
+    facts.headroom = de_minimis_headrooms(facts.members, on)
     return facts, list(call.rules.select_related("category").order_by("position", "pk"))
 
 
@@ -207,32 +223,13 @@ def evaluate_applicant(call, *, consortium=None, organisation=None, applied_call
     prefetched, `call` with its `rules`; `applied_call_ids` are the calls the
     applicant already has an open application in. No query of its own.
     """
-    from consortia.services import active_memberships, consortium_stage
-
     on = on or timezone.localdate()
-    if consortium is not None:
-        memberships = active_memberships(consortium, on=on)
-        members = [membership.organisation for membership in memberships]
-        applicant_kind, stage = "consortium", consortium_stage(consortium, on=on)
-    else:
-        memberships, members = [], [organisation]
-        applicant_kind, stage = organisation.kind, None
-    facts = Facts(
-        application=None,
-        call=call,
-        programme=call.programme,
-        on=on,
-        applicant_kind=applicant_kind,
+    facts = _applicant_facts(
+        call,
         consortium=consortium,
         organisation=organisation,
-        members=members,
-        memberships=memberships,
-        stage=stage,
-        budget_lines=[],
-        attachment_kinds=set(),
-        declarations=set(),
+        on=on,
         other_applications=1 if call.pk in applied_call_ids else 0,
-        headroom={},
     )
     results = [
         REGISTRY[row.code].check(row, facts)
