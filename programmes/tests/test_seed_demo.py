@@ -242,3 +242,13 @@ def test_no_demo_grant_exceeds_what_the_rules_allow(seeded):
 
     for application in Application.objects.exclude(granted_amount=None):
         assert application.granted_amount <= evaluate_application(application).max_grant, application.title
+
+
+def test_the_demo_ranking_of_export_consortiums_has_reviewed_applications(seeded):
+    from applications.reviews import ranking
+
+    call = Call.objects.get(programme__slug="export-consortiums-extremadura")
+
+    rows = ranking(call)
+
+    assert rows and all(row.summary.completed == 2 for row in rows)

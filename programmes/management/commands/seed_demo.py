@@ -49,6 +49,7 @@ class Command(BaseCommand):
             consortia = self._consortia(organisations, today)
             created = self._applications(programmes, consortia, organisations)
             self._users(agencies)
+            self._reviews()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Agency.objects.count()} agencies, {Programme.objects.count()} programmes, "
@@ -232,6 +233,28 @@ class Command(BaseCommand):
     def _declarations(self, call):
         rule = call.rules.filter(code="declarations").first()
         return rule.choice_list if rule else []
+
+    def _reviews(self):
+        """The demo staff and manager have reviewed the Extremadura applications under review or in reserve."""
+        from applications.reviews import review_declare, review_score
+
+        reviewers = list(User.objects.filter(email__in=["staff@demo.example", "manager@demo.example"]))
+        applications = Application.objects.filter(
+            call__programme__agency__slug="extremadura-avante",
+            status__in=["under_review", "reserve"],
+        ).select_related("call")
+        for application in applications:
+            criteria = list(application.call.criteria.all())
+            for offset, reviewer in enumerate(reviewers):
+                if application.reviews.filter(reviewer=reviewer).exists():
+                    continue
+                review = review_declare(application=application, reviewer=reviewer, has_conflict=False)
+                # Scores that differ by application and reviewer, within each criterion's range.
+                scores = {
+                    criterion.pk: (min(criterion.max_score, 5 + (application.pk + offset + index) % 5), "")
+                    for index, criterion in enumerate(criteria)
+                }
+                review_score(review=review, scores=scores, comment="Demo review")
 
     def _users(self, agencies):
         groups = ensure_groups()
