@@ -43,11 +43,11 @@ def _notify_applicant(application, template, **context):
     from consortia.models import Representation
     from portal.notifications import notify
 
-    organisation = application.organisation or (application.consortium.lead if application.consortium_id else None)
-    if organisation is None:
+    organisation_id = application.acting_organisation_id
+    if organisation_id is None:
         return
     for representation in Representation.objects.filter(
-        organisation=organisation, status=Representation.Status.ACTIVE
+        organisation_id=organisation_id, status=Representation.Status.ACTIVE
     ).select_related("user"):
         notify(
             user=representation.user,

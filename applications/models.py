@@ -151,6 +151,13 @@ class Application(models.Model):
         return self.consortium or self.organisation
 
     @property
+    def acting_organisation_id(self) -> int | None:
+        """The organisation whose representatives act for the applicant: the company, or the consortium's lead."""
+        if self.organisation_id:
+            return self.organisation_id
+        return self.consortium.lead_id if self.consortium_id else None
+
+    @property
     def applicant_name(self) -> str:
         return str(self.applicant) if self.applicant else ""
 

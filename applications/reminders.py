@@ -56,13 +56,6 @@ class Due:
     context: dict = field(default_factory=dict)
 
 
-def _applicant_organisation_id(application) -> int | None:
-    """The organisation that acts for the applicant: the company itself, or the consortium's lead."""
-    if application.organisation_id:
-        return application.organisation_id
-    return application.consortium.lead_id if application.consortium_id else None
-
-
 def deadline_reminders_due(now: datetime) -> Iterable[Due]:
     """Drafts of calls still open that close within 7 local days. One query."""
     longest = max(days for days, _kind in DEADLINE_KINDS)
@@ -85,7 +78,7 @@ def deadline_reminders_due(now: datetime) -> Iterable[Due]:
         closes_on = timezone.localtime(application.call.closes_at, zone).date()
         days_left = (closes_on - timezone.localdate(now, zone)).days
         kind = next((kind for days, kind in DEADLINE_KINDS if days_left <= days), None)
-        organisation_id = _applicant_organisation_id(application)
+        organisation_id = application.acting_organisation_id
         if kind is None or organisation_id is None:
             continue
         yield Due(
@@ -118,7 +111,7 @@ def clarification_reminders_due(now: datetime) -> Iterable[Due]:
     for application in waiting:
         zone = application.call.programme.agency.tzinfo
         days_left = (application.clarification_due_on - timezone.localdate(now, zone)).days
-        organisation_id = _applicant_organisation_id(application)
+        organisation_id = application.acting_organisation_id
         if not 0 <= days_left <= CLARIFICATION_DAYS or organisation_id is None:
             continue
         yield Due(

@@ -87,6 +87,7 @@ def submitted_content(application) -> dict:
     members = []
     if application.consortium_id:
         from consortia.services import active_memberships
+        from programmes.rules.engine import evaluation_date
 
         members = [
             {
@@ -94,7 +95,7 @@ def submitted_content(application) -> dict:
                 "country": m.organisation.country,
                 "tax_id": m.organisation.tax_id,
             }
-            for m in active_memberships(application.consortium, on=timezone.localdate(application.submitted_at))
+            for m in active_memberships(application.consortium, on=evaluation_date(application))
         ]
     return {
         "reference": application.reference,

@@ -8,7 +8,6 @@ urlpatterns = [
     path("calls/<int:call_pk>/apply/", views.apply, name="apply"),
     path("applications/<int:pk>/", views.detail, name="detail"),
     path("applications/<int:pk>/edit/<str:step>/", views.edit, name="edit"),
-    path("applications/<int:pk>/panel/", views.panel, name="panel"),
     path("applications/<int:pk>/submit/", views.submit, name="submit"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<int:pk>/clarify/", views.clarify, name="clarify"),

@@ -211,13 +211,6 @@ def _review_step(request, application):
 
 
 @login_required
-def panel(request, pk):
-    """The side panel alone (htmx refresh): the rules' results and the maximum grant."""
-    application = selectors.application_for(request.user, pk, editable=True)
-    return render(request, "applications/_panel.html", _evaluation_context(application))
-
-
-@login_required
 @require_POST
 def attachment_delete(request, pk, attachment_pk):
     application = selectors.application_for(request.user, pk, editable=True)

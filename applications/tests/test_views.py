@@ -280,7 +280,6 @@ def test_an_outsider_gets_404_for_every_url_of_someone_elses_application(client,
     urls_get = [
         reverse("applications:detail", args=[application.pk]),
         reverse("applications:edit", args=[application.pk, "project"]),
-        reverse("applications:panel", args=[application.pk]),
         reverse("applications:receipt", args=[application.pk]),
         reverse("applications:attachment", args=[attachment.pk]),
     ]
