@@ -17,6 +17,7 @@ from .models import (
     Application,
     Attachment,
     BudgetLine,
+    ProjectReport,
     Status,
     StatusChange,
 )
@@ -55,6 +56,24 @@ class StatusChangeInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ProjectReportInline(admin.TabularInline):
+    """The beneficiary's reports: staff may move a due date (an extension); the rest is the applicant's."""
+
+    model = ProjectReport
+    extra = 0
+    fields = ["kind", "due_on", "status", "submitted_at", "late"]
+    readonly_fields = ["kind", "status", "submitted_at", "late"]
+    can_delete = False
+    verbose_name_plural = _("beneficiary reports")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("late"), boolean=True)
+    def late(self, obj):
+        return obj.is_late if obj.pk else None
 
 
 class StageFilter(admin.SimpleListFilter):
@@ -192,7 +211,7 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
         "declarations",
         "rules_evaluation",
     ]
-    inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ReviewInline]
+    inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, ReviewInline]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -295,3 +314,31 @@ class StatusChangeAdmin(AgencyScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProjectReport)
+class ProjectReportAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
+    agency_path = "application__call__programme__agency"
+    list_display = ["application", "applicant", "kind", "due_on", "status", "submitted_at"]
+    list_filter = ["status", "kind", "application__call__programme", "application__call"]
+    list_select_related = ["application__consortium", "application__organisation"]
+    search_fields = ["application__reference", "application__title"]
+    date_hierarchy = "due_on"
+    fields = ["application", "kind", "due_on", "status", "submitted_at", "submitted_by", "narrative"]
+    readonly_fields = ["application", "kind", "status", "submitted_at", "submitted_by", "narrative"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # A submitted report is evidence: its due date no longer moves.
+        if obj is not None and obj.status != ProjectReport.Status.DUE:
+            return [*self.readonly_fields, "due_on"]
+        return self.readonly_fields
+
+    @admin.display(description=_("applicant"))
+    def applicant(self, obj):
+        return obj.application.applicant_name

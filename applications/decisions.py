@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal.money import to_cents
 from programmes.models import Call
 
+from .beneficiary_reports import project_reports_schedule
 from .models import Application, Status
 from .services import application_change_status
 
@@ -137,7 +138,8 @@ def application_approve(*, application, by, amount: Decimal, note: str = "") -> 
             raise DecisionRefused(
                 _("The aid cannot be recorded in the de minimis ledger: %(error)s") % {"error": error}
             ) from error
-        _notify_applicant(application, "decision", decision="approved", amount=amount, note=note)
+        reports = project_reports_schedule(application=application)
+        _notify_applicant(application, "decision", decision="approved", amount=amount, note=note, reports=reports)
     return application
 
 

@@ -98,5 +98,14 @@ class ClarificationForm(forms.Form):
     file = forms.FileField(label=_("Document (optional)"), required=False)
 
 
+class ProjectReportForm(forms.Form):
+    narrative = forms.CharField(
+        label=_("Activities carried out and results"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+        help_text=_("What you did, where, with whom, and what came of it (contacts, orders, new markets)."),
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Why do you withdraw? (optional)"), required=False, max_length=500)

@@ -335,6 +335,10 @@ class ReminderSent(models.Model):
         DEADLINE_3 = "deadline_3", _("Call closes in 3 days")
         DEADLINE_1 = "deadline_1", _("Call closes in 1 day")
         CLARIFICATION_DUE = "clarification_due", _("Clarification answer due")
+        REPORT_30 = "report_30", _("Report due in 30 days")
+        REPORT_7 = "report_7", _("Report due in 7 days")
+        REPORT_1 = "report_1", _("Report due in 1 day")
+        REPORT_OVERDUE = "report_overdue", _("Report overdue")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     application = models.ForeignKey(
@@ -353,10 +357,82 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "application", "user", "due_on"], name="reminder_sent_once"),
             models.CheckConstraint(
-                condition=Q(kind__in=["deadline_7", "deadline_3", "deadline_1", "clarification_due"]),
+                condition=Q(
+                    kind__in=[
+                        "deadline_7",
+                        "deadline_3",
+                        "deadline_1",
+                        "clarification_due",
+                        "report_30",
+                        "report_7",
+                        "report_1",
+                        "report_overdue",
+                    ]
+                ),
                 name="reminder_sent_kind_valid",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.application} — {self.user}"
+
+
+class ProjectReport(models.Model):
+    """A report a beneficiary owes on an approved operation: interim or final, due on a day the call sets.
+
+    Scheduled when the grant is approved (or when the call's dates are set later);
+    staff may move one report's due date (an extension), which restarts its reminders.
+    """
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("Interim report")
+        FINAL = "final", _("Final report")
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        SUBMITTED = "submitted", _("Submitted")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="project_reports"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_on = models.DateField(_("due on"), help_text=_("In the agency's time zone."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DUE)
+    narrative = models.TextField(_("activities carried out and results"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["narrative"])
+
+    class Meta:
+        verbose_name = _("beneficiary report")
+        verbose_name_plural = _("beneficiary reports")
+        ordering = ["application", "due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="project_report_once_per_kind"),
+            models.CheckConstraint(condition=Q(kind__in=["interim", "final"]), name="project_report_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status="due", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False),
+                name="project_report_submitted_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="project_report_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.application}"
+
+    @property
+    def is_late(self) -> bool:
+        """Submitted after its due day, or still due after it (in the agency's zone)."""
+        zone = self.application.call.programme.agency.tzinfo
+        moment = self.submitted_at or timezone.now()
+        return timezone.localtime(moment, zone).date() > self.due_on

@@ -16,9 +16,13 @@ django-celery-beat entry editable in the admin). A run:
 Days are reckoned in the agency's time zone: a call closing on local day D, at
 any hour, is "7 days away" from local day D-7 on.
 
-To add a kind of reminder (the final reports' one comes with a later issue):
-add its `ReminderSent.Kind`, a pair of templates, and a source function
-`(now) -> Iterable[Due]` to `SOURCES`.
+Beneficiary reports (interim and final) still due are reminded 30 days before
+(the "report due" notice), 7 days and 1 day before, and once when overdue
+(up to OVERDUE_DAYS after the due day, so old debts are not e-mailed when the
+portal starts).
+
+To add a kind of reminder: add its `ReminderSent.Kind`, a pair of templates,
+and a source function `(now) -> Iterable[Due]` to `SOURCES`.
 """
 
 import logging
@@ -124,8 +128,62 @@ def clarification_reminders_due(now: datetime) -> Iterable[Due]:
         )
 
 
-# Where reminders come from. The final reports' reminders (a later issue) add a source here.
-SOURCES: list[Callable[[datetime], Iterable[Due]]] = [deadline_reminders_due, clarification_reminders_due]
+REPORT_KINDS = ((1, Kind.REPORT_1), (7, Kind.REPORT_7), (30, Kind.REPORT_30))
+# An overdue report is reminded once, if it became overdue at most this many days ago.
+OVERDUE_DAYS = 14
+
+
+def report_reminders_due(now: datetime) -> Iterable[Due]:
+    """Beneficiary reports still due within 30 local days, or overdue since at most 14. One query."""
+    from django.conf import settings
+
+    from .models import ProjectReport
+
+    today_utc = now.astimezone(UTC).date()
+    longest = max(days for days, _kind in REPORT_KINDS)
+    # A superset in UTC (any agency's local today is within a day of UTC's), refined per agency below.
+    reports = (
+        ProjectReport.objects.filter(
+            status=ProjectReport.Status.DUE,
+            application__status=Status.APPROVED,
+            due_on__gte=today_utc - timedelta(days=OVERDUE_DAYS + 1),
+            due_on__lte=today_utc + timedelta(days=longest + 1),
+        )
+        .select_related("application__call__programme__agency", "application__consortium")
+        .order_by("pk")
+    )
+    for report in reports:
+        application = report.application
+        zone = application.call.programme.agency.tzinfo
+        days_left = (report.due_on - timezone.localdate(now, zone)).days
+        if days_left < 0:
+            kind = Kind.REPORT_OVERDUE if -days_left <= OVERDUE_DAYS else None
+        else:
+            kind = next((kind for days, kind in REPORT_KINDS if days_left <= days), None)
+        organisation_id = application.acting_organisation_id
+        if kind is None or organisation_id is None:
+            continue
+        yield Due(
+            kind=kind,
+            application=application,
+            organisation_id=organisation_id,
+            due_on=report.due_on,
+            template="applications/email/reminder_report_due",
+            context={
+                "days_left": days_left,
+                "due_on": report.due_on,
+                "report": report,
+                "base_url": settings.PORTAL_BASE_URL,
+            },
+        )
+
+
+# Where reminders come from.
+SOURCES: list[Callable[[datetime], Iterable[Due]]] = [
+    deadline_reminders_due,
+    clarification_reminders_due,
+    report_reminders_due,
+]
 
 
 def _representatives_by_organisation(organisation_ids) -> dict[int, list]:

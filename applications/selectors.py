@@ -1,13 +1,14 @@
 """Reads for the applicant side: only applications the user acts for; 404 for any other."""
 
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from consortia.selectors import organisations_of
 
-from .models import Application, Attachment, BudgetLine, StatusChange
+from .models import Application, Attachment, BudgetLine, ProjectReport, StatusChange
 
 NEXT_STEPS = {
     "draft": _("Complete and submit before the deadline"),
@@ -60,9 +61,20 @@ def application_for(user, pk, *, editable=False) -> Application:
             Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("category").order_by("position", "pk")),
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
             Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "pk")),
+            Prefetch("project_reports", queryset=ProjectReport.objects.order_by("due_on")),
         )
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def project_report_for(user, pk, kind, *, editable=False) -> ProjectReport:
+    """A report of an application the user may see (or, with editable=True, submit); 404 otherwise."""
+    application = application_for(user, pk, editable=editable)
+    report = next((r for r in application.project_reports.all() if r.kind == kind), None)
+    if report is None:
+        raise Http404
+    report.application = application
+    return report
 
 
 def attachment_for(user, pk, *, as_staff: bool = True) -> Attachment:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<int:pk>/clarify/", views.clarify, name="clarify"),
     path("applications/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("applications/<int:pk>/reports/<str:kind>/", views.report, name="report"),
     path(
         "applications/<int:pk>/documents/<int:attachment_pk>/delete/",
         views.attachment_delete,

@@ -21,6 +21,7 @@ from programmes.rules import evaluate_application
 
 from . import selectors, services
 from .attachments import attachment_add, attachment_remove
+from .beneficiary_reports import ReportRefused, project_report_submit
 from .forms import (
     ApplicantChoiceForm,
     AttachmentForm,
@@ -28,6 +29,7 @@ from .forms import (
     ClarificationForm,
     DeclarationsForm,
     ProjectForm,
+    ProjectReportForm,
     WithdrawForm,
 )
 from .models import Application, Status
@@ -329,3 +331,28 @@ def clarify(request, pk):
             for error in field_errors:
                 messages.error(request, error)
     return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def report(request, pk, kind):
+    """A beneficiary report: read by whoever sees the operation, written and sent by its representatives."""
+    report = selectors.project_report_for(request.user, pk, kind)
+    editable = Application.objects.filter(pk=pk).filter(selectors._editable_filter(request.user)).exists()
+    can_submit = editable and report.status == report.Status.DUE
+    form = ProjectReportForm(request.POST or None, initial={"narrative": report.narrative})
+    if request.method == "POST":
+        if not can_submit:
+            raise Http404
+        if form.is_valid():
+            try:
+                project_report_submit(report=report, by=request.user, narrative=form.cleaned_data["narrative"])
+            except ReportRefused as error:
+                form.add_error("narrative", str(error))
+            else:
+                messages.success(request, _("Your report is sent to the agency."))
+                return redirect("applications:detail", pk=pk)
+    return render(
+        request,
+        "applications/report.html",
+        {"report": report, "application": report.application, "form": form, "can_submit": can_submit},
+    )

@@ -11,7 +11,7 @@ _VIEW_ALL = [
         ["agency", "programme", "call", "costcategory", "callrule", "aidaward", "reviewcriterion", "report"],
     ),
     ("consortia", ["organisation", "consortium", "membership", "ownershiplink"]),
-    ("applications", ["application", "budgetline", "attachment", "statuschange", "review", "score"]),
+    ("applications", ["application", "budgetline", "attachment", "statuschange", "review", "score", "projectreport"]),
 ]
 
 # Both roles review: they declare conflicts of interest and score (applications.reviews).
@@ -22,7 +22,7 @@ ROLE_PERMISSIONS = {
     AGENCY_STAFF: {
         "view": _VIEW_ALL,
         "add": [_REVIEWING, ("programmes", ["report"])],
-        "change": [("applications", ["application", "review", "score"])],
+        "change": [("applications", ["application", "review", "score", "projectreport"])],
     },
     # Managers also configure programmes, calls, cost categories and review criteria.
     PROGRAMME_MANAGER: {
@@ -30,7 +30,7 @@ ROLE_PERMISSIONS = {
         "add": [("programmes", ["call", "costcategory", "callrule", "reviewcriterion", "report"]), _REVIEWING],
         "change": [
             ("programmes", ["programme", "call", "costcategory", "callrule", "reviewcriterion"]),
-            ("applications", ["application", "review", "score"]),
+            ("applications", ["application", "review", "score", "projectreport"]),
         ],
         "delete": [("programmes", ["costcategory", "callrule", "reviewcriterion"])],
     },

@@ -127,6 +127,29 @@ class CallAdmin(AgencyScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(application_count=Count("applications"))
 
+    def save_model(self, request, obj, form, change):
+        previous = {}
+        if change and {"interim_report_due_on", "final_report_due_on"} & set(form.changed_data):
+            previous = {
+                "interim": form.initial.get("interim_report_due_on"),
+                "final": form.initial.get("final_report_due_on"),
+            }
+        super().save_model(request, obj, form, change)
+        if previous:
+            from applications.beneficiary_reports import call_reports_reschedule
+
+            changed = call_reports_reschedule(call=obj, previous=previous)
+            if changed:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d beneficiary report scheduled or moved to the new date.",
+                        "%(count)d beneficiary reports scheduled or moved to the new date.",
+                        changed,
+                    )
+                    % {"count": changed},
+                )
+
     def get_urls(self):
         ranking = path(
             "<int:pk>/ranking/", self.admin_site.admin_view(self.ranking_view), name="programmes_call_ranking"

@@ -203,6 +203,18 @@ class Call(models.Model):
     reviews_required = models.PositiveSmallIntegerField(
         _("reviews needed before a decision"), default=2, help_text=_("Independent reviews an application needs.")
     )
+    interim_report_due_on = models.DateField(
+        _("interim report due on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the call asks for no interim report. In the agency's time zone."),
+    )
+    final_report_due_on = models.DateField(
+        _("final report due on"),
+        null=True,
+        blank=True,
+        help_text=_("Beneficiaries report their actual expenses and results by this day (agency's time zone)."),
+    )
     divergence_threshold = models.DecimalField(
         _("divergence flag (points)"),
         max_digits=6,
@@ -223,6 +235,12 @@ class Call(models.Model):
             models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="call_opens_before_closes"),
             models.CheckConstraint(condition=Q(budget__gte=0), name="call_budget_not_negative"),
             models.UniqueConstraint(fields=["programme", "slug"], name="call_slug_unique_per_programme"),
+            models.CheckConstraint(
+                condition=Q(interim_report_due_on__isnull=True)
+                | Q(final_report_due_on__isnull=True)
+                | Q(interim_report_due_on__lt=F("final_report_due_on")),
+                name="call_interim_report_before_final",
+            ),
         ]
         indexes = [
             models.Index(fields=["is_published", "opens_at", "closes_at"], name="call_window_idx"),
@@ -244,8 +262,19 @@ class Call(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
-            raise ValidationError({"closes_at": _("The call must close after it opens.")})
+            errors["closes_at"] = _("The call must close after it opens.")
+        if self.interim_report_due_on and not self.final_report_due_on:
+            errors["final_report_due_on"] = _("A call that asks for an interim report also needs a final report date.")
+        elif self.interim_report_due_on and self.interim_report_due_on >= self.final_report_due_on:
+            errors["interim_report_due_on"] = _("The interim report must be due before the final report.")
+        if self.final_report_due_on and self.closes_at and self.programme_id:
+            closes_on = timezone.localtime(self.closes_at, self.programme.agency.tzinfo).date()
+            if self.final_report_due_on <= closes_on:
+                errors["final_report_due_on"] = _("The final report must be due after the call closes.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class CostCategory(models.Model):

@@ -108,6 +108,8 @@ class Command(BaseCommand):
                         "opens_at": opens,
                         "closes_at": closes,
                         "budget": spec["budget"],
+                        # Beneficiaries report four months after the call closes (an assumption of the demo).
+                        "final_report_due_on": closes.date() + timedelta(days=120),
                     },
                 )
                 if not call.rules.exists():
