@@ -192,3 +192,13 @@ def _celery_join_flag():
     from celery import _state
 
     _state._set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request to /es/... leaves Spanish active in the thread: every test starts in the default language."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -43,7 +43,6 @@ def health(request):
 def my_portal(request):
     """The applicant's home: organisations, consortia, applications with their next step, things to answer."""
     from applications.selectors import applications_of
-
     from consortia import selectors as consortia_selectors
 
     return render(

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from applications.decisions import call_committed
 from applications.models import Application, BudgetLine
-from consortia.models import Consortium, Membership, Organisation
-from consortia.services import active_members, consortium_stage, sme_size
+from consortia.models import Consortium, Membership
+from consortia.services import active_members, consortium_stage
 
+from ..indicators import SELECTED, SIZES, erdf_indicators
 from ..models import Programme
 
-SELECTED = [Application.Status.APPROVED, Application.Status.CLOSED]
-SIZES = ["micro", "small", "medium", "large"]
+__all__ = ["annual_context", "bars", "build_pdf", "erdf_indicators"]
 BAR_WIDTH = 260
 
 
@@ -29,50 +29,6 @@ def _consortia_with_members():
     return Consortium.objects.prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
     )
-
-
-def supported_organisation_ids(applications, on: date) -> set[int]:
-    """Organisations supported by these applications: applicants and consortium active members, once each."""
-    ids = set(applications.filter(organisation__isnull=False).values_list("organisation_id", flat=True))
-    consortium_ids = applications.filter(consortium__isnull=False).values_list("consortium_id", flat=True)
-    for consortium in _consortia_with_members().filter(pk__in=consortium_ids):
-        ids.update(member.pk for member in active_members(consortium, on))
-    return ids
-
-
-def count_by_size(organisation_ids: set[int]) -> dict[str, int]:
-    counts = dict.fromkeys(SIZES, 0)
-    organisations = Organisation.objects.filter(pk__in=organisation_ids).prefetch_related(
-        "holdings__owned", "holders__owner"
-    )
-    for organisation in organisations:
-        counts[sme_size(organisation)] += 1
-    return counts
-
-
-def erdf_indicators(applications, on: date) -> dict[str, dict[str, int]]:
-    """RCO01 (enterprises supported), RCO02 (by grants), RCO04 (non-financial support), by size class.
-
-    `applications` are the approved (or closed) applications in scope. Each enterprise is
-    counted once per indicator, however many consortia or applications it is in. Grants
-    support every applicant and active consortium member (RCO02 = RCO01 here); PIMEX gives
-    coaching (training, tutorials, action plan), so its companies also count in RCO04.
-    """
-    supported = supported_organisation_ids(applications, on)
-    pimex = set(
-        applications.filter(call__programme__kind=Programme.Kind.PIMEX, organisation__isnull=False).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    rco01 = count_by_size(supported)
-    indicators = {
-        "RCO01": rco01,
-        "RCO02": dict(rco01),
-        "RCO04": count_by_size(pimex) if pimex else dict.fromkeys(SIZES, 0),
-    }
-    for values in indicators.values():
-        values["total"] = sum(values[size] for size in SIZES)
-    return indicators
 
 
 def bars(items: list[tuple[str, Decimal | int]]) -> list[dict]:

@@ -1,0 +1,1 @@
+"""The managers' dashboard: budgets, pipeline, consortia, actions and ERDF indicators."""
