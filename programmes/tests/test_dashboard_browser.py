@@ -1,0 +1,96 @@
+"""A manager reads the year's figures, narrows them to a programme, downloads a table and asks for a report."""
+
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from applications.models import Application, StatusChange
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
+from portal.models import User
+from portal.roles import PROGRAMME_MANAGER, ensure_groups
+from programmes.models import Programme, Report
+from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-dashboard-password"
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+def approved(call, granted, **applicant):
+    application = ApplicationFactory(call=call, **applicant)
+    submitted_at = call.opens_at + timedelta(days=2)
+    Application.objects.filter(pk=application.pk).update(
+        status="approved", submitted_at=submitted_at, granted_amount=Decimal(granted), max_grant=Decimal(granted)
+    )
+    StatusChange.objects.create(
+        application=application, to_status="approved", changed_at=submitted_at + timedelta(days=6)
+    )
+    BudgetLineFactory(
+        application=application,
+        category=CostCategoryFactory(programme=call.programme, name=f"Trade fairs {call.programme.kind}"),
+        amount=Decimal(granted),
+    )
+    return application
+
+
+@pytest.fixture
+def manager():
+    agency = AgencyFactory(name="Extremadura Avante", timezone="Europe/Madrid")
+    year = datetime.now(MADRID).year
+    opens = datetime(year, 1, 15, 9, 0, tzinfo=MADRID)
+    exports = ProgrammeFactory(agency=agency, name="Export Consortiums")
+    pimex = ProgrammeFactory(agency=agency, name="PIMEX", kind=Programme.Kind.PIMEX, applicant_type="company")
+    exports_call = CallFactory(programme=exports, title="Exports this year", year=year, opens_at=opens,
+                               closes_at=opens + timedelta(days=200), budget=Decimal("58000.00"))  # fmt: skip
+    pimex_call = CallFactory(programme=pimex, title="PIMEX this year", year=year, opens_at=opens,
+                             closes_at=opens + timedelta(days=200), budget=Decimal("75000.00"))  # fmt: skip
+    members = [OrganisationFactory(), OrganisationFactory(), OrganisationFactory()]
+    consortium = ConsortiumFactory()
+    for member in members:
+        MembershipFactory(consortium=consortium, organisation=member)
+    approved(exports_call, "8000.00", consortium=consortium)
+    approved(pimex_call, "2500.00", consortium=None, organisation=members[0])
+    user = User.objects.create_user("gestora@avante.example", PASSWORD, is_staff=True, agency=agency)
+    user.groups.set([ensure_groups()[PROGRAMME_MANAGER]])
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+def test_a_manager_reads_filters_downloads_and_requests_a_report(page, manager):
+    page.goto("/en/accounts/login/?next=/en/dashboard/")
+    page.get_by_label("Email").fill(manager.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/en/dashboard/$"))
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Programme dashboard"
+    assert page.locator(".kpi-committed").inner_text() == "10,500.00\xa0€"
+    # A company in the consortium and in PIMEX is one enterprise supported.
+    assert page.locator(".kpi-rco01").inner_text() == "3"
+
+    page.get_by_label("Programme").select_option(label="PIMEX")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"programme="))
+    assert page.locator(".kpi-committed").inner_text() == "2,500.00\xa0€"
+    assert "Exports this year" not in page.locator(".budget-table").inner_text()
+
+    with page.expect_download() as download:
+        page.locator("#budget-title ~ .downloads a", has_text="CSV").click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "PIMEX this year" in content and "Exports this year" not in content
+
+    page.get_by_label("Build a report for this selection").select_option("operations_csv")
+    page.get_by_role("button", name="Build").click()
+    assert page.get_by_text("List of operations (CPR Art. 49) requested: it is being built.").is_visible()
+    report = Report.objects.get()
+    assert report.parameters["programme_id"] == Programme.objects.get(name="PIMEX").pk
+    # Built in the tests' eager mode: the panel offers the file.
+    page.reload()
+    assert page.locator("#dashboard-reports").get_by_role("link", name="Download").is_visible()
