@@ -202,3 +202,12 @@ def _language_reset():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _cache_reset():
+    """Tests share the process's memory cache; each one starts with it empty (cached figures, rate limits)."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,27 +1,29 @@
 """ERDF common output indicators counted in SQL: RCO01, RCO02 and RCO04, by size class.
 
 Each enterprise is counted once per indicator, however many consortia or applications it is
-in. The size class follows Recommendation 2003/361/EC as `consortia.services.sme_size` does:
-for an enterprise with no partner or linked enterprise (no ownership link of 25% or more
-either way) the database computes it from the enterprise's own figures in one grouped query;
-the few enterprises with such links are sized one by one through `sme_size`, which adds the
-related enterprises' figures. A fixed number of queries, whatever the number of enterprises.
+in. The size class follows Recommendation 2003/361/EC through `consortia.services`: one query
+reads the figures of every enterprise in scope (and whether it has a partner or linked
+enterprise, an ownership link of 25% or more either way); an enterprise alone is sized on its
+own figures (`size_for_figures`), the few with such links through `sme_size`, which adds the
+related enterprises' figures, with their links read in one query. A fixed number of queries,
+whatever the number of enterprises.
 """
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from applications.models import Application
 from consortia.models import Membership, Organisation, OwnershipLink
-from consortia.services import PARTNER_THRESHOLD, SME_CEILINGS, SME_SIZES, sme_size
+from consortia.services import PARTNER_THRESHOLD, SME_SIZES, size_for_figures, sme_size
 
 from .models import Programme
 
 SELECTED = [Application.Status.APPROVED, Application.Status.CLOSED]
 SIZES = list(SME_SIZES)
+ZERO = Decimal(0)
 
 
 def active_membership_filter(on: date) -> Q:
@@ -41,55 +43,34 @@ def supported_organisations(applications: QuerySet, on: date) -> QuerySet:
     )
 
 
-def _size_case():
-    staff = Coalesce("employees", Value(0), output_field=Organisation._meta.get_field("employees"))
-    turnover = Coalesce("turnover", Value(0), output_field=Organisation._meta.get_field("turnover"))
-    balance = Coalesce("balance_sheet", Value(0), output_field=Organisation._meta.get_field("balance_sheet"))
-    return Case(
-        *[
-            When(
-                Q(staff__lt=staff_below) & (Q(fig_turnover__lte=turnover_max) | Q(fig_balance__lte=balance_max)),
-                then=Value(size),
-            )
-            for size, staff_below, turnover_max, balance_max in SME_CEILINGS
-        ],
-        default=Value("large"),
-        output_field=CharField(),
-    ), {"staff": staff, "fig_turnover": turnover, "fig_balance": balance}
+def _sized(rows: list[tuple]) -> dict[int, str]:
+    """The size class of each enterprise of `rows` (pk, staff, turnover, balance sheet, has partners or links).
 
-
-def count_by_size(organisations: QuerySet) -> dict[str, int]:
-    """How many of these organisations are micro, small, medium and large (and the total). Three queries."""
-    counts = dict.fromkeys(SIZES, 0)
-    related = OwnershipLink.objects.filter(share__gte=PARTNER_THRESHOLD).filter(
-        Q(owner=OuterRef("pk")) | Q(owned=OuterRef("pk"))
-    )
-    organisations = organisations.annotate(has_related=Exists(related))
-    size, figures = _size_case()
-    unrelated = (
-        organisations.filter(has_related=False)
-        .annotate(**figures)
-        .annotate(size=size)
-        .values("size")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in unrelated:
-        counts[row["size"]] += row["count"]
-    for organisation in _with_links(organisations.filter(has_related=True)):
-        counts[sme_size(organisation)] += 1
-    counts["total"] = sum(counts[s] for s in SIZES)
-    return counts
-
-
-def _with_links(organisations: QuerySet) -> list[Organisation]:
-    """The organisations with their ownership links attached as `sme_size` reads them. Always two queries.
-
-    (A prefetch would skip its query when there is no organisation: the count of queries
-    would then depend on the data.)
+    Enterprises alone are sized on their own figures; those with partner or linked
+    enterprises through `sme_size`, with their links read in one query. Always two queries.
     """
-    found = list(organisations)
-    ids = organisations.values("pk")
+    sizes = {}
+    related_ids = []
+    for pk, staff, turnover, balance_sheet, has_related in rows:
+        if has_related:
+            related_ids.append(pk)
+        else:
+            sizes[pk] = size_for_figures(
+                staff=staff if staff is not None else ZERO,
+                turnover=turnover if turnover is not None else ZERO,
+                balance_sheet=balance_sheet if balance_sheet is not None else ZERO,
+            )
+    # An id that no row has keeps both queries when no enterprise has links, so the
+    # number of queries never depends on the data.
+    ids = related_ids or [0]
+    for organisation in _with_links(ids):
+        sizes[organisation.pk] = sme_size(organisation)
+    return sizes
+
+
+def _with_links(ids: list[int]) -> list[Organisation]:
+    """These organisations with their ownership links attached as `sme_size` reads them. Two queries."""
+    found = list(Organisation.objects.filter(pk__in=ids))
     links = OwnershipLink.objects.filter(Q(owner__in=ids) | Q(owned__in=ids)).select_related("owner", "owned")
     holdings: dict[int, list] = defaultdict(list)
     holders: dict[int, list] = defaultdict(list)
@@ -104,6 +85,27 @@ def _with_links(organisations: QuerySet) -> list[Organisation]:
     return found
 
 
+def _count(sizes) -> dict[str, int]:
+    counts = dict.fromkeys(SIZES, 0)
+    for size in sizes:
+        counts[size] += 1
+    counts["total"] = sum(counts[s] for s in SIZES)
+    return counts
+
+
+def count_by_size(organisations: QuerySet) -> dict[str, int]:
+    """How many of these organisations are micro, small, medium and large (and the total). Three queries."""
+    return _count(_sized(list(_figures(organisations))).values())
+
+
+def _figures(organisations: QuerySet) -> QuerySet:
+    # Two EXISTS, one per direction, so each uses its foreign key's index.
+    links = OwnershipLink.objects.filter(share__gte=PARTNER_THRESHOLD)
+    return organisations.annotate(
+        has_related=Exists(links.filter(owner=OuterRef("pk"))) | Exists(links.filter(owned=OuterRef("pk")))
+    ).values_list("pk", "employees", "turnover", "balance_sheet", "has_related").order_by()
+
+
 def erdf_indicators(applications: QuerySet, on: date) -> dict[str, dict[str, int]]:
     """RCO01 (enterprises supported), RCO02 (by grants), RCO04 (non-financial support), by size class.
 
@@ -111,13 +113,15 @@ def erdf_indicators(applications: QuerySet, on: date) -> dict[str, dict[str, int
     applicant and active consortium member (RCO02 = RCO01 here); PIMEX gives coaching
     (training, tutorials, action plan), so its companies also count in RCO04. Associations and
     public bodies that run collective actions are not enterprises: they are left out.
+    Three queries.
     """
-    supported = supported_organisations(applications, on).filter(kind=Organisation.Kind.COMPANY)
-    rco01 = count_by_size(supported)
-    pimex = Organisation.objects.filter(
-        kind=Organisation.Kind.COMPANY,
-        pk__in=applications.filter(call__programme__kind=Programme.Kind.PIMEX, organisation__isnull=False).values(
-            "organisation"
-        ),
+    pimex = applications.filter(call__programme__kind=Programme.Kind.PIMEX, organisation=OuterRef("pk"))
+    rows = list(
+        _figures(supported_organisations(applications, on).filter(kind=Organisation.Kind.COMPANY))
+        .annotate(coached=Exists(pimex))
+        .values_list("pk", "employees", "turnover", "balance_sheet", "has_related", "coached")
     )
-    return {"RCO01": rco01, "RCO02": dict(rco01), "RCO04": count_by_size(pimex)}
+    sizes = _sized([row[:5] for row in rows])
+    rco01 = _count(sizes.values())
+    rco04 = _count(sizes[row[0]] for row in rows if row[5])
+    return {"RCO01": rco01, "RCO02": dict(rco01), "RCO04": rco04}

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views.programme, name="programme"),
     path("programmes/<slug:slug>/subscribe/", views.subscribe, name="subscribe"),
     path("programmes/<slug:programme_slug>/calls/<slug:slug>/", views.call, name="call"),
+    path("dashboard/", include("programmes.dashboard.urls")),
+    path("open-data/", include("programmes.opendata.urls")),
 ]

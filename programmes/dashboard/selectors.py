@@ -20,9 +20,9 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    OuterRef,
+    Func,
+    Min,
     Q,
-    Subquery,
     Sum,
     Value,
 )
@@ -140,28 +140,23 @@ class Median(Aggregate):
 
 def median_days_to_decision(applications) -> float | None:
     """Median days from submission to the first decision (approval, reserve or rejection). One query."""
-    first_decision = (
-        StatusChange.objects.filter(application=OuterRef("pk"), to_status__in=DECIDED)
-        .order_by("changed_at")
-        .values("changed_at")[:1]
+    firsts = (
+        StatusChange.objects.filter(
+            application__in=applications.filter(submitted_at__isnull=False).values("pk"), to_status__in=DECIDED
+        )
+        .values("application")
+        .annotate(decided_at=Min("changed_at"), submitted_at=Min("application__submitted_at"))
     )
-    decided = applications.filter(submitted_at__isnull=False).annotate(decided_at=Subquery(first_decision))
-    decided = decided.filter(decided_at__isnull=False)
     if connection.vendor == "postgresql":
         waited = ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
-        seconds = decided.annotate(waited=waited).aggregate(median=Median(_epoch_seconds("waited")))["median"]
+        seconds = firsts.aggregate(median=Median(_epoch_seconds(waited)))["median"]
         return None if seconds is None else round(seconds / 86400, 1)
-    waits = [
-        (decided_at - submitted).total_seconds()
-        for submitted, decided_at in decided.values_list("submitted_at", "decided_at")
-    ]
+    waits = [(row["decided_at"] - row["submitted_at"]).total_seconds() for row in firsts]
     return round(median(waits) / 86400, 1) if waits else None
 
 
-def _epoch_seconds(name: str):
-    from django.db.models import Func
-
-    return Func(F(name), function="EXTRACT", template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
+def _epoch_seconds(expression):
+    return Func(expression, template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
 
 
 def pipeline(scope: Scope) -> dict:
@@ -238,7 +233,7 @@ def actions_by_category(scope: Scope) -> list[dict]:
 
 
 def indicators(scope: Scope, on: date) -> dict:
-    """RCO01, RCO02, RCO04 by size class (each enterprise once), and the collective actions. Seven queries."""
+    """RCO01, RCO02, RCO04 by size class (each enterprise once), and the collective actions. Four queries."""
     selected = applications_in(scope).filter(status__in=COMMITTED)
     values = erdf_indicators(selected, on)
     labels = {

@@ -25,6 +25,7 @@ from applications.exports import neutralise
 
 from ..models import Report
 from . import selectors
+from .cache import cached_figures
 from .charts import bars
 from .forms import DashboardFilterForm
 
@@ -64,9 +65,11 @@ def dashboard(request):
     form.is_valid()
     scope = form.scope()
     zone = form.zone()
-    current = selectors.figures(scope, zone)
+    current = cached_figures(scope, lambda: selectors.figures(scope, zone))
     previous_scope = scope.previous()
-    previous = selectors.figures(previous_scope, zone) if previous_scope else None
+    previous = (
+        cached_figures(previous_scope, lambda: selectors.figures(previous_scope, zone)) if previous_scope else None
+    )
     query = request.GET.urlencode() or f"year={scope.year or ''}"
     context = {
         "form": form,
@@ -107,7 +110,8 @@ def table(request, name, format):
     form = DashboardFilterForm(request.GET, user=request.user)
     form.is_valid()
     scope = form.scope()
-    data = selectors.figures(scope, form.zone())
+    zone = form.zone()
+    data = cached_figures(scope, lambda: selectors.figures(scope, zone))
     tables = selectors.tables(data)
     if name not in tables or format not in ("csv", "json"):
         raise Http404

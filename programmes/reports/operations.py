@@ -42,6 +42,8 @@ FIELDS = [
     "call__programme__agency__timezone",
 ]
 MONEY_COLUMNS = frozenset({7, 8})
+# The order of the rows; pages of the public list (programmes.opendata) slice in the same order.
+ORDERING = ("call__programme_id", "call_id", "reference", "pk")
 
 
 def headers() -> list[str]:
@@ -78,7 +80,7 @@ def operation_rows(queryset, progress: Callable[[int, int], None] | None = None)
     """One row per operation (see `headers`), read in one streamed query (plus one count)."""
     total = queryset.count() if progress else 0
     zones: dict[str, zoneinfo.ZoneInfo] = {}
-    rows = queryset.order_by("call__programme_id", "call_id", "reference", "pk").values_list(*FIELDS)
+    rows = queryset.order_by(*ORDERING).values_list(*FIELDS)
     done = 0
     for (
         reference,
