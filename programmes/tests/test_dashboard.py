@@ -426,3 +426,11 @@ def test_a_decision_shows_at_once_though_the_figures_are_cached(
 
     fresh = client.get(URL, {"year": 2026}).context["current"]["pipeline"]
     assert fresh["decided"] == 5 and fresh["approval_rate"] == 60.0
+
+
+def test_the_administration_links_to_the_dashboard(client, world):
+    client.force_login(world["staff"])
+
+    page = client.get(reverse("admin:index"))
+
+    assert f'href="{URL}"' in page.text
