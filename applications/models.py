@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.money import MoneyField
@@ -391,8 +392,8 @@ class ProjectReport(models.Model):
         FINAL = "final", _("Final report")
 
     class Status(models.TextChoices):
-        DUE = "due", _("Due")
-        SUBMITTED = "submitted", _("Submitted")
+        DUE = "due", pgettext_lazy("beneficiary report", "Due")
+        SUBMITTED = "submitted", pgettext_lazy("beneficiary report", "Submitted")
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="project_reports"
