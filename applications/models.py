@@ -6,6 +6,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +82,30 @@ class Application(models.Model):
         help_text=_("What the call's rules allowed when the application was last evaluated."),
     )
     clarification_due_on = models.DateField(_("clarification due on"), null=True, blank=True)
+    # What programmes ask beyond the common form (see applications.programme_fields).
+    markets = models.JSONField(_("target markets (codes)"), default=list, blank=True)
+    activity_types = models.JSONField(_("types of activity (codes)"), default=list, blank=True)
+    sme_group_sector = models.CharField(_("sector of the SMEs served"), max_length=200, blank=True)
+    sme_group_region = models.CharField(_("region of the SMEs served (NUTS 2)"), max_length=4, blank=True)
+    estimated_smes = models.PositiveIntegerField(_("estimated number of SMEs served"), null=True, blank=True)
+    objectives = models.JSONField(_("objectives (codes)"), default=list, blank=True)
+    # After the grant.
+    accepted_at = models.DateTimeField(_("grant accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grant accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    retention_until = models.DateField(
+        _("documents kept until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("5 years from 31 December of the year of the last payment (CPR Art. 82)."),
+    )
     content_hash = models.CharField(_("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False)
     receipt = models.FileField(
         _("submission receipt"), upload_to="receipts/%Y/", storage=private_storage, blank=True, editable=False
@@ -225,6 +250,7 @@ class Attachment(models.Model):
         QUOTE = "quote", _("Quote or pro-forma invoice")
         FINANCIAL = "financial", _("Financial statements")
         CLARIFICATION = "clarification", _("Answer to a clarification request")
+        INVOICE = "invoice", _("Invoice or receipt")
         OTHER = "other", _("Other")
 
     application = models.ForeignKey(
@@ -402,6 +428,19 @@ class ProjectReport(models.Model):
     due_on = models.DateField(_("due on"), help_text=_("In the agency's time zone."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DUE)
     narrative = models.TextField(_("activities carried out and results"), blank=True)
+    export_turnover_before = MoneyField(
+        _("export turnover the year before (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    export_turnover_after = MoneyField(
+        _("export turnover in the year of the project (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
+    new_markets = models.CharField(
+        _("new markets entered"), max_length=300, blank=True, help_text=_("Countries, separated by commas.")
+    )
+    smes_reached = models.PositiveIntegerField(
+        _("SMEs reached"), null=True, blank=True, help_text=_("Collective actions: the SMEs that took part.")
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -439,3 +478,129 @@ class ProjectReport(models.Model):
         zone = self.application.call.programme.agency.tzinfo
         moment = self.submitted_at or timezone.now()
         return timezone.localtime(moment, zone).date() > self.due_on
+
+
+class Expense(models.Model):
+    """An actual cost claimed in a report, against one approved budget line, with its invoice.
+
+    Staff verify each one: accepted, or rejected with the reason the beneficiary is told.
+    """
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("To verify")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    report = models.ForeignKey(
+        ProjectReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    supplier = models.CharField(_("supplier"), max_length=200)
+    invoice_number = models.CharField(_("invoice number"), max_length=60)
+    invoice_date = models.DateField(_("invoice date"))
+    amount = MoneyField(_("amount (EUR)"))
+    invoice = models.ForeignKey(
+        Attachment, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    status = models.CharField(_("verification"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    rejection_reason = models.CharField(_("reason for the rejection"), max_length=500, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        ordering = ["report", "invoice_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["claimed", "accepted", "rejected"]), name="expense_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="expense_rejection_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.invoice_number} — {self.description}"
+
+
+class ContractWon(models.Model):
+    """An outcome a beneficiary reports: a contract won abroad."""
+
+    report = models.ForeignKey(
+        ProjectReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    description = models.CharField(_("what was sold"), max_length=300)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. FR."))
+    value = MoneyField(_("value (EUR)"))
+    signed_on = models.DateField(_("signed on"))
+
+    class Meta:
+        verbose_name = _("contract won")
+        verbose_name_plural = _("contracts won")
+        ordering = ["report", "signed_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(value__gt=0), name="contract_won_value_positive")]
+
+    def __str__(self):
+        return f"{self.description} ({self.country})"
+
+
+class ReportActivity(models.Model):
+    """An action carried out, as a report lists it: a commercial trip, promotional material, a fair..."""
+
+    report = models.ForeignKey(
+        ProjectReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="activities"
+    )
+    category = models.ForeignKey(
+        "programmes.CostCategory", verbose_name=_("kind of action"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    carried_out_on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("action carried out")
+        verbose_name_plural = _("actions carried out")
+        ordering = ["report", "carried_out_on", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class Payment(models.Model):
+    """Money paid to a beneficiary: never above the payable amount (applications.post_award)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = MoneyField(_("amount (EUR)"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["application", "paid_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self):
+        return f"{self.application}: {self.amount} ({self.paid_on})"

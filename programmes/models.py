@@ -203,6 +203,11 @@ class Call(models.Model):
     reviews_required = models.PositiveSmallIntegerField(
         _("reviews needed before a decision"), default=2, help_text=_("Independent reviews an application needs.")
     )
+    grant_conditions = models.TextField(
+        _("conditions of the grant"),
+        blank=True,
+        help_text=_("What a beneficiary accepts with the grant (shown before they accept it)."),
+    )
     interim_report_due_on = models.DateField(
         _("interim report due on"),
         null=True,
