@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
@@ -17,10 +18,15 @@ from .models import (
     Application,
     Attachment,
     BudgetLine,
+    ContractWon,
+    Expense,
+    Payment,
     ProjectReport,
+    ReportActivity,
     Status,
     StatusChange,
 )
+from .retention import deletable
 from .review_admin import ReviewInline, review_urls
 from .reviews import review_summary, reviews_prefetch
 
@@ -74,6 +80,19 @@ class ProjectReportInline(admin.TabularInline):
     @admin.display(description=_("late"), boolean=True)
     def late(self, obj):
         return obj.is_late if obj.pk else None
+
+
+class PaymentInline(admin.TabularInline):
+    """Payments are recorded through "Record a payment" (the rules on money), never edited."""
+
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["paid_on", "amount", "note", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class StageFilter(admin.SimpleListFilter):
@@ -210,8 +229,29 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
         "updated_at",
         "declarations",
         "rules_evaluation",
+        "accepted_at",
+        "accepted_by",
+        "retention_until",
+        "money_after_grant",
     ]
-    inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, ReviewInline]
+    inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, PaymentInline, ReviewInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # An operation is kept until its retention date (applications.retention): no delete button before.
+        if obj is not None and not deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        kept = [application for application in queryset if not deletable(application)]
+        if kept:
+            messages.error(
+                request,
+                _("Not deleted: %(list)s must be kept until their retention date.")
+                % {"list": ", ".join(str(a) for a in kept)},
+            )
+            return
+        super().delete_queryset(request, queryset)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -222,6 +262,18 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
             ]
         main = [f for f in fieldsets[0][1]["fields"] if f != "rules_evaluation"]
         return [(None, {"fields": main}), (_("Eligibility and maximum grant"), {"fields": ["rules_evaluation"]})]
+
+    @admin.display(description=_("after the grant"))
+    def money_after_grant(self, obj):
+        if obj is None or obj.status not in (Status.APPROVED, Status.CLOSED):
+            return "—"
+        from .post_award import accepted_costs, paid_amount, payable_amount
+
+        return _("Accepted costs %(costs)s · payable %(payable)s · paid %(paid)s") % {
+            "costs": format_eur(accepted_costs(obj)),
+            "payable": format_eur(payable_amount(obj)),
+            "paid": format_eur(paid_amount(obj)),
+        }
 
     @admin.display(description=_("rules of the call"))
     def rules_evaluation(self, obj):
@@ -325,6 +377,69 @@ class StatusChangeAdmin(AgencyScopedAdmin):
         return False
 
 
+class ExpenseForm(forms.ModelForm):
+    class Meta:
+        model = Expense
+        fields = ["status", "rejection_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Expense.Status.REJECTED and not (cleaned.get("rejection_reason") or "").strip():
+            self.add_error("rejection_reason", _("Give the reason: the beneficiary is told."))
+        return cleaned
+
+
+class ExpenseInline(admin.TabularInline):
+    """Each expense of the report, to accept or reject (with a reason) once the report is sent."""
+
+    model = Expense
+    form = ExpenseForm
+    extra = 0
+    can_delete = False
+    fields = ["budget_line", "description", "supplier", "invoice_link", "invoice_date", "amount", "status",
+              "rejection_reason", "verified_by", "verified_at"]  # fmt: skip
+    readonly_fields = ["budget_line", "description", "supplier", "invoice_link", "invoice_date", "amount",
+                       "verified_by", "verified_at"]  # fmt: skip
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or obj.status != ProjectReport.Status.SUBMITTED or obj.application.status != Status.APPROVED:
+            return [*self.readonly_fields, "status", "rejection_reason"]
+        return self.readonly_fields
+
+    @admin.display(description=_("invoice"))
+    def invoice_link(self, obj):
+        if obj.invoice_id is None:
+            return obj.invoice_number
+        return format_html(
+            '<a href="{}">{}</a>', reverse("applications:attachment", args=[obj.invoice_id]), obj.invoice_number
+        )
+
+
+class ReportActivityInline(admin.TabularInline):
+    model = ReportActivity
+    extra = 0
+    can_delete = False
+    fields = ["carried_out_on", "category", "description", "country"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ContractWonInline(admin.TabularInline):
+    model = ContractWon
+    extra = 0
+    can_delete = False
+    fields = ["signed_on", "description", "country", "value"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProjectReport)
 class ProjectReportAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
     agency_path = "application__call__programme__agency"
@@ -333,8 +448,23 @@ class ProjectReportAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
     list_select_related = ["application__consortium", "application__organisation"]
     search_fields = ["application__reference", "application__title"]
     date_hierarchy = "due_on"
-    fields = ["application", "kind", "due_on", "status", "submitted_at", "submitted_by", "narrative"]
-    readonly_fields = ["application", "kind", "status", "submitted_at", "submitted_by", "narrative"]
+    fields = [
+        "application",
+        "kind",
+        "due_on",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "narrative",
+        "export_turnover_before",
+        "export_turnover_after",
+        "jobs_created",
+        "new_markets",
+        "smes_reached",
+        "money",
+    ]
+    readonly_fields = [f for f in fields if f != "due_on"]
+    inlines = [ExpenseInline, ReportActivityInline, ContractWonInline]
 
     def has_add_permission(self, request):
         return False
@@ -347,6 +477,41 @@ class ProjectReportAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
         if obj is not None and obj.status != ProjectReport.Status.DUE:
             return [*self.readonly_fields, "due_on"]
         return self.readonly_fields
+
+    @admin.display(description=_("accepted costs and payable amount"))
+    def money(self, obj):
+        from .post_award import accepted_costs, paid_amount, payable_amount
+
+        application = obj.application
+        return _("Accepted costs %(costs)s · payable %(payable)s (granted %(granted)s) · paid %(paid)s") % {
+            "costs": format_eur(accepted_costs(application)),
+            "payable": format_eur(payable_amount(application)),
+            "granted": format_eur(application.granted_amount),
+            "paid": format_eur(paid_amount(application)),
+        }
+
+    def save_formset(self, request, form, formset, change):
+        """Verification goes through the service: rules on money, a reason for each rejection, who and when."""
+        from .post_award import PostAwardRefused, expense_verify
+
+        if formset.model is not Expense:
+            return super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            expense = inline_form.instance
+            if not inline_form.has_changed() or expense.pk is None:
+                continue
+            status = inline_form.cleaned_data.get("status")
+            if status == Expense.Status.CLAIMED:
+                continue
+            try:
+                expense_verify(
+                    expense=expense,
+                    accepted=status == Expense.Status.ACCEPTED,
+                    reason=inline_form.cleaned_data.get("rejection_reason", ""),
+                    by=request.user,
+                )
+            except PostAwardRefused as refusal:
+                messages.error(request, f"{expense}: {refusal}")
 
     @admin.display(description=_("applicant"))
     def applicant(self, obj):

@@ -44,6 +44,14 @@ class ApproveForm(forms.Form):
     )
 
 
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount paid (EUR)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=300)
+
+
 # name: (target status, label, form, service call)
 MOVES = {
     "review": (Status.UNDER_REVIEW, gettext_lazy("Start the review"), None),
@@ -123,12 +131,52 @@ def workflow_urls(model_admin):
         }
         return TemplateResponse(request, "admin/applications/move.html", context)
 
+    def payment_view(request, pk):
+        """Record a payment: the form proposes what is left to pay; the service enforces the rules."""
+        from django.utils import timezone
+
+        from .post_award import PostAwardRefused, paid_amount, payable_amount, payment_record
+
+        application = model_admin.get_queryset(request).filter(pk=pk).first()
+        if application is None or not model_admin.has_change_permission(request, application):
+            messages.error(request, _("This application does not exist or is not of your agency."))
+            return redirect("admin:index")
+        change_url = reverse("admin:applications_application_change", args=[pk])
+        payable, paid = payable_amount(application), paid_amount(application)
+        label = _("Record a payment")
+        form = PaymentForm(request.POST or None, initial={"amount": payable - paid, "paid_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                payment_record(application=application, by=request.user, **form.cleaned_data)
+            except PostAwardRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("Payment recorded."))
+                return redirect(change_url)
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": f"{label}: {application}",
+            "application": application,
+            "form": form,
+            "label": label,
+            "opts": model_admin.model._meta,
+            "change_url": change_url,
+            "payable": payable,
+            "paid": paid,
+        }
+        return TemplateResponse(request, "admin/applications/move.html", context)
+
     return [
         path(
             "<int:pk>/move/<str:name>/",
             model_admin.admin_site.admin_view(move_view),
             name="applications_application_move",
-        )
+        ),
+        path(
+            "<int:pk>/payment/",
+            model_admin.admin_site.admin_view(payment_view),
+            name="applications_application_payment",
+        ),
     ]
 
 

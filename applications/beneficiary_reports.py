@@ -63,23 +63,66 @@ def call_reports_reschedule(*, call, previous: dict[str, date | None]) -> int:
     return changed
 
 
-def project_report_submit(*, report: ProjectReport, by, narrative: str) -> ProjectReport:
-    """Submit a report: once, with its narrative. A late report is accepted and shown as late."""
+OUTCOME_FIELDS = ("export_turnover_before", "export_turnover_after", "jobs_created", "new_markets", "smes_reached")
+
+
+def project_report_save(*, report: ProjectReport, by, narrative: str, outcomes: dict | None = None) -> ProjectReport:
+    """Keep what the beneficiary wrote so far; the report stays due."""
+    with transaction.atomic():
+        locked = _open_report(report)
+        locked.narrative = narrative.strip()
+        for name, value in (outcomes or {}).items():
+            if name in OUTCOME_FIELDS:
+                setattr(locked, name, value)
+        locked.save(update_fields=["narrative", *[n for n in (outcomes or {}) if n in OUTCOME_FIELDS]])
+    return locked
+
+
+def _open_report(report) -> ProjectReport:
+    locked = (
+        ProjectReport.objects.select_for_update(of=("self",))
+        .select_related("application__call__programme")
+        .get(pk=report.pk)
+    )
+    if locked.status != ProjectReport.Status.DUE:
+        raise ReportRefused(_("This report was already submitted."))
+    if locked.application.status not in OWING:
+        raise ReportRefused(
+            _("Reports are sent on approved operations; this one is “%(status)s”.")
+            % {"status": locked.application.get_status_display()}
+        )
+    if locked.application.accepted_at is None:
+        raise ReportRefused(_("Accept the grant first."))
+    return locked
+
+
+def project_report_submit(*, report: ProjectReport, by, narrative: str, outcomes: dict | None = None) -> ProjectReport:
+    """Submit a report: once, with its narrative and outcomes. A late report is accepted and shown as late.
+
+    A final report of collective actions states the SMEs reached; one of export consortia or
+    collective actions lists the actions carried out.
+    """
+    from programmes.models import Programme
+
     narrative = narrative.strip()
     if not narrative:
         raise ReportRefused(_("Describe the activities carried out and their results."))
     with transaction.atomic():
-        locked = ProjectReport.objects.select_for_update().select_related("application").get(pk=report.pk)
-        if locked.status != ProjectReport.Status.DUE:
-            raise ReportRefused(_("This report was already submitted."))
-        if locked.application.status not in OWING:
-            raise ReportRefused(
-                _("Reports are sent on approved operations; this one is “%(status)s”.")
-                % {"status": locked.application.get_status_display()}
-            )
+        locked = _open_report(report)
+        for name, value in (outcomes or {}).items():
+            if name in OUTCOME_FIELDS:
+                setattr(locked, name, value)
+        kind = locked.application.call.programme.kind
+        if locked.kind == ProjectReport.Kind.FINAL:
+            if kind == Programme.Kind.COLLECTIVE_ACTIONS and locked.smes_reached is None:
+                raise ReportRefused(_("State how many SMEs the collective action reached."))
+            if kind in (Programme.Kind.EXPORT_CONSORTIA, Programme.Kind.COLLECTIVE_ACTIONS) and (
+                not locked.activities.exists()
+            ):
+                raise ReportRefused(_("List the actions carried out (trips, promotional material, fairs...)."))
         locked.narrative = narrative
         locked.status = ProjectReport.Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = by
-        locked.save(update_fields=["narrative", "status", "submitted_at", "submitted_by"])
+        locked.save(update_fields=["narrative", "status", "submitted_at", "submitted_by", *OUTCOME_FIELDS])
     return locked

@@ -161,10 +161,14 @@ def application_reject(*, application, by, reason: str) -> Application:
     return application
 
 
-@transaction.atomic
 def application_close(*, application, by, note: str = "") -> Application:
-    application = _locked(application)
-    return application_change_status(application=application, to_status=Status.CLOSED, by=by, note=note)
+    """Close an operation: only once its commitments are met and what is payable is paid."""
+    from .post_award import PostAwardRefused, operation_close
+
+    try:
+        return operation_close(application=application, by=by, note=note)
+    except PostAwardRefused as refusal:
+        raise DecisionRefused(str(refusal)) from refusal
 
 
 def next_reserve(call) -> Application | None:

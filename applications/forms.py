@@ -3,11 +3,12 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.rules import DECLARATIONS
 
-from .models import Application, Attachment, BudgetLine
+from .models import Application, Attachment, BudgetLine, ContractWon, ProjectReport, ReportActivity
 
 # One budget line above this is a typing error, not a project.
 MAX_LINE_AMOUNT = Decimal("100000000.00")
@@ -98,13 +99,114 @@ class ClarificationForm(forms.Form):
     file = forms.FileField(label=_("Document (optional)"), required=False)
 
 
-class ProjectReportForm(forms.Form):
-    narrative = forms.CharField(
-        label=_("Activities carried out and results"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        max_length=20000,
-        help_text=_("What you did, where, with whom, and what came of it (contacts, orders, new markets)."),
+class ProjectReportForm(forms.ModelForm):
+    """The narrative and outcomes of a report; `smes_reached` only for collective actions."""
+
+    class Meta:
+        model = ProjectReport
+        fields = [
+            "narrative",
+            "export_turnover_before",
+            "export_turnover_after",
+            "jobs_created",
+            "new_markets",
+            "smes_reached",
+        ]
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 8}),
+            "export_turnover_before": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+            "export_turnover_after": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+        }
+        help_texts = {
+            "narrative": _("What you did, where, with whom, and what came of it (contacts, orders, new markets).")
+        }
+
+    def __init__(self, *args, programme_kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["narrative"].max_length = 20000
+        if programme_kind != "collective_actions":
+            del self.fields["smes_reached"]
+        for name in ("export_turnover_before", "export_turnover_after"):
+            if name in self.fields:
+                self.fields[name].max_value = MAX_LINE_AMOUNT
+
+    def outcomes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "narrative"}
+
+
+class ExpenseForm(forms.Form):
+    budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
+    description = forms.CharField(label=_("Description"), max_length=300)
+    supplier = forms.CharField(label=_("Supplier"), max_length=200)
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=60)
+    invoice_date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=_("Amount (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_LINE_AMOUNT)],
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
     )
+    invoice = forms.FileField(label=_("Invoice or receipt"), help_text=_("PDF or a picture of the receipt."))
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, prefix="expense", **kwargs)
+        self.fields["budget_line"].queryset = BudgetLine.objects.filter(application=application).select_related(
+            "category"
+        )
+        self.fields["budget_line"].label_from_instance = lambda line: f"{line.category.name}: {line.description}"
+
+    def clean_invoice_date(self):
+        value = self.cleaned_data["invoice_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("An invoice cannot be dated in the future."))
+        return value
+
+    def clean_invoice(self):
+        from .attachments import validate_upload
+
+        upload = self.cleaned_data["invoice"]
+        validate_upload(upload)
+        return upload
+
+
+class ContractWonForm(forms.ModelForm):
+    class Meta:
+        model = ContractWon
+        fields = ["description", "country", "value", "signed_on"]
+        widgets = {
+            "signed_on": forms.DateInput(attrs={"type": "date"}),
+            "value": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="contract", **kwargs)
+        self.fields["value"].validators += [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_LINE_AMOUNT)]
+
+    def clean_country(self):
+        return _country(self.cleaned_data["country"])
+
+
+class ReportActivityForm(forms.ModelForm):
+    class Meta:
+        model = ReportActivity
+        fields = ["category", "description", "country", "carried_out_on"]
+        widgets = {"carried_out_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, prefix="activity", **kwargs)
+        self.fields["category"].queryset = programme.cost_categories.all()
+
+    def clean_country(self):
+        value = self.cleaned_data["country"]
+        return _country(value) if value else ""
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise forms.ValidationError(_("Write the country as its two-letter code, e.g. FR or US."))
+    return code
 
 
 class WithdrawForm(forms.Form):

@@ -5,8 +5,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.core.validators import MinValueValidator
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone

@@ -1,5 +1,7 @@
 """Reads for the applicant side: only applications the user acts for; 404 for any other."""
 
+from decimal import Decimal
+
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -90,3 +92,24 @@ def attachment_for(user, pk, *, as_staff: bool = True) -> Attachment:
     if as_staff and user.is_staff and user.agency_id:
         visible |= Q(application__call__programme__agency_id=user.agency_id)
     return get_object_or_404(queryset.filter(visible), pk=pk)
+
+
+def budget_lines_with_claims(application) -> list[BudgetLine]:
+    """The application's budget lines, each with `claimed` (not rejected) and `left`. One query."""
+    from django.db.models import Q, Sum
+    from django.db.models.functions import Coalesce
+
+    from portal.money import to_cents
+
+    lines = (
+        BudgetLine.objects.filter(application=application)
+        .select_related("category")
+        .annotate(claimed=Coalesce(Sum("expenses__amount", filter=~Q(expenses__status="rejected")), Decimal(0)))
+        .order_by("position", "pk")
+    )
+    result = []
+    for line in lines:
+        line.claimed = to_cents(line.claimed)
+        line.left = to_cents(line.amount - line.claimed)
+        result.append(line)
+    return result

@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<int:pk>/clarify/", views.clarify, name="clarify"),
     path("applications/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("applications/<int:pk>/reports/<str:kind>/", views.report, name="report"),
+    path("applications/<int:pk>/accept/", views.accept, name="accept"),
     path(
         "applications/<int:pk>/documents/<int:attachment_pk>/delete/",
         views.attachment_delete,

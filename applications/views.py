@@ -21,15 +21,18 @@ from programmes.rules import evaluate_application
 
 from . import selectors, services
 from .attachments import attachment_add, attachment_remove
-from .beneficiary_reports import ReportRefused, project_report_submit
+from .beneficiary_reports import ReportRefused, project_report_save, project_report_submit
 from .forms import (
     ApplicantChoiceForm,
     AttachmentForm,
     BudgetFormSet,
     ClarificationForm,
+    ContractWonForm,
     DeclarationsForm,
+    ExpenseForm,
     ProjectForm,
     ProjectReportForm,
+    ReportActivityForm,
     WithdrawForm,
 )
 from .models import Application, Status
@@ -262,6 +265,7 @@ def detail(request, pk):
             "application": application,
             "editable": editable,
             "clarification": clarification,
+            "payments": list(application.payments.order_by("paid_on", "pk")),
             "clarification_form": ClarificationForm(),
             "withdraw_form": WithdrawForm(),
             "can_withdraw": editable
@@ -335,24 +339,111 @@ def clarify(request, pk):
 
 @login_required
 def report(request, pk, kind):
-    """A beneficiary report: read by whoever sees the operation, written and sent by its representatives."""
+    """A beneficiary report: read by whoever sees the operation, written and sent by its representatives.
+
+    One page, several forms (expenses with invoices, contracts won, actions carried out, the
+    narrative and outcomes); each POST names its `action`. A form with an error is shown again
+    with its message and everything typed, the others untouched.
+    """
+    from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove
+
     report = selectors.project_report_for(request.user, pk, kind)
+    application = report.application
     editable = Application.objects.filter(pk=pk).filter(selectors._editable_filter(request.user)).exists()
-    can_submit = editable and report.status == report.Status.DUE
-    form = ProjectReportForm(request.POST or None, initial={"narrative": report.narrative})
-    if request.method == "POST":
-        if not can_submit:
-            raise Http404
-        if form.is_valid():
-            try:
-                project_report_submit(report=report, by=request.user, narrative=form.cleaned_data["narrative"])
-            except ReportRefused as error:
-                form.add_error("narrative", str(error))
-            else:
+    can_write = editable and report.status == report.Status.DUE and application.status == Status.APPROVED
+    programme = application.call.programme
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action and not can_write:
+        raise Http404
+    data, files = (request.POST, request.FILES) if action else (None, None)
+    forms = {
+        "report": ProjectReportForm(
+            data if action in ("save", "submit") else None, instance=report, programme_kind=programme.kind
+        ),
+        "expense": ExpenseForm(data if action == "expense" else None, files, application=application),
+        "contract": ContractWonForm(data if action == "contract" else None),
+        "activity": ReportActivityForm(data if action == "activity" else None, programme=programme),
+    }
+    if action and not can_write_accepted(application):
+        messages.error(request, _("Accept the grant first."))
+        return redirect("applications:detail", pk=pk)
+    try:
+        if action == "expense" and forms["expense"].is_valid():
+            fields = dict(forms["expense"].cleaned_data)
+            expense_claim_with_invoice(report=report, by=request.user, invoice_file=fields.pop("invoice"), **fields)
+            messages.success(request, _("Expense added."))
+            return redirect(request.path)
+        if action in ("contract", "activity") and forms[action].is_valid():
+            row = forms[action].save(commit=False)
+            row.report = report
+            row.save()
+            return redirect(request.path)
+        if action and action.startswith("remove-"):
+            _remove_row(report, action, request.POST.get("row"), request.user, expense_remove)
+            return redirect(request.path)
+        if action in ("save", "submit") and forms["report"].is_valid():
+            form = forms["report"]
+            service = project_report_submit if action == "submit" else project_report_save
+            service(report=report, by=request.user, narrative=form.cleaned_data["narrative"], outcomes=form.outcomes())
+            if action == "submit":
                 messages.success(request, _("Your report is sent to the agency."))
                 return redirect("applications:detail", pk=pk)
-    return render(
-        request,
-        "applications/report.html",
-        {"report": report, "application": report.application, "form": form, "can_submit": can_submit},
-    )
+            messages.success(request, _("Saved."))
+            return redirect(request.path)
+    except PostAwardRefused as refusal:
+        forms["expense"].add_error("amount" if "budget line" in str(refusal) else None, str(refusal))
+    except ReportRefused as refusal:
+        forms["report"].add_error(None, str(refusal))
+    except ValidationError as error:
+        forms["expense"].add_error("invoice", error)
+    context = {
+        "report": report,
+        "application": application,
+        "forms": forms,
+        "can_write": can_write,
+        "expenses": report.expenses.select_related("budget_line__category", "invoice").order_by("invoice_date", "pk"),
+        "contracts": report.contracts.order_by("signed_on", "pk"),
+        "activities": report.activities.select_related("category").order_by("carried_out_on", "pk"),
+        "lines": selectors.budget_lines_with_claims(application),
+    }
+    return render(request, "applications/report.html", context, status=400 if action else 200)
+
+
+def can_write_accepted(application) -> bool:
+    return application.accepted_at is not None
+
+
+def _remove_row(report, action, row_id, user, expense_remove):
+    rows = {
+        "remove-expense": report.expenses,
+        "remove-contract": report.contracts,
+        "remove-activity": report.activities,
+    }
+    if action not in rows or not str(row_id or "").isdigit():
+        raise Http404
+    row = rows[action].filter(pk=int(row_id)).first()
+    if row is None:
+        raise Http404
+    if action == "remove-expense":
+        expense_remove(expense=row, by=user)
+    else:
+        row.delete()
+
+
+@login_required
+@require_POST
+def accept(request, pk):
+    """The beneficiary accepts the grant and its conditions."""
+    from .post_award import PostAwardRefused, grant_accept
+
+    application = selectors.application_for(request.user, pk, editable=True)
+    if request.POST.get("conditions") != "accepted":
+        messages.error(request, _("Tick the box to accept the conditions of the grant."))
+        return redirect("applications:detail", pk=pk)
+    try:
+        grant_accept(application=application, by=request.user)
+    except PostAwardRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("You accepted the grant. Keep the invoices of every expense for the report."))
+    return redirect("applications:detail", pk=pk)
