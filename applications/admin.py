@@ -188,6 +188,12 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
                     "target_markets",
                     "granted_amount",
                     "clarification_due_on",
+                    "markets",
+                    "activity_types",
+                    "sme_group_sector",
+                    "sme_group_region",
+                    "estimated_smes",
+                    "objectives",
                 )
                 if f not in fields
             ]

@@ -36,6 +36,16 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def delete(self):
+        # The retention rule first, before related rows are gathered (applications.retention).
+        from .retention import check_deletable
+
+        for application in self:
+            check_deletable(application)
+        return super().delete()
+
+
 class Application(models.Model):
     """An application of a consortium or of a single organisation to a call."""
 
@@ -126,6 +136,8 @@ class Application(models.Model):
         excluded_fields=["summary", "target_markets", "declarations", "content_hash", "receipt", "updated_at"]
     )
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -186,11 +198,24 @@ class Application(models.Model):
         return self.consortium.lead_id if self.consortium_id else None
 
     @property
+    def programme_answers(self) -> list[tuple[str, str]]:
+        """What the programme asks beyond the common form, answered (applications.programme_fields)."""
+        from .programme_fields import answers
+
+        return answers(self)
+
+    @property
     def applicant_name(self) -> str:
         return str(self.applicant) if self.applicant else ""
 
     def get_admin_url(self):
         return reverse("admin:applications_application_change", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        from .retention import check_deletable
+
+        check_deletable(self)
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         super().clean()

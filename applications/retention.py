@@ -49,7 +49,11 @@ def deletable(application) -> bool:
 def refuse_before_retention(sender, instance, **kwargs):
     if _still_being_written(instance):
         return
-    application = _application_of(instance)
+    check_deletable(_application_of(instance))
+
+
+def check_deletable(application) -> None:
+    """Raise RetentionRefused unless the application may be deleted today."""
     if deletable(application):
         return
     if application.retention_until is None:

@@ -111,6 +111,7 @@ def submitted_content(application) -> dict:
         "title": application.title,
         "summary": application.summary,
         "target_markets": application.target_markets,
+        **{name: getattr(application, name) for name in programme_field_names(application)},
         "declarations": sorted(application.declarations or []),
         "budget_lines": [
             {"category": line.category.code, "description": line.description, "amount": str(line.amount)}
@@ -121,6 +122,12 @@ def submitted_content(application) -> dict:
             for a in application.attachments.order_by("uploaded_at", "pk")
         ],
     }
+
+
+def programme_field_names(application) -> list[str]:
+    from .programme_fields import FIELDS_BY_KIND
+
+    return FIELDS_BY_KIND.get(application.call.programme.kind, [])
 
 
 def content_hash(content: dict) -> str:
@@ -141,6 +148,7 @@ def application_submit(*, application, by, now=None) -> Application:
 
     from programmes.rules import evaluate_application
 
+    from .programme_fields import missing_fields
     from .receipts import receipt_render
 
     now = now or timezone.now()
@@ -164,8 +172,9 @@ def application_submit(*, application, by, now=None) -> Application:
         if now < call.opens_at or not call.is_published:
             raise SubmissionRefused([_("The call is not open yet.")])
         evaluation = evaluate_application(locked)
-        if not evaluation.eligible:
-            raise SubmissionRefused([r.message for r in evaluation.failures])
+        unanswered = missing_fields(locked)
+        if not evaluation.eligible or unanswered:
+            raise SubmissionRefused([*unanswered, *[r.message for r in evaluation.failures]])
         application_change_status(application=locked, to_status=Status.SUBMITTED, by=by, at=now)
         locked.refresh_from_db()
         locked.content_hash = content_hash(submitted_content(locked))

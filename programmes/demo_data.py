@@ -461,3 +461,16 @@ CRITERIA = [
     ("Capacity of the applicant", "Staff, experience abroad and means to carry out the actions.", "2", 10, 4),
     ("Expected results", "Orders, contracts, new markets and jobs the project can bring.", "3", 10, 5),
 ]
+
+
+# What the co-financing and collective-action programmes ask beyond the common form
+# (applications.programme_fields), for the demo applications.
+PROGRAMME_FIELDS = {
+    "cofinancing": {"markets": ["north_america", "japan"], "activity_types": ["exhibition", "b2b"]},
+    "collective_actions": {
+        "sme_group_sector": "Alentejo wine producers",
+        "sme_group_region": "PT18",
+        "estimated_smes": 40,
+        "objectives": ["international_recognition", "cooperation"],
+    },
+}
