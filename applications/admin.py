@@ -502,6 +502,7 @@ class ProjectReportAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
 
         if formset.model is not Expense:
             return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # what changed, for the admin's history message; saved below
         for inline_form in formset.forms:
             expense = inline_form.instance
             if not inline_form.has_changed() or expense.pk is None:
