@@ -68,10 +68,12 @@ def answers(application) -> list[tuple[str, str]]:
     choices = {"markets": MARKETS, "activity_types": ACTIVITY_TYPES, "objectives": OBJECTIVES}
     rows = []
     for name in FIELDS_BY_KIND.get(application.call.programme.kind, []):
-        value = getattr(application, name)
-        if name in choices:
-            text = ", ".join(labels(value, choices[name]))
-        else:
-            text = "" if value in (None, "") else str(value)
+        text = _answer(getattr(application, name), choices.get(name))
         rows.append((str(Application._meta.get_field(name).verbose_name).capitalize(), text or "—"))
     return rows
+
+
+def _answer(value, choices) -> str:
+    if choices is not None:
+        return ", ".join(labels(value, choices))
+    return "" if value in (None, "") else str(value)

@@ -68,9 +68,13 @@ def check_deletable(application) -> None:
 
 
 def protect() -> None:
+    from programmes.models import PimexAttendance, PimexSurvey, PimexTutorial
+
     from .models import Application, Attachment, BudgetLine, Expense, Payment, ProjectReport, StatusChange
 
-    for model in (Application, BudgetLine, Attachment, StatusChange, ProjectReport, Expense, Payment):
+    # PIMEX attendance, tutorials and survey are the evidence of the coaching the grant paid for.
+    kept = (Application, BudgetLine, Attachment, StatusChange, ProjectReport, Expense, Payment)
+    for model in (*kept, PimexAttendance, PimexTutorial, PimexSurvey):
         pre_delete.connect(
             refuse_before_retention, sender=model, dispatch_uid=f"retention-{model._meta.label_lower}", weak=False
         )

@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from consortia.selectors import consortia_of, organisations_of
 from programmes.models import Call
+from programmes.pimex.selectors import pimex_panel
 from programmes.rules import evaluate_application
 
 from . import selectors, services
@@ -266,6 +267,7 @@ def detail(request, pk):
             "editable": editable,
             "clarification": clarification,
             "payments": list(application.payments.order_by("paid_on", "pk")),
+            "pimex": pimex_panel(application=application),
             "clarification_form": ClarificationForm(),
             "withdraw_form": WithdrawForm(),
             "can_withdraw": editable
@@ -381,6 +383,8 @@ def report(request, pk, kind):
         if action and action.startswith("remove-"):
             _remove_row(report, action, request.POST.get("row"), request.user, expense_remove)
             return redirect(request.path)
+        if action == "submit" and forms["report"].is_valid() and not forms["report"].cleaned_data["narrative"].strip():
+            forms["report"].add_error("narrative", _("Describe the activities carried out and their results."))
         if action in ("save", "submit") and forms["report"].is_valid():
             form = forms["report"]
             service = project_report_submit if action == "submit" else project_report_save

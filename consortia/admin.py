@@ -6,14 +6,19 @@ from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
 from programmes.models import AidAward
 
+# The formation pipeline's admin (seed 002) registers its models when imported.
+from .formation_admin import ConsortiumManagerInline, consortium_of_agency
 from .models import Consortium, Membership, Organisation, OwnershipLink
 from .services import sme_size
 
 
 def applied_to_agency(agency_id):
-    """Organisations that applied to one of the agency's calls, alone or as consortium members."""
-    return Q(applications__call__programme__agency=agency_id) | Q(
-        memberships__consortium__applications__call__programme__agency=agency_id
+    """Organisations that applied to one of the agency's calls, alone or as consortium members,
+    or that the agency identified as candidates of one of its consortium formations."""
+    return (
+        Q(applications__call__programme__agency=agency_id)
+        | Q(memberships__consortium__applications__call__programme__agency=agency_id)
+        | Q(formation_candidacies__formation__agency=agency_id)
     )
 
 
@@ -105,11 +110,11 @@ class OrganisationAdmin(AgencyScopedAdmin):
 
 @admin.register(Consortium)
 class ConsortiumAdmin(AgencyScopedAdmin):
-    agency_path = "applications__call__programme__agency"
+    agency_path = staticmethod(consortium_of_agency)
     list_display = ["name", "sector", "established_on", "has_joint_actions", "active_members"]
     list_filter = ["sector", "has_joint_actions"]
     search_fields = ["name", "memberships__organisation__legal_name", "memberships__organisation__tax_id"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ConsortiumManagerInline]
 
     def get_queryset(self, request):
         return (
@@ -125,7 +130,7 @@ class ConsortiumAdmin(AgencyScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AgencyScopedAdmin):
-    agency_path = "consortium__applications__call__programme__agency"
+    agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "consortium__"))
     list_display = ["organisation", "consortium", "status", "joined_on", "left_on", "share"]
     list_filter = ["status", "consortium__sector"]
     list_select_related = ["organisation", "consortium"]

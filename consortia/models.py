@@ -2,17 +2,21 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
-from portal.money import MoneyField
+from portal.money import MoneyField, format_eur
 from portal.regions import nuts_country, validate_nuts2
 
+from .countries import validate_country
 from .taxids import tax_id_compact, validate_tax_id
 
 NACE_PATTERN = re.compile(r"^(?:[A-U])?(\d{2})(?:\.(\d{1,2}))?$")
@@ -385,3 +389,391 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.consortium}"
+
+
+# --- Consortium formation (SODERCAN's process, seed 002) and what follows it -----------------------
+
+
+class Formation(models.Model):
+    """An agency forming an export consortium in one sector: it identifies companies, brings them
+    to introductory meetings, lets them decide whether to join, then funds the consortium's
+    establishment. The seed funding is committed on the programme's budget when it is established."""
+
+    class Status(models.TextChoices):
+        IDENTIFYING = "identifying", _("Identifying companies")
+        MEETING = "meeting", _("Introductory meetings")
+        DECIDING = "deciding", _("Companies deciding")
+        ESTABLISHED = "established", _("Established")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    agency = models.ForeignKey(
+        "programmes.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="formations",
+        editable=False,
+        help_text=_("The programme's agency."),
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="formations",
+        limit_choices_to={"kind": "export_consortia"},
+    )
+    sector = models.CharField(_("sector"), max_length=32, choices=Consortium.Sector.choices)
+    name = models.CharField(_("working name"), max_length=200, help_text=_("The consortium is named when established."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IDENTIFYING)
+    opened_on = models.DateField(_("opened on"))
+    seed_funding = MoneyField(
+        _("seed funding (EUR)"),
+        validators=[MinValueValidator(0)],
+        help_text=_("The funding to establish the consortium; committed on the programme's budget when established."),
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        help_text=_("The staff member who runs it: companies' answers are sent to them (else to the agency's e-mail)."),
+    )
+    consortium = models.OneToOneField(
+        Consortium,
+        verbose_name=_("consortium"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="formation",
+    )
+    statutes_reference = models.CharField(
+        _("statutes"),
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text=_("Where the signed statutes are: notarial deed and registry entry."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consortium formation")
+        verbose_name_plural = _("consortium formations")
+        ordering = ["-opened_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seed_funding__gte=0), name="formation_seed_funding_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status__in=["identifying", "meeting", "deciding", "established", "abandoned"]),
+                name="formation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="established", consortium__isnull=False)
+                | (~Q(status="established") & Q(consortium__isnull=True)),
+                name="formation_established_has_consortium",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "status"], name="formation_programme_status_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.IDENTIFYING, self.Status.MEETING, self.Status.DECIDING)
+
+    def clean(self):
+        super().clean()
+        # The agency is the programme's: one fact, kept in one place for the scoping of the admin.
+        if self.programme_id:
+            self.agency_id = self.programme.agency_id
+
+
+class FormationCandidate(models.Model):
+    """A company the agency identified for a formation, and its answer (final once given)."""
+
+    class Status(models.TextChoices):
+        IDENTIFIED = "identified", _("Identified")
+        INVITED = "invited", _("Invited to decide")
+        JOINED = "joined", _("Joined")
+        DECLINED = "declined", pgettext_lazy("candidate", "Declined")
+
+    formation = models.ForeignKey(
+        Formation, verbose_name=_("formation"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("company"), on_delete=models.PROTECT, related_name="formation_candidacies"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IDENTIFIED)
+    notes = models.TextField(
+        _("why identified"), blank=True, help_text=_("Export potential, capacity, what it adds to the offer.")
+    )
+    reason = models.TextField(_("reason given with the answer"), blank=True)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("candidate company")
+        verbose_name_plural = _("candidate companies")
+        ordering = ["formation", "organisation__legal_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["formation", "organisation"], name="formation_candidate_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["identified", "invited", "joined", "declined"]),
+                name="formation_candidate_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["joined", "declined"], decided_at__isnull=False)
+                | (Q(status__in=["identified", "invited"]) & Q(decided_at__isnull=True)),
+                name="formation_candidate_answer_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="identified") | Q(invited_at__isnull=False),
+                name="formation_candidate_invitation_dated",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="formation_candidate_org_idx")]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.formation}"
+
+
+class FormationMeeting(models.Model):
+    """An introductory meeting: the aims, the process and the benefits; the companies get to know each other."""
+
+    formation = models.ForeignKey(
+        Formation, verbose_name=_("formation"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=200)
+    agenda = models.TextField(_("agenda"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Strengths, gaps in the offer, open questions."))
+
+    class Meta:
+        verbose_name = _("introductory meeting")
+        verbose_name_plural = _("introductory meetings")
+        ordering = ["formation", "held_on", "pk"]
+
+    def __str__(self):
+        return f"{self.formation} — {self.held_on:%Y-%m-%d}, {self.place}"
+
+
+class FormationAttendance(models.Model):
+    """Whether a candidate company came to an introductory meeting."""
+
+    meeting = models.ForeignKey(
+        FormationMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    candidate = models.ForeignKey(
+        FormationCandidate, verbose_name=_("company"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    attended = models.BooleanField(_("attended"), default=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "candidate__organisation__legal_name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "candidate"], name="formation_attendance_unique")]
+
+    def __str__(self):
+        return f"{self.candidate.organisation} — {self.meeting}"
+
+    def clean(self):
+        super().clean()
+        if self.meeting_id and self.candidate_id and self.meeting.formation_id != self.candidate.formation_id:
+            raise ValidationError({"candidate": _("This company is not a candidate of the meeting's formation.")})
+
+
+class ConsortiumManager(models.Model):
+    """The person appointed to run a consortium; one at a time (the previous one's term ends)."""
+
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("consortium"), on_delete=models.CASCADE, related_name="managers"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    appointed_on = models.DateField(_("appointed on"))
+    ended_on = models.DateField(_("term ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consortium manager")
+        verbose_name_plural = _("consortium managers")
+        ordering = ["consortium", "-appointed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium"], condition=Q(ended_on__isnull=True), name="consortium_one_current_manager"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("appointed_on")),
+                name="consortium_manager_ends_after_appointment",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class MembershipFee(models.Model):
+    """A fee every member pays for the consortium's running costs, for one period."""
+
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("consortium"), on_delete=models.PROTECT, related_name="fees"
+    )
+    period = models.CharField(_("period"), max_length=40, help_text=_("e.g. 2026 or 2026, first half."))
+    amount = MoneyField(_("amount per member (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
+    due_on = models.DateField(_("due on"), help_text=_("Members on this day owe the fee."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership fee")
+        verbose_name_plural = _("membership fees")
+        ordering = ["consortium", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "period"], name="membership_fee_period_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="membership_fee_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.consortium} — {self.period}"
+
+
+class FeePayment(models.Model):
+    """A member's payment of a fee: one per fee and member, at most the fee's amount."""
+
+    fee = models.ForeignKey(MembershipFee, verbose_name=_("fee"), on_delete=models.PROTECT, related_name="payments")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("member"), on_delete=models.PROTECT, related_name="fee_payments"
+    )
+    amount = MoneyField(_("amount paid (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
+    paid_on = models.DateField(_("paid on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fee payment")
+        verbose_name_plural = _("fee payments")
+        ordering = ["fee", "organisation__legal_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["fee", "organisation"], name="fee_payment_one_per_member"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_payment_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.fee}"
+
+    def clean(self):
+        super().clean()
+        if not (self.fee_id and self.organisation_id):
+            return
+        errors = {}
+        fee = self.fee
+        memberships = Membership.objects.filter(consortium_id=fee.consortium_id, organisation_id=self.organisation_id)
+        if not any(membership.is_active_on(fee.due_on) for membership in memberships):
+            errors["organisation"] = [
+                _(
+                    "%(organisation)s was not a member of %(consortium)s on %(date)s, when this fee fell due: "
+                    "only members pay its fees."
+                )
+                % {"organisation": self.organisation, "consortium": fee.consortium, "date": fee.due_on.isoformat()}
+            ]
+        if self.amount is not None and self.amount > fee.amount:
+            errors["amount"] = [
+                _("A payment cannot be more than the fee (%(amount)s).") % {"amount": format_eur(fee.amount)}
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConsortiumBid(models.Model):
+    """A bid of the consortium for an international order or contract; a won bid is a contract won,
+    the programme's measure of success."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("consortium"), on_delete=models.PROTECT, related_name="bids"
+    )
+    title = models.CharField(_("what is offered"), max_length=300)
+    client = models.CharField(_("client"), max_length=200, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, validators=[validate_country], help_text=_("ISO 3166 alpha-2 code, e.g. GB.")
+    )
+    submitted_on = models.DateField(_("submitted on"))
+    value = MoneyField(_("value (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True, help_text=_("When the client awarded it."))
+    members = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("members involved"),
+        related_name="consortium_bids",
+        help_text=_("Members of the consortium when the bid was submitted."),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("international bid")
+        verbose_name_plural = _("international bids")
+        ordering = ["-submitted_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="consortium_bid_value_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "won", "lost"]), name="consortium_bid_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted", decided_on__isnull=True)
+                | Q(status__in=["won", "lost"], decided_on__gte=F("submitted_on")),
+                name="consortium_bid_decided_after_submitted",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "decided_on"], name="consortium_bid_status_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def clean_fields(self, exclude=None):
+        # "gb" as typed is GB.
+        self.country = (self.country or "").strip().upper()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.SUBMITTED and self.decided_on:
+            raise ValidationError(
+                {"decided_on": _("A bid still waiting for the client's decision has no decision date.")}
+            )
+        if self.status in (self.Status.WON, self.Status.LOST):
+            if self.decided_on is None:
+                raise ValidationError({"decided_on": _("Give the date of the client's decision.")})
+            if self.submitted_on and self.decided_on < self.submitted_on:
+                raise ValidationError({"decided_on": _("The decision cannot come before the bid was submitted.")})

@@ -1,9 +1,29 @@
 """Reads for the applicant side: what a user may see, fetched once, 404 for anything else."""
 
-from django.db.models import Prefetch, Q
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from .models import Consortium, Invitation, Membership, Organisation, Representation
+from portal.money import to_cents
+
+from .models import (
+    Consortium,
+    ConsortiumBid,
+    ConsortiumManager,
+    FeePayment,
+    Formation,
+    FormationAttendance,
+    FormationCandidate,
+    FormationMeeting,
+    Invitation,
+    Membership,
+    MembershipFee,
+    Organisation,
+    Representation,
+)
 
 ACTIVE = Representation.Status.ACTIVE
 
@@ -76,3 +96,210 @@ def representation_request_for(user, pk) -> Representation:
 
 def invitation_by_token(token) -> Invitation:
     return get_object_or_404(Invitation.objects.select_related("consortium"), token=token, used_at__isnull=True)
+
+
+# --- Consortium formation (seed 002) and what follows it ----------------------------------------
+
+OPEN_FORMATION = [Formation.Status.IDENTIFYING, Formation.Status.MEETING, Formation.Status.DECIDING]
+
+
+def formation_invitations_of(user):
+    """Invitations to decide on joining a consortium being formed, waiting for one of the user's organisations."""
+    return (
+        FormationCandidate.objects.filter(
+            status=FormationCandidate.Status.INVITED,
+            organisation__in=organisations_of(user),
+            formation__status__in=OPEN_FORMATION,
+        )
+        .select_related("formation__agency", "organisation")
+        .order_by("invited_at", "pk")
+    )
+
+
+def formation_candidacy_for(user, pk) -> FormationCandidate:
+    """A candidacy of one of the user's organisations, once invited, with the formation's meetings; 404 otherwise."""
+    queryset = (
+        FormationCandidate.objects.filter(organisation__in=organisations_of(user))
+        .exclude(status=FormationCandidate.Status.IDENTIFIED)
+        .select_related("formation__agency", "formation__programme", "formation__consortium", "organisation")
+        .annotate(
+            joined_count=Count(
+                "formation__candidates",
+                filter=Q(formation__candidates__status=FormationCandidate.Status.JOINED),
+                distinct=True,
+            )
+        )
+        .prefetch_related(
+            Prefetch("formation__meetings", queryset=FormationMeeting.objects.order_by("held_on", "pk")),
+            Prefetch("attendances", queryset=FormationAttendance.objects.filter(attended=True)),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def seed_funding_committed(programme_id: int) -> Decimal:
+    """Seed funding committed on a programme: that of its formations which established a consortium."""
+    total = Formation.objects.filter(programme_id=programme_id, status=Formation.Status.ESTABLISHED).aggregate(
+        total=Sum("seed_funding")
+    )["total"]
+    return to_cents(total or 0)
+
+
+@dataclass(frozen=True)
+class SeedFunding:
+    """The seed funding of a programme's formations against its budget (None when no budget is set)."""
+
+    budget: Decimal | None
+    committed: Decimal
+    planned: Decimal
+    remaining: Decimal | None
+
+    @property
+    def over_planned(self) -> bool:
+        """Whether the formations under way would not all fit in what is left."""
+        return self.remaining is not None and self.planned > self.remaining
+
+
+def formation_seed_funding(*, programme) -> SeedFunding:
+    """Committed (established formations) and planned (formations under way) seed funding vs. the budget."""
+    totals = Formation.objects.filter(programme=programme).aggregate(
+        committed=Sum("seed_funding", filter=Q(status=Formation.Status.ESTABLISHED)),
+        planned=Sum("seed_funding", filter=Q(status__in=OPEN_FORMATION)),
+    )
+    committed = to_cents(totals["committed"] or 0)
+    budget = programme.annual_budget
+    return SeedFunding(
+        budget=budget,
+        committed=committed,
+        planned=to_cents(totals["planned"] or 0),
+        remaining=None if budget is None else to_cents(budget - committed),
+    )
+
+
+@dataclass(frozen=True)
+class ContractsWon:
+    """International orders and contracts won by consortia: how many and their total value (EUR)."""
+
+    count: int
+    total_value: Decimal
+
+
+def consortia_of_agency(agency_id):
+    """Consortia an agency follows: formed by one of its formations, or applicants to one of its calls."""
+    return Consortium.objects.filter(
+        Q(formation__agency_id=agency_id) | Q(applications__call__programme__agency_id=agency_id)
+    ).values("pk")
+
+
+def consortium_contracts_won(*, agency_id=None, year=None) -> ContractsWon:
+    """Count and total value of the bids consortia won, for one agency's consortia and one year (of the
+    client's decision) when given. One query."""
+    bids = ConsortiumBid.objects.filter(status=ConsortiumBid.Status.WON)
+    if agency_id is not None:
+        bids = bids.filter(consortium__in=consortia_of_agency(agency_id))
+    if year is not None:
+        bids = bids.filter(decided_on__year=year)
+    totals = bids.aggregate(count=Count("pk"), total=Sum("value"))
+    return ContractsWon(count=totals["count"], total_value=to_cents(totals["total"] or 0))
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One fee a member owes: what it paid of it and what is left."""
+
+    fee: MembershipFee
+    paid: Decimal
+    paid_on: date | None
+
+    @property
+    def outstanding(self) -> Decimal:
+        return to_cents(self.fee.amount - self.paid)
+
+
+@dataclass(frozen=True)
+class MemberFees:
+    organisation: Organisation
+    lines: list[FeeLine]
+
+    @property
+    def owed(self) -> Decimal:
+        return to_cents(sum((line.fee.amount for line in self.lines), Decimal("0")))
+
+    @property
+    def paid(self) -> Decimal:
+        return to_cents(sum((line.paid for line in self.lines), Decimal("0")))
+
+    @property
+    def outstanding(self) -> Decimal:
+        return to_cents(self.owed - self.paid)
+
+
+def consortium_fees_outstanding(*, consortium, organisation_ids=None) -> list[MemberFees]:
+    """Per member (or only the given organisations): the fees it owes, paid and outstanding.
+
+    A member owes the fees falling due while it is a member. Two queries (fees and
+    payments), plus one for the memberships unless `memberships__organisation` is prefetched.
+    """
+    fees = list(consortium.fees.order_by("due_on", "pk"))
+    payments = FeePayment.objects.filter(fee__consortium=consortium)
+    if organisation_ids is not None:
+        payments = payments.filter(organisation_id__in=organisation_ids)
+    paid = {(payment.fee_id, payment.organisation_id): payment for payment in payments}
+    if "memberships" in getattr(consortium, "_prefetched_objects_cache", {}):
+        memberships = consortium.memberships.all()
+    else:
+        memberships = consortium.memberships.select_related("organisation")
+    by_organisation: dict[int, list[Membership]] = {}
+    organisations: dict[int, Organisation] = {}
+    for membership in memberships:
+        if organisation_ids is not None and membership.organisation_id not in organisation_ids:
+            continue
+        by_organisation.setdefault(membership.organisation_id, []).append(membership)
+        organisations[membership.organisation_id] = membership.organisation
+    rows = []
+    for organisation_id, member_rows in by_organisation.items():
+        lines = []
+        for fee in fees:
+            if not any(membership.is_active_on(fee.due_on) for membership in member_rows):
+                continue
+            payment = paid.get((fee.pk, organisation_id))
+            lines.append(
+                FeeLine(
+                    fee=fee,
+                    paid=payment.amount if payment else Decimal("0.00"),
+                    paid_on=payment.paid_on if payment else None,
+                )
+            )
+        if lines:
+            rows.append(MemberFees(organisation=organisations[organisation_id], lines=lines))
+    return sorted(rows, key=lambda row: (row.organisation.legal_name, row.organisation.pk))
+
+
+@dataclass(frozen=True)
+class ConsortiumFollowUp:
+    """What the consortium's page shows of its life after establishment."""
+
+    manager: ConsortiumManager | None
+    fees: list[MemberFees]
+    fees_of_all_members: bool
+    contracts: list[ConsortiumBid]
+    contracts_total: Decimal
+
+
+def consortium_follow_up(*, consortium, user) -> ConsortiumFollowUp:
+    """The manager, the fees of the viewer's organisations (of every member for the lead's representatives)
+    and the contracts won, with the members involved. A constant number of queries."""
+    viewer_ids = set(organisations_of(user).values_list("pk", flat=True))
+    all_members = consortium.lead_id in viewer_ids
+    contracts = list(
+        consortium.bids.filter(status=ConsortiumBid.Status.WON)
+        .prefetch_related(Prefetch("members", queryset=Organisation.objects.order_by("legal_name")))
+        .order_by("-decided_on", "pk")
+    )
+    return ConsortiumFollowUp(
+        manager=consortium.managers.filter(ended_on__isnull=True).first(),
+        fees=consortium_fees_outstanding(consortium=consortium, organisation_ids=None if all_members else viewer_ids),
+        fees_of_all_members=all_members,
+        contracts=contracts,
+        contracts_total=to_cents(sum((bid.value for bid in contracts), Decimal("0"))),
+    )

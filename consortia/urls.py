@@ -21,4 +21,5 @@ urlpatterns = [
     path("memberships/<int:pk>/leave/", views.membership_leave, name="membership_leave"),
     path("memberships/<int:pk>/<str:answer>/", views.membership_answer, name="membership_answer"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
+    path("formations/candidacies/<int:pk>/", views.formation_candidacy, name="formation_candidacy"),
 ]

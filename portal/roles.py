@@ -11,28 +11,106 @@ _VIEW_ALL = [
         ["agency", "programme", "call", "costcategory", "callrule", "aidaward", "reviewcriterion", "report"],
     ),
     ("consortia", ["organisation", "consortium", "membership", "ownershiplink"]),
-    ("applications", ["application", "budgetline", "attachment", "statuschange", "review", "score", "projectreport"]),
+    (
+        "applications",
+        [
+            "application",
+            "budgetline",
+            "attachment",
+            "statuschange",
+            "review",
+            "score",
+            "projectreport",
+            "expense",
+            "contractwon",
+            "reportactivity",
+            "payment",
+        ],
+    ),
 ]
 
 # Both roles review: they declare conflicts of interest and score (applications.reviews).
 _REVIEWING = ("applications", ["review", "score"])
 
+# Both roles run the formation of export consortia (seed 002) and follow the consortia formed:
+# candidates, meetings and attendance, the manager, fees and payments, bids and contracts won.
+_FORMING = (
+    "consortia",
+    [
+        "formation",
+        "formationcandidate",
+        "formationmeeting",
+        "formationattendance",
+        "consortiummanager",
+        "membershipfee",
+        "feepayment",
+        "consortiumbid",
+    ],
+)
+# Only what is recorded by mistake: a candidate never invited, a meeting, an attendance line.
+_FORMING_DELETE = ("consortia", ["formationcandidate", "formationmeeting", "formationattendance"])
+
+# PIMEX coaching (programmes.pimex): staff record attendance and tutorials and write the
+# deliverables with the participants; managers also set up the sessions and each call's commitments.
+_PIMEX_VIEW = (
+    "programmes",
+    [
+        "pimexcallsettings",
+        "pimexsession",
+        "pimexattendance",
+        "pimextutorial",
+        "pimexswot",
+        "pimexactionplan",
+        "pimexplannedaction",
+        "pimexsurvey",
+        "pimexparticipant",
+    ],
+)
+_PIMEX_RECORDING = (
+    "programmes",
+    ["pimexattendance", "pimextutorial", "pimexswot", "pimexactionplan", "pimexplannedaction"],
+)
+_PIMEX_CONFIGURING = ("programmes", ["pimexcallsettings", "pimexsession"])
+# The participant's page saves its tutorials and deliverables; the application on it stays read-only.
+_PIMEX_PARTICIPANT = ("programmes", ["pimexparticipant"])
+
 ROLE_PERMISSIONS = {
     # Staff review: they read everything of their agency and work on applications.
     AGENCY_STAFF: {
-        "view": _VIEW_ALL,
-        "add": [_REVIEWING, ("programmes", ["report"])],
-        "change": [("applications", ["application", "review", "score", "projectreport"])],
+        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING],
+        "add": [_REVIEWING, ("programmes", ["report"]), _PIMEX_RECORDING, _FORMING],
+        "change": [
+            ("applications", ["application", "review", "score", "projectreport", "expense"]),
+            _PIMEX_RECORDING,
+            _PIMEX_PARTICIPANT,
+            _FORMING,
+        ],
+        "delete": [_PIMEX_RECORDING, _FORMING_DELETE],
     },
     # Managers also configure programmes, calls, cost categories and review criteria.
     PROGRAMME_MANAGER: {
-        "view": _VIEW_ALL,
-        "add": [("programmes", ["call", "costcategory", "callrule", "reviewcriterion", "report"]), _REVIEWING],
+        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING],
+        "add": [
+            ("programmes", ["call", "costcategory", "callrule", "reviewcriterion", "report"]),
+            _REVIEWING,
+            _PIMEX_CONFIGURING,
+            _PIMEX_RECORDING,
+            _FORMING,
+        ],
         "change": [
             ("programmes", ["programme", "call", "costcategory", "callrule", "reviewcriterion"]),
-            ("applications", ["application", "review", "score", "projectreport"]),
+            ("applications", ["application", "review", "score", "projectreport", "expense"]),
+            _PIMEX_CONFIGURING,
+            _PIMEX_RECORDING,
+            _PIMEX_PARTICIPANT,
+            _FORMING,
         ],
-        "delete": [("programmes", ["costcategory", "callrule", "reviewcriterion"])],
+        "delete": [
+            ("programmes", ["costcategory", "callrule", "reviewcriterion"]),
+            _PIMEX_CONFIGURING,
+            _PIMEX_RECORDING,
+            _FORMING_DELETE,
+        ],
     },
 }
 

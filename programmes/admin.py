@@ -453,3 +453,7 @@ class ReportAdmin(AgencyScopedAdmin):
             ngettext("%(count)d report queued again.", "%(count)d reports queued again.", len(retried))
             % {"count": len(retried)},
         )
+
+
+# PIMEX coaching: sessions and attendance, participants, commitments of calls.
+from programmes.pimex import admin as pimex_admin  # noqa: E402, F401

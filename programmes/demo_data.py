@@ -474,3 +474,36 @@ PROGRAMME_FIELDS = {
         "objectives": ["international_recognition", "cooperation"],
     },
 }
+
+# PIMEX coaching of the demo call (programmes.pimex): its group sessions as (title, days from
+# today, place), and where the approved participant ("tomates") stands: two sessions and two
+# tutorials done, the SWOT without its threats, an action plan, no survey yet.
+PIMEX_SESSIONS = [
+    ("Strategic planning for internationalisation", -21, "Extremadura Avante, Mérida"),
+    ("Choosing and researching target markets", -7, "Extremadura Avante, Cáceres"),
+    ("Export pricing, logistics and payment terms", 14, "Extremadura Avante, Badajoz"),
+]
+PIMEX_PARTICIPANT = {
+    "organisation": "tomates",
+    # (days from today, topic, attended): None until the technician records it.
+    "tutorials": [
+        (-14, "Export diagnosis of the company", True),
+        (-3, "SWOT analysis with the export team", True),
+        (10, "Action plan for the Gulf countries", None),
+    ],
+    "swot": {
+        "strengths": "Own processing plant in the Vegas Altas; certified quality (IFS, BRC); 20 years of exports within the EU.",
+        "weaknesses": "No Arabic-speaking staff; labels and catalogue only in Spanish and English.",
+        "opportunities": "Growing demand for processed tomato in hotels and restaurants of the Gulf; Halal certification within reach.",
+        "threats": "",
+    },
+    "plan": {
+        "target_markets": "United Arab Emirates, Saudi Arabia, Qatar",
+        "objectives": "Two distributors in the Gulf and 5% of turnover from the region within two years.",
+    },
+    # (description, market, days from today it starts, days it lasts, budget)
+    "actions": [
+        ("Visit to Gulfood, Dubai", "United Arab Emirates", 40, 5, "1900.00"),
+        ("Samples and tasting for distributors in Riyadh", "Saudi Arabia", 75, 30, "600.00"),
+    ],
+}

@@ -10,4 +10,5 @@ urlpatterns = [
     path("programmes/<slug:programme_slug>/calls/<slug:slug>/", views.call, name="call"),
     path("dashboard/", include("programmes.dashboard.urls")),
     path("open-data/", include("programmes.opendata.urls")),
+    path("pimex/", include("programmes.pimex.urls")),
 ]

@@ -13,13 +13,14 @@ from django.utils import timezone
 from applications.beneficiary_reports import ReportRefused, project_report_submit, project_reports_schedule
 from applications.decisions import application_approve
 from applications.models import Application, ProjectReport, ReminderSent
+from applications.post_award import grant_accept
 from applications.reminders import send_due_reminders
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Representation
 from consortia.tests.factories import OrganisationFactory
 from portal.models import User
-from programmes.tests.factories import CallFactory
+from programmes.tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,7 @@ def officer():
 def call():
     closes = datetime(2026, 10, 30, 14, 0, tzinfo=MADRID)
     return CallFactory(
+        programme=ProgrammeFactory(kind="cofinancing"),
         opens_at=closes - timedelta(days=90),
         closes_at=closes,
         budget=Decimal("50000.00"),
@@ -71,7 +73,9 @@ def approved(call, organisation, officer) -> Application:
     BudgetLineFactory(application=application, amount=Decimal("5000.00"))
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=1))
     application_change_status(application=application, to_status="under_review")
-    return application_approve(application=application, by=officer, amount=Decimal("4000.00"))
+    application = application_approve(application=application, by=officer, amount=Decimal("4000.00"))
+    # The beneficiary accepts the grant: reports can then be written.
+    return grant_accept(application=application, by=officer)
 
 
 @pytest.fixture
@@ -185,20 +189,20 @@ def test_the_applicant_writes_and_sends_the_report(client, call, company, lucia,
     page = client.get(reverse("applications:detail", args=[application.pk]))
     assert "Final report" in page.text and "Write and send" in page.text and url in page.text
 
-    empty = client.post(url, {"narrative": "   "})
-    assert empty.status_code == 200
-    assert "This field is required." in empty.text
+    empty = client.post(url, {"action": "submit", "narrative": "   "})
+    assert empty.status_code == 400
+    assert "Describe the activities carried out and their results." in empty.text
     assert ProjectReport.objects.get(application=application, kind="final").status == "due"
 
     with time_machine.travel(local_noon(date(2027, 3, 20)), tick=False):
         client.force_login(lucia)  # a session of today would have expired by then
-        sent = client.post(url, {"narrative": "Trade fair in Lyon: 12 meetings, 2 contracts."})
+        sent = client.post(url, {"action": "submit", "narrative": "Trade fair in Lyon: 12 meetings, 2 contracts."})
     assert sent.status_code == 302
     report = ProjectReport.objects.get(application=application, kind="final")
     assert report.status == "submitted" and report.submitted_by == lucia and not report.is_late
     assert "Trade fair in Lyon" in report.narrative
 
-    again = client.post(url, {"narrative": "A second version"})
+    again = client.post(url, {"action": "submit", "narrative": "A second version"})
     assert again.status_code == 404
     report.refresh_from_db()
     assert "second version" not in report.narrative
@@ -212,7 +216,7 @@ def test_a_late_report_is_accepted_and_shown_late(client, call, company, lucia, 
 
     with time_machine.travel(local_noon(date(2027, 4, 3)), tick=False):
         client.force_login(lucia)
-        assert client.post(url, {"narrative": "Done, a little late."}).status_code == 302
+        assert client.post(url, {"action": "submit", "narrative": "Done, a little late."}).status_code == 302
         page = client.get(url)
 
     assert ProjectReport.objects.get(application=application, kind="final").is_late
@@ -238,7 +242,7 @@ def test_outsiders_and_members_cannot_send_someone_elses_report(client, call, co
     client.force_login(outsider)
 
     assert client.get(url).status_code == 404
-    assert client.post(url, {"narrative": "Hijack"}).status_code == 404
+    assert client.post(url, {"action": "submit", "narrative": "Hijack"}).status_code == 404
     assert client.get(reverse("applications:report", args=[application.pk, "nonsense"])).status_code == 404
     assert ProjectReport.objects.get(application=application, kind="final").status == "due"
 

@@ -22,7 +22,9 @@ from django.db.models import (
     FloatField,
     Func,
     Min,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
 )
@@ -31,7 +33,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.decisions import COMMITTED
-from applications.models import Application, BudgetLine, Status, StatusChange
+from applications.models import (
+    Application,
+    BudgetLine,
+    ContractWon,
+    Payment,
+    ProjectReport,
+    ReportActivity,
+    Status,
+    StatusChange,
+)
 from consortia.models import Consortium, Membership
 from consortia.services import consortium_stage
 from portal.money import to_cents
@@ -91,7 +102,14 @@ def reference_day(year: int | None, zone) -> date:
 
 
 def budget_rows(scope: Scope) -> list[dict]:
-    """Per call: budget, requested (maximum grants of submitted applications), committed, remaining. One query."""
+    """Per call: budget, requested (maximum grants of submitted applications), committed, remaining, paid. One query."""
+    paid_per_call = (
+        Payment.objects.filter(application__call=OuterRef("pk"))
+        .order_by()
+        .values("application__call")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     calls = (
         calls_in(scope)
         .select_related("programme")
@@ -103,6 +121,7 @@ def budget_rows(scope: Scope) -> list[dict]:
                 Sum("applications__granted_amount", filter=Q(applications__status__in=COMMITTED)), Value(ZERO)
             ),
             submitted=Count("applications", filter=Q(applications__status__in=REQUESTING)),
+            paid=Coalesce(Subquery(paid_per_call), Value(ZERO)),
         )
         .order_by("programme__name", "-year", "opens_at", "pk")
     )
@@ -116,6 +135,7 @@ def budget_rows(scope: Scope) -> list[dict]:
             "requested": to_cents(call.requested),
             "committed": to_cents(call.committed),
             "remaining": to_cents(call.budget - call.committed),
+            "paid": to_cents(call.paid),
             "applications": call.submitted,
         }
         for call in calls
@@ -123,7 +143,7 @@ def budget_rows(scope: Scope) -> list[dict]:
 
 
 def budget_totals(rows: list[dict]) -> dict:
-    keys = ("budget", "requested", "committed", "remaining")
+    keys = ("budget", "requested", "committed", "remaining", "paid")
     return {key: to_cents(sum((row[key] for row in rows), ZERO)) for key in keys}
 
 
@@ -260,6 +280,50 @@ def pimex_figures(scope: Scope) -> dict:
     )
 
 
+# --- outcomes reported by the beneficiaries -------------------------------------------------
+
+
+def outcomes(scope: Scope) -> dict:
+    """What the beneficiaries report: contracts won, new markets, SMEs reached, actions carried out. Four queries."""
+    reports = ProjectReport.objects.filter(
+        application__in=applications_in(scope).values("pk"), status=ProjectReport.Status.SUBMITTED
+    )
+    contracts = ContractWon.objects.filter(report__in=reports.values("pk")).aggregate(
+        count=Count("pk"), value=Coalesce(Sum("value"), Value(ZERO)), countries=Count("country", distinct=True)
+    )
+    markets: set[str] = set()
+    reached = 0
+    for new_markets, smes_reached in reports.values_list("new_markets", "smes_reached"):
+        markets.update(m.strip().lower() for m in (new_markets or "").split(",") if m.strip())
+        reached += smes_reached or 0
+    actions = [
+        {"category": row["category__name"], "count": row["count"]}
+        for row in ReportActivity.objects.filter(report__in=reports.values("pk"))
+        .values("category__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "category__name")
+    ]
+    return {
+        "contracts": contracts["count"],
+        "contracts_value": to_cents(contracts["value"]),
+        "contract_countries": contracts["countries"],
+        "new_markets": len(markets),
+        "smes_reached": reached,
+        "actions": actions,
+        **consortium_outcomes(scope),
+    }
+
+
+def consortium_outcomes(scope: Scope) -> dict:
+    """Contracts won by the consortia the agency formed (SODERCAN's measure of success). One query."""
+    from consortia.selectors import consortium_contracts_won
+
+    if scope.programme_id is not None or scope.call_id is not None:
+        return {"consortium_contracts": None, "consortium_contracts_value": None}
+    won = consortium_contracts_won(agency_id=scope.agency_id, year=scope.year)
+    return {"consortium_contracts": won.count, "consortium_contracts_value": won.total_value}
+
+
 # --- all together ---------------------------------------------------------------------------
 
 
@@ -277,10 +341,11 @@ def figures(scope: Scope, zone=None) -> dict:
         "categories": actions_by_category(scope),
         "indicators": indicators(scope, on),
         "pimex": pimex_figures(scope),
+        "outcomes": outcomes(scope),
     }
 
 
-BUDGET_COLUMNS = ["call", "programme", "year", "budget", "requested", "committed", "remaining", "applications"]
+BUDGET_COLUMNS = ["call", "programme", "year", "budget", "requested", "committed", "remaining", "paid", "applications"]
 
 
 # The tables that can be downloaded: name -> (title, columns, rows of the figures).
@@ -319,6 +384,22 @@ def tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]:
             _("Approved actions by cost category"),
             ["category", "count", "amount"],
             [[r["category"], r["count"], r["amount"]] for r in data["categories"]],
+        ),
+        "actions": (
+            _("Actions carried out, as reported"),
+            ["action", "count"],
+            [[r["category"], r["count"]] for r in data["outcomes"]["actions"]],
+        ),
+        "outcomes": (
+            _("Outcomes reported"),
+            ["outcome", "value"],
+            [
+                [str(_("Contracts won abroad")), data["outcomes"]["contracts"]],
+                [str(_("Value of the contracts won (EUR)")), data["outcomes"]["contracts_value"]],
+                [str(_("Countries of the contracts")), data["outcomes"]["contract_countries"]],
+                [str(_("New markets entered")), data["outcomes"]["new_markets"]],
+                [str(_("SMEs reached by collective actions")), data["outcomes"]["smes_reached"]],
+            ],
         ),
         "indicators": (
             _("ERDF output indicators"),

@@ -434,3 +434,51 @@ def test_the_administration_links_to_the_dashboard(client, world):
     page = client.get(reverse("admin:index"))
 
     assert f'href="{URL}"' in page.text
+
+
+def test_payments_and_reported_outcomes_are_counted(client, world):
+    from applications.models import Payment, ProjectReport
+
+    k1_application = Application.objects.get(call=world["exports_2026"], granted_amount=D("5000.00"))
+    Payment.objects.create(application=k1_application, paid_on=date(2026, 11, 20), amount=D("4200.00"))
+    report = ProjectReport.objects.create(
+        application=k1_application,
+        kind="final",
+        due_on=date(2027, 3, 31),
+        status="submitted",
+        submitted_at=TODAY,
+        narrative="Done",
+        new_markets="France, Morocco",
+    )
+    report.contracts.create(
+        description="Cheese for a chain", country="FR", value=D("80000.00"), signed_on=date(2026, 10, 1)
+    )
+    report.contracts.create(description="Olive oil", country="MA", value=D("20000.00"), signed_on=date(2026, 10, 9))
+    trips = world["exports"].cost_categories.get(name="Commercial trips")
+    report.activities.create(
+        category=trips, description="Mission to Lyon", country="FR", carried_out_on=date(2026, 5, 2)
+    )
+    report.activities.create(
+        category=trips, description="Mission to Rabat", country="MA", carried_out_on=date(2026, 6, 2)
+    )
+    ProjectReport.objects.create(  # still due: not counted
+        application=Application.objects.get(call=world["exports_2026"], granted_amount=D("3000.00")),
+        kind="final",
+        due_on=date(2027, 3, 31),
+        new_markets="Japan",
+    )
+    client.force_login(world["manager"])
+
+    data = client.get(URL, {"year": 2026}).context["current"]
+
+    assert data["budget"][0]["paid"] == D("4200.00") and data["budget_totals"]["paid"] == D("4200.00")
+    outcomes = data["outcomes"]
+    assert (outcomes["contracts"], outcomes["contracts_value"], outcomes["contract_countries"]) == (
+        2,
+        D("100000.00"),
+        2,
+    )
+    assert outcomes["new_markets"] == 2
+    assert outcomes["actions"] == [{"category": "Commercial trips", "count": 2}]
+    csv = client.get(reverse("programmes:dashboard_table", args=["outcomes", "csv"]), {"year": 2026})
+    assert "Value of the contracts won (EUR),100000.00" in csv.content.decode("utf-8-sig")

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from applications.beneficiary_reports import project_reports_schedule
 from applications.models import Application, BudgetLine
 from applications.services import application_change_status, application_create
 from consortia.models import Consortium, Membership, Organisation
@@ -20,7 +21,21 @@ from consortia.taxids import make_tax_id
 from portal.models import User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes import demo_data
-from programmes.models import Agency, Call, CallRule, CostCategory, Programme, ReviewCriterion
+from programmes.models import (
+    Agency,
+    Call,
+    CallRule,
+    CostCategory,
+    PimexActionPlan,
+    PimexAttendance,
+    PimexCallSettings,
+    PimexPlannedAction,
+    PimexSession,
+    PimexSwot,
+    PimexTutorial,
+    Programme,
+    ReviewCriterion,
+)
 from programmes.rules import evaluate_application
 from programmes.services import aid_awards_record
 
@@ -50,6 +65,8 @@ class Command(BaseCommand):
             created = self._applications(programmes, consortia, organisations)
             self._users(agencies)
             self._reviews()
+            self._pimex(today)
+            self._consortium_formation(today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Agency.objects.count()} agencies, {Programme.objects.count()} programmes, "
@@ -206,7 +223,13 @@ class Command(BaseCommand):
             declarations = self._declarations(call)
             if final_status == "draft":
                 declarations = declarations[:1]
-            application = application_create(call=call, title=title, declarations=declarations, **applicant)
+            application = application_create(
+                call=call,
+                title=title,
+                declarations=declarations,
+                **demo_data.PROGRAMME_FIELDS.get(programme.kind, {}),
+                **applicant,
+            )
             categories = {c.code: c for c in programme.cost_categories.all()}
             BudgetLine.objects.bulk_create(
                 BudgetLine(
@@ -229,6 +252,8 @@ class Command(BaseCommand):
                 application.granted_amount = Decimal(granted)
                 application.save(update_fields=["granted_amount"])
                 aid_awards_record(application=application, amount=application.granted_amount, on=timezone.localdate())
+                if final_status == "approved":
+                    project_reports_schedule(application=application)
             created += 1
         return created
 
@@ -277,3 +302,64 @@ class Command(BaseCommand):
                 user.groups.set([groups[AGENCY_STAFF]])
             elif role == "manager":
                 user.groups.set([groups[PROGRAMME_MANAGER]])
+
+    def _pimex(self, today):
+        """PIMEX coaching: the demo call's group sessions, and its approved participant halfway through."""
+        calls = Call.objects.filter(programme__slug="pimex", slug=str(today.year)).select_related("programme__agency")
+        call = calls.first()
+        if call is None:
+            return
+        zone = call.programme.agency.tzinfo
+        PimexCallSettings.objects.get_or_create(call=call)
+        spec = demo_data.PIMEX_PARTICIPANT
+        legal_name = next(row[2] for row in demo_data.ORGANISATIONS if row[0] == spec["organisation"])
+        participant = Application.objects.filter(
+            call=call, organisation__legal_name=legal_name, status="approved"
+        ).first()
+        technician = User.objects.filter(email="staff@demo.example").first()
+        now = timezone.now()
+        for position, (title, days, place) in enumerate(demo_data.PIMEX_SESSIONS, start=1):
+            starts_at = datetime.combine(working_day(today + timedelta(days=days)), time(10, 0), tzinfo=zone)
+            session, _ = PimexSession.objects.get_or_create(
+                call=call,
+                title=title,
+                defaults={"starts_at": starts_at, "place": place, "capacity": 30, "position": position},
+            )
+            if participant is not None:
+                PimexAttendance.objects.get_or_create(
+                    session=session,
+                    application=participant,
+                    defaults={"attended": session.starts_at <= now, "recorded_by": technician},
+                )
+        if participant is None:
+            return
+        for days, topic, attended in spec["tutorials"]:
+            scheduled_at = datetime.combine(working_day(today + timedelta(days=days)), time(11, 0), tzinfo=zone)
+            PimexTutorial.objects.get_or_create(
+                application=participant,
+                topic=topic,
+                defaults={"scheduled_at": scheduled_at, "attended": attended, "technician": technician},
+            )
+        PimexSwot.objects.get_or_create(application=participant, defaults={**spec["swot"], "updated_by": technician})
+        plan, created = PimexActionPlan.objects.get_or_create(application=participant, defaults=spec["plan"])
+        if created:
+            PimexPlannedAction.objects.bulk_create(
+                PimexPlannedAction(
+                    plan=plan,
+                    position=position,
+                    description=description,
+                    market=market,
+                    starts_on=today + timedelta(days=starts_in),
+                    ends_on=today + timedelta(days=starts_in + lasts),
+                    budget=Decimal(budget),
+                )
+                for position, (description, market, starts_in, lasts, budget) in enumerate(spec["actions"], start=1)
+            )
+
+    def _consortium_formation(self, today):
+        """SODERCAN's consortium formation (seed 002): a formation under way, a consortium's fees and contracts."""
+        from consortia.demo import formation_demo_load
+
+        representative = formation_demo_load(today=today)
+        if representative:
+            self.stdout.write(f"  Consortium formation: {representative} has an invitation to answer in My portal.")

@@ -1,0 +1,181 @@
+"""Demo data of SODERCAN's consortium formation (seed 002), loaded by `seed_demo`.
+
+One formation under way in marine renewable energy (candidates, an introductory
+meeting, answers given and one still awaited), and the life of the established
+Cantabria Metal Export consortium: its manager, membership fees and payments, and
+its international bids, one of them won. Idempotent: every row is found by its
+natural key before it is created. Companies and people are invented.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+
+from portal.models import User
+from programmes.models import Programme
+
+from . import formation as services
+from .models import Consortium, ConsortiumBid, FeePayment, Formation, MembershipFee, Organisation, Representation
+
+PROGRAMME_SLUG = "export-consortia-cantabria"
+FORMATION_NAME = "Cantabrian offshore wind and wave energy services"
+METAL_CONSORTIUM = "Cantabria Metal Export"
+# The representative of the company still deciding: logs in and sees the invitation.
+REPRESENTATIVE = ("cantabria@demo.example", "Iñigo Representative", "Mecanizados del Pas S.L.")
+
+# (organisation legal name, why identified, answer: "joined", "declined" or None, reason)
+CANDIDATES = [
+    (
+        "Offshore Cantábrico S.L.",
+        "Maintenance of offshore wind turbines; already works for two North Sea operators.",
+        "joined",
+        "",
+    ),
+    (
+        "Naval Santander Ingeniería S.L.",
+        "Naval engineering and floating platforms: designs the full-service offer.",
+        "joined",
+        "",
+    ),
+    ("Calderería Besaya S.L.", "Heavy steel structures: transition pieces and towers.", "declined", None),
+    ("Mecanizados del Pas S.L.", "Precision machining of mooring and power take-off parts.", None, ""),
+]
+DECLINED_REASON = "Our workshop is fully booked with the metal consortium's contracts for the next two years."
+
+
+def _sodercan_staff():
+    """Who records the demo steps: the demo administrator (there is no SODERCAN staff account)."""
+    return User.objects.filter(is_superuser=True).order_by("pk").first()
+
+
+def _representative():
+    email, full_name, legal_name = REPRESENTATIVE
+    organisation = Organisation.objects.get(legal_name=legal_name)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        from programmes.demo_data import DEMO_PASSWORD
+
+        user = User(email=email, full_name=full_name, language="es")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
+    Representation.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"status": Representation.Status.ACTIVE}
+    )
+    return user
+
+
+def _formation(programme, staff, today):
+    if Formation.objects.filter(programme=programme, name=FORMATION_NAME).exists():
+        return
+    formation = services.formation_open(
+        programme=programme,
+        sector="marine_renewable_energy",
+        name=FORMATION_NAME,
+        seed_funding=Decimal("180000.00"),
+        opened_on=today - timedelta(days=90),
+        notes="Third consortium of the programme, after metal and agri-food.",
+        by=staff,
+    )
+    candidates = {}
+    for legal_name, why, _answer, _reason in CANDIDATES:
+        organisation = Organisation.objects.get(legal_name=legal_name)
+        candidates[legal_name] = services.formation_candidate_add(
+            formation=formation, organisation=organisation, notes=why, by=staff
+        )
+    services.formation_meeting_record(
+        formation=formation,
+        held_on=today - timedelta(days=45),
+        place="SODERCAN, Santander",
+        agenda="Aims of the consortium, the process, the full-service offer from design to installation.",
+        notes="Gap in the offer: no company does subsea cabling yet.",
+        attended=list(candidates.values()),
+        by=staff,
+    )
+    services.formation_invite(formation=formation, by=staff)
+    for legal_name, _why, answer, reason in CANDIDATES:
+        if answer is not None:
+            services.formation_candidate_answer(
+                candidate=candidates[legal_name],
+                join=answer == "joined",
+                reason=DECLINED_REASON if reason is None else reason,
+                by=staff,
+            )
+
+
+def _metal_consortium_life(staff, today):
+    consortium = Consortium.objects.filter(name=METAL_CONSORTIUM).first()
+    if consortium is None:
+        return
+    members = {m.organisation.legal_name: m.organisation for m in consortium.memberships.select_related("organisation")}
+    if not consortium.managers.exists():
+        services.consortium_manager_appoint(
+            consortium=consortium,
+            full_name="Elena Ruiz Cobo",
+            email="manager@cantabria-metal.example",
+            phone="+34 942 000 000",
+            appointed_on=consortium.established_on + timedelta(days=30),
+            by=staff,
+        )
+    # Yearly fees; the one of this year is still unpaid by one member.
+    for year, unpaid in ((today.year - 1, set()), (today.year, {"Mecanizados del Pas S.L."})):
+        fee = MembershipFee.objects.filter(consortium=consortium, period=str(year)).first()
+        if fee is None:
+            fee = services.membership_fee_set(
+                consortium=consortium, period=str(year), amount=Decimal("3000.00"), due_on=date(year, 1, 31), by=staff
+            )
+        for legal_name, organisation in sorted(members.items()):
+            if legal_name in unpaid or FeePayment.objects.filter(fee=fee, organisation=organisation).exists():
+                continue
+            services.fee_payment_record(
+                fee=fee, organisation=organisation, amount=fee.amount, paid_on=min(today, fee.due_on), by=staff
+            )
+    bids = [
+        (
+            "Transition pieces for an offshore wind farm",
+            "North Sea wind farm developer",
+            "GB",
+            Decimal("2400000.00"),
+            200,
+            ("Calderería Besaya S.L.", "Naval Santander Ingeniería S.L."),
+            "won",
+        ),
+        (
+            "Machined parts for a hydroelectric plant",
+            "Norwegian utility",
+            "NO",
+            Decimal("350000.00"),
+            30,
+            ("Mecanizados del Pas S.L.", "Calderería Besaya S.L."),
+            None,
+        ),
+    ]
+    for title, client, country, value, days_ago, names, outcome in bids:
+        if ConsortiumBid.objects.filter(consortium=consortium, title=title).exists():
+            continue
+        submitted_on = today - timedelta(days=days_ago)
+        bid = services.bid_submit(
+            consortium=consortium,
+            title=title,
+            client=client,
+            country=country,
+            submitted_on=submitted_on,
+            value=value,
+            members=[members[name] for name in names if name in members],
+            by=staff,
+        )
+        if outcome == "won":
+            services.bid_decide(bid=bid, won=True, decided_on=submitted_on + timedelta(days=80), by=staff)
+
+
+def formation_demo_load(*, today: date) -> str | None:
+    """Load the demo rows; returns the e-mail of the demo representative who has an invitation to answer."""
+    programme = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
+    staff = _sodercan_staff()
+    if programme is None or staff is None:
+        return None
+    representative = _representative()
+    _formation(programme, staff, today)
+    _metal_consortium_life(staff, today)
+    return representative.email

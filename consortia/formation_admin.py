@@ -1,0 +1,678 @@
+"""The admin of the consortium formation pipeline (seed 002) and of the consortia's life after it:
+formations with their candidates and meetings, the establish and answer pages, managers, membership
+fees and payments, international bids. Everything is scoped to the user's agency."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import format_eur
+from portal.scoping import AgencyScopedAdmin, AgencyScopedInline, scope_queryset
+
+from . import formation as formation_services
+from .models import (
+    Consortium,
+    ConsortiumBid,
+    ConsortiumManager,
+    FeePayment,
+    Formation,
+    FormationAttendance,
+    FormationCandidate,
+    FormationMeeting,
+    MembershipFee,
+    Organisation,
+)
+from .selectors import consortium_fees_outstanding, formation_seed_funding
+
+
+def consortium_of_agency(agency_id, prefix=""):
+    """Consortia an agency follows: applicants to its calls, or formed by one of its formations."""
+    return Q(**{f"{prefix}applications__call__programme__agency": agency_id}) | Q(
+        **{f"{prefix}formation__agency": agency_id}
+    )
+
+
+class ConsortiumManagerFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        current = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.cleaned_data.get("ended_on")
+        ]
+        if len(current) > 1:
+            raise ValidationError(_("A consortium has one manager at a time: give the previous one's term end."))
+
+
+class ConsortiumManagerInline(admin.TabularInline):
+    """The consortium's manager (the seed's process appoints one when the consortium is established)."""
+
+    model = ConsortiumManager
+    formset = ConsortiumManagerFormSet
+    extra = 0
+    fields = ["full_name", "email", "phone", "appointed_on", "ended_on"]
+
+
+def _parent_pk(request):
+    """The primary key of the object whose change page is being shown (None on an add page)."""
+    match = request.resolver_match
+    object_id = match.kwargs.get("object_id") if match else None
+    return int(object_id) if object_id and str(object_id).isdigit() else None
+
+
+def _candidate_choices(request, formation_pk):
+    """Companies staff may identify: those with their registered office in the agency's region
+    (the formation's agency for a superuser), plus the formation's candidates already recorded."""
+    region = getattr(getattr(request.user, "agency", None), "region", None)
+    if region is None and formation_pk is not None:
+        region = Formation.objects.filter(pk=formation_pk).values_list("agency__region", flat=True).first()
+    companies = Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+    if region is None:
+        return companies.order_by("legal_name")
+    condition = Q(region=region)
+    if formation_pk is not None:
+        condition |= Q(formation_candidacies__formation_id=formation_pk)
+    return companies.filter(condition).distinct().order_by("legal_name")
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = FormationCandidate
+        fields = ["organisation", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data["organisation"]
+        instance = self.instance
+        invited = instance.pk and instance.status != FormationCandidate.Status.IDENTIFIED
+        if invited and organisation.pk != instance.organisation_id:
+            raise ValidationError(_("The company of a candidate already invited cannot change."))
+        return organisation
+
+
+class CandidateFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            instance = form.instance
+            deleting = self.can_delete and self._should_delete_form(form)
+            if deleting and instance.pk and instance.status != FormationCandidate.Status.IDENTIFIED:
+                raise ValidationError(
+                    _("%(organisation)s was invited: it stays on the list with its answer.")
+                    % {"organisation": instance.organisation}
+                )
+
+
+class FormationCandidateInline(AgencyScopedInline, admin.TabularInline):
+    model = FormationCandidate
+    form = CandidateForm
+    formset = CandidateFormSet
+    agency_path = "formation__agency"
+    extra = 0
+    fields = ["organisation", "notes", "status", "invited_at", "decided_at", "reason", "answer_link"]
+    readonly_fields = ["status", "invited_at", "decided_at", "reason", "answer_link"]
+    verbose_name_plural = _("candidate companies (identified by the agency; they answer in the portal)")
+
+    @admin.display(description=_("answer given outside the portal"))
+    def answer_link(self, obj):
+        if obj.pk is None or obj.status != FormationCandidate.Status.INVITED:
+            return ""
+        url = reverse("admin:consortia_formation_answer", args=[obj.formation_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Record the answer"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = _candidate_choices(request, _parent_pk(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class FormationMeetingInline(AgencyScopedInline, admin.TabularInline):
+    model = FormationMeeting
+    agency_path = "formation__agency"
+    extra = 0
+    fields = ["held_on", "place", "agenda", "attendee_count"]
+    readonly_fields = ["attendee_count"]
+    show_change_link = True
+    verbose_name_plural = _("introductory meetings (open one to record who attended)")
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(attendees=Count("attendances", filter=Q(attendances__attended=True)))
+        )
+
+    @admin.display(description=_("companies present"))
+    def attendee_count(self, obj):
+        return getattr(obj, "attendees", None) if obj.pk else "—"
+
+
+def _meetings_move_formation_on(request, formation):
+    """A formation with a meeting on record is in its meetings: move it on from identifying."""
+    if formation.status == Formation.Status.IDENTIFYING and formation.meetings.exists():
+        formation_services.formation_move(formation=formation, to_status=Formation.Status.MEETING, by=request.user)
+
+
+@admin.register(Formation)
+class FormationAdmin(AgencyScopedAdmin):
+    agency_path = "agency"
+    scoped_foreign_keys = {"programme": "agency", "coordinator": "agency"}
+    change_form_template = "admin/consortia/formation/change_form.html"
+    list_display = [
+        "name",
+        "sector",
+        "programme",
+        "status",
+        "opened_on",
+        "seed_funding_eur",
+        "candidate_count",
+        "joined_count",
+        "consortium",
+    ]
+    list_filter = ["status", "sector", ("programme", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["programme", "consortium"]
+    search_fields = ["name", "candidates__organisation__legal_name"]
+    date_hierarchy = "opened_on"
+    inlines = [FormationCandidateInline, FormationMeetingInline]
+    actions = ["invite_candidates", "move_to_meetings", "abandon"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                candidates_total=Count("candidates", distinct=True),
+                candidates_joined=Count(
+                    "candidates", filter=Q(candidates__status=FormationCandidate.Status.JOINED), distinct=True
+                ),
+            )
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = ["programme", "sector", "name", "opened_on", "seed_funding", "coordinator", "notes"]
+        if obj is None:
+            return fields
+        return ["status", *fields, "seed_funding_summary", "consortium_link", "statutes_reference"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["status", "seed_funding_summary", "consortium_link", "statutes_reference"]
+        if obj is not None:
+            # The programme (and so the agency) is fixed once opened; closed formations are a record.
+            readonly.append("programme")
+            if not obj.is_open:
+                readonly += ["sector", "name", "opened_on", "seed_funding", "coordinator"]
+        return readonly
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        agency = getattr(request.user, "agency", None)
+        if agency is not None:
+            initial.setdefault("opened_on", formation_services.agency_today(agency))
+        initial.setdefault("coordinator", request.user.pk)
+        return initial
+
+    def get_inline_instances(self, request, obj=None):
+        # Candidates and meetings are recorded once the formation exists.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _meetings_move_formation_on(request, form.instance)
+
+    @admin.display(description=_("seed funding"), ordering="seed_funding")
+    def seed_funding_eur(self, obj):
+        return format_eur(obj.seed_funding)
+
+    @admin.display(description=_("candidates"), ordering="candidates_total")
+    def candidate_count(self, obj):
+        return obj.candidates_total
+
+    @admin.display(description=_("joined"), ordering="candidates_joined")
+    def joined_count(self, obj):
+        return obj.candidates_joined
+
+    @admin.display(description=_("seed funding of the programme"))
+    def seed_funding_summary(self, obj):
+        funding = formation_seed_funding(programme=obj.programme)
+        return gettext(
+            "Budget %(budget)s · committed by established consortia %(committed)s · left %(remaining)s · "
+            "planned by formations under way %(planned)s"
+        ) % {
+            "budget": format_eur(funding.budget),
+            "committed": format_eur(funding.committed),
+            "remaining": format_eur(funding.remaining),
+            "planned": format_eur(funding.planned),
+        }
+
+    @admin.display(description=_("consortium"))
+    def consortium_link(self, obj):
+        if obj.consortium_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:consortia_consortium_change", args=[obj.consortium_id]),
+            obj.consortium,
+        )
+
+    @admin.action(description=_("Invite the identified candidates to decide"), permissions=["change"])
+    def invite_candidates(self, request, queryset):
+        for formation in queryset:
+            try:
+                invited = formation_services.formation_invite(formation=formation, by=request.user)
+            except formation_services.Refused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                ngettext(
+                    "%(formation)s: %(count)s company invited to decide.",
+                    "%(formation)s: %(count)s companies invited to decide.",
+                    len(invited),
+                )
+                % {"formation": formation, "count": len(invited)},
+                messages.SUCCESS,
+            )
+            unreachable = (
+                Organisation.objects.filter(pk__in=[candidate.organisation_id for candidate in invited])
+                .exclude(representations__status="active")
+                .order_by("legal_name")
+            )
+            names = [organisation.legal_name for organisation in unreachable]
+            if names:
+                self.message_user(
+                    request,
+                    gettext("No representative on the portal, to contact directly: %(names)s.")
+                    % {"names": ", ".join(names)},
+                    messages.WARNING,
+                )
+
+    def _move(self, request, queryset, to_status):
+        moved = 0
+        for formation in queryset:
+            try:
+                formation_services.formation_move(formation=formation, to_status=to_status, by=request.user)
+                moved += 1
+            except formation_services.Refused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+        if moved:
+            self.message_user(
+                request,
+                ngettext("%(count)s formation moved.", "%(count)s formations moved.", moved) % {"count": moved},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Move on to the introductory meetings"), permissions=["change"])
+    def move_to_meetings(self, request, queryset):
+        self._move(request, queryset, Formation.Status.MEETING)
+
+    @admin.action(description=_("Abandon the selected formations"), permissions=["change"])
+    def abandon(self, request, queryset):
+        self._move(request, queryset, Formation.Status.ABANDONED)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/establish/",
+                self.admin_site.admin_view(self.establish_view),
+                name="consortia_formation_establish",
+            ),
+            path(
+                "<int:pk>/candidates/<int:candidate_pk>/answer/",
+                self.admin_site.admin_view(self.answer_view),
+                name="consortia_formation_answer",
+            ),
+            *super().get_urls(),
+        ]
+
+    def answer_view(self, request, pk, candidate_pk):
+        """Record the answer a company gave outside the portal (at a meeting, by phone, by letter)."""
+        from .forms import FormationAnswerForm
+
+        formation = self.get_queryset(request).filter(pk=pk).first()
+        candidate = (
+            FormationCandidate.objects.filter(formation=formation, pk=candidate_pk)
+            .select_related("organisation")
+            .first()
+            if formation is not None
+            else None
+        )
+        if candidate is None or not self.has_change_permission(request, formation):
+            messages.error(request, gettext("This formation does not exist or is not of your agency."))
+            return redirect("admin:index")
+        change_url = reverse("admin:consortia_formation_change", args=[pk])
+        form = FormationAnswerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                formation_services.formation_candidate_answer(
+                    candidate=candidate,
+                    join=form.cleaned_data["decision"] == "join",
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except formation_services.Refused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(
+                    request,
+                    gettext("The answer of %(organisation)s is recorded.") % {"organisation": candidate.organisation},
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Answer of %(organisation)s") % {"organisation": candidate.organisation},
+            "formation": formation,
+            "candidate": candidate,
+            "form": form,
+            "opts": self.model._meta,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/consortia/formation/answer.html", context)
+
+    def establish_view(self, request, pk):
+        """The button page: name the consortium, its statutes, lead and manager; the service does the rest."""
+        formation = self.get_queryset(request).select_related("agency", "programme").filter(pk=pk).first()
+        if formation is None or not self.has_change_permission(request, formation):
+            messages.error(request, gettext("This formation does not exist or is not of your agency."))
+            return redirect("admin:index")
+        change_url = reverse("admin:consortia_formation_change", args=[pk])
+        joined = Organisation.objects.filter(
+            formation_candidacies__formation=formation,
+            formation_candidacies__status=FormationCandidate.Status.JOINED,
+        ).order_by("legal_name")
+        form = EstablishForm(
+            request.POST or None,
+            joined=joined,
+            initial={"name": formation.name, "established_on": formation_services.agency_today(formation.agency)},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                consortium = formation_services.formation_establish(
+                    formation=formation,
+                    name=data["name"],
+                    established_on=data["established_on"],
+                    statutes_reference=data["statutes_reference"],
+                    lead=data["lead"],
+                    manager_name=data["manager_name"],
+                    manager_email=data["manager_email"],
+                    manager_phone=data["manager_phone"],
+                    by=request.user,
+                )
+            except formation_services.Refused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(
+                    request,
+                    gettext("The consortium %(consortium)s is established with its founding members.")
+                    % {"consortium": consortium},
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Establish the consortium: %(formation)s") % {"formation": formation},
+            "formation": formation,
+            "form": form,
+            "joined": list(joined),
+            "minimum": formation_services.MIN_FOUNDING_MEMBERS,
+            "funding": formation_seed_funding(programme=formation.programme),
+            "opts": self.model._meta,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/consortia/formation/establish.html", context)
+
+
+class EstablishForm(forms.Form):
+    name = forms.CharField(label=_("Name of the consortium"), max_length=200)
+    established_on = forms.DateField(label=_("Established on"), widget=forms.DateInput(attrs={"type": "date"}))
+    statutes_reference = forms.CharField(
+        label=_("Statutes"),
+        max_length=300,
+        help_text=_("Where the signed statutes are: notarial deed and registry entry."),
+    )
+    lead = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organisation.objects.none())
+    manager_name = forms.CharField(label=_("Consortium manager"), max_length=200, required=False)
+    manager_email = forms.EmailField(label=_("Manager's e-mail"), required=False)
+    manager_phone = forms.CharField(label=_("Manager's phone"), max_length=40, required=False)
+
+    def __init__(self, *args, joined, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = joined
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("manager_name") and not cleaned.get("manager_email"):
+            self.add_error("manager_email", _("Give the manager's e-mail."))
+        if cleaned.get("manager_email") and not cleaned.get("manager_name"):
+            self.add_error("manager_name", _("Give the manager's name."))
+        return cleaned
+
+
+class FormationAttendanceInline(admin.TabularInline):
+    model = FormationAttendance
+    extra = 0
+    fields = ["candidate", "attended"]
+
+    def has_add_permission(self, request, obj=None):
+        # Attendance is recorded on a meeting that exists: its candidates are the formation's.
+        return obj is not None and super().has_add_permission(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("candidate__organisation")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "candidate":
+            kwargs["queryset"] = FormationCandidate.objects.filter(
+                formation__meetings=_parent_pk(request)
+            ).select_related("organisation", "formation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(FormationMeeting)
+class FormationMeetingAdmin(AgencyScopedAdmin):
+    agency_path = "formation__agency"
+    scoped_foreign_keys = {"formation": "agency"}
+    list_display = ["formation", "held_on", "place", "attendee_count"]
+    list_select_related = ["formation"]
+    list_filter = ["held_on"]
+    search_fields = ["formation__name", "place"]
+    fields = ["formation", "held_on", "place", "agenda", "notes"]
+    inlines = [FormationAttendanceInline]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(attendees=Count("attendances", filter=Q(attendances__attended=True)))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["formation"] if obj is not None else []
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _meetings_move_formation_on(request, form.instance.formation)
+
+    @admin.display(description=_("companies present"), ordering="attendees")
+    def attendee_count(self, obj):
+        return obj.attendees
+
+
+class FeePaymentInline(admin.TabularInline):
+    model = FeePayment
+    extra = 0
+    fields = ["organisation", "amount", "paid_on", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+    def has_add_permission(self, request, obj=None):
+        # Payments are recorded against a fee that exists, by the members who owe it.
+        return obj is not None and super().has_add_permission(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "recorded_by")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = (
+                Organisation.objects.filter(memberships__consortium__fees=_parent_pk(request))
+                .distinct()
+                .order_by("legal_name")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(MembershipFee)
+class MembershipFeeAdmin(AgencyScopedAdmin):
+    agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "consortium__"))
+    scoped_foreign_keys = {"consortium": consortium_of_agency}
+    list_display = ["consortium", "period", "amount_eur", "due_on", "payment_count"]
+    list_select_related = ["consortium"]
+    list_filter = ["due_on"]
+    search_fields = ["consortium__name", "period"]
+    autocomplete_fields = ["consortium"]
+    inlines = [FeePaymentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(paid_by=Count("payments"))
+
+    def get_fields(self, request, obj=None):
+        fields = ["consortium", "period", "amount", "due_on"]
+        return fields if obj is None else [*fields, "outstanding_by_member"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["consortium", "outstanding_by_member"] if obj is not None else []
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, FeePayment) and instance.pk is None:
+                instance.recorded_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    @admin.display(description=_("amount per member"), ordering="amount")
+    def amount_eur(self, obj):
+        return format_eur(obj.amount)
+
+    @admin.display(description=_("payments"), ordering="paid_by")
+    def payment_count(self, obj):
+        return obj.paid_by
+
+    @admin.display(description=_("outstanding, by member"))
+    def outstanding_by_member(self, obj):
+        rows = []
+        for member in consortium_fees_outstanding(consortium=obj.consortium):
+            for line in member.lines:
+                if line.fee.pk == obj.pk:
+                    rows.append((member.organisation.legal_name, format_eur(line.paid), format_eur(line.outstanding)))
+        if not rows:
+            return gettext("No member owes this fee.")
+        header = format_html(
+            "<tr><th>{}</th><th>{}</th><th>{}</th></tr>", gettext("Member"), gettext("Paid"), gettext("Outstanding")
+        )
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+        return format_html("<table>{}{}</table>", header, body)
+
+
+@admin.register(FeePayment)
+class FeePaymentAdmin(AgencyScopedAdmin):
+    """Every payment, to search and check; they are recorded on the fee's page."""
+
+    agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "fee__consortium__"))
+    list_display = ["organisation", "fee", "amount_eur", "paid_on", "recorded_by"]
+    list_select_related = ["organisation", "fee__consortium", "recorded_by"]
+    list_filter = ["paid_on"]
+    search_fields = ["organisation__legal_name", "organisation__tax_id", "fee__consortium__name", "fee__period"]
+    fields = ["fee", "organisation", "amount", "paid_on", "recorded_by"]
+    readonly_fields = ["fee", "organisation", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_eur(self, obj):
+        return format_eur(obj.amount)
+
+
+class ConsortiumBidForm(forms.ModelForm):
+    class Meta:
+        model = ConsortiumBid
+        fields = [
+            "consortium",
+            "title",
+            "client",
+            "country",
+            "submitted_on",
+            "value",
+            "members",
+            "status",
+            "decided_on",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        consortium, members, submitted_on = (
+            cleaned.get("consortium"),
+            cleaned.get("members"),
+            cleaned.get("submitted_on"),
+        )
+        if consortium and members is not None and submitted_on:
+            try:
+                formation_services.bid_members_check(consortium=consortium, members=members, on=submitted_on)
+            except ValidationError as error:
+                self.add_error("members", error)
+        return cleaned
+
+
+@admin.register(ConsortiumBid)
+class ConsortiumBidAdmin(AgencyScopedAdmin):
+    """International bids; a won one is a contract won (value, country, date, members involved)."""
+
+    form = ConsortiumBidForm
+    agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "consortium__"))
+    scoped_foreign_keys = {"consortium": consortium_of_agency}
+    list_display = [
+        "title",
+        "consortium",
+        "country",
+        "value_eur",
+        "status",
+        "submitted_on",
+        "decided_on",
+        "member_names",
+    ]
+    list_select_related = ["consortium"]
+    list_filter = ["status", "country", "decided_on"]
+    search_fields = ["title", "client", "consortium__name", "members__legal_name"]
+    autocomplete_fields = ["consortium"]
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            bid_pk = _parent_pk(request)
+            if bid_pk is not None:
+                members = Organisation.objects.filter(memberships__consortium__bids=bid_pk)
+            else:
+                consortia = scope_queryset(Consortium.objects.all(), request.user, consortium_of_agency)
+                members = Organisation.objects.filter(memberships__consortium__in=consortia)
+            kwargs["queryset"] = members.distinct().order_by("legal_name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("value"), ordering="value")
+    def value_eur(self, obj):
+        return format_eur(obj.value)
+
+    @admin.display(description=_("members involved"))
+    def member_names(self, obj):
+        return ", ".join(member.legal_name for member in obj.members.all())

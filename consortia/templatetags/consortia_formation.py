@@ -1,0 +1,15 @@
+"""Template glue for the consortium formation parts shown on pages other apps own (My portal)."""
+
+from django import template
+
+from consortia import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def formation_invitations_of(user):
+    """The user's invitations to decide on joining a consortium being formed (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(selectors.formation_invitations_of(user))
