@@ -23,6 +23,7 @@ from consortia.models import Representation
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.models import User
 from portal.roles import AGENCY_STAFF, ensure_groups
+from programmes.tests import pimex_factories
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,14 +55,24 @@ PROGRAMMES = {
     "export_consortia": ("consortium", None, "6000.00", "5000.00", "4800.00", "4800.00"),
     "cofinancing": ("consortium", Decimal("40.00"), "100000.00", "40000.00", "72000.00", "28800.00"),
     "collective_actions": ("non_profit", None, "30000.00", "25000.00", "20000.00", "20000.00"),
+    "pimex": ("company", None, "3000.00", "2500.00", "2300.00", "2300.00"),
+    # SODERCAN's export consortia: the consortium comes out of the agency's formation process.
+    "sodercan": ("formed consortium", None, "120000.00", "90000.00", "100000.00", "90000.00"),
 }
 
 
 def operation(kind, tmp_path):
     """An approved operation of a programme of `kind`, its representative and the agency's technician."""
     applies, rate, line_amount, granted, _expense, _payable = PROGRAMMES[kind]
-    agency = AgencyFactory(name=f"Agency for {kind}")
-    programme = ProgrammeFactory(agency=agency, kind=kind, funding_rate=rate, applicant_type=applies)
+    agency = AgencyFactory(name=f"Agency for {kind}", region="ES13" if kind == "sodercan" else "ES43")
+    programme_kind = "export_consortia" if kind == "sodercan" else kind
+    programme = ProgrammeFactory(
+        agency=agency,
+        kind=programme_kind,
+        funding_rate=rate,
+        applicant_type="consortium" if "consortium" in applies else applies,
+        annual_budget=Decimal("700000.00"),
+    )
     category = CostCategoryFactory(programme=programme, name="Commercial trips")
     now = timezone.now()
     call = CallFactory(
@@ -73,26 +84,65 @@ def operation(kind, tmp_path):
         budget=Decimal("500000.00"),
     )
     representative = person(f"rep-{kind}@example.org")
-    if applies == "consortium":
+    technician = person(f"tecnico-{kind}@agency.example", is_staff=True, agency=agency)
+    technician.groups.set([ensure_groups()[AGENCY_STAFF]])
+    if applies == "formed consortium":
+        lead, consortium = formed_consortium(programme, technician)
+        applicant = {"consortium": consortium}
+    elif applies == "consortium":
         lead = OrganisationFactory()
         consortium = ConsortiumFactory(lead=lead)
         for member in (lead, OrganisationFactory(), OrganisationFactory()):
             MembershipFactory(consortium=consortium, organisation=member, joined_on=date(2024, 3, 1))
         applicant = {"consortium": consortium}
     else:
-        lead = OrganisationFactory(kind="non_profit")
+        lead = OrganisationFactory(kind=applies)
         applicant = {"consortium": None, "organisation": lead}
     Representation.objects.create(user=representative, organisation=lead, status=Representation.Status.ACTIVE)
     application = ApplicationFactory(call=call, title=f"Promotion abroad ({kind})", **applicant)
     BudgetLineFactory(application=application, category=category, amount=Decimal(line_amount))
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=2))
     application_change_status(application=application, to_status="under_review")
-    technician = person(f"tecnico-{kind}@agency.example", is_staff=True, agency=agency)
-    technician.groups.set([ensure_groups()[AGENCY_STAFF]])
-    application_approve(application=application, by=technician, amount=Decimal(granted))
+    application = application_approve(application=application, by=technician, amount=Decimal(granted))
+    if kind == "pimex":
+        # The coaching the company committed to: 3 sessions, 3 tutorials, SWOT, plan and survey.
+        pimex_factories.commitments(application, by=technician)
+        pimex_factories.deliverables(application, representative)
     invoice = tmp_path / "invoice.pdf"
     invoice.write_bytes(PDF)
     return application, representative, technician, invoice
+
+
+def formed_consortium(programme, technician):
+    """Companies identified, met, joined; the consortium established with its manager (seed 002)."""
+    from consortia import formation as forming
+
+    formation = forming.formation_open(
+        programme=programme,
+        sector="metal",
+        name="Cantabria Metal Export",
+        seed_funding=Decimal("200000.00"),
+        by=technician,
+    )
+    companies = [OrganisationFactory(region="ES13") for _ in range(3)]
+    candidates = [
+        forming.formation_candidate_add(formation=formation, organisation=c, by=technician) for c in companies
+    ]
+    forming.formation_invite(formation=formation, by=technician)
+    for candidate in candidates:
+        candidate.refresh_from_db()
+        forming.formation_candidate_answer(candidate=candidate, join=True, by=technician)
+    consortium = forming.formation_establish(
+        formation=formation,
+        name="Cantabria Metal Export",
+        established_on=timezone.localdate(),
+        statutes_reference="Deed 118/2024, Santander",
+        lead=companies[0],
+        by=technician,
+        manager_name="Marta Ruiz",
+        manager_email="gerencia@metal.example",
+    )
+    return companies[0], consortium
 
 
 def beneficiary_reports(page, application, representative, invoice: Path, expense: str, kind: str):
