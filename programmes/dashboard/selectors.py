@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Avg,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -271,13 +272,39 @@ def indicators(scope: Scope, on: date) -> dict:
 
 
 def pimex_figures(scope: Scope) -> dict:
-    """PIMEX: applications, participants (approved or closed) and the grants for their promotion actions. One query."""
+    """PIMEX: applications, participants and grants; attendance, deliverables and satisfaction. Six queries."""
+    from ..models import PimexActionPlan, PimexAttendance, PimexSurvey, PimexSwot, PimexTutorial
+
     pimex = applications_in(scope).filter(call__programme__kind=Programme.Kind.PIMEX)
-    return pimex.aggregate(
+    figures = pimex.aggregate(
         applications=Count("pk", filter=Q(status__in=REQUESTING)),
         participants=Count("organisation", filter=Q(status__in=COMMITTED), distinct=True),
         granted=Coalesce(Sum("granted_amount", filter=Q(status__in=COMMITTED)), Value(ZERO)),
     )
+    taking_part = pimex.filter(status__in=COMMITTED).values("pk")
+    sessions = PimexAttendance.objects.filter(application__in=taking_part).aggregate(
+        registered=Count("pk"), attended=Count("pk", filter=Q(attended=True))
+    )
+    tutorials = PimexTutorial.objects.filter(application__in=taking_part).aggregate(
+        held=Count("pk"), attended=Count("pk", filter=Q(attended=True))
+    )
+    survey = PimexSurvey.objects.filter(application__in=taking_part).aggregate(
+        answered=Count("pk"), average=Avg("score")
+    )
+    return {
+        **figures,
+        "session_places": sessions["registered"],
+        "sessions_attended": sessions["attended"],
+        "attendance_rate": round(100 * sessions["attended"] / sessions["registered"], 1)
+        if sessions["registered"]
+        else None,
+        "tutorials": tutorials["held"],
+        "tutorials_attended": tutorials["attended"],
+        "swots": PimexSwot.objects.filter(application__in=taking_part).count(),
+        "plans": PimexActionPlan.objects.filter(application__in=taking_part).count(),
+        "surveys": survey["answered"],
+        "satisfaction": round(survey["average"], 1) if survey["average"] is not None else None,
+    }
 
 
 # --- outcomes reported by the beneficiaries -------------------------------------------------
@@ -345,6 +372,17 @@ def figures(scope: Scope, zone=None) -> dict:
     }
 
 
+PIMEX_ROWS = [
+    ("participants", _("Participants")),
+    ("session_places", _("Group session places")),
+    ("sessions_attended", _("Group session places attended")),
+    ("tutorials", _("Individual tutorials")),
+    ("tutorials_attended", _("Individual tutorials attended")),
+    ("swots", _("SWOT analyses")),
+    ("plans", _("International action plans")),
+    ("surveys", _("Satisfaction surveys answered")),
+    ("satisfaction", _("Satisfaction (0 to 10)")),
+]
 BUDGET_COLUMNS = ["call", "programme", "year", "budget", "requested", "committed", "remaining", "paid", "applications"]
 
 
@@ -400,6 +438,11 @@ def tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]:
                 [str(_("New markets entered")), data["outcomes"]["new_markets"]],
                 [str(_("SMEs reached by collective actions")), data["outcomes"]["smes_reached"]],
             ],
+        ),
+        "pimex": (
+            _("PIMEX coaching"),
+            ["figure", "value"],
+            [[str(label), data["pimex"][key]] for key, label in PIMEX_ROWS],
         ),
         "indicators": (
             _("ERDF output indicators"),

@@ -180,7 +180,8 @@ def test_the_figures_equal_the_hand_counts(client, world):
         ("Specialised consultancy", 1, D("2000.00")),
         ("Promotional material", 1, D("1500.00")),
     ]
-    assert data["pimex"] == {"applications": 2, "participants": 1, "granted": D("2500.00")}
+    pimex = data["pimex"]
+    assert (pimex["applications"], pimex["participants"], pimex["granted"]) == (2, 1, D("2500.00"))
     # The page shows them too.
     assert ["Commercial trips", "2", "4,500.00\xa0€"] in cells(page.text, "categories-table")
     assert "2 consortia formed by 4 companies" in page.text
@@ -482,3 +483,23 @@ def test_payments_and_reported_outcomes_are_counted(client, world):
     assert outcomes["actions"] == [{"category": "Commercial trips", "count": 2}]
     csv = client.get(reverse("programmes:dashboard_table", args=["outcomes", "csv"]), {"year": 2026})
     assert "Value of the contracts won (EUR),100000.00" in csv.content.decode("utf-8-sig")
+
+
+def test_pimex_attendance_deliverables_and_satisfaction_are_counted(client, world):
+    from programmes.tests import pimex_factories
+
+    participant = Application.objects.get(call=world["pimex_2026"], status="approved")
+    pimex_factories.commitments(participant, sessions=3, tutorials=2, by=world["staff"])
+    absent = pimex_factories.session(world["pimex_2026"], days=-2, position=9)
+    pimex_factories.attend(participant, [absent], by=world["staff"], attended=False)
+    pimex_factories.deliverables(participant, world["staff"], survey=False)
+    from programmes.models import PimexSurvey
+
+    PimexSurvey.objects.create(application=participant, score=8, comments="Useful", submitted_at=TODAY)
+    client.force_login(world["manager"])
+
+    pimex = client.get(URL, {"year": 2026}).context["current"]["pimex"]
+
+    assert (pimex["session_places"], pimex["sessions_attended"], pimex["attendance_rate"]) == (4, 3, 75.0)
+    assert (pimex["tutorials"], pimex["tutorials_attended"]) == (2, 2)
+    assert (pimex["swots"], pimex["plans"], pimex["surveys"], pimex["satisfaction"]) == (1, 1, 1, 8.0)
