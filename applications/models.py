@@ -205,6 +205,12 @@ class Application(models.Model):
         return answers(self)
 
     @property
+    def unanswered_questions(self) -> list[str]:
+        from .programme_fields import missing_fields
+
+        return missing_fields(self)
+
+    @property
     def applicant_name(self) -> str:
         return str(self.applicant) if self.applicant else ""
 

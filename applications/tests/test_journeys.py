@@ -245,6 +245,17 @@ def test_a_business_association_applies_for_a_collective_action(page, live_serve
     page.get_by_role("button", name="Start").click()
     page.get_by_label("Project title").fill("Alentejo wines in Brazil")
     page.get_by_role("button", name="Save and continue").click()
+    # Straight to the review: the programme's questions are still unanswered, and it says so.
+    page.wait_for_url(re.compile(r"/edit/budget/$"))
+    page.get_by_role("link", name="5. Review and submit").click()
+    page.locator("#unanswered").get_by_text("Estimate how many SMEs the action will serve.").wait_for()
+    assert page.locator("#submit-button").count() == 0
+    page.get_by_role("link", name="1. Project").click()
+    page.get_by_label("Sector of the SMEs served").fill("Alentejo wine producers")
+    page.get_by_label("Region of the SMEs served (NUTS 2)").fill("PT18")
+    page.get_by_label("Estimated number of SMEs served").fill("40")
+    page.get_by_label("International recognition of the sector").check()
+    page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Add a line").click()
     page.locator("tr.budget-line").first.wait_for()
     budget_line(page, 0, "International promotion campaigns", "Campaign in São Paulo", "100000")
