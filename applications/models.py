@@ -519,8 +519,8 @@ class Expense(models.Model):
 
     class Status(models.TextChoices):
         CLAIMED = "claimed", _("To verify")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", pgettext_lazy("expense", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("expense", "Rejected")
 
     report = models.ForeignKey(
         ProjectReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="expenses"

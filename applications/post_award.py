@@ -29,7 +29,11 @@ RETENTION_YEARS = 5
 
 
 class PostAwardRefused(Exception):
-    """The step cannot be taken; the message says why, in plain words."""
+    """The step cannot be taken; the message says why, in plain words; `field` names the form field it is about."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _locked(application) -> Application:
@@ -75,9 +79,9 @@ def expense_claim(*, report: ProjectReport, by, budget_line: BudgetLine, amount:
     """Claim an actual cost on a report still due. Refused above what is left of its budget line."""
     amount = to_cents(amount)
     if amount <= 0:
-        raise PostAwardRefused(_("The amount must be above zero."))
+        raise PostAwardRefused(_("The amount must be above zero."), field="amount")
     if amount > MAX_EXPENSE:
-        raise PostAwardRefused(_("The amount is too large to be a real expense: check it."))
+        raise PostAwardRefused(_("The amount is too large to be a real expense: check it."), field="amount")
     with transaction.atomic():
         locked = ProjectReport.objects.select_for_update().select_related("application").get(pk=report.pk)
         application = _locked(locked.application)
@@ -90,7 +94,8 @@ def expense_claim(*, report: ProjectReport, by, budget_line: BudgetLine, amount:
         if amount > left:
             raise PostAwardRefused(
                 _("%(amount)s is above what is left of the budget line “%(line)s” (%(left)s of %(approved)s).")
-                % {"amount": amount, "line": line.description, "left": left, "approved": line.amount}
+                % {"amount": amount, "line": line.description, "left": left, "approved": line.amount},
+                field="amount",
             )
         return Expense.objects.create(report=locked, budget_line=line, amount=amount, **fields)
 

@@ -395,7 +395,7 @@ def report(request, pk, kind):
             messages.success(request, _("Saved."))
             return redirect(request.path)
     except PostAwardRefused as refusal:
-        forms["expense"].add_error("amount" if "budget line" in str(refusal) else None, str(refusal))
+        forms["expense"].add_error(refusal.field, str(refusal))
     except ReportRefused as refusal:
         forms["report"].add_error(None, str(refusal))
     except ValidationError as error:
