@@ -66,7 +66,7 @@ class Command(BaseCommand):
             self._users(agencies)
             self._reviews()
             self._pimex(today)
-            self._consortium_formation(today)
+            invited = self._consortium_formation(today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Agency.objects.count()} agencies, {Programme.objects.count()} programmes, "
@@ -78,6 +78,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password for all: {demo_data.DEMO_PASSWORD}):")
         for email, _name, role, _agency, _language in demo_data.USERS:
             self.stdout.write(f"  {role:<10} {email}")
+        if invited:
+            self.stdout.write(f"  Consortium formation: {invited} has an invitation to answer in My portal.")
 
     def _agencies(self):
         agencies = {}
@@ -360,6 +362,5 @@ class Command(BaseCommand):
         """SODERCAN's consortium formation (seed 002): a formation under way, a consortium's fees and contracts."""
         from consortia.demo import formation_demo_load
 
-        representative = formation_demo_load(today=today)
-        if representative:
-            self.stdout.write(f"  Consortium formation: {representative} has an invitation to answer in My portal.")
+        # Returns the demo user with an invitation to answer, named after the summary.
+        return formation_demo_load(today=today)
