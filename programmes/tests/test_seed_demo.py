@@ -1,4 +1,5 @@
 from datetime import datetime
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,6 +42,16 @@ def test_seed_demo_run_twice_gives_the_same_rows(seeded):
     call_command("seed_demo", verbosity=0)
 
     assert snapshot() == first
+
+
+def test_a_second_run_says_first_that_nothing_is_new(seeded):
+    # The zero-set-up check (.ci/demo-smoke) reads only this first line.
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    first_line = out.getvalue().splitlines()[0]
+    assert first_line.startswith("Demo data ready:") and first_line.endswith("(0 new).")
 
 
 def test_it_creates_the_four_agencies_of_the_seeds(seeded):
