@@ -50,6 +50,8 @@ def applications_of(user):
     )
     for application in applications:
         application.next_step = NEXT_STEPS[application.status]
+        if application.status == "approved" and application.accepted_at is not None:
+            application.next_step = _("Report the expenses and results; the agency then pays")
         yield application
 
 

@@ -452,6 +452,8 @@ USERS = [
     ("staff@demo.example", "Javier Technician", "staff", "extremadura-avante", "es"),
     ("manager@demo.example", "Marta Manager", "manager", "extremadura-avante", "es"),
     ("admin@demo.example", "Ana Administrator", "admin", None, "en"),
+    # Represents the approved PIMEX company: the grant accepted, an expense reported (seed_demo._post_award).
+    ("beneficiary@demo.example", "Rosa Beneficiary", "beneficiary", None, "es"),
 ]
 
 # Review criteria of every demo call: (name, what the reviewer looks at, weight, maximum, minimum).
@@ -507,3 +509,9 @@ PIMEX_PARTICIPANT = {
         ("Samples and tasting for distributors in Riyadh", "Saudi Arabia", 75, 30, "600.00"),
     ],
 }
+
+# A one-page PDF standing for the receipt of the demo's expense.
+DEMO_RECEIPT_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)

@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -263,3 +264,16 @@ def test_the_demo_ranking_of_export_consortiums_has_reviewed_applications(seeded
     rows = ranking(call)
 
     assert rows and all(row.summary.completed == 2 for row in rows)
+
+
+def test_the_demo_beneficiary_has_accepted_a_grant_and_reported_an_expense(seeded, client):
+    from applications.models import Expense
+
+    expense = Expense.objects.select_related("report__application").get()
+    application = expense.report.application
+    assert application.accepted_by.email == "beneficiary@demo.example"
+    assert (expense.amount, expense.invoice.kind) == (Decimal("1840.00"), "invoice")
+
+    client.login(email="beneficiary@demo.example", password=DEMO_PASSWORD)
+    page = client.get(f"/en/my/applications/{application.pk}/reports/final/")
+    assert page.status_code == 200 and "GF-2026-4471" in page.text

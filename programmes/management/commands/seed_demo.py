@@ -66,6 +66,7 @@ class Command(BaseCommand):
             self._users(agencies)
             self._reviews()
             self._pimex(today)
+            self._post_award()
             invited = self._consortium_formation(today)
         self.stdout.write(
             self.style.SUCCESS(
@@ -304,6 +305,41 @@ class Command(BaseCommand):
                 user.groups.set([groups[AGENCY_STAFF]])
             elif role == "manager":
                 user.groups.set([groups[PROGRAMME_MANAGER]])
+
+    def _post_award(self):
+        """The PIMEX company's representative has accepted the grant and reported one expense with its receipt."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from applications.models import Expense
+        from applications.post_award import expense_claim_with_invoice, grant_accept
+        from consortia.models import Representation
+
+        spec = demo_data.PIMEX_PARTICIPANT
+        legal_name = next(row[2] for row in demo_data.ORGANISATIONS if row[0] == spec["organisation"])
+        application = Application.objects.filter(organisation__legal_name=legal_name, status="approved").first()
+        user = User.objects.filter(email="beneficiary@demo.example").first()
+        if application is None or user is None:
+            return
+        Representation.objects.get_or_create(
+            user=user, organisation=application.organisation, defaults={"status": Representation.Status.ACTIVE}
+        )
+        if application.accepted_at is None:
+            application = grant_accept(application=application, by=user)
+        report = application.project_reports.filter(kind="final").first()
+        if report is None or Expense.objects.filter(report=report).exists():
+            return
+        receipt = SimpleUploadedFile("receipt-gulfood.pdf", demo_data.DEMO_RECEIPT_PDF, content_type="application/pdf")
+        expense_claim_with_invoice(
+            report=report,
+            by=user,
+            invoice_file=receipt,
+            budget_line=application.budget_lines.order_by("position").first(),
+            amount=Decimal("1840.00"),
+            description="Stand share at Gulfood, Dubai",
+            supplier="Dubai World Trade Centre",
+            invoice_number="GF-2026-4471",
+            invoice_date=timezone.localdate() - timedelta(days=20),
+        )
 
     def _pimex(self, today):
         """PIMEX coaching: the demo call's group sessions, and its approved participant halfway through."""
