@@ -94,3 +94,16 @@ def test_a_manager_reads_filters_downloads_and_requests_a_report(page, manager):
     # Built in the tests' eager mode: the panel offers the file.
     page.reload()
     assert page.locator("#dashboard-reports").get_by_role("link", name="Download").is_visible()
+
+
+def test_the_dashboard_in_spanish_fits_the_screen(page, manager):
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto("/es/accounts/login/?next=/es/dashboard/")
+    page.locator("#id_login").fill(manager.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/es/dashboard/$"))
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Cuadro de mando de los programas"
+    # Long Spanish labels wrap in the navigation and the tables scroll inside their frame.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
