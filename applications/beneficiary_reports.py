@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Application, ProjectReport, Status
+from .post_award import PostAwardRefused, report_open_check
 
 # Reports are owed on operations that are running: approved, not yet closed.
 OWING = (Status.APPROVED,)
 
 
-class ReportRefused(Exception):
-    """The report cannot be submitted; the message says why."""
+class ReportRefused(PostAwardRefused):
+    """The report cannot be saved or submitted; the message says why (and `field`, next to which field)."""
 
 
 def _due_dates(call) -> list[tuple[str, date]]:
@@ -84,16 +85,23 @@ def _open_report(report) -> ProjectReport:
         .select_related("application__call__programme")
         .get(pk=report.pk)
     )
-    if locked.status != ProjectReport.Status.DUE:
-        raise ReportRefused(_("This report was already submitted."))
-    if locked.application.status not in OWING:
-        raise ReportRefused(
-            _("Reports are sent on approved operations; this one is “%(status)s”.")
-            % {"status": locked.application.get_status_display()}
-        )
-    if locked.application.accepted_at is None:
-        raise ReportRefused(_("Accept the grant first."))
+    report_open_check(locked, locked.application, refused=ReportRefused)
     return locked
+
+
+def report_row_add(*, report: ProjectReport, row, by):
+    """Add a contract won or an action carried out to a report still open (under its row lock)."""
+    with transaction.atomic():
+        row.report = _open_report(report)
+        row.save()
+    return row
+
+
+def report_row_remove(*, report: ProjectReport, row, by) -> None:
+    """Remove a contract won or an action carried out from a report still open."""
+    with transaction.atomic():
+        _open_report(report)
+        row.delete()
 
 
 def project_report_submit(*, report: ProjectReport, by, narrative: str, outcomes: dict | None = None) -> ProjectReport:
@@ -106,7 +114,7 @@ def project_report_submit(*, report: ProjectReport, by, narrative: str, outcomes
 
     narrative = narrative.strip()
     if not narrative:
-        raise ReportRefused(_("Describe the activities carried out and their results."))
+        raise ReportRefused(_("Describe the activities carried out and their results."), field="narrative")
     with transaction.atomic():
         locked = _open_report(report)
         for name, value in (outcomes or {}).items():
@@ -115,7 +123,7 @@ def project_report_submit(*, report: ProjectReport, by, narrative: str, outcomes
         kind = locked.application.call.programme.kind
         if locked.kind == ProjectReport.Kind.FINAL:
             if kind == Programme.Kind.COLLECTIVE_ACTIONS and locked.smes_reached is None:
-                raise ReportRefused(_("State how many SMEs the collective action reached."))
+                raise ReportRefused(_("State how many SMEs the collective action reached."), field="smes_reached")
             if kind in (Programme.Kind.EXPORT_CONSORTIA, Programme.Kind.COLLECTIVE_ACTIONS) and (
                 not locked.activities.exists()
             ):

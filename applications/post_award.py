@@ -7,7 +7,7 @@ The rules on money:
   40%), or the accepted costs where the programme sets no rate, never above the granted amount;
 - payments never add up to more than the payable amount; each one sets the retention date:
   5 years from 31 December of the year of the last payment (CPR Art. 82), before which nothing
-  of the operation can be deleted (`applications.signals`).
+  of the operation can be deleted (`applications.retention`).
 """
 
 from datetime import date
@@ -85,7 +85,7 @@ def expense_claim(*, report: ProjectReport, by, budget_line: BudgetLine, amount:
     with transaction.atomic():
         locked = ProjectReport.objects.select_for_update().select_related("application").get(pk=report.pk)
         application = _locked(locked.application)
-        _check_report_open(locked, application)
+        report_open_check(locked, application)
         if budget_line.application_id != application.pk:
             raise PostAwardRefused(_("This budget line is not of this operation."))
         # The line is locked too: two claims at once on one line queue one behind the other.
@@ -101,7 +101,7 @@ def expense_claim(*, report: ProjectReport, by, budget_line: BudgetLine, amount:
 
 
 def expense_claim_with_invoice(*, report: ProjectReport, by, invoice_file, **fields) -> Expense:
-    """Claim an expense with its invoice: the file is kept only if the claim is accepted."""
+    """Claim an expense with its invoice, in one transaction: a refused claim leaves no invoice row."""
     from .attachments import attachment_add
     from .models import Attachment
 
@@ -115,7 +115,7 @@ def expense_claim_with_invoice(*, report: ProjectReport, by, invoice_file, **fie
 def expense_remove(*, expense: Expense, by) -> None:
     with transaction.atomic():
         locked = Expense.objects.select_for_update().select_related("report__application").get(pk=expense.pk)
-        _check_report_open(locked.report, locked.report.application)
+        report_open_check(locked.report, locked.report.application)
         invoice = locked.invoice
         locked.delete()
         if invoice is not None:
@@ -124,16 +124,17 @@ def expense_remove(*, expense: Expense, by) -> None:
             attachment_remove(attachment=invoice, by=by)
 
 
-def _check_report_open(report: ProjectReport, application: Application) -> None:
+def report_open_check(report: ProjectReport, application: Application, refused=PostAwardRefused) -> None:
+    """A report can change only while it is due, on an approved operation whose grant was accepted."""
     if report.status != ProjectReport.Status.DUE:
-        raise PostAwardRefused(_("This report was already sent: it cannot be changed."))
+        raise refused(_("This report was already sent: it cannot be changed."))
     if application.status != Status.APPROVED:
-        raise PostAwardRefused(
+        raise refused(
             _("Reports are written on approved operations; this one is “%(status)s”.")
             % {"status": application.get_status_display()}
         )
     if application.accepted_at is None:
-        raise PostAwardRefused(_("Accept the grant first."))
+        raise refused(_("Accept the grant first."))
 
 
 def expense_verify(*, expense: Expense, accepted: bool, reason: str = "", by) -> Expense:
@@ -191,11 +192,11 @@ def payment_record(*, application, amount: Decimal, paid_on: date, by, note: str
     """Record a payment: after the final report is sent and every expense verified, never above the payable amount."""
     amount = to_cents(amount)
     if amount <= 0:
-        raise PostAwardRefused(_("The amount must be above zero."))
-    if paid_on > timezone.localdate():
-        raise PostAwardRefused(_("A payment cannot be dated in the future."))
+        raise PostAwardRefused(_("The amount must be above zero."), field="amount")
     with transaction.atomic():
         locked = _locked(application)
+        if paid_on > timezone.localdate(timezone=locked.call.programme.agency.tzinfo):
+            raise PostAwardRefused(_("A payment cannot be dated in the future."), field="paid_on")
         if locked.status != Status.APPROVED:
             raise PostAwardRefused(
                 _("Payments are made on approved operations; this one is “%(status)s”.")
@@ -217,8 +218,9 @@ def payment_record(*, application, amount: Decimal, paid_on: date, by, note: str
                 % {"amount": amount, "left": to_cents(payable - already), "payable": payable}
             )
         payment = Payment.objects.create(application=locked, amount=amount, paid_on=paid_on, note=note, recorded_by=by)
-        last = max(Payment.objects.filter(application=locked).values_list("paid_on", flat=True))
-        locked.retention_until = retention_date(last)
+        # The last payment sets the date: a payment recorded late but dated earlier does not move it back.
+        kept_until = retention_date(paid_on)
+        locked.retention_until = max(locked.retention_until or kept_until, kept_until)
         locked.save(update_fields=["retention_until", "updated_at"])
     return payment
 

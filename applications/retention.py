@@ -38,10 +38,9 @@ def _still_being_written(instance) -> bool:
 
 
 def deletable(application) -> bool:
-    """Whether an application may be deleted today: a draft never submitted, or past its retention date."""
-    from .models import Status
-
-    if application.status == Status.DRAFT and application.submitted_at is None:
+    """Whether an application may be deleted today: never submitted (a draft, or one withdrawn as a draft),
+    or past its retention date."""
+    if application.submitted_at is None:
         return True
     return application.retention_until is not None and application.retention_until < timezone.localdate()
 

@@ -22,7 +22,7 @@ from programmes.rules import evaluate_application
 
 from . import selectors, services
 from .attachments import attachment_add, attachment_remove
-from .beneficiary_reports import ReportRefused, project_report_save, project_report_submit
+from .beneficiary_reports import project_report_save, project_report_submit, report_row_add, report_row_remove
 from .forms import (
     ApplicantChoiceForm,
     AttachmentForm,
@@ -37,6 +37,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Application, Status
+from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -347,8 +348,6 @@ def report(request, pk, kind):
     narrative and outcomes); each POST names its `action`. A form with an error is shown again
     with its message and everything typed, the others untouched.
     """
-    from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove
-
     report = selectors.project_report_for(request.user, pk, kind)
     application = report.application
     editable = Application.objects.filter(pk=pk).filter(selectors._editable_filter(request.user)).exists()
@@ -357,6 +356,9 @@ def report(request, pk, kind):
     action = request.POST.get("action") if request.method == "POST" else None
     if action and not can_write:
         raise Http404
+    if action and application.accepted_at is None:
+        messages.error(request, _("Accept the grant first."))
+        return redirect("applications:detail", pk=pk)
     data, files = (request.POST, request.FILES) if action else (None, None)
     forms = {
         "report": ProjectReportForm(
@@ -366,9 +368,8 @@ def report(request, pk, kind):
         "contract": ContractWonForm(data if action == "contract" else None),
         "activity": ReportActivityForm(data if action == "activity" else None, programme=programme),
     }
-    if action and not can_write_accepted(application):
-        messages.error(request, _("Accept the grant first."))
-        return redirect("applications:detail", pk=pk)
+    # Where a refusal is shown: next to its field in the form that was sent.
+    target = forms["report"] if action in ("save", "submit") else forms.get(action, forms["expense"])
     try:
         if action == "expense" and forms["expense"].is_valid():
             fields = dict(forms["expense"].cleaned_data)
@@ -376,15 +377,11 @@ def report(request, pk, kind):
             messages.success(request, _("Expense added."))
             return redirect(request.path)
         if action in ("contract", "activity") and forms[action].is_valid():
-            row = forms[action].save(commit=False)
-            row.report = report
-            row.save()
+            report_row_add(report=report, row=forms[action].save(commit=False), by=request.user)
             return redirect(request.path)
         if action and action.startswith("remove-"):
-            _remove_row(report, action, request.POST.get("row"), request.user, expense_remove)
+            _remove_row(report, action, request.POST.get("row"), request.user)
             return redirect(request.path)
-        if action == "submit" and forms["report"].is_valid() and not forms["report"].cleaned_data["narrative"].strip():
-            forms["report"].add_error("narrative", _("Describe the activities carried out and their results."))
         if action in ("save", "submit") and forms["report"].is_valid():
             form = forms["report"]
             service = project_report_submit if action == "submit" else project_report_save
@@ -395,16 +392,15 @@ def report(request, pk, kind):
             messages.success(request, _("Saved."))
             return redirect(request.path)
     except PostAwardRefused as refusal:
-        forms["expense"].add_error(refusal.field, str(refusal))
-    except ReportRefused as refusal:
-        forms["report"].add_error(None, str(refusal))
-    except ValidationError as error:
+        target.add_error(refusal.field if refusal.field in target.fields else None, str(refusal))
+    except ValidationError as error:  # the invoice file, judged by its content
         forms["expense"].add_error("invoice", error)
     context = {
         "report": report,
         "application": application,
         "forms": forms,
-        "can_write": can_write,
+        "can_write": can_write and application.accepted_at is not None,
+        "needs_acceptance": can_write and application.accepted_at is None,
         "expenses": report.expenses.select_related("budget_line__category", "invoice").order_by("invoice_date", "pk"),
         "contracts": report.contracts.order_by("signed_on", "pk"),
         "activities": report.activities.select_related("category").order_by("carried_out_on", "pk"),
@@ -413,11 +409,7 @@ def report(request, pk, kind):
     return render(request, "applications/report.html", context, status=400 if action else 200)
 
 
-def can_write_accepted(application) -> bool:
-    return application.accepted_at is not None
-
-
-def _remove_row(report, action, row_id, user, expense_remove):
+def _remove_row(report, action, row_id, user):
     rows = {
         "remove-expense": report.expenses,
         "remove-contract": report.contracts,
@@ -431,15 +423,13 @@ def _remove_row(report, action, row_id, user, expense_remove):
     if action == "remove-expense":
         expense_remove(expense=row, by=user)
     else:
-        row.delete()
+        report_row_remove(report=report, row=row, by=user)
 
 
 @login_required
 @require_POST
 def accept(request, pk):
     """The beneficiary accepts the grant and its conditions."""
-    from .post_award import PostAwardRefused, grant_accept
-
     application = selectors.application_for(request.user, pk, editable=True)
     if request.POST.get("conditions") != "accepted":
         messages.error(request, _("Tick the box to accept the conditions of the grant."))

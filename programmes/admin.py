@@ -327,15 +327,6 @@ class ReportRequestForm(forms.ModelForm):
         return cleaned
 
 
-def _report_agency(user, parameters):
-    """The agency a report belongs to: the programme's or call's agency, else the user's."""
-    if parameters.get("call_id"):
-        return Agency.objects.filter(programmes__calls__pk=parameters["call_id"]).first()
-    if parameters.get("programme_id"):
-        return Agency.objects.filter(programmes__pk=parameters["programme_id"]).first()
-    return getattr(user, "agency", None)
-
-
 @admin.register(Report)
 class ReportAdmin(AgencyScopedAdmin):
     agency_path = "agency"
@@ -392,7 +383,7 @@ class ReportAdmin(AgencyScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        from programmes.reports import report_request
+        from programmes.reports import report_agency, report_request
 
         parameters = form.cleaned_data["parameters"]
         report = report_request(
@@ -400,7 +391,7 @@ class ReportAdmin(AgencyScopedAdmin):
             format=obj.format,
             parameters=parameters,
             by=request.user,
-            agency=_report_agency(request.user, parameters),
+            agency=report_agency(request.user, parameters),
         )
         obj.pk = report.pk
         obj.__dict__.update({k: v for k, v in report.__dict__.items() if not k.startswith("_")})

@@ -93,17 +93,16 @@ def _count(sizes) -> dict[str, int]:
     return counts
 
 
-def count_by_size(organisations: QuerySet) -> dict[str, int]:
-    """How many of these organisations are micro, small, medium and large (and the total). Three queries."""
-    return _count(_sized(list(_figures(organisations))).values())
-
-
 def _figures(organisations: QuerySet) -> QuerySet:
     # Two EXISTS, one per direction, so each uses its foreign key's index.
     links = OwnershipLink.objects.filter(share__gte=PARTNER_THRESHOLD)
-    return organisations.annotate(
-        has_related=Exists(links.filter(owner=OuterRef("pk"))) | Exists(links.filter(owned=OuterRef("pk")))
-    ).values_list("pk", "employees", "turnover", "balance_sheet", "has_related").order_by()
+    return (
+        organisations.annotate(
+            has_related=Exists(links.filter(owner=OuterRef("pk"))) | Exists(links.filter(owned=OuterRef("pk")))
+        )
+        .values_list("pk", "employees", "turnover", "balance_sheet", "has_related")
+        .order_by()
+    )
 
 
 def erdf_indicators(applications: QuerySet, on: date) -> dict[str, dict[str, int]]:

@@ -229,7 +229,7 @@ def test_submitting_twice_at_once_keeps_the_first(call, company, lucia, officer)
     stale = ProjectReport.objects.get(pk=report.pk)
 
     project_report_submit(report=report, by=lucia, narrative="First")
-    with pytest.raises(ReportRefused, match="already submitted"):
+    with pytest.raises(ReportRefused, match="already sent"):
         project_report_submit(report=stale, by=lucia, narrative="Second")
 
     assert ProjectReport.objects.get(pk=report.pk).narrative == "First"

@@ -459,3 +459,52 @@ def test_the_report_page_reads_a_fixed_number_of_queries(client, company, lucia,
         )
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_an_earlier_dated_payment_recorded_later_keeps_the_retention_date(company, lucia, officer):
+    application = approved(call_of(), company, officer)
+    (expense,) = submitted_with(application, lucia, "2000.00")
+    expense_verify(expense=expense, accepted=True, by=officer)
+    with time_machine.travel(noon(date(2028, 2, 1)), tick=False):
+        payment_record(application=application, amount=D("1500.00"), paid_on=date(2028, 1, 15), by=officer)
+        payment_record(application=application, amount=D("500.00"), paid_on=date(2027, 12, 20), by=officer)
+
+    application.refresh_from_db()
+    assert application.retention_until == date(2033, 12, 31)
+
+
+def test_an_application_withdrawn_before_submission_can_be_deleted(company):
+    never_submitted = ApplicationFactory(call=call_of(), consortium=None, organisation=company)
+    application_change_status(application=never_submitted, to_status="withdrawn")
+
+    never_submitted.delete()
+
+    assert not Application.objects.filter(pk=never_submitted.pk).exists()
+
+
+def test_nothing_is_added_to_a_report_once_sent(company, lucia, officer):
+    from applications.beneficiary_reports import report_row_add
+    from applications.models import ContractWon
+
+    application = approved(call_of(), company, officer)
+    submitted_with(application, lucia, "100.00")
+    late = ContractWon(description="Order", country="DE", value=D("5000"), signed_on=date(2026, 11, 1))
+
+    with pytest.raises(ReportRefused, match="already sent"):
+        report_row_add(report=final(application), row=late, by=lucia)
+    assert not ContractWon.objects.exists()
+
+
+def test_a_report_refusal_is_shown_next_to_its_field_with_the_input_kept(client, lucia, officer):
+    association = OrganisationFactory(kind="non_profit")
+    Representation.objects.create(user=lucia, organisation=association, status=Representation.Status.ACTIVE)
+    application = approved(call_of(kind=Programme.Kind.COLLECTIVE_ACTIONS), association, officer)
+    grant_accept(application=application, by=lucia)
+    client.force_login(lucia)
+    url = reverse("applications:report", args=[application.pk, "final"])
+
+    response = client.post(url, {"action": "submit", "narrative": "Tasting with 40 buyers", "jobs_created": "2"})
+
+    form = response.context["forms"]["report"]
+    assert form.errors["smes_reached"] == ["State how many SMEs the collective action reached."]
+    assert 'value="2"' in response.text

@@ -53,23 +53,34 @@ def cached_figures(scope, compute):
 
 def watch() -> None:
     """Connect the signals of every model the figures read (called once, when the app is ready)."""
-    from applications.models import Application, BudgetLine, StatusChange
-    from consortia.models import Consortium, Membership, Organisation, OwnershipLink
-    from programmes.models import Agency, Call, CostCategory, Programme
-
-    for model in (
-        Agency,
-        Programme,
-        Call,
-        CostCategory,
+    from applications.models import (
         Application,
         BudgetLine,
+        ContractWon,
+        Payment,
+        ProjectReport,
+        ReportActivity,
         StatusChange,
-        Organisation,
-        Consortium,
-        Membership,
-        OwnershipLink,
-    ):
+    )
+    from consortia.models import Consortium, ConsortiumBid, Membership, Organisation, OwnershipLink
+    from programmes.models import (
+        Agency,
+        Call,
+        CostCategory,
+        PimexActionPlan,
+        PimexAttendance,
+        PimexSurvey,
+        PimexSwot,
+        PimexTutorial,
+        Programme,
+    )
+
+    counted = (Agency, Programme, Call, CostCategory, Application, BudgetLine, StatusChange)
+    counted += (Organisation, Consortium, Membership, OwnershipLink, ConsortiumBid)
+    # After the grant: payments, what the reports say, the PIMEX coaching.
+    counted += (Payment, ProjectReport, ContractWon, ReportActivity)
+    counted += (PimexAttendance, PimexTutorial, PimexSwot, PimexActionPlan, PimexSurvey)
+    for model in counted:
         uid = f"dashboard-figures-{model._meta.label_lower}"
         post_save.connect(figures_changed, sender=model, dispatch_uid=f"{uid}-save", weak=False)
         post_delete.connect(figures_changed, sender=model, dispatch_uid=f"{uid}-delete", weak=False)

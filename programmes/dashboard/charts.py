@@ -10,21 +10,23 @@ WIDTH = 320  # the longest bar, in SVG units
 ROW = 24  # the height of one bar's row
 
 
-def bars(items: list[tuple[str, Decimal | int]], *, total: list[Decimal] | None = None) -> dict:
+def bars(
+    items: list[tuple[str, Decimal | int]], *, total: list[Decimal] | None = None, width: int = WIDTH, row: int = ROW
+) -> dict:
     """A chart of `items`; with `total`, each bar shows its value against its own total (e.g. committed of budget)."""
     scale_values = [float(value) for _label, value in items] + [float(t) for t in (total or [])]
     largest = max(scale_values, default=0) or 1
     rows = []
     for index, (label, value) in enumerate(items):
-        row = {
+        bar = {
             "label": str(label),
             "value": value,
-            "width": round(float(value) * WIDTH / largest, 1),
-            "y": index * ROW,
-            "text_y": index * ROW + 16,
+            "width": round(float(value) * width / largest, 1),
+            "y": index * row,
+            "text_y": index * row + 16,
         }
         if total is not None:
-            row["total"] = total[index]
-            row["total_width"] = round(float(total[index]) * WIDTH / largest, 1)
-        rows.append(row)
-    return {"rows": rows, "height": max(len(rows), 1) * ROW, "width": WIDTH}
+            bar["total"] = total[index]
+            bar["total_width"] = round(float(total[index]) * width / largest, 1)
+        rows.append(bar)
+    return {"rows": rows, "height": max(len(rows), 1) * row, "width": width}

@@ -157,7 +157,7 @@ REPORT_CHOICES = {
 @_admitted
 def report_request(request):
     """Request a report for the dashboard's filters: it is built in the background and listed on the dashboard."""
-    from ..reports import report_parameters_clean
+    from ..reports import report_agency, report_parameters_clean
     from ..reports import report_request as request_report
 
     if not request.user.has_perm("programmes.add_report"):
@@ -182,23 +182,11 @@ def report_request(request):
     except ValidationError as error:
         messages.error(request, _("Choose the filters this report needs: %(why)s") % {"why": "; ".join(error.messages)})
         return redirect(back)
-    agency_id = scope.agency_id
-    if agency_id is None and scope.programme_id:
-        agency_id = form.cleaned_data["programme"].agency_id
-    if agency_id is None and scope.call_id:
-        agency_id = form.cleaned_data["call"].programme.agency_id
+    agency = report_agency(request.user, cleaned, agency_id=scope.agency_id)
     with transaction.atomic():
-        report = request_report(
-            kind=kind, format=format, parameters=cleaned, by=request.user, agency=_agency(agency_id)
-        )
+        report = request_report(kind=kind, format=format, parameters=cleaned, by=request.user, agency=agency)
     messages.success(request, _("%(report)s requested: it is being built.") % {"report": report.get_kind_display()})
     return redirect(back)
-
-
-def _agency(agency_id):
-    from ..models import Agency
-
-    return Agency.objects.filter(pk=agency_id).first() if agency_id else None
 
 
 @transaction.non_atomic_requests

@@ -5,7 +5,7 @@ transaction commits; the task calls `report_build`, which runs the builder for t
 kind and format, stores the file in private storage and records the outcome.
 """
 
-__all__ = ["report_build", "report_parameters_clean", "report_request", "report_retry"]
+__all__ = ["report_agency", "report_build", "report_parameters_clean", "report_request", "report_retry"]
 
 
 def __getattr__(name):

@@ -99,6 +99,19 @@ def report_parameters_clean(*, kind: str, format: str, parameters, agency_id: in
     return cleaned
 
 
+def report_agency(user, parameters: dict, *, agency_id: int | None = None):
+    """The agency a report belongs to: its call's or programme's, else the one chosen, else the user's."""
+    from programmes.models import Agency
+
+    if parameters.get("call_id"):
+        return Agency.objects.filter(programmes__calls__pk=parameters["call_id"]).first()
+    if parameters.get("programme_id"):
+        return Agency.objects.filter(programmes__pk=parameters["programme_id"]).first()
+    if agency_id is not None:
+        return Agency.objects.filter(pk=agency_id).first()
+    return getattr(user, "agency", None)
+
+
 def _enqueue(report_id: int) -> None:
     from programmes.tasks import build_report
 
