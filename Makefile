@@ -10,7 +10,7 @@ PORT ?= 8000
 # apt-get as root, or through sudo for a normal user.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: demo test worker serve install install-dev system-deps browser-deps messages migrate lint demo-smoke clean
+.PHONY: demo test worker serve install install-dev system-deps browser-deps messages migrate lint demo-smoke deploy-smoke clean
 
 demo: install system-deps messages migrate ## install, migrate, load the demo data and serve on http://127.0.0.1:8000
 	$(BIN)/python manage.py seed_demo
@@ -65,6 +65,12 @@ lint: install-dev
 # The zero-set-up path on SQLite, as `make demo` runs it, ending with a served home page.
 demo-smoke: install messages
 	.ci/demo-smoke
+
+# The deployment as the README's "Deploying" section gives it, on PostgreSQL and Redis
+# (production settings, collectstatic, gunicorn serving pages, static files and /health/).
+deploy-smoke: install system-deps
+	@command -v curl >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq curl >/dev/null; }
+	.ci/deploy-smoke
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,7 +1,8 @@
 """Production: every secret comes from the environment, with no default.
 
 `python manage.py check --deploy` reports nothing with these settings
-(portal/tests/test_settings.py proves it).
+(portal/tests/test_settings.py proves it), and .ci/deploy-smoke deploys with
+them as the README says: collectstatic, gunicorn, pages, static files, /health/.
 """
 
 from .base import *  # noqa: F403
