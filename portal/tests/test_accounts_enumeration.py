@@ -48,7 +48,7 @@ def reset_password(email, language="en"):
 
 
 def seen(response, email):
-    """What the visitor sees: the redirects, the status and the page, the typed address and per-response tokens blanked."""
+    """What the visitor sees: redirects, status and page, with the typed address and per-response tokens blanked."""
     html = response.content.decode()
     html = re.sub(r'(name="csrfmiddlewaretoken" value=|nonce=|"X-CSRFToken": )"[^"]*"', r'\1""', html)
     html = re.sub(re.escape(email), "ADDRESS", html, flags=re.IGNORECASE)
