@@ -9,6 +9,8 @@ with growing delays, at most MAX_ATTEMPTS times.
 
 `template` names `<template>_subject.txt` and `<template>.txt` (and optionally
 `<template>.html`; otherwise the HTML is the text in the portal's e-mail layout).
+`notify_rendered()` puts an e-mail rendered elsewhere (django-allauth's account
+e-mails) into the same outbox, so no request ever waits on the SMTP server.
 """
 
 import logging
@@ -34,8 +36,15 @@ def _render(template: str, context: dict) -> tuple[str, str, str]:
     try:
         html = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:
-        html = render_to_string("email/base.html", {"subject": subject, "text": text})
+        html = _layout(subject, text)
     return subject, text, html
+
+
+def _layout(subject: str, text: str) -> str:
+    """The text in the portal's e-mail layout, in the active language."""
+    return render_to_string(
+        "email/base.html", {"subject": subject, "text": text, "LANGUAGE_CODE": translation.get_language()}
+    )
 
 
 def _plain(context: dict) -> dict:
@@ -50,27 +59,73 @@ def notify(*, template: str, context: dict, user=None, email: str = "", key: str
     `key`: a de-duplication key; a second notify() with the same key does nothing.
     Returns the Notification, or None when the key was already used.
     """
-    recipient = user.email if user is not None else email
     language = getattr(user, "language", None) or translation.get_language() or "en"
     with translation.override(language):
         subject, text, html = _render(template, context)
+    return _outbox_write(
+        kind=template.rsplit("/", 1)[-1],
+        user=user,
+        recipient=user.email if user is not None else email,
+        language=language,
+        subject=subject,
+        text=text,
+        html=html,
+        context=_plain(context),
+        key=key,
+        attachments=attachments,
+    )
+
+
+def notify_rendered(
+    *, kind: str, subject: str, text: str, language: str, html: str = "", user=None, email: str = "", key: str = ""
+):
+    """Write an e-mail rendered elsewhere to the outbox; it is sent like notify()'s.
+
+    For the account e-mails django-allauth renders from its own templates
+    (portal.adapters.AccountAdapter.send_mail). `email` is the recipient
+    (default: the user's address); without `html` the HTML is the text in the
+    portal's e-mail layout. No context is kept: the text already says
+    everything, and for account e-mails the context holds the secret links.
+    Returns the Notification, or None when the key was already used.
+    """
+    if not html:
+        with translation.override(language):
+            html = _layout(subject, text)
+    return _outbox_write(
+        kind=kind,
+        user=user,
+        recipient=email or user.email,
+        language=language,
+        subject=subject,
+        text=text,
+        html=html,
+        context={},
+        key=key,
+        attachments=(),
+    )
+
+
+def _outbox_write(*, kind, user, recipient, language, subject, text, html, context, key, attachments):
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
                 key=key or uuid.uuid4().hex,
-                kind=template.rsplit("/", 1)[-1],
+                kind=kind[:100],
                 user=user,
                 recipient=recipient,
                 language=language,
                 subject=subject[:300],
                 body_text=text,
                 body_html=html,
-                context=_plain(context),
+                context=context,
                 attachments=[list(a) for a in attachments],
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: _enqueue(notification.pk))
+    # Robust: whatever goes wrong handing the e-mail over (a dead broker, or
+    # in eager mode a dead SMTP server) is logged, never raised into the
+    # request that caused it; the row stays pending for the sweep.
+    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
     return notification
 
 
@@ -79,8 +134,10 @@ def _enqueue(notification_id: int) -> None:
 
     try:
         send_notification.delay(notification_id)
-    except Exception:
-        logger.warning("Broker unreachable: notification %s stays pending for the sweep", notification_id)
+    except Exception as error:
+        # A dead broker; with tasks run eagerly (no broker), anything the send
+        # itself did not catch. Either way the row is still pending.
+        logger.warning("Notification %s not handed over (%s): it stays pending for the sweep", notification_id, error)
 
 
 def notification_send(notification_id: int) -> str:

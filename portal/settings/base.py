@@ -114,11 +114,18 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-# Sign-up with an address already registered says so next to the field instead
-# of pretending to send a verification e-mail: applicants often forget they have
-# an account. The price is that sign-up and password reset tell whether an
-# address is registered; the rate limits below keep that from being mined fast.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up and password reset answer the same page whether or not an address
+# has an account, so neither tells a stranger who applies for grants here. The
+# applicant who forgot they have an account is told by e-mail instead: sign-up
+# with a registered address mails its owner "you already have an account: log
+# in or reset your password", and a password reset for an unknown address mails
+# "no account has this address: sign up". Each case thus writes one e-mail to
+# the outbox (portal.adapters.AccountAdapter.send_mail), sent after the request,
+# so neither the work done nor an SMTP outage tells them apart. Those e-mails
+# reach only the address typed in, which sign-up can already write to; the rate
+# limits below bound how many.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Lazy, so each e-mail carries the portal's name in the language it is written in.

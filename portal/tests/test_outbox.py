@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Notification, User
-from portal.notifications import MAX_ATTEMPTS, notification_send, notify, outbox_sweep
+from portal.notifications import MAX_ATTEMPTS, notification_send, notify, notify_rendered, outbox_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,25 @@ def test_the_email_is_written_in_the_recipients_language_as_text_and_html(lucia,
     assert "invita" in message.subject
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "Sabores de Extremadura" in html
+
+
+def test_an_email_rendered_elsewhere_is_sent_in_the_portal_layout(lucia, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify_rendered(
+            kind="password_reset_key",
+            subject="Restablecer contraseña",
+            text="Pulse el enlace.",
+            language="es",
+            user=lucia,
+        )
+
+    notification.refresh_from_db()
+    assert notification.status == "sent" and notification.kind == "password_reset_key"
+    message = mail.outbox[0]
+    assert message.to == ["lucia@example.org"] and message.body == "Pulse el enlace."
+    html, _mimetype = message.alternatives[0]
+    assert '<html lang="es">' in html and "Portal de internacionalización de pymes" in html
+    assert "<h1" in html and "Restablecer contraseña" in html
 
 
 def test_an_event_that_rolls_back_sends_nothing(lucia, django_capture_on_commit_callbacks):
