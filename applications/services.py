@@ -3,8 +3,8 @@
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from portal.timezones import format_in_zone
 from programmes.models import Call
 
 from .models import Application, Status, StatusChange
@@ -162,11 +162,10 @@ def application_submit(*, application, by, now=None) -> Application:
             raise SubmissionRefused([_("Only a draft can be submitted.")])
         call = locked.call
         if now >= call.closes_at:
-            closes = timezone.localtime(call.closes_at, call.tzinfo)
             raise SubmissionRefused(
                 [
-                    _("The call closed on %(date)s (%(zone)s); applications are no longer accepted.")
-                    % {"date": date_format(closes, "DATETIME_FORMAT"), "zone": call.programme.agency.timezone}
+                    _("The call closed on %(moment)s; applications are no longer accepted.")
+                    % {"moment": format_in_zone(call.closes_at, call.tzinfo)}
                 ]
             )
         if now < call.opens_at or not call.is_published:

@@ -2,6 +2,7 @@ from django import template
 
 from portal.money import format_eur
 from portal.regions import region_name
+from portal.timezones import format_in_zone
 
 register = template.Library()
 
@@ -15,3 +16,10 @@ def eur(value):
 @register.filter
 def nuts_name(code):
     return region_name(code)
+
+
+@register.filter(expects_localtime=False)
+def in_zone(moment, zone=None):
+    """A moment in a zone, labelled: {{ application.submitted_at|in_zone:agency.timezone }}
+    -> Dec. 2, 2026, 5:31 p.m. (Europe/Madrid). Without a zone, the current one (the staff's agency)."""
+    return format_in_zone(moment, zone)

@@ -79,7 +79,9 @@ def dashboard(request):
         "query": query,
         "charts": _charts(current),
         **_recent_reports(request.user),
-        "generated_at": timezone.localtime(timezone.now(), zone) if zone else timezone.localtime(),
+        # The agency's zone (the chosen agency's, for a superuser); else the current one, named on the page.
+        "zone": zone,
+        "generated_at": timezone.now(),
     }
     return render(request, "programmes/dashboard/index.html", context)
 

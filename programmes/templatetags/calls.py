@@ -8,9 +8,10 @@ register = template.Library()
 def deadline(call, now=None):
     """The closing time in the agency's zone, with the time left.
 
-    `closes_local` is the closing moment converted to the agency's zone, so the
-    date, the hour and the zone abbreviation (CET/CEST, WET/WEST) are those the
-    agency's legal deadline is written in, whatever the reader's own zone.
+    The closing moment is written in the agency's zone and labelled with it
+    (`in_zone`), the zone the agency's legal deadline is written in, whatever
+    the reader's own zone; `closes_local` gives the machine-readable form its
+    offset (+01:00 in winter, +02:00 in summer for Madrid).
     """
     now = now or timezone.now()
     closes_local = timezone.localtime(call.closes_at, call.tzinfo)
