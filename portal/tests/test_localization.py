@@ -120,9 +120,8 @@ def test_a_number_that_is_wrong_for_the_language_is_refused_with_how_to_write_it
 
 
 def test_decimals_beyond_cents_are_refused_not_rounded():
-    with translation.override("es"):
-        with pytest.raises(forms.ValidationError) as refused:
-            amount_field().clean("1,505")  # 1.505 in Spanish, or an English 1505: neither is guessed
+    with translation.override("es"), pytest.raises(forms.ValidationError) as refused:
+        amount_field().clean("1,505")  # 1.505 in Spanish, or an English 1505: neither is guessed
 
     assert refused.value.error_list[0].code == "max_decimal_places"
 
@@ -148,9 +147,8 @@ def test_a_whole_number_is_grouped_unless_it_is_small(language):
 
 
 def test_a_whole_number_with_decimals_is_refused():
-    with translation.override("es"):
-        with pytest.raises(forms.ValidationError) as refused:
-            LocalIntegerField().clean("1,5")
+    with translation.override("es"), pytest.raises(forms.ValidationError) as refused:
+        LocalIntegerField().clean("1,5")
 
     assert refused.value.messages == ["Write a whole number like 1.500 or 1500."]
 
@@ -232,7 +230,7 @@ def test_every_number_field_of_every_project_admin_and_inline_is_written_the_loc
     request = RequestFactory().get("/")
     request.user = User.objects.create_superuser("root@example.org", password="a-long-password-1")
     found, checked = {}, 0
-    for model, model_admin in admin.site._registry.items():
+    for model_admin in admin.site._registry.values():
         if type(model_admin).__module__.split(".")[0] not in PROJECT_PACKAGES:
             continue  # Django's, allauth's and Celery beat's own admins
         for each in [model_admin, *model_admin.get_inline_instances(request, None)]:
