@@ -255,3 +255,24 @@ def test_staff_approve_with_an_amount_written_the_spanish_way(client):
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.granted_amount == D("3500.50")
+
+
+def test_saving_a_new_line_twice_without_reloading_keeps_one_line(client, application):
+    category = application.call.programme.cost_categories.first()
+    url = budget_step(application, "es")
+    new_line = {
+        "budget_lines-TOTAL_FORMS": "1",
+        "budget_lines-INITIAL_FORMS": "0",
+        "budget_lines-0-category": category.pk,
+        "budget_lines-0-description": "Feria ANUGA",
+        "budget_lines-0-amount": "1.500,50",
+        "action": "save",
+    }
+
+    page = client.post(url, new_line, HTTP_HX_REQUEST="true").content.decode()
+    line = application.budget_lines.get()
+    again = client.post(url, line_data(line, "1.500,50"), HTTP_HX_REQUEST="true")
+
+    assert f'name="budget_lines-0-id" value="{line.pk}"' in page
+    assert again.status_code == 200
+    assert list(application.budget_lines.values_list("amount", flat=True)) == [D("1500.50")]
