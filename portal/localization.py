@@ -47,9 +47,9 @@ def parse_local_number(text: str) -> Decimal:
     decimal_separator = get_format("DECIMAL_SEPARATOR")
     group_separators = set(get_format("THOUSAND_SEPARATOR") + GROUP_SPACES) - {decimal_separator}
     value = text.strip()
-    sign = ""
+    sign = "-" if value.startswith("-") else ""
     if value[:1] in ("-", "+"):
-        sign, value = value[0].replace("+", ""), value[1:]
+        value = value[1:]
     if value.count(decimal_separator) > 1:
         raise ValueError(text)
     whole, _separator, fraction = value.partition(decimal_separator)
