@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from portal.localization import LocalDecimalField
+
 from . import decisions
 from .models import Status
 from .workflow import IllegalTransition, can_move
@@ -36,7 +38,7 @@ class ClarificationForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = LocalDecimalField(
         label=gettext_lazy("Granted amount (EUR)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     note = forms.CharField(
@@ -45,7 +47,7 @@ class ApproveForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = LocalDecimalField(
         label=gettext_lazy("Amount paid (EUR)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     paid_on = forms.DateField(label=gettext_lazy("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))

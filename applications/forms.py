@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.localization import LocalDecimalField, localized_formfield
 from programmes.rules import DECLARATIONS
 
 from . import programme_fields
@@ -38,6 +39,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Application
+        formfield_callback = localized_formfield
         fields = [
             "title",
             "summary",
@@ -89,8 +91,8 @@ class ProjectForm(forms.ModelForm):
 class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
+        formfield_callback = localized_formfield
         fields = ["category", "description", "amount"]
-        widgets = {"amount": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"})}
 
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,6 +159,7 @@ class ProjectReportForm(forms.ModelForm):
 
     class Meta:
         model = ProjectReport
+        formfield_callback = localized_formfield
         fields = [
             "narrative",
             "export_turnover_before",
@@ -167,8 +170,6 @@ class ProjectReportForm(forms.ModelForm):
         ]
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 8}),
-            "export_turnover_before": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
-            "export_turnover_after": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         }
         help_texts = {
             "narrative": _("What you did, where, with whom, and what came of it (contacts, orders, new markets).")
@@ -180,8 +181,7 @@ class ProjectReportForm(forms.ModelForm):
         if programme_kind != "collective_actions":
             del self.fields["smes_reached"]
         for name in ("export_turnover_before", "export_turnover_after"):
-            if name in self.fields:
-                self.fields[name].max_value = MAX_LINE_AMOUNT
+            self.fields[name].validators.append(MaxValueValidator(MAX_LINE_AMOUNT))
 
     def outcomes(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "narrative"}
@@ -193,12 +193,11 @@ class ExpenseForm(forms.Form):
     supplier = forms.CharField(label=_("Supplier"), max_length=200)
     invoice_number = forms.CharField(label=_("Invoice number"), max_length=60)
     invoice_date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = forms.DecimalField(
+    amount = LocalDecimalField(
         label=_("Amount (EUR)"),
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_LINE_AMOUNT)],
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
     )
     invoice = forms.FileField(label=_("Invoice or receipt"), help_text=_("PDF or a picture of the receipt."))
 
@@ -226,11 +225,9 @@ class ExpenseForm(forms.Form):
 class ContractWonForm(forms.ModelForm):
     class Meta:
         model = ContractWon
+        formfield_callback = localized_formfield
         fields = ["description", "country", "value", "signed_on"]
-        widgets = {
-            "signed_on": forms.DateInput(attrs={"type": "date"}),
-            "value": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
-        }
+        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="contract", **kwargs)
@@ -243,6 +240,7 @@ class ContractWonForm(forms.ModelForm):
 class ReportActivityForm(forms.ModelForm):
     class Meta:
         model = ReportActivity
+        formfield_callback = localized_formfield
         fields = ["category", "description", "country", "carried_out_on"]
         widgets = {"carried_out_on": forms.DateInput(attrs={"type": "date"})}
 

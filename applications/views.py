@@ -166,8 +166,10 @@ def _budget_step(request, application):
     action = request.POST.get("action") or ("save" if request.htmx else "next")
     if formset.is_valid():
         formset.save()
+        # Drawn again from the database: new lines get their ids (the next save updates them rather
+        # than adding them again) and amounts are shown the local way.
+        formset = BudgetFormSet(instance=application, programme=programme)
         if action == "add_line":
-            formset = BudgetFormSet(instance=application, programme=programme)
             formset.extra = 1
             return formset, False
         return formset, action == "next"

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.localization import LocalDecimalField, localized_formfield
 from portal.regions import NUTS2_CHOICES
 
 from .models import Consortium, Organisation
@@ -57,6 +58,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
+        formfield_callback = localized_formfield
         fields = [
             "kind",
             "legal_name",
@@ -135,6 +137,7 @@ class JoinRequestForm(FindOrganisationForm):
 class ConsortiumForm(forms.ModelForm):
     class Meta:
         model = Consortium
+        formfield_callback = localized_formfield
         fields = ["lead", "name", "sector", "established_on", "has_joint_actions", "target_markets", "description"]
         widgets = {
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -191,7 +194,7 @@ class OwnershipLinkForm(FindOrganisationForm):
             ("held", _("The other enterprise holds a share of this organisation")),
         ],
     )
-    share = forms.DecimalField(
+    share = LocalDecimalField(
         label=_("Share of capital or voting rights (%)"),
         min_value=Decimal("0.01"),
         max_value=Decimal("100"),

@@ -7,6 +7,8 @@ Each scoped admin names the path from its model to the agency.
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 
+from portal.localization import LocalNumbersAdmin
+
 
 def user_agency_id(user):
     return getattr(user, "agency_id", None)
@@ -23,7 +25,7 @@ def scope_queryset(queryset: QuerySet, user, path: str | Q | None) -> QuerySet:
     return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
 
 
-class AgencyScopedAdmin(admin.ModelAdmin):
+class AgencyScopedAdmin(LocalNumbersAdmin, admin.ModelAdmin):
     """A ModelAdmin whose list, change pages, actions and exports see only the user's agency."""
 
     agency_path: str | None = None

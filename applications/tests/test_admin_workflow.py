@@ -64,7 +64,7 @@ def test_staff_approve_with_an_amount_and_see_the_remaining_budget(staff_client,
     application = submitted(agency, status="under_review")
 
     page = staff_client.get(move_url(application, "approve")).content.decode()
-    assert "50,000.00\xa0€" in page and 'value="4000.00"' in page
+    assert "50,000.00\xa0€" in page and 'value="4,000.00"' in page
     response = staff_client.post(move_url(application, "approve"), {"amount": "3500.00", "note": "Fits the plan"})
 
     application.refresh_from_db()

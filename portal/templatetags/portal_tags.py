@@ -23,3 +23,15 @@ def in_zone(moment, zone=None):
     """A moment in a zone, labelled: {{ application.submitted_at|in_zone:agency.timezone }}
     -> Dec. 2, 2026, 5:31 p.m. (Europe/Madrid). Without a zone, the current one (the staff's agency)."""
     return format_in_zone(moment, zone)
+
+
+@register.simple_tag
+def field_input(bound_field, css_class="form-control"):
+    """A field drawn by its own widget (for a number: a text input showing it the local way) with
+    Bootstrap's classes; in error, marked invalid and pointing at its message, whose id is
+    "<id>-error": {% field_input line.amount "form-control text-end" %}."""
+    attrs = {"class": css_class}
+    if bound_field.errors:
+        attrs["class"] = f"{css_class} is-invalid"
+        attrs["aria-describedby"] = f"{bound_field.id_for_label}-error"
+    return bound_field.as_widget(attrs=attrs)

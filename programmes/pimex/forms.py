@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.localization import LocalIntegerField, LocalSmallNumberInput, localized_formfield
 from programmes.models import PimexActionPlan, PimexPlannedAction, PimexSwot
 
 # One action above this is a typing error, not a promotion action of a small firm.
@@ -17,6 +18,7 @@ class SwotForm(forms.ModelForm):
 
     class Meta:
         model = PimexSwot
+        formfield_callback = localized_formfield
         fields = ["strengths", "weaknesses", "opportunities", "threats"]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
         help_texts = {
@@ -30,6 +32,7 @@ class SwotForm(forms.ModelForm):
 class ActionPlanForm(forms.ModelForm):
     class Meta:
         model = PimexActionPlan
+        formfield_callback = localized_formfield
         fields = ["target_markets", "objectives"]
         widgets = {"objectives": forms.Textarea(attrs={"rows": 3})}
 
@@ -39,11 +42,11 @@ class PlannedActionForm(forms.ModelForm):
 
     class Meta:
         model = PimexPlannedAction
+        formfield_callback = localized_formfield
         fields = ["description", "market", "starts_on", "ends_on", "budget"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "budget": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -87,12 +90,12 @@ PlannedActionFormSet = forms.formset_factory(
 
 
 class SurveyForm(forms.Form):
-    score = forms.IntegerField(
+    score = LocalIntegerField(
         label=_("How satisfied are you with PIMEX, from 0 to 10?"),
         help_text=_("0: not satisfied at all; 10: fully satisfied."),
         min_value=0,
         max_value=10,
-        widget=forms.NumberInput(attrs={"min": "0", "max": "10", "step": "1", "inputmode": "numeric"}),
+        widget=LocalSmallNumberInput,
         error_messages={
             "required": _("Give a score from 0 to 10."),
             "invalid": _("Give a whole number from 0 to 10."),
