@@ -7,7 +7,7 @@ application), parses with a form and calls a service.
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -174,12 +174,45 @@ def _budget_step(request, application):
             return formset, False
         return formset, action == "next"
     # Save the rows that are complete and correct; show the others with their errors.
-    for form in formset.forms:
+    saved = {}
+    for index, form in enumerate(formset.forms):
         if form.is_valid() and form.has_changed() and not form.cleaned_data.get("DELETE"):
             line = form.save(commit=False)
             line.application = application
             line.save()
+            if index >= formset.initial_form_count():
+                saved[index] = line.pk
+    if not saved:
+        return formset, False
+    # The new rows just saved come back as saved rows (with their ids), so correcting the others
+    # and saving again updates them instead of adding them a second time.
+    formset = BudgetFormSet(_as_saved_rows(formset, saved), instance=application, programme=programme)
+    formset.is_valid()
     return formset, False
+
+
+def _as_saved_rows(formset, saved: dict[int, int]):
+    """The formset's data with the new rows numbered in `saved` (index -> id) moved among the saved rows."""
+    data, prefix = formset.data, formset.prefix
+    initial = formset.initial_form_count()
+    new = [index for index in range(initial, formset.total_form_count()) if index not in saved]
+    order = [*range(initial), *saved, *new]
+    rows = QueryDict(mutable=True)
+    for key, values in data.lists():
+        if not key.startswith(f"{prefix}-"):
+            rows.setlist(key, values)
+    for position, index in enumerate(order):
+        old = f"{prefix}-{index}-"
+        for key, values in data.lists():
+            if key.startswith(old):
+                rows.setlist(f"{prefix}-{position}-{key[len(old):]}", values)
+        if index in saved:
+            rows[f"{prefix}-{position}-id"] = str(saved[index])
+    rows[f"{prefix}-TOTAL_FORMS"] = str(len(order))
+    rows[f"{prefix}-INITIAL_FORMS"] = str(initial + len(saved))
+    rows[f"{prefix}-MIN_NUM_FORMS"] = data.get(f"{prefix}-MIN_NUM_FORMS", "0")
+    rows[f"{prefix}-MAX_NUM_FORMS"] = data.get(f"{prefix}-MAX_NUM_FORMS", "1000")
+    return rows
 
 
 def _documents_step(request, application):

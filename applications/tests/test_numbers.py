@@ -276,3 +276,39 @@ def test_saving_a_new_line_twice_without_reloading_keeps_one_line(client, applic
     assert f'name="budget_lines-0-id" value="{line.pk}"' in page
     assert again.status_code == 200
     assert list(application.budget_lines.values_list("amount", flat=True)) == [D("1500.50")]
+
+
+def test_correcting_a_bad_line_after_a_good_one_was_saved_keeps_one_of_each(client, application):
+    category = application.call.programme.cost_categories.first()
+    url = budget_step(application, "es")
+    two_new_lines = {
+        "budget_lines-TOTAL_FORMS": "2",
+        "budget_lines-INITIAL_FORMS": "0",
+        "budget_lines-0-category": category.pk,
+        "budget_lines-0-description": "Feria ANUGA",
+        "budget_lines-0-amount": "1.500,50",
+        "budget_lines-1-category": category.pk,
+        "budget_lines-1-description": "Misión comercial",
+        "budget_lines-1-amount": "2.000.5",
+        "action": "save",
+    }
+
+    page = client.post(url, two_new_lines).content.decode()
+    good = application.budget_lines.get()
+    shown_again = dict(re.findall(r'<input[^>]*name="(budget_lines-[\w-]+)"[^>]*value="([^"]*)"', page))
+    corrected = {
+        **shown_again,
+        "budget_lines-0-category": category.pk,
+        "budget_lines-1-category": category.pk,
+        "budget_lines-1-amount": "2.000,50",
+        "action": "save",
+    }
+    client.post(url, corrected)
+
+    assert shown_again["budget_lines-0-id"] == str(good.pk)
+    assert shown_again["budget_lines-INITIAL_FORMS"] == "1"
+    assert shown_again["budget_lines-1-amount"] == "2.000.5"
+    assert sorted(application.budget_lines.values_list("description", "amount")) == [
+        ("Feria ANUGA", D("1500.50")),
+        ("Misión comercial", D("2000.50")),
+    ]
