@@ -72,3 +72,19 @@ class ConstraintErrorsOnFields:
                     errors.setdefault(field, []).append(error)
         if errors:
             raise ValidationError(errors)
+
+    def full_clean(self, *args, **kwargs):
+        try:
+            super().full_clean(*args, **kwargs)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            # A model's clean() may say what one of its constraints says (for the services that
+            # skip the constraints, e.g. application_exactly_one_applicant): say it once.
+            once = {}
+            for field, errors in error.error_dict.items():
+                kept = {}
+                for each in errors:
+                    kept.setdefault(" ".join(each.messages), each)
+                once[field] = list(kept.values())
+            raise ValidationError(once) from None

@@ -10,9 +10,9 @@ a text must look like what it is. Invisible characters break that:
   the same compare different, and defeat searches and duplicate checks.
 
 `clean_text` removes every format character (Cf), control characters other than tab and line
-breaks (Cc), and lone surrogates (Cs, which cannot be stored as UTF-8), normalises to NFC (so "é"
-typed as e + combining accent is the same name as "é") and trims surrounding whitespace, as
-forms already do.
+breaks (Cc), and lone surrogates (Cs, which cannot be stored as UTF-8), and normalises to NFC (so
+"é" typed as e + combining accent is the same name as "é"). Forms then trim the surrounding
+whitespace, as they always did; code that writes a model keeps its spaces.
 
 The zero-width joiner and non-joiner (U+200D, U+200C) are removed too. They shape some scripts
 (Persian, Indic) and emoji sequences, but the portal's programmes work in Spanish, Italian,
@@ -41,22 +41,22 @@ def _is_removed(char: str) -> bool:
 
 
 def clean_text(value: str) -> str:
-    """The text without invisible format and control characters, in NFC, trimmed.
+    """The text without invisible format and control characters, in NFC.
 
-    >>> clean_text("\u202eACME\u200b S.L. ")
+    >>> clean_text("\u202eACME\u200b S.L.")
     'ACME S.L.'
     """
     if value.isascii() and value.isprintable():
         # The common case (plain ASCII without controls) costs one scan.
-        return value.strip()
+        return value
     cleaned = "".join(char for char in value if not _is_removed(char))
     if not unicodedata.is_normalized("NFC", cleaned):
         cleaned = unicodedata.normalize("NFC", cleaned)
-    return cleaned.strip()
+    return cleaned
 
 
 class CleanTextFormField(forms.CharField):
-    """A form's text field that cleans what is typed before validating it (length, required)."""
+    """A form's text field that cleans what is typed before trimming and validating it (length, required)."""
 
     def to_python(self, value):
         if isinstance(value, str):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from applications.tests.factories import ApplicationFactory
+from consortia.tests.factories import OrganisationFactory
 from portal.constraints import ConstraintErrorsOnFields, constraint_error_field, constraint_field_names
 from programmes.models import Call
 from programmes.tests.factories import CallFactory, ProgrammeFactory
@@ -99,6 +101,19 @@ def test_a_constraint_over_two_fields_reports_on_the_one_it_names():
     ]
     assert call_error.value.message_dict["slug"] == ["The programme already has a call with this slug."]
     assert NON_FIELD_ERRORS not in call_error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_rule_checked_by_clean_and_by_a_constraint_is_said_once():
+    application = ApplicationFactory()
+    application.organisation = OrganisationFactory()
+
+    with pytest.raises(ValidationError) as error:
+        application.full_clean()
+
+    assert error.value.message_dict[NON_FIELD_ERRORS] == [
+        "An application is made either by a consortium or by a single organisation: choose exactly one."
+    ]
 
 
 @pytest.mark.django_db

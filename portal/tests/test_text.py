@@ -101,8 +101,8 @@ def test_it_keeps_line_breaks_tabs_and_every_script():
     assert clean_text(text) == text
 
 
-def test_it_trims_what_the_invisible_characters_left_around():
-    assert clean_text("\u200b  Acme \u2060") == "Acme"
+def test_a_form_trims_what_the_invisible_characters_left_around():
+    assert CleanTextFormField().clean("\u200b  Acme \u2060") == "Acme"
 
 
 def test_a_plain_text_is_returned_as_typed():
