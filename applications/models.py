@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
+from portal.text import CleanCharField, CleanTextField
 
 
 def private_storage():
@@ -46,7 +48,7 @@ class ApplicationQuerySet(models.QuerySet):
         return super().delete()
 
 
-class Application(models.Model):
+class Application(ConstraintErrorsOnFields, models.Model):
     """An application of a consortium or of a single organisation to a call."""
 
     Status = Status
@@ -70,11 +72,11 @@ class Application(models.Model):
         blank=True,
         related_name="applications",
     )
-    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
-    reference = models.CharField(_("reference"), max_length=30, blank=True, default="")
-    title = models.CharField(_("project title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
-    target_markets = models.CharField(_("target markets"), max_length=300, blank=True)
+    status = CleanCharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
+    reference = CleanCharField(_("reference"), max_length=30, blank=True, default="")
+    title = CleanCharField(_("project title"), max_length=200)
+    summary = CleanTextField(_("summary"), blank=True)
+    target_markets = CleanCharField(_("target markets"), max_length=300, blank=True)
     declarations = models.JSONField(
         _("accepted declarations"),
         default=list,
@@ -95,8 +97,8 @@ class Application(models.Model):
     # What programmes ask beyond the common form (see applications.programme_fields).
     markets = models.JSONField(_("target markets (codes)"), default=list, blank=True)
     activity_types = models.JSONField(_("types of activity (codes)"), default=list, blank=True)
-    sme_group_sector = models.CharField(_("sector of the SMEs served"), max_length=200, blank=True)
-    sme_group_region = models.CharField(_("region of the SMEs served (NUTS 2)"), max_length=4, blank=True)
+    sme_group_sector = CleanCharField(_("sector of the SMEs served"), max_length=200, blank=True)
+    sme_group_region = CleanCharField(_("region of the SMEs served (NUTS 2)"), max_length=4, blank=True)
     estimated_smes = models.PositiveIntegerField(_("estimated number of SMEs served"), null=True, blank=True)
     objectives = models.JSONField(_("objectives (codes)"), default=list, blank=True)
     # After the grant.
@@ -116,7 +118,7 @@ class Application(models.Model):
         editable=False,
         help_text=_("5 years from 31 December of the year of the last payment (CPR Art. 82)."),
     )
-    content_hash = models.CharField(_("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False)
+    content_hash = CleanCharField(_("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False)
     receipt = models.FileField(
         _("submission receipt"), upload_to="receipts/%Y/", storage=private_storage, blank=True, editable=False
     )
@@ -138,6 +140,15 @@ class Application(models.Model):
 
     objects = ApplicationQuerySet.as_manager()
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "application_exactly_one_applicant": None,
+        "application_submitted_has_date": "submitted_at",
+        "application_one_per_consortium_per_call": "consortium",
+        "application_one_per_organisation_per_call": "organisation",
+        "application_reference_unique_per_call": "reference",
+    }
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -149,30 +160,49 @@ class Application(models.Model):
                     | Q(consortium__isnull=True, organisation__isnull=False)
                 ),
                 name="application_exactly_one_applicant",
+                violation_error_code="application_exactly_one_applicant",
+                violation_error_message=_(
+                    "An application is made either by a consortium or by a single organisation: choose exactly one."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[c[0] for c in Status.choices]), name="application_status_valid"
+                condition=Q(status__in=[c[0] for c in Status.choices]),
+                name="application_status_valid",
+                violation_error_code="application_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
                 name="application_granted_not_negative",
+                violation_error_code="application_granted_not_negative",
+                violation_error_message=_("The granted amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False) | Q(status="withdrawn"),
                 name="application_submitted_has_date",
+                violation_error_code="application_submitted_has_date",
+                violation_error_message=_("A submitted application has the date it was submitted."),
             ),
             models.UniqueConstraint(
                 fields=["call", "consortium"],
                 condition=Q(consortium__isnull=False) & ~Q(status="withdrawn"),
                 name="application_one_per_consortium_per_call",
+                violation_error_code="application_one_per_consortium_per_call",
+                violation_error_message=_("This consortium already has an application to this call."),
             ),
             models.UniqueConstraint(
                 fields=["call", "organisation"],
                 condition=Q(organisation__isnull=False) & ~Q(status="withdrawn"),
                 name="application_one_per_organisation_per_call",
+                violation_error_code="application_one_per_organisation_per_call",
+                violation_error_message=_("This organisation already has an application to this call."),
             ),
             models.UniqueConstraint(
-                fields=["call", "reference"], condition=~Q(reference=""), name="application_reference_unique_per_call"
+                fields=["call", "reference"],
+                condition=~Q(reference=""),
+                name="application_reference_unique_per_call",
+                violation_error_code="application_reference_unique_per_call",
+                violation_error_message=_("Another application to this call has this reference."),
             ),
         ]
         indexes = [
@@ -231,7 +261,7 @@ class Application(models.Model):
             )
 
 
-class BudgetLine(models.Model):
+class BudgetLine(ConstraintErrorsOnFields, models.Model):
     """One planned cost of an application, in a cost category of the call's programme."""
 
     application = models.ForeignKey(
@@ -240,7 +270,7 @@ class BudgetLine(models.Model):
     category = models.ForeignKey(
         "programmes.CostCategory", verbose_name=_("cost category"), on_delete=models.PROTECT, related_name="+"
     )
-    description = models.CharField(_("description"), max_length=300)
+    description = CleanCharField(_("description"), max_length=300)
     amount = MoneyField(_("amount (EUR)"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -249,7 +279,12 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("budget lines")
         ordering = ["application", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budget_line_amount_not_negative",
+                violation_error_code="budget_line_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -287,12 +322,12 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = CleanCharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=200)
-    original_name = models.CharField(_("original file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
+    original_name = CleanCharField(_("original file name"), max_length=255)
+    content_type = CleanCharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha256 = CleanCharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -313,13 +348,13 @@ class StatusChange(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="status_changes"
     )
-    from_status = models.CharField(_("from"), max_length=32, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=32, choices=Status.choices)
+    from_status = CleanCharField(_("from"), max_length=32, choices=Status.choices, blank=True)
+    to_status = CleanCharField(_("to"), max_length=32, choices=Status.choices)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
-    note = models.TextField(_("note"), blank=True)
+    note = CleanTextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("status change")
@@ -331,7 +366,7 @@ class StatusChange(models.Model):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
-class Review(models.Model):
+class Review(ConstraintErrorsOnFields, models.Model):
     """One reviewer's review of an application: conflict-of-interest declaration first, then scores."""
 
     application = models.ForeignKey(
@@ -343,19 +378,30 @@ class Review(models.Model):
     has_conflict = models.BooleanField(
         _("has a conflict of interest"), help_text=_("A reviewer with a conflict recuses and cannot score.")
     )
-    conflict_note = models.CharField(_("conflict note"), max_length=300, blank=True)
+    conflict_note = CleanCharField(_("conflict note"), max_length=300, blank=True)
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
-    comment = models.TextField(_("overall comment"), blank=True)
+    comment = CleanTextField(_("overall comment"), blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"review_once_per_reviewer": "reviewer", "review_conflict_not_completed": "has_conflict"}
 
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ["application", "declared_at"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "reviewer"], name="review_once_per_reviewer"),
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                name="review_once_per_reviewer",
+                violation_error_code="review_once_per_reviewer",
+                violation_error_message=_("This reviewer already has a review of this application."),
+            ),
             models.CheckConstraint(
-                condition=Q(has_conflict=False) | Q(completed_at__isnull=True), name="review_conflict_not_completed"
+                condition=Q(has_conflict=False) | Q(completed_at__isnull=True),
+                name="review_conflict_not_completed",
+                violation_error_code="review_conflict_not_completed",
+                violation_error_message=_("A reviewer with a conflict of interest cannot complete the review."),
             ),
         ]
 
@@ -363,24 +409,34 @@ class Review(models.Model):
         return f"{self.reviewer} — {self.application}"
 
 
-class Score(models.Model):
+class Score(ConstraintErrorsOnFields, models.Model):
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(
         "programmes.ReviewCriterion", verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="scores"
     )
     score = models.PositiveSmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = CleanTextField(_("comment"), blank=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"score_once_per_criterion": "criterion"}
 
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"],
+                name="score_once_per_criterion",
+                violation_error_code="score_once_per_criterion",
+                violation_error_message=_("This criterion is already scored in this review."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.criterion}: {self.score}"
 
 
-class ReminderSent(models.Model):
+class ReminderSent(ConstraintErrorsOnFields, models.Model):
     """One reminder e-mailed to one person about one deadline of an application.
 
     The row is inserted before the e-mail is sent, in the same transaction, and
@@ -400,7 +456,7 @@ class ReminderSent(models.Model):
         REPORT_1 = "report_1", _("Report due in 1 day")
         REPORT_OVERDUE = "report_overdue", _("Report overdue")
 
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = CleanCharField(_("kind"), max_length=32, choices=Kind.choices)
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reminders_sent"
     )
@@ -410,12 +466,20 @@ class ReminderSent(models.Model):
     due_on = models.DateField(_("deadline reminded of"), help_text=_("In the agency's time zone."))
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"reminder_sent_once": None}
+
     class Meta:
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
         ordering = ["-sent_at"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "application", "user", "due_on"], name="reminder_sent_once"),
+            models.UniqueConstraint(
+                fields=["kind", "application", "user", "due_on"],
+                name="reminder_sent_once",
+                violation_error_code="reminder_sent_once",
+                violation_error_message=_("This reminder was already sent."),
+            ),
             models.CheckConstraint(
                 condition=Q(
                     kind__in=[
@@ -430,6 +494,8 @@ class ReminderSent(models.Model):
                     ]
                 ),
                 name="reminder_sent_kind_valid",
+                violation_error_code="reminder_sent_kind_valid",
+                violation_error_message=_("Choose a kind from the list."),
             ),
         ]
 
@@ -437,7 +503,7 @@ class ReminderSent(models.Model):
         return f"{self.get_kind_display()} — {self.application} — {self.user}"
 
 
-class ProjectReport(models.Model):
+class ProjectReport(ConstraintErrorsOnFields, models.Model):
     """A report a beneficiary owes on an approved operation: interim or final, due on a day the call sets.
 
     Scheduled when the grant is approved (or when the call's dates are set later);
@@ -455,10 +521,10 @@ class ProjectReport(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="project_reports"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = CleanCharField(_("kind"), max_length=10, choices=Kind.choices)
     due_on = models.DateField(_("due on"), help_text=_("In the agency's time zone."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DUE)
-    narrative = models.TextField(_("activities carried out and results"), blank=True)
+    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.DUE)
+    narrative = CleanTextField(_("activities carried out and results"), blank=True)
     export_turnover_before = MoneyField(
         _("export turnover the year before (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -466,7 +532,7 @@ class ProjectReport(models.Model):
         _("export turnover in the year of the project (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
-    new_markets = models.CharField(
+    new_markets = CleanCharField(
         _("new markets entered"), max_length=300, blank=True, help_text=_("Countries, separated by commas.")
     )
     smes_reached = models.PositiveIntegerField(
@@ -485,17 +551,37 @@ class ProjectReport(models.Model):
 
     history = HistoricalRecords(excluded_fields=["narrative"])
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "project_report_once_per_kind": "kind",
+        "project_report_submitted_has_date": "submitted_at",
+    }
+
     class Meta:
         verbose_name = _("beneficiary report")
         verbose_name_plural = _("beneficiary reports")
         ordering = ["application", "due_on"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "kind"], name="project_report_once_per_kind"),
-            models.CheckConstraint(condition=Q(kind__in=["interim", "final"]), name="project_report_kind_valid"),
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                name="project_report_once_per_kind",
+                violation_error_code="project_report_once_per_kind",
+                violation_error_message=_("The application already has a report of this kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["interim", "final"]),
+                name="project_report_kind_valid",
+                violation_error_code="project_report_kind_valid",
+                violation_error_message=_("Choose a kind from the list."),
+            ),
             models.CheckConstraint(
                 condition=Q(status="due", submitted_at__isnull=True)
                 | Q(status="submitted", submitted_at__isnull=False),
                 name="project_report_submitted_has_date",
+                violation_error_code="project_report_submitted_has_date",
+                violation_error_message=_(
+                    "A submitted report has the date it was submitted; a report still due has none."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="project_report_due_idx")]
@@ -511,7 +597,7 @@ class ProjectReport(models.Model):
         return timezone.localtime(moment, zone).date() > self.due_on
 
 
-class Expense(models.Model):
+class Expense(ConstraintErrorsOnFields, models.Model):
     """An actual cost claimed in a report, against one approved budget line, with its invoice.
 
     Staff verify each one: accepted, or rejected with the reason the beneficiary is told.
@@ -528,16 +614,16 @@ class Expense(models.Model):
     budget_line = models.ForeignKey(
         BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT, related_name="expenses"
     )
-    description = models.CharField(_("description"), max_length=300)
-    supplier = models.CharField(_("supplier"), max_length=200)
-    invoice_number = models.CharField(_("invoice number"), max_length=60)
+    description = CleanCharField(_("description"), max_length=300)
+    supplier = CleanCharField(_("supplier"), max_length=200)
+    invoice_number = CleanCharField(_("invoice number"), max_length=60)
     invoice_date = models.DateField(_("invoice date"))
     amount = MoneyField(_("amount (EUR)"))
     invoice = models.ForeignKey(
         Attachment, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    status = models.CharField(_("verification"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
-    rejection_reason = models.CharField(_("reason for the rejection"), max_length=500, blank=True)
+    status = CleanCharField(_("verification"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    rejection_reason = CleanCharField(_("reason for the rejection"), max_length=500, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified by"),
@@ -550,17 +636,31 @@ class Expense(models.Model):
 
     history = HistoricalRecords()
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"expense_rejection_has_reason": "rejection_reason"}
+
     class Meta:
         verbose_name = _("expense")
         verbose_name_plural = _("expenses")
         ordering = ["report", "invoice_date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive"),
             models.CheckConstraint(
-                condition=Q(status__in=["claimed", "accepted", "rejected"]), name="expense_status_valid"
+                condition=Q(amount__gt=0),
+                name="expense_amount_positive",
+                violation_error_code="expense_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="expense_rejection_has_reason"
+                condition=Q(status__in=["claimed", "accepted", "rejected"]),
+                name="expense_status_valid",
+                violation_error_code="expense_status_valid",
+                violation_error_message=_("Choose a verification result from the list."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="expense_rejection_has_reason",
+                violation_error_code="expense_rejection_has_reason",
+                violation_error_message=_("Give the reason for the rejection: the beneficiary is told it."),
             ),
         ]
 
@@ -568,14 +668,14 @@ class Expense(models.Model):
         return f"{self.invoice_number} — {self.description}"
 
 
-class ContractWon(models.Model):
+class ContractWon(ConstraintErrorsOnFields, models.Model):
     """An outcome a beneficiary reports: a contract won abroad."""
 
     report = models.ForeignKey(
         ProjectReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="contracts"
     )
-    description = models.CharField(_("what was sold"), max_length=300)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. FR."))
+    description = CleanCharField(_("what was sold"), max_length=300)
+    country = CleanCharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. FR."))
     value = MoneyField(_("value (EUR)"))
     signed_on = models.DateField(_("signed on"))
 
@@ -583,7 +683,14 @@ class ContractWon(models.Model):
         verbose_name = _("contract won")
         verbose_name_plural = _("contracts won")
         ordering = ["report", "signed_on", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(value__gt=0), name="contract_won_value_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="contract_won_value_positive",
+                violation_error_code="contract_won_value_positive",
+                violation_error_message=_("The value must be more than zero."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.description} ({self.country})"
@@ -598,8 +705,8 @@ class ReportActivity(models.Model):
     category = models.ForeignKey(
         "programmes.CostCategory", verbose_name=_("kind of action"), on_delete=models.PROTECT, related_name="+"
     )
-    description = models.CharField(_("description"), max_length=300)
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    description = CleanCharField(_("description"), max_length=300)
+    country = CleanCharField(_("country"), max_length=2, blank=True)
     carried_out_on = models.DateField(_("date"))
 
     class Meta:
@@ -611,7 +718,7 @@ class ReportActivity(models.Model):
         return self.description
 
 
-class Payment(models.Model):
+class Payment(ConstraintErrorsOnFields, models.Model):
     """Money paid to a beneficiary: never above the payable amount (applications.post_award)."""
 
     application = models.ForeignKey(
@@ -619,7 +726,7 @@ class Payment(models.Model):
     )
     paid_on = models.DateField(_("paid on"))
     amount = MoneyField(_("amount (EUR)"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = CleanCharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -631,7 +738,14 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["application", "paid_on", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_code="payment_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.application}: {self.amount} ({self.paid_on})"

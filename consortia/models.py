@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField, format_eur
 from portal.regions import nuts_country, validate_nuts2
+from portal.text import CleanCharField, CleanEmailField, CleanTextField, CleanURLField
 
 from .countries import validate_country
 from .taxids import tax_id_compact, validate_tax_id
@@ -68,7 +70,7 @@ def validate_nace(value: str) -> None:
         )
 
 
-class Organisation(models.Model):
+class Organisation(ConstraintErrorsOnFields, models.Model):
     """A legal entity that applies or takes part: company, non-profit or public body."""
 
     class Kind(models.TextChoices):
@@ -76,22 +78,22 @@ class Organisation(models.Model):
         NON_PROFIT = "non_profit", _("Non-profit organisation")
         PUBLIC_BODY = "public_body", _("Public body")
 
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
-    legal_name = models.CharField(_("legal name"), max_length=200)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. ES."))
-    tax_id = models.CharField(
+    kind = CleanCharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
+    legal_name = CleanCharField(_("legal name"), max_length=200)
+    country = CleanCharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. ES."))
+    tax_id = CleanCharField(
         _("tax id"),
         max_length=20,
         help_text=_("NIF in Spain, partita IVA or codice fiscale in Italy, NIF/NIPC in Portugal."),
     )
-    region = models.CharField(
+    region = CleanCharField(
         _("region (NUTS 2)"),
         max_length=4,
         validators=[validate_nuts2],
         help_text=_("Where the registered office is, e.g. ES43."),
     )
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    nace_code = models.CharField(
+    city = CleanCharField(_("city"), max_length=100, blank=True)
+    nace_code = CleanCharField(
         _("NACE code"), max_length=8, blank=True, validators=[validate_nace], help_text=_("Main activity, e.g. 10.51.")
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
@@ -105,29 +107,48 @@ class Organisation(models.Model):
     )
     turnover = MoneyField(_("annual turnover (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)])
     balance_sheet = MoneyField(_("balance sheet total (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)])
-    email = models.EmailField(_("contact e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    email = CleanEmailField(_("contact e-mail"), blank=True)
+    website = CleanURLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"organisation_tax_id_unique_per_country": "tax_id"}
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["legal_name"]
         constraints = [
-            models.UniqueConstraint(fields=["country", "tax_id"], name="organisation_tax_id_unique_per_country"),
-            models.CheckConstraint(
-                condition=Q(kind__in=["company", "non_profit", "public_body"]), name="organisation_kind_valid"
+            models.UniqueConstraint(
+                fields=["country", "tax_id"],
+                name="organisation_tax_id_unique_per_country",
+                violation_error_code="organisation_tax_id_unique_per_country",
+                violation_error_message=_("An organisation with this tax id is already registered in this country."),
             ),
             models.CheckConstraint(
-                condition=Q(employees__isnull=True) | Q(employees__gte=0), name="organisation_employees_not_negative"
+                condition=Q(kind__in=["company", "non_profit", "public_body"]),
+                name="organisation_kind_valid",
+                violation_error_code="organisation_kind_valid",
+                violation_error_message=_("Choose a kind from the list."),
             ),
             models.CheckConstraint(
-                condition=Q(turnover__isnull=True) | Q(turnover__gte=0), name="organisation_turnover_not_negative"
+                condition=Q(employees__isnull=True) | Q(employees__gte=0),
+                name="organisation_employees_not_negative",
+                violation_error_code="organisation_employees_not_negative",
+                violation_error_message=_("The staff count cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(turnover__isnull=True) | Q(turnover__gte=0),
+                name="organisation_turnover_not_negative",
+                violation_error_code="organisation_turnover_not_negative",
+                violation_error_message=_("The turnover cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(balance_sheet__isnull=True) | Q(balance_sheet__gte=0),
                 name="organisation_balance_sheet_not_negative",
+                violation_error_code="organisation_balance_sheet_not_negative",
+                violation_error_message=_("The balance sheet total cannot be negative."),
             ),
         ]
         indexes = [
@@ -186,14 +207,14 @@ class Consortium(models.Model):
         ICT = "ict", _("Information technology")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200)
-    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    name = CleanCharField(_("name"), max_length=200)
+    sector = CleanCharField(_("sector"), max_length=32, choices=Sector.choices)
     established_on = models.DateField(_("established on"))
     has_joint_actions = models.BooleanField(
         _("members have already carried out joint promotion actions"), default=False
     )
-    description = models.TextField(_("description"), blank=True)
-    target_markets = models.CharField(
+    description = CleanTextField(_("description"), blank=True)
+    target_markets = CleanCharField(
         _("target markets"), max_length=300, blank=True, help_text=_("Countries or areas, separated by commas.")
     )
     lead = models.ForeignKey(
@@ -217,7 +238,7 @@ class Consortium(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(ConstraintErrorsOnFields, models.Model):
     """An organisation's membership of a consortium; it counts only once active."""
 
     class Status(models.TextChoices):
@@ -232,7 +253,7 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     share = models.DecimalField(
@@ -246,6 +267,13 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "membership_one_open_per_organisation": "organisation",
+        "membership_active_has_joined_on": "joined_on",
+        "membership_left_after_joined": "left_on",
+    }
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -255,19 +283,32 @@ class Membership(models.Model):
                 fields=["consortium", "organisation"],
                 condition=Q(status__in=["invited", "active"]),
                 name="membership_one_open_per_organisation",
+                violation_error_code="membership_one_open_per_organisation",
+                violation_error_message=_("This organisation is already invited to this consortium or a member of it."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["invited", "active", "declined", "left"]), name="membership_status_valid"
+                condition=Q(status__in=["invited", "active", "declined", "left"]),
+                name="membership_status_valid",
+                violation_error_code="membership_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="active") | Q(joined_on__isnull=False), name="membership_active_has_joined_on"
+                condition=~Q(status="active") | Q(joined_on__isnull=False),
+                name="membership_active_has_joined_on",
+                violation_error_code="membership_active_has_joined_on",
+                violation_error_message=_("An active member needs the date it joined."),
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=False, left_on__gte=F("joined_on")),
                 name="membership_left_after_joined",
+                violation_error_code="membership_left_after_joined",
+                violation_error_message=_("A member leaves on or after the day it joined, which must be given."),
             ),
             models.CheckConstraint(
-                condition=Q(share__isnull=True) | Q(share__gte=0, share__lte=100), name="membership_share_0_100"
+                condition=Q(share__isnull=True) | Q(share__gte=0, share__lte=100),
+                name="membership_share_0_100",
+                violation_error_code="membership_share_0_100",
+                violation_error_message=_("The share is a percentage between 0 and 100."),
             ),
         ]
         indexes = [models.Index(fields=["consortium", "status"], name="membership_status_idx")]
@@ -284,7 +325,7 @@ class Membership(models.Model):
         return self.left_on is None or self.left_on > day
 
 
-class OwnershipLink(models.Model):
+class OwnershipLink(ConstraintErrorsOnFields, models.Model):
     """One enterprise holding a share of another's capital or voting rights.
 
     Used for the SME size (Recommendation 2003/361/EC): an enterprise holding
@@ -304,20 +345,38 @@ class OwnershipLink(models.Model):
         help_text=_("Percentage of capital or voting rights, whichever is higher."),
     )
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"ownership_link_unique": "owned", "ownership_link_not_self": "owned"}
+
     class Meta:
         verbose_name = _("ownership link")
         verbose_name_plural = _("ownership links")
         constraints = [
-            models.UniqueConstraint(fields=["owner", "owned"], name="ownership_link_unique"),
-            models.CheckConstraint(condition=~Q(owner=F("owned")), name="ownership_link_not_self"),
-            models.CheckConstraint(condition=Q(share__gte=0, share__lte=100), name="ownership_link_share_0_100"),
+            models.UniqueConstraint(
+                fields=["owner", "owned"],
+                name="ownership_link_unique",
+                violation_error_code="ownership_link_unique",
+                violation_error_message=_("This holding is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(owner=F("owned")),
+                name="ownership_link_not_self",
+                violation_error_code="ownership_link_not_self",
+                violation_error_message=_("An enterprise cannot hold a share of itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=0, share__lte=100),
+                name="ownership_link_share_0_100",
+                violation_error_code="ownership_link_share_0_100",
+                violation_error_message=_("The share held is a percentage between 0 and 100."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.owner} → {self.owned} ({self.share}%)"
 
 
-class Representation(models.Model):
+class Representation(ConstraintErrorsOnFields, models.Model):
     """A person who acts for an organisation: only representatives act for it.
 
     The first representative is the user who registered the organisation; others
@@ -336,13 +395,16 @@ class Representation(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="representations"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    note = models.CharField(_("message"), max_length=300, blank=True)
+    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    note = CleanCharField(_("message"), max_length=300, blank=True)
     decided_by = models.ForeignKey(
         "portal.User", verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"representation_one_open_per_user": "organisation"}
 
     class Meta:
         verbose_name = _("representative")
@@ -353,9 +415,14 @@ class Representation(models.Model):
                 fields=["user", "organisation"],
                 condition=Q(status__in=["requested", "active"]),
                 name="representation_one_open_per_user",
+                violation_error_code="representation_one_open_per_user",
+                violation_error_message=_("This person already represents this organisation or has asked to."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["requested", "active", "declined", "ended"]), name="representation_status_valid"
+                condition=Q(status__in=["requested", "active", "declined", "ended"]),
+                name="representation_status_valid",
+                violation_error_code="representation_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
         ]
         indexes = [models.Index(fields=["user", "status"], name="representation_user_idx")]
@@ -371,8 +438,8 @@ class Invitation(models.Model):
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("consortium"), on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField(_("e-mail"))
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    email = CleanEmailField(_("e-mail"))
+    token = CleanCharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         "portal.User", verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -394,7 +461,7 @@ class Invitation(models.Model):
 # --- Consortium formation (SODERCAN's process, seed 002) and what follows it -----------------------
 
 
-class Formation(models.Model):
+class Formation(ConstraintErrorsOnFields, models.Model):
     """An agency forming an export consortium in one sector: it identifies companies, brings them
     to introductory meetings, lets them decide whether to join, then funds the consortium's
     establishment. The seed funding is committed on the programme's budget when it is established."""
@@ -421,9 +488,9 @@ class Formation(models.Model):
         related_name="formations",
         limit_choices_to={"kind": "export_consortia"},
     )
-    sector = models.CharField(_("sector"), max_length=32, choices=Consortium.Sector.choices)
-    name = models.CharField(_("working name"), max_length=200, help_text=_("The consortium is named when established."))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IDENTIFYING)
+    sector = CleanCharField(_("sector"), max_length=32, choices=Consortium.Sector.choices)
+    name = CleanCharField(_("working name"), max_length=200, help_text=_("The consortium is named when established."))
+    status = CleanCharField(_("status"), max_length=12, choices=Status.choices, default=Status.IDENTIFYING)
     opened_on = models.DateField(_("opened on"))
     seed_funding = MoneyField(
         _("seed funding (EUR)"),
@@ -449,32 +516,44 @@ class Formation(models.Model):
         editable=False,
         related_name="formation",
     )
-    statutes_reference = models.CharField(
+    statutes_reference = CleanCharField(
         _("statutes"),
         max_length=300,
         blank=True,
         editable=False,
         help_text=_("Where the signed statutes are: notarial deed and registry entry."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = CleanTextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"formation_established_has_consortium": "status"}
 
     class Meta:
         verbose_name = _("consortium formation")
         verbose_name_plural = _("consortium formations")
         ordering = ["-opened_on", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(seed_funding__gte=0), name="formation_seed_funding_not_negative"),
+            models.CheckConstraint(
+                condition=Q(seed_funding__gte=0),
+                name="formation_seed_funding_not_negative",
+                violation_error_code="formation_seed_funding_not_negative",
+                violation_error_message=_("The seed funding cannot be negative."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["identifying", "meeting", "deciding", "established", "abandoned"]),
                 name="formation_status_valid",
+                violation_error_code="formation_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(status="established", consortium__isnull=False)
                 | (~Q(status="established") & Q(consortium__isnull=True)),
                 name="formation_established_has_consortium",
+                violation_error_code="formation_established_has_consortium",
+                violation_error_message=_("Only an established formation has a consortium, and it must have one."),
             ),
         ]
         indexes = [models.Index(fields=["programme", "status"], name="formation_programme_status_idx")]
@@ -493,7 +572,7 @@ class Formation(models.Model):
             self.agency_id = self.programme.agency_id
 
 
-class FormationCandidate(models.Model):
+class FormationCandidate(ConstraintErrorsOnFields, models.Model):
     """A company the agency identified for a formation, and its answer (final once given)."""
 
     class Status(models.TextChoices):
@@ -508,11 +587,11 @@ class FormationCandidate(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("company"), on_delete=models.PROTECT, related_name="formation_candidacies"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IDENTIFIED)
-    notes = models.TextField(
+    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.IDENTIFIED)
+    notes = CleanTextField(
         _("why identified"), blank=True, help_text=_("Export potential, capacity, what it adds to the offer.")
     )
-    reason = models.TextField(_("reason given with the answer"), blank=True)
+    reason = CleanTextField(_("reason given with the answer"), blank=True)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -527,24 +606,44 @@ class FormationCandidate(models.Model):
 
     history = HistoricalRecords()
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "formation_candidate_unique": "organisation",
+        "formation_candidate_answer_dated": "decided_at",
+        "formation_candidate_invitation_dated": "invited_at",
+    }
+
     class Meta:
         verbose_name = _("candidate company")
         verbose_name_plural = _("candidate companies")
         ordering = ["formation", "organisation__legal_name"]
         constraints = [
-            models.UniqueConstraint(fields=["formation", "organisation"], name="formation_candidate_unique"),
+            models.UniqueConstraint(
+                fields=["formation", "organisation"],
+                name="formation_candidate_unique",
+                violation_error_code="formation_candidate_unique",
+                violation_error_message=_("This company is already a candidate of this formation."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["identified", "invited", "joined", "declined"]),
                 name="formation_candidate_status_valid",
+                violation_error_code="formation_candidate_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["joined", "declined"], decided_at__isnull=False)
                 | (Q(status__in=["identified", "invited"]) & Q(decided_at__isnull=True)),
                 name="formation_candidate_answer_dated",
+                violation_error_code="formation_candidate_answer_dated",
+                violation_error_message=_(
+                    "A company that joined or declined has the date of its answer; one still deciding has none."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status="identified") | Q(invited_at__isnull=False),
                 name="formation_candidate_invitation_dated",
+                violation_error_code="formation_candidate_invitation_dated",
+                violation_error_message=_("A company invited to decide has the date it was invited."),
             ),
         ]
         indexes = [models.Index(fields=["organisation", "status"], name="formation_candidate_org_idx")]
@@ -560,9 +659,9 @@ class FormationMeeting(models.Model):
         Formation, verbose_name=_("formation"), on_delete=models.CASCADE, related_name="meetings"
     )
     held_on = models.DateField(_("held on"))
-    place = models.CharField(_("place"), max_length=200)
-    agenda = models.TextField(_("agenda"), blank=True)
-    notes = models.TextField(_("notes"), blank=True, help_text=_("Strengths, gaps in the offer, open questions."))
+    place = CleanCharField(_("place"), max_length=200)
+    agenda = CleanTextField(_("agenda"), blank=True)
+    notes = CleanTextField(_("notes"), blank=True, help_text=_("Strengths, gaps in the offer, open questions."))
 
     class Meta:
         verbose_name = _("introductory meeting")
@@ -573,7 +672,7 @@ class FormationMeeting(models.Model):
         return f"{self.formation} — {self.held_on:%Y-%m-%d}, {self.place}"
 
 
-class FormationAttendance(models.Model):
+class FormationAttendance(ConstraintErrorsOnFields, models.Model):
     """Whether a candidate company came to an introductory meeting."""
 
     meeting = models.ForeignKey(
@@ -584,11 +683,21 @@ class FormationAttendance(models.Model):
     )
     attended = models.BooleanField(_("attended"), default=True)
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"formation_attendance_unique": "candidate"}
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["meeting", "candidate__organisation__legal_name"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "candidate"], name="formation_attendance_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "candidate"],
+                name="formation_attendance_unique",
+                violation_error_code="formation_attendance_unique",
+                violation_error_message=_("This company's attendance at this meeting is already recorded."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.candidate.organisation} — {self.meeting}"
@@ -599,17 +708,23 @@ class FormationAttendance(models.Model):
             raise ValidationError({"candidate": _("This company is not a candidate of the meeting's formation.")})
 
 
-class ConsortiumManager(models.Model):
+class ConsortiumManager(ConstraintErrorsOnFields, models.Model):
     """The person appointed to run a consortium; one at a time (the previous one's term ends)."""
 
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("consortium"), on_delete=models.CASCADE, related_name="managers"
     )
-    full_name = models.CharField(_("full name"), max_length=200)
-    email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    full_name = CleanCharField(_("full name"), max_length=200)
+    email = CleanEmailField(_("e-mail"))
+    phone = CleanCharField(_("phone"), max_length=40, blank=True)
     appointed_on = models.DateField(_("appointed on"))
     ended_on = models.DateField(_("term ended on"), null=True, blank=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "consortium_one_current_manager": "ended_on",
+        "consortium_manager_ends_after_appointment": "ended_on",
+    }
 
     class Meta:
         verbose_name = _("consortium manager")
@@ -617,11 +732,17 @@ class ConsortiumManager(models.Model):
         ordering = ["consortium", "-appointed_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["consortium"], condition=Q(ended_on__isnull=True), name="consortium_one_current_manager"
+                fields=["consortium"],
+                condition=Q(ended_on__isnull=True),
+                name="consortium_one_current_manager",
+                violation_error_code="consortium_one_current_manager",
+                violation_error_message=_("The consortium already has a current manager: end their term first."),
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("appointed_on")),
                 name="consortium_manager_ends_after_appointment",
+                violation_error_code="consortium_manager_ends_after_appointment",
+                violation_error_message=_("The term cannot end before the appointment."),
             ),
         ]
 
@@ -629,31 +750,44 @@ class ConsortiumManager(models.Model):
         return self.full_name
 
 
-class MembershipFee(models.Model):
+class MembershipFee(ConstraintErrorsOnFields, models.Model):
     """A fee every member pays for the consortium's running costs, for one period."""
 
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("consortium"), on_delete=models.PROTECT, related_name="fees"
     )
-    period = models.CharField(_("period"), max_length=40, help_text=_("e.g. 2026 or 2026, first half."))
+    period = CleanCharField(_("period"), max_length=40, help_text=_("e.g. 2026 or 2026, first half."))
     amount = MoneyField(_("amount per member (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
     due_on = models.DateField(_("due on"), help_text=_("Members on this day owe the fee."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"membership_fee_period_unique": "period"}
 
     class Meta:
         verbose_name = _("membership fee")
         verbose_name_plural = _("membership fees")
         ordering = ["consortium", "due_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["consortium", "period"], name="membership_fee_period_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="membership_fee_amount_positive"),
+            models.UniqueConstraint(
+                fields=["consortium", "period"],
+                name="membership_fee_period_unique",
+                violation_error_code="membership_fee_period_unique",
+                violation_error_message=_("The consortium already has a fee for this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="membership_fee_amount_positive",
+                violation_error_code="membership_fee_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.consortium} — {self.period}"
 
 
-class FeePayment(models.Model):
+class FeePayment(ConstraintErrorsOnFields, models.Model):
     """A member's payment of a fee: one per fee and member, at most the fee's amount."""
 
     fee = models.ForeignKey(MembershipFee, verbose_name=_("fee"), on_delete=models.PROTECT, related_name="payments")
@@ -675,13 +809,26 @@ class FeePayment(models.Model):
 
     history = HistoricalRecords()
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"fee_payment_one_per_member": "organisation"}
+
     class Meta:
         verbose_name = _("fee payment")
         verbose_name_plural = _("fee payments")
         ordering = ["fee", "organisation__legal_name"]
         constraints = [
-            models.UniqueConstraint(fields=["fee", "organisation"], name="fee_payment_one_per_member"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["fee", "organisation"],
+                name="fee_payment_one_per_member",
+                violation_error_code="fee_payment_one_per_member",
+                violation_error_message=_("This member's payment of this fee is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="fee_payment_amount_positive",
+                violation_error_code="fee_payment_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
         ]
 
     def __str__(self):
@@ -710,7 +857,7 @@ class FeePayment(models.Model):
             raise ValidationError(errors)
 
 
-class ConsortiumBid(models.Model):
+class ConsortiumBid(ConstraintErrorsOnFields, models.Model):
     """A bid of the consortium for an international order or contract; a won bid is a contract won,
     the programme's measure of success."""
 
@@ -722,14 +869,14 @@ class ConsortiumBid(models.Model):
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("consortium"), on_delete=models.PROTECT, related_name="bids"
     )
-    title = models.CharField(_("what is offered"), max_length=300)
-    client = models.CharField(_("client"), max_length=200, blank=True)
-    country = models.CharField(
+    title = CleanCharField(_("what is offered"), max_length=300)
+    client = CleanCharField(_("client"), max_length=200, blank=True)
+    country = CleanCharField(
         _("country"), max_length=2, validators=[validate_country], help_text=_("ISO 3166 alpha-2 code, e.g. GB.")
     )
     submitted_on = models.DateField(_("submitted on"))
     value = MoneyField(_("value (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     decided_on = models.DateField(_("decided on"), null=True, blank=True, help_text=_("When the client awarded it."))
     members = models.ManyToManyField(
         Organisation,
@@ -741,19 +888,35 @@ class ConsortiumBid(models.Model):
 
     history = HistoricalRecords()
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"consortium_bid_decided_after_submitted": "decided_on"}
+
     class Meta:
         verbose_name = _("international bid")
         verbose_name_plural = _("international bids")
         ordering = ["-submitted_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gt=0), name="consortium_bid_value_positive"),
             models.CheckConstraint(
-                condition=Q(status__in=["submitted", "won", "lost"]), name="consortium_bid_status_valid"
+                condition=Q(value__gt=0),
+                name="consortium_bid_value_positive",
+                violation_error_code="consortium_bid_value_positive",
+                violation_error_message=_("The value must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "won", "lost"]),
+                name="consortium_bid_status_valid",
+                violation_error_code="consortium_bid_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(status="submitted", decided_on__isnull=True)
                 | Q(status__in=["won", "lost"], decided_on__gte=F("submitted_on")),
                 name="consortium_bid_decided_after_submitted",
+                violation_error_code="consortium_bid_decided_after_submitted",
+                violation_error_message=_(
+                    "A won or lost bid has the date of the client's decision, on or after the day it was submitted; "
+                    "a bid still waiting has none."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["status", "decided_on"], name="consortium_bid_status_idx")]

@@ -7,6 +7,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import ConstraintErrorsOnFields
+from .text import CleanCharField, CleanEmailField, CleanTextField
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -35,15 +38,15 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(ConstraintErrorsOnFields, AbstractBaseUser, PermissionsMixin):
     """A person: applicant, agency staff, programme manager or administrator.
 
     Staff belong to an agency (`agency`); what they may see is scoped to it.
     """
 
-    email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    language = models.CharField(
+    email = CleanEmailField(_("e-mail address"), unique=True)
+    full_name = CleanCharField(_("full name"), max_length=200, blank=True)
+    language = CleanCharField(
         _("preferred language"),
         max_length=8,
         choices=settings.LANGUAGES,
@@ -75,7 +78,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_code="user_email_ci_unique",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            ),
         ]
 
     def __str__(self):
@@ -105,23 +113,23 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    key = models.CharField(_("de-duplication key"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=100)
+    key = CleanCharField(_("de-duplication key"), max_length=200, unique=True)
+    kind = CleanCharField(_("kind"), max_length=100)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    recipient = models.EmailField(_("recipient"))
-    language = models.CharField(_("language"), max_length=8)
-    subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(_("text"))
-    body_html = models.TextField(_("HTML"))
+    recipient = CleanEmailField(_("recipient"))
+    language = CleanCharField(_("language"), max_length=8)
+    subject = CleanCharField(_("subject"), max_length=300)
+    body_text = CleanTextField(_("text"))
+    body_html = CleanTextField(_("HTML"))
     context = models.JSONField(_("context"), default=dict, blank=True)
     attachments = models.JSONField(
         _("attachments"), default=list, blank=True, help_text=_("Files in private storage: name, path, type.")
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = CleanTextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

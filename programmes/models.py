@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.regions import validate_nuts2
+from portal.text import CleanCharField, CleanEmailField, CleanSlugField, CleanTextField, CleanURLField
 
 
 def validate_timezone(value: str) -> None:
@@ -37,14 +39,14 @@ TIMEZONE_CHOICES = [
 class Agency(models.Model):
     """A regional development agency that runs programmes."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(_("short name"), max_length=50, blank=True)
-    slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. ES."))
-    region = models.CharField(
+    name = CleanCharField(_("name"), max_length=200, unique=True)
+    short_name = CleanCharField(_("short name"), max_length=50, blank=True)
+    slug = CleanSlugField(_("slug"), max_length=60, unique=True)
+    country = CleanCharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. ES."))
+    region = CleanCharField(
         _("region (NUTS 2)"), max_length=4, validators=[validate_nuts2], help_text=_("e.g. ES43 for Extremadura.")
     )
-    timezone = models.CharField(
+    timezone = CleanCharField(
         _("time zone"),
         max_length=64,
         choices=TIMEZONE_CHOICES,
@@ -52,8 +54,8 @@ class Agency(models.Model):
         validators=[validate_timezone],
         help_text=_("Deadlines are set and shown in this zone."),
     )
-    website = models.URLField(_("website"), blank=True)
-    email = models.EmailField(_("contact e-mail"), blank=True)
+    website = CleanURLField(_("website"), blank=True)
+    email = CleanEmailField(_("contact e-mail"), blank=True)
 
     class Meta:
         verbose_name = _("agency")
@@ -75,7 +77,7 @@ class Agency(models.Model):
             raise ValidationError({"region": _("The region must be in the agency's country.")})
 
 
-class Programme(models.Model):
+class Programme(ConstraintErrorsOnFields, models.Model):
     """A support programme of an agency; its calls carry the dates and the budget."""
 
     class Kind(models.TextChoices):
@@ -90,16 +92,16 @@ class Programme(models.Model):
         NON_PROFIT = "non_profit", _("Non-profit organisation or public body")
 
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="programmes")
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    applicant_type = models.CharField(_("who applies"), max_length=16, choices=ApplicantType.choices)
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    summary = models.TextField(_("summary"), help_text=_("One paragraph shown on the home page."))
-    who_can_apply = models.TextField(_("who can apply"), blank=True, help_text=_("Plain words, shown to applicants."))
-    funding_rules = models.TextField(_("funding rules"), blank=True, help_text=_("Plain words, shown to applicants."))
-    fund = models.CharField(_("fund"), max_length=20, blank=True, help_text=_("e.g. ERDF, ESF+."))
-    specific_objective = models.CharField(_("specific objective"), max_length=200, blank=True)
-    intervention_type = models.CharField(_("type of intervention"), max_length=200, blank=True)
+    kind = CleanCharField(_("kind"), max_length=32, choices=Kind.choices)
+    applicant_type = CleanCharField(_("who applies"), max_length=16, choices=ApplicantType.choices)
+    name = CleanCharField(_("name"), max_length=200)
+    slug = CleanSlugField(_("slug"), max_length=80, unique=True)
+    summary = CleanTextField(_("summary"), help_text=_("One paragraph shown on the home page."))
+    who_can_apply = CleanTextField(_("who can apply"), blank=True, help_text=_("Plain words, shown to applicants."))
+    funding_rules = CleanTextField(_("funding rules"), blank=True, help_text=_("Plain words, shown to applicants."))
+    fund = CleanCharField(_("fund"), max_length=20, blank=True, help_text=_("e.g. ERDF, ESF+."))
+    specific_objective = CleanCharField(_("specific objective"), max_length=200, blank=True)
+    intervention_type = CleanCharField(_("type of intervention"), max_length=200, blank=True)
     eu_cofinancing_rate = models.DecimalField(
         _("EU co-financing rate (%)"),
         max_digits=5,
@@ -119,7 +121,7 @@ class Programme(models.Model):
     )
     grant_min = MoneyField(_("minimum grant (EUR)"), null=True, blank=True)
     grant_max = MoneyField(_("maximum grant (EUR)"), null=True, blank=True)
-    legal_basis = models.CharField(
+    legal_basis = CleanCharField(
         _("State aid basis"),
         max_length=16,
         choices=[
@@ -132,6 +134,9 @@ class Programme(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"programme_grant_min_le_max": "grant_max"}
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
@@ -140,23 +145,38 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["export_consortia", "cofinancing", "pimex", "collective_actions"]),
                 name="programme_kind_valid",
+                violation_error_code="programme_kind_valid",
+                violation_error_message=_("Choose a kind from the list."),
             ),
             models.CheckConstraint(
-                condition=Q(annual_budget__isnull=True) | Q(annual_budget__gte=0), name="programme_budget_not_negative"
+                condition=Q(annual_budget__isnull=True) | Q(annual_budget__gte=0),
+                name="programme_budget_not_negative",
+                violation_error_code="programme_budget_not_negative",
+                violation_error_message=_("The yearly budget cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(funding_rate__isnull=True) | Q(funding_rate__gte=0, funding_rate__lte=100),
                 name="programme_funding_rate_0_100",
+                violation_error_code="programme_funding_rate_0_100",
+                violation_error_message=_("The funding rate is a percentage between 0 and 100."),
             ),
             models.CheckConstraint(
-                condition=Q(grant_min__isnull=True) | Q(grant_min__gte=0), name="programme_grant_min_not_negative"
+                condition=Q(grant_min__isnull=True) | Q(grant_min__gte=0),
+                name="programme_grant_min_not_negative",
+                violation_error_code="programme_grant_min_not_negative",
+                violation_error_message=_("The minimum grant cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(grant_max__isnull=True) | Q(grant_max__gte=0), name="programme_grant_max_not_negative"
+                condition=Q(grant_max__isnull=True) | Q(grant_max__gte=0),
+                name="programme_grant_max_not_negative",
+                violation_error_code="programme_grant_max_not_negative",
+                violation_error_message=_("The maximum grant cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(grant_min__isnull=True) | Q(grant_max__isnull=True) | Q(grant_min__lte=F("grant_max")),
                 name="programme_grant_min_le_max",
+                violation_error_code="programme_grant_min_le_max",
+                violation_error_message=_("The maximum grant cannot be less than the minimum grant."),
             ),
         ]
 
@@ -178,21 +198,21 @@ class CallQuerySet(models.QuerySet):
         return self.open_at(timezone.now())
 
 
-class Call(models.Model):
+class Call(ConstraintErrorsOnFields, models.Model):
     """A call for applications: a window (opens_at..closes_at) and a budget."""
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
     )
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80)
-    reference_prefix = models.CharField(
+    title = CleanCharField(_("title"), max_length=200)
+    slug = CleanSlugField(_("slug"), max_length=80)
+    reference_prefix = CleanCharField(
         _("reference prefix"),
         max_length=10,
         help_text=_("Application references are PREFIX-YEAR-NUMBER, e.g. EXP-2026-0007."),
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    description = models.TextField(_("description"), blank=True)
+    description = CleanTextField(_("description"), blank=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     budget = MoneyField(_("budget (EUR)"))
@@ -203,7 +223,7 @@ class Call(models.Model):
     reviews_required = models.PositiveSmallIntegerField(
         _("reviews needed before a decision"), default=2, help_text=_("Independent reviews an application needs.")
     )
-    grant_conditions = models.TextField(
+    grant_conditions = CleanTextField(
         _("conditions of the grant"),
         blank=True,
         help_text=_("What a beneficiary accepts with the grant (shown before they accept it)."),
@@ -232,19 +252,43 @@ class Call(models.Model):
 
     objects = CallQuerySet.as_manager()
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "call_opens_before_closes": "closes_at",
+        "call_slug_unique_per_programme": "slug",
+        "call_interim_report_before_final": "interim_report_due_on",
+    }
+
     class Meta:
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         ordering = ["-opens_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="call_opens_before_closes"),
-            models.CheckConstraint(condition=Q(budget__gte=0), name="call_budget_not_negative"),
-            models.UniqueConstraint(fields=["programme", "slug"], name="call_slug_unique_per_programme"),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=F("closes_at")),
+                name="call_opens_before_closes",
+                violation_error_code="call_opens_before_closes",
+                violation_error_message=_("The call must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="call_budget_not_negative",
+                violation_error_code="call_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "slug"],
+                name="call_slug_unique_per_programme",
+                violation_error_code="call_slug_unique_per_programme",
+                violation_error_message=_("The programme already has a call with this slug."),
+            ),
             models.CheckConstraint(
                 condition=Q(interim_report_due_on__isnull=True)
                 | Q(final_report_due_on__isnull=True)
                 | Q(interim_report_due_on__lt=F("final_report_due_on")),
                 name="call_interim_report_before_final",
+                violation_error_code="call_interim_report_before_final",
+                violation_error_message=_("The interim report must be due before the final report."),
             ),
         ]
         indexes = [
@@ -282,30 +326,38 @@ class Call(models.Model):
             raise ValidationError(errors)
 
 
-class CostCategory(models.Model):
+class CostCategory(ConstraintErrorsOnFields, models.Model):
     """A kind of eligible cost of a programme (commercial trips, consultancy, ...)."""
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="cost_categories"
     )
-    code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    code = CleanSlugField(_("code"), max_length=40)
+    name = CleanCharField(_("name"), max_length=200)
+    description = CleanTextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"cost_category_code_unique_per_programme": "code"}
 
     class Meta:
         verbose_name = _("cost category")
         verbose_name_plural = _("cost categories")
         ordering = ["programme", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "code"], name="cost_category_code_unique_per_programme"),
+            models.UniqueConstraint(
+                fields=["programme", "code"],
+                name="cost_category_code_unique_per_programme",
+                violation_error_code="cost_category_code_unique_per_programme",
+                violation_error_message=_("The programme already has a cost category with this code."),
+            ),
         ]
 
     def __str__(self):
         return self.name
 
 
-class CallRule(models.Model):
+class CallRule(ConstraintErrorsOnFields, models.Model):
     """One configured rule of a call: which rule (code), in which order, with its parameters.
 
     The parameters are typed columns, so money stays Decimal with database
@@ -314,7 +366,7 @@ class CallRule(models.Model):
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="rules")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    code = models.CharField(_("rule"), max_length=40)
+    code = CleanCharField(_("rule"), max_length=40)
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     amount = MoneyField(_("amount (EUR)"), null=True, blank=True)
     limit = MoneyField(_("upper limit (EUR)"), null=True, blank=True)
@@ -326,12 +378,15 @@ class CallRule(models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    choices = models.CharField(
+    choices = CleanCharField(
         _("values"), max_length=500, blank=True, help_text=_("Codes separated by commas, e.g. ES43 or C,J,M.")
     )
     category = models.ForeignKey(
         CostCategory, verbose_name=_("cost category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"call_rule_amount_le_limit": "amount"}
 
     class Meta:
         verbose_name = _("rule")
@@ -339,17 +394,28 @@ class CallRule(models.Model):
         ordering = ["call", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="call_rule_amount_not_negative"
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="call_rule_amount_not_negative",
+                violation_error_code="call_rule_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(limit__isnull=True) | Q(limit__gte=0), name="call_rule_limit_not_negative"
+                condition=Q(limit__isnull=True) | Q(limit__gte=0),
+                name="call_rule_limit_not_negative",
+                violation_error_code="call_rule_limit_not_negative",
+                violation_error_message=_("The upper limit cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100), name="call_rule_rate_0_100"
+                condition=Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100),
+                name="call_rule_rate_0_100",
+                violation_error_code="call_rule_rate_0_100",
+                violation_error_message=_("The rate is a percentage between 0 and 100."),
             ),
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(limit__isnull=True) | Q(amount__lte=F("limit")),
                 name="call_rule_amount_le_limit",
+                violation_error_code="call_rule_amount_le_limit",
+                violation_error_message=_("The amount cannot be more than the upper limit."),
             ),
         ]
 
@@ -367,7 +433,7 @@ class CallRule(models.Model):
         validate_rule_parameters(self)
 
 
-class AidAward(models.Model):
+class AidAward(ConstraintErrorsOnFields, models.Model):
     """State aid awarded to one undertaking: the de minimis ledger.
 
     Written when a grant is decided; a consortium grant gives one row per active
@@ -395,25 +461,38 @@ class AidAward(models.Model):
     )
     amount = MoneyField(_("amount (EUR)"))
     awarded_on = models.DateField(_("awarded on"))
-    legal_basis = models.CharField(_("legal basis"), max_length=16, choices=LegalBasis.choices)
-    granting_authority = models.CharField(
+    legal_basis = CleanCharField(_("legal basis"), max_length=16, choices=LegalBasis.choices)
+    granting_authority = CleanCharField(
         _("granting authority"), max_length=200, blank=True, help_text=_("For aid declared from other authorities.")
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"aid_award_once_per_application_and_undertaking": "organisation"}
 
     class Meta:
         verbose_name = _("aid award")
         verbose_name_plural = _("aid awards")
         ordering = ["-awarded_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="aid_award_amount_not_negative"),
             models.CheckConstraint(
-                condition=Q(legal_basis__in=["de_minimis", "gber", "none"]), name="aid_award_legal_basis_valid"
+                condition=Q(amount__gte=0),
+                name="aid_award_amount_not_negative",
+                violation_error_code="aid_award_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_basis__in=["de_minimis", "gber", "none"]),
+                name="aid_award_legal_basis_valid",
+                violation_error_code="aid_award_legal_basis_valid",
+                violation_error_message=_("Choose a legal basis from the list."),
             ),
             models.UniqueConstraint(
                 fields=["application", "organisation"],
                 condition=Q(application__isnull=False),
                 name="aid_award_once_per_application_and_undertaking",
+                violation_error_code="aid_award_once_per_application_and_undertaking",
+                violation_error_message=_("The aid of this application to this undertaking is already recorded."),
             ),
         ]
         indexes = [models.Index(fields=["organisation", "awarded_on"], name="aid_award_ledger_idx")]
@@ -422,13 +501,13 @@ class AidAward(models.Model):
         return f"{self.organisation}: {self.amount} ({self.awarded_on})"
 
 
-class ReviewCriterion(models.Model):
+class ReviewCriterion(ConstraintErrorsOnFields, models.Model):
     """A scoring criterion of a call: each reviewer scores it from 0 to `max_score`."""
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    name = models.CharField(_("criterion"), max_length=200)
-    description = models.TextField(_("what the reviewer looks at"), blank=True)
+    name = CleanCharField(_("criterion"), max_length=200)
+    description = CleanTextField(_("what the reviewer looks at"), blank=True)
     weight = models.DecimalField(
         _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -437,14 +516,32 @@ class ReviewCriterion(models.Model):
         _("minimum threshold"), default=0, help_text=_("Below this average score the application cannot be approved.")
     )
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"review_criterion_min_le_max": "min_score"}
+
     class Meta:
         verbose_name = _("review criterion")
         verbose_name_plural = _("review criteria")
         ordering = ["call", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gt=0), name="review_criterion_weight_positive"),
-            models.CheckConstraint(condition=Q(max_score__gte=1), name="review_criterion_max_positive"),
-            models.CheckConstraint(condition=Q(min_score__lte=F("max_score")), name="review_criterion_min_le_max"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="review_criterion_weight_positive",
+                violation_error_code="review_criterion_weight_positive",
+                violation_error_message=_("The weight must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_score__gte=1),
+                name="review_criterion_max_positive",
+                violation_error_code="review_criterion_max_positive",
+                violation_error_message=_("The maximum score must be at least 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_score__lte=F("max_score")),
+                name="review_criterion_min_le_max",
+                violation_error_code="review_criterion_min_le_max",
+                violation_error_message=_("The minimum threshold cannot be more than the maximum score."),
+            ),
         ]
 
     def __str__(self):
@@ -458,7 +555,7 @@ def _private_storage():
     return private_storage()
 
 
-class Report(models.Model):
+class Report(ConstraintErrorsOnFields, models.Model):
     """A report built in the background (Celery): its request, progress and file."""
 
     class Kind(models.TextChoices):
@@ -477,8 +574,8 @@ class Report(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    kind = CleanCharField(_("kind"), max_length=32, choices=Kind.choices)
+    format = CleanCharField(_("format"), max_length=8, choices=Format.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -491,10 +588,10 @@ class Report(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
     file = models.FileField(_("file"), upload_to="reports/%Y/", storage=_private_storage, blank=True, max_length=200)
-    error = models.TextField(_("error"), blank=True)
+    error = CleanTextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -504,9 +601,17 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_0_100"),
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "done", "failed"]), name="report_status_valid"
+                condition=Q(progress__lte=100),
+                name="report_progress_0_100",
+                violation_error_code="report_progress_0_100",
+                violation_error_message=_("The progress is a percentage between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]),
+                name="report_status_valid",
+                violation_error_code="report_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
         ]
 
@@ -514,7 +619,7 @@ class Report(models.Model):
         return f"{self.get_kind_display()} ({self.get_format_display()}) #{self.pk}"
 
 
-class ProgrammeSubscription(models.Model):
+class ProgrammeSubscription(ConstraintErrorsOnFields, models.Model):
     """A person who wants an e-mail when a call of the programme opens."""
 
     user = models.ForeignKey(
@@ -525,24 +630,44 @@ class ProgrammeSubscription(models.Model):
     )
     created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"subscription_once": "programme"}
+
     class Meta:
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
-        constraints = [models.UniqueConstraint(fields=["user", "programme"], name="subscription_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme"],
+                name="subscription_once",
+                violation_error_code="subscription_once",
+                violation_error_message=_("You already follow this programme."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} → {self.programme}"
 
 
-class CallOpeningNotice(models.Model):
+class CallOpeningNotice(ConstraintErrorsOnFields, models.Model):
     """That a subscriber was told a call opened: claimed before the e-mail, so it is sent once."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"call_opening_notice_once": None}
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["call", "user"], name="call_opening_notice_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "user"],
+                name="call_opening_notice_once",
+                violation_error_code="call_opening_notice_once",
+                violation_error_message=_("This subscriber was already told that the call opened."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.call_id} → {self.user_id}"
@@ -557,7 +682,7 @@ PIMEX_DEFAULT_GROUP_SESSIONS = 3
 PIMEX_DEFAULT_TUTORIALS = 3
 
 
-class PimexCallSettings(models.Model):
+class PimexCallSettings(ConstraintErrorsOnFields, models.Model):
     """What a PIMEX call asks of each participant. A call without a row asks 3 sessions and 3 tutorials."""
 
     call = models.OneToOneField(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="pimex_settings")
@@ -574,6 +699,9 @@ class PimexCallSettings(models.Model):
         help_text=_("Tutorials at the company's premises with the agency's technician."),
     )
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"pimex_settings_plausible": None}
+
     class Meta:
         verbose_name = _("PIMEX commitments of a call")
         verbose_name_plural = _("PIMEX commitments of calls")
@@ -581,6 +709,8 @@ class PimexCallSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(group_sessions_required__lte=20, tutorials_required__lte=20),
                 name="pimex_settings_plausible",
+                violation_error_code="pimex_settings_plausible",
+                violation_error_message=_("A call asks at most 20 group sessions and 20 tutorials."),
             ),
         ]
 
@@ -593,13 +723,13 @@ class PimexCallSettings(models.Model):
             raise ValidationError({"call": _("Choose a call of a PIMEX programme.")})
 
 
-class PimexSession(models.Model):
+class PimexSession(ConstraintErrorsOnFields, models.Model):
     """A face-to-face group training session of a PIMEX call."""
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="pimex_sessions")
-    title = models.CharField(_("title"), max_length=200)
+    title = CleanCharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"), help_text=_("In the agency's time zone."))
-    place = models.CharField(_("place"), max_length=200)
+    place = CleanCharField(_("place"), max_length=200)
     capacity = models.PositiveSmallIntegerField(
         _("places"), validators=[MinValueValidator(1)], help_text=_("Participants who can be registered.")
     )
@@ -609,7 +739,14 @@ class PimexSession(models.Model):
         verbose_name = _("PIMEX group session")
         verbose_name_plural = _("PIMEX group sessions")
         ordering = ["call", "position", "starts_at", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(capacity__gte=1), name="pimex_session_capacity_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="pimex_session_capacity_positive",
+                violation_error_code="pimex_session_capacity_positive",
+                violation_error_message=_("A session has at least one place."),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -628,7 +765,7 @@ def _cached_relation(instance, name):
     return getattr(instance, name)
 
 
-class PimexAttendance(models.Model):
+class PimexAttendance(ConstraintErrorsOnFields, models.Model):
     """A participant registered at a group session, and whether they attended (recorded by staff).
 
     A row takes one of the session's places; pimex.services.pimex_attendance_record locks the
@@ -655,12 +792,20 @@ class PimexAttendance(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"pimex_attendance_once_per_session": "application"}
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["session", "application"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "application"], name="pimex_attendance_once_per_session"),
+            models.UniqueConstraint(
+                fields=["session", "application"],
+                name="pimex_attendance_once_per_session",
+                violation_error_code="pimex_attendance_once_per_session",
+                violation_error_message=_("This company is already registered at this session."),
+            ),
         ]
 
     def __str__(self):
@@ -701,11 +846,11 @@ class PimexTutorial(models.Model):
         limit_choices_to={"is_staff": True},
     )
     scheduled_at = models.DateTimeField(_("scheduled at"), help_text=_("In the agency's time zone."))
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = CleanCharField(_("topic"), max_length=200)
     attended = models.BooleanField(
         _("attended"), null=True, blank=True, help_text=_("Leave empty until the tutorial has taken place.")
     )
-    notes = models.TextField(_("technician's notes"), blank=True)
+    notes = CleanTextField(_("technician's notes"), blank=True)
 
     class Meta:
         verbose_name = _("PIMEX individual tutorial")
@@ -730,10 +875,10 @@ class PimexSwot(models.Model):
     application = models.OneToOneField(
         "applications.Application", verbose_name=_("participant"), on_delete=models.CASCADE, related_name="pimex_swot"
     )
-    strengths = models.TextField(_("strengths"), blank=True)
-    weaknesses = models.TextField(_("weaknesses"), blank=True)
-    opportunities = models.TextField(_("opportunities"), blank=True)
-    threats = models.TextField(_("threats"), blank=True)
+    strengths = CleanTextField(_("strengths"), blank=True)
+    weaknesses = CleanTextField(_("weaknesses"), blank=True)
+    opportunities = CleanTextField(_("opportunities"), blank=True)
+    threats = CleanTextField(_("threats"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -766,10 +911,10 @@ class PimexActionPlan(models.Model):
         on_delete=models.CASCADE,
         related_name="pimex_action_plan",
     )
-    target_markets = models.CharField(
+    target_markets = CleanCharField(
         _("target markets"), max_length=300, blank=True, help_text=_("Countries or areas, separated by commas.")
     )
-    objectives = models.TextField(
+    objectives = CleanTextField(
         _("objectives"), blank=True, help_text=_("What the company wants to achieve abroad, in figures where possible.")
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -790,14 +935,14 @@ class PimexActionPlan(models.Model):
         return str(self.application)
 
 
-class PimexPlannedAction(models.Model):
+class PimexPlannedAction(ConstraintErrorsOnFields, models.Model):
     """One action of the international action plan: what, where, when, for how much."""
 
     plan = models.ForeignKey(
         PimexActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="actions"
     )
-    description = models.CharField(_("action"), max_length=300)
-    market = models.CharField(_("market"), max_length=100, help_text=_("Country or area, e.g. United Arab Emirates."))
+    description = CleanCharField(_("action"), max_length=300)
+    market = CleanCharField(_("market"), max_length=100, help_text=_("Country or area, e.g. United Arab Emirates."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     budget = MoneyField(
@@ -806,13 +951,26 @@ class PimexPlannedAction(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"pimex_action_ends_after_start": "ends_on"}
+
     class Meta:
         verbose_name = _("planned action")
         verbose_name_plural = _("planned actions")
         ordering = ["plan", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="pimex_action_ends_after_start"),
-            models.CheckConstraint(condition=Q(budget__gte=0), name="pimex_action_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="pimex_action_ends_after_start",
+                violation_error_code="pimex_action_ends_after_start",
+                violation_error_message=_("The action must end on or after the day it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="pimex_action_budget_not_negative",
+                violation_error_code="pimex_action_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -824,7 +982,7 @@ class PimexPlannedAction(models.Model):
             raise ValidationError({"ends_on": _("The action must end on or after the day it starts.")})
 
 
-class PimexSurvey(models.Model):
+class PimexSurvey(ConstraintErrorsOnFields, models.Model):
     """The participant's satisfaction survey, answered once at the end (the programme reports about 8/10)."""
 
     application = models.OneToOneField(
@@ -833,7 +991,7 @@ class PimexSurvey(models.Model):
     score = models.PositiveSmallIntegerField(
         _("satisfaction (0 to 10)"), validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
-    comments = models.TextField(_("comments"), blank=True)
+    comments = CleanTextField(_("comments"), blank=True)
     submitted_at = models.DateTimeField(_("answered at"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -848,7 +1006,12 @@ class PimexSurvey(models.Model):
         verbose_name = _("PIMEX satisfaction survey")
         verbose_name_plural = _("PIMEX satisfaction surveys")
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="pimex_survey_score_0_10"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=10),
+                name="pimex_survey_score_0_10",
+                violation_error_code="pimex_survey_score_0_10",
+                violation_error_message=_("The satisfaction score is from 0 to 10."),
+            ),
         ]
 
     def __str__(self):

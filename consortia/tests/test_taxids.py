@@ -295,5 +295,7 @@ def test_organisation_full_clean_refuses_a_tax_id_already_registered_in_the_coun
     with pytest.raises(ValidationError) as caught:
         organisation.full_clean()
 
-    # The compact form collides with the stored one.
-    assert "already exists" in " ".join(caught.value.message_dict["__all__"])
+    # The compact form collides with the stored one; the message is next to the tax id.
+    assert caught.value.message_dict["tax_id"] == [
+        "An organisation with this tax id is already registered in this country."
+    ]
