@@ -23,7 +23,7 @@ from django.db import models
 from django.http import HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -66,6 +66,8 @@ class _Values:
             related = self.objects.get(field.related_model, {}).get(value)
             # A deleted object keeps its number in the history.
             return str(related) if related is not None else f"#{value}"
+        if isinstance(field, models.DecimalField):
+            return number_format(value, field.decimal_places, force_grouping=True)
         if isinstance(field, models.FileField):
             # Private files have no URL: the name is enough here.
             return str(value)
