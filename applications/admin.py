@@ -1,13 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
@@ -139,9 +137,8 @@ class RegionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
+class ApplicationAdmin(AgencyScopedAdmin):
     agency_path = "call__programme__agency"
-    scoped_foreign_keys = {"call": "programme__agency"}
     list_display = [
         "reference",
         "title",
@@ -166,12 +163,6 @@ class ApplicationAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
 
     def get_urls(self):
         return review_urls(self) + workflow_urls(self) + super().get_urls()
-
-    def history_view(self, request, object_id, extra_context=None):
-        # The audit trail is scoped like the object itself.
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        return super().history_view(request, object_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         # What the applicant submitted is evidence: once submitted, staff read it, never edit it.
@@ -362,6 +353,11 @@ class AttachmentAdmin(AgencyScopedAdmin):
     list_select_related = ["application"]
     search_fields = ["original_name", "application__reference"]
     readonly_fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    private_file_urls = {"file": "applications:attachment"}
+
+    def has_add_permission(self, request):
+        # Documents come from the applicants' pages, through the service that checks their content.
+        return False
 
 
 @admin.register(StatusChange)
@@ -447,7 +443,7 @@ class ContractWonInline(admin.TabularInline):
 
 
 @admin.register(ProjectReport)
-class ProjectReportAdmin(SimpleHistoryAdmin, AgencyScopedAdmin):
+class ProjectReportAdmin(AgencyScopedAdmin):
     agency_path = "application__call__programme__agency"
     list_display = ["application", "applicant", "kind", "due_on", "status", "submitted_at"]
     list_filter = ["status", "kind", "application__call__programme", "application__call"]

@@ -14,11 +14,13 @@ from .services import sme_size
 
 def applied_to_agency(agency_id):
     """Organisations that applied to one of the agency's calls, alone or as consortium members,
-    or that the agency identified as candidates of one of its consortium formations."""
+    that the agency identified as candidates of one of its consortium formations, or that are
+    members of a consortium one of its formations established."""
     return (
         Q(applications__call__programme__agency=agency_id)
         | Q(memberships__consortium__applications__call__programme__agency=agency_id)
         | Q(formation_candidacies__formation__agency=agency_id)
+        | Q(memberships__consortium__formation__agency=agency_id)
     )
 
 

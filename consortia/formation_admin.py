@@ -83,6 +83,15 @@ def _candidate_choices(request, formation_pk):
     return companies.filter(condition).distinct().order_by("legal_name")
 
 
+def identifiable_by(agency_id):
+    """The same choice as a scope (portal.scoping): companies of the region of the agency's formations,
+    and its candidates already recorded. Wider than the organisations the agency follows: identifying
+    a company of its region is how the agency starts following it (seed 002)."""
+    return Q(region__in=Formation.objects.filter(agency=agency_id).values("agency__region")) | Q(
+        formation_candidacies__formation__agency=agency_id
+    )
+
+
 class CandidateForm(forms.ModelForm):
     class Meta:
         model = FormationCandidate
@@ -116,6 +125,7 @@ class FormationCandidateInline(AgencyScopedInline, admin.TabularInline):
     form = CandidateForm
     formset = CandidateFormSet
     agency_path = "formation__agency"
+    scoped_foreign_keys = {"organisation": identifiable_by}
     extra = 0
     fields = ["organisation", "notes", "status", "invited_at", "decided_at", "reason", "answer_link"]
     readonly_fields = ["status", "invited_at", "decided_at", "reason", "answer_link"]
@@ -165,7 +175,6 @@ def _meetings_move_formation_on(request, formation):
 @admin.register(Formation)
 class FormationAdmin(AgencyScopedAdmin):
     agency_path = "agency"
-    scoped_foreign_keys = {"programme": "agency", "coordinator": "agency"}
     change_form_template = "admin/consortia/formation/change_form.html"
     list_display = [
         "name",
@@ -479,7 +488,6 @@ class FormationAttendanceInline(admin.TabularInline):
 @admin.register(FormationMeeting)
 class FormationMeetingAdmin(AgencyScopedAdmin):
     agency_path = "formation__agency"
-    scoped_foreign_keys = {"formation": "agency"}
     list_display = ["formation", "held_on", "place", "attendee_count"]
     list_select_related = ["formation"]
     list_filter = ["held_on"]
@@ -530,7 +538,6 @@ class FeePaymentInline(admin.TabularInline):
 @admin.register(MembershipFee)
 class MembershipFeeAdmin(AgencyScopedAdmin):
     agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "consortium__"))
-    scoped_foreign_keys = {"consortium": consortium_of_agency}
     list_display = ["consortium", "period", "amount_eur", "due_on", "payment_count"]
     list_select_related = ["consortium"]
     list_filter = ["due_on"]
@@ -638,7 +645,6 @@ class ConsortiumBidAdmin(AgencyScopedAdmin):
 
     form = ConsortiumBidForm
     agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "consortium__"))
-    scoped_foreign_keys = {"consortium": consortium_of_agency}
     list_display = [
         "title",
         "consortium",

@@ -39,7 +39,6 @@ class CallInline(admin.TabularInline):
 @admin.register(Programme)
 class ProgrammeAdmin(AgencyScopedAdmin):
     agency_path = "agency"
-    scoped_foreign_keys = {"agency": "pk"}
     list_display = ["name", "agency", "kind", "applicant_type", "annual_budget_eur", "is_active"]
     list_filter = ["kind", "agency", "is_active"]
     list_select_related = ["agency"]
@@ -113,7 +112,6 @@ class ReviewCriterionInline(admin.TabularInline):
 @admin.register(Call)
 class CallAdmin(AgencyScopedAdmin):
     agency_path = "programme__agency"
-    scoped_foreign_keys = {"programme": "agency"}
     inlines = [CallRuleInline, ReviewCriterionInline]
     change_form_template = "admin/programmes/call/change_form.html"
     list_display = ["title", "programme", "year", "opens_at", "closes_at", "budget_eur", "applications", "is_published"]
@@ -241,7 +239,6 @@ class CallAdmin(AgencyScopedAdmin):
 @admin.register(CostCategory)
 class CostCategoryAdmin(AgencyScopedAdmin):
     agency_path = "programme__agency"
-    scoped_foreign_keys = {"programme": "agency"}
     list_display = ["name", "code", "programme", "position"]
     list_filter = ["programme__agency", "programme"]
     list_select_related = ["programme"]
@@ -250,10 +247,10 @@ class CostCategoryAdmin(AgencyScopedAdmin):
 
 @admin.register(AidAward)
 class AidAwardAdmin(AgencyScopedAdmin):
-    agency_path = "programme__agency"
-    scoped_foreign_keys = {"programme": "agency"}
     """The de minimis ledger. Rows written by a grant decision cannot be edited or deleted here;
     aid declared from other authorities can be added by hand."""
+
+    agency_path = "programme__agency"
 
     list_display = ["organisation", "programme", "amount_eur", "awarded_on", "legal_basis"]
     list_filter = ["legal_basis", "programme"]

@@ -85,7 +85,6 @@ def _pimex_calls():
 @admin.register(PimexCallSettings)
 class PimexCallSettingsAdmin(AgencyScopedAdmin):
     agency_path = "call__programme__agency"
-    scoped_foreign_keys = {"call": "programme__agency"}
     list_display = ["call", "group_sessions_required", "tutorials_required"]
     list_select_related = ["call"]
 
@@ -167,7 +166,6 @@ class AttendanceInline(admin.TabularInline):
 class PimexSessionAdmin(AgencyTimeZoneMixin, AgencyScopedAdmin):
     agency_path = "call__programme__agency"
     zone_path = "call__programme__agency"
-    scoped_foreign_keys = {"call": "programme__agency"}
     inlines = [AttendanceInline]
     list_display = ["title", "call", "starts_at", "place", "places_taken", "attended_count"]
     list_filter = ["call__programme__agency", "call"]

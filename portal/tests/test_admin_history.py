@@ -1,0 +1,207 @@
+"""The audit history in the admin is read-only and scoped like the object: for every model that has one."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from simple_history.admin import SimpleHistoryAdmin
+
+from applications.models import StatusChange
+from applications.services import application_change_status
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from consortia.tests.factories import OrganisationFactory
+from portal.admin_history import ReadOnlyHistoryMixin, has_audit_history
+from portal.models import User
+from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from programmes.models import CallRule
+from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+
+from .agency_world import agency_world, objects_created
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+def staff_of(agency, email, group=AGENCY_STAFF):
+    user = User.objects.create_user(email, is_staff=True, agency=agency, full_name=email.split("@")[0].title())
+    user.groups.set([ensure_groups()[group]])
+    return user
+
+
+def version_url(obj, record):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[obj.pk, record.history_id])
+
+
+def history_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+
+
+@pytest.fixture
+def extremadura():
+    return AgencyFactory(name="Extremadura Avante")
+
+
+@pytest.fixture
+def approved(client, extremadura):
+    """An application approved at 3,500 EUR by Javier, through the admin's approval page."""
+    call = CallFactory(programme=ProgrammeFactory(agency=extremadura), budget=D("58000.00"))
+    CallRule.objects.create(call=call, code="grant_cap", amount=D("4000.00"))
+    application = ApplicationFactory(
+        call=call, consortium=None, organisation=OrganisationFactory(), title="Olive oil to Japan"
+    )
+    BudgetLineFactory(application=application, amount=D("5000.00"))
+    application_change_status(application=application, to_status="submitted")
+    application.max_grant = D("4000.00")
+    application.save()
+    application_change_status(application=application, to_status="under_review")
+    client.force_login(staff_of(extremadura, "javier@extremadura.example"))
+    response = client.post(
+        reverse("admin:applications_application_move", args=[application.pk, "approve"]), {"amount": "3500.00"}
+    )
+    assert response.status_code == 302
+    client.logout()
+    application.refresh_from_db()
+    assert application.status == "approved"
+    return application
+
+
+def snapshot(application):
+    application.refresh_from_db()
+    return (
+        application.status,
+        application.granted_amount,
+        application.title,
+        application.call_id,
+        application.history.count(),
+        StatusChange.objects.filter(application=application).count(),
+    )
+
+
+def test_staff_of_another_agency_can_neither_read_nor_post_a_version_of_an_application(client, approved):
+    sodercan = AgencyFactory(name="SODERCAN")
+    their_call = CallFactory(programme=ProgrammeFactory(agency=sodercan))
+    client.force_login(staff_of(sodercan, "ana@sodercan.example", PROGRAMME_MANAGER))
+    first = approved.history.earliest()
+    before = snapshot(approved)
+
+    page = client.get(version_url(approved, first))
+    listing = client.get(history_url(approved))
+    forged = client.post(
+        version_url(approved, first),
+        {"call": their_call.pk, "title": "Hijacked", "status": "draft", "granted_amount": "1.00"},
+    )
+
+    assert page.status_code == 302 and page["Location"].endswith("/admin/")
+    assert listing.status_code == 302 and listing["Location"].endswith("/admin/")
+    assert "Olive oil to Japan" not in client.get(page["Location"]).content.decode()
+    assert forged.status_code == 405
+    assert snapshot(approved) == before
+
+
+def test_reverting_an_approved_application_to_an_old_version_changes_nothing(client, extremadura, approved):
+    client.force_login(staff_of(extremadura, "lucia@extremadura.example", PROGRAMME_MANAGER))
+    draft_version = approved.history.earliest()
+    before = snapshot(approved)
+
+    response = client.post(
+        version_url(approved, draft_version),
+        {
+            "call": approved.call_id,
+            "organisation": approved.organisation_id,
+            "title": approved.title,
+            "status": "draft",
+            "granted_amount": "9999999.00",
+            "_change_history": "1",
+        },
+    )
+
+    assert response.status_code == 405
+    assert snapshot(approved) == before
+    assert approved.granted_amount == D("3500.00")
+
+
+def test_a_version_page_shows_what_changed_who_and_when_and_offers_no_form(client, extremadura, approved):
+    client.force_login(staff_of(extremadura, "lucia@extremadura.example"))
+    approval = approved.history.filter(granted_amount=D("3500.00")).earliest()
+
+    html = client.get(version_url(approved, approval)).content.decode()
+
+    main = html[html.index('id="content-main"') :]
+    changes = main[main.index('id="audit-changes"') : main.index('id="audit-version"')]
+    assert "What changed from the previous version" in main
+    assert '<th scope="row">Granted amount (EUR)</th><td>-</td><td>3,500.00</td>' in changes
+    assert "Approved" in main
+    assert "Javier" in main
+    assert date_format(localtime(approval.history_date), "DATE_FORMAT") in main
+    assert "<form" not in main and "Revert" not in main
+
+
+def test_the_history_list_shows_each_versions_changes_and_links_its_page(client, extremadura, approved):
+    client.force_login(staff_of(extremadura, "lucia@extremadura.example"))
+    approval = approved.history.filter(granted_amount=D("3500.00")).earliest()
+
+    html = client.get(history_url(approved)).content.decode()
+
+    assert version_url(approved, approval) in html
+    assert "Granted amount (EUR): - → 3,500.00" in html
+    assert "Javier" in html
+
+
+def test_the_history_list_takes_the_same_queries_for_few_or_many_versions(client, extremadura, approved):
+    client.force_login(staff_of(extremadura, "lucia@extremadura.example"))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(history_url(approved)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(8):
+        approved.title = f"Olive oil to Japan, take {number}"
+        approved.save()
+
+    assert queries() == few
+
+
+def test_every_admin_of_a_model_with_history_inherits_the_read_only_scoped_pages():
+    for model, model_admin in admin.site._registry.items():
+        assert not isinstance(model_admin, SimpleHistoryAdmin), model._meta.label
+        if has_audit_history(model):
+            assert isinstance(model_admin, ReadOnlyHistoryMixin), model._meta.label
+
+
+def test_every_version_page_is_out_of_reach_of_another_agency_and_never_written(client):
+    first, rows = objects_created(lambda: agency_world("Extremadura", "ES43"))
+    second, _ = objects_created(lambda: agency_world("Emilia", "ITH5"))
+    outsider = staff_of(second["agency"], "manager@emilia.example", PROGRAMME_MANAGER)
+    insider = staff_of(first["agency"], "manager@extremadura.example", PROGRAMME_MANAGER)
+    walked = []
+
+    for model in admin.site._registry:
+        if not has_audit_history(model):
+            continue
+        history = getattr(model, model._meta.simple_history_manager_attribute)
+        records = history.filter(**{f"{model._meta.pk.attname}__in": rows.get(model._meta.concrete_model, ())})
+        record = records.order_by("history_id").first()
+        assert record is not None, f"{model._meta.label}: the world builds no object with history (agency_world)"
+        obj = record.instance
+        count = history.count()
+        client.force_login(outsider)
+        for response in (client.get(history_url(obj)), client.get(version_url(obj, record))):
+            assert response.status_code == 302 and response["Location"].endswith("/admin/"), model._meta.label
+        for user in (outsider, insider):
+            client.force_login(user)
+            assert client.post(version_url(obj, record), {"_change_history": "1"}).status_code == 405
+        assert client.get(version_url(obj, record)).status_code == 200, model._meta.label
+        assert history.count() == count, model._meta.label
+        walked.append(model._meta.label)
+
+    assert {"applications.Application", "applications.ProjectReport", "programmes.Call"} <= set(walked)
