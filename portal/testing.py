@@ -194,7 +194,10 @@ def _record_csp_violations(context, violations: list[str]) -> None:
     ("... violates the following Content Security Policy directive ..."), which also
     names violations the event does not reach (a page gone before it fired).
     """
-    context.expose_function("__portalCspViolation", violations.append)
+    def on_violation(text):
+        violations.append(text)
+
+    context.expose_function("__portalCspViolation", on_violation)
     context.add_init_script(_CSP_LISTENER)
 
     def on_console(message):
