@@ -194,6 +194,7 @@ def _record_csp_violations(context, violations: list[str]) -> None:
     ("... violates the following Content Security Policy directive ..."), which also
     names violations the event does not reach (a page gone before it fired).
     """
+
     def on_violation(text):
         violations.append(text)
 
