@@ -15,7 +15,7 @@ from applications.models import Application, Attachment
 from consortia.models import Consortium, FormationCandidate, Invitation, Membership, Organisation, Representation
 from portal.models import User
 from portal.testing import _record_csp_violations
-from programmes.models import Call, Programme
+from programmes.models import Call, Programme, Report
 
 # The policy, directive by directive (the header lists them in no fixed order).
 POLICY = {
@@ -212,3 +212,27 @@ def test_every_page_runs_under_the_policy_without_a_violation(demo, new_page, li
             if answer.status == 405 or "text/html" not in answer.headers.get("content-type", ""):
                 continue
             page.goto(url, wait_until="load")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_report_s_progress_bar_is_as_wide_as_its_progress_also_after_a_refresh(page, live_server):
+    # The width came from a style attribute; the policy refuses those, so portal.js sets it,
+    # on the first load and on every refresh htmx swaps in.
+    user = User.objects.create_superuser("root@example.org", password="a-long-password-1")
+    report = Report.objects.create(
+        kind=Report.Kind.ANNUAL_PROGRAMME, format=Report.Format.PDF, requested_by=user, status="running", progress=40
+    )
+    page.context.add_cookies([_session_cookie(live_server, user.email)])
+    # A function, not an expression: Playwright evaluates expressions with eval, which the policy refuses.
+    near = """(expected) => {
+        const bar = document.querySelector("#dashboard-reports .progress-bar");
+        const share = bar.getBoundingClientRect().width / bar.parentElement.getBoundingClientRect().width;
+        return Math.abs(share - expected) < 0.02;
+    }"""
+
+    page.goto("/en/dashboard/")
+    page.wait_for_function(near, arg=0.4)
+    Report.objects.filter(pk=report.pk).update(progress=80)
+
+    page.wait_for_function(near, arg=0.8)
