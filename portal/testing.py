@@ -175,13 +175,66 @@ def browser():
         chromium.close()
 
 
+# Runs in every page before the page's own scripts; Playwright's init scripts are not
+# subject to the page's Content-Security-Policy. It reports each violation to Python.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__portalCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}` +
+    (event.sample ? `: ${event.sample}` : "")
+  );
+});
+"""
+
+
+def _record_csp_violations(context, violations: list[str]) -> None:
+    """Collect every Content-Security-Policy violation of the context's pages in `violations`.
+
+    Two witnesses: the `securitypolicyviolation` event, and Chromium's console error
+    ("... violates the following Content Security Policy directive ..."), which also
+    names violations the event does not reach (a page gone before it fired).
+    """
+
+    def on_violation(text):
+        violations.append(text)
+
+    context.expose_function("__portalCspViolation", on_violation)
+    context.add_init_script(_CSP_LISTENER)
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("page", lambda page: page.on("console", on_console))
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="America/New_York")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Opens a page in a new browser context (keyword arguments go to `new_context`).
+
+    The test fails if any page it opened broke the portal's Content-Security-Policy.
+    """
+    contexts = []
+    violations: list[str] = []
+
+    def open_page(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
+        _record_csp_violations(context, violations)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page(locale="en-GB", timezone_id="America/New_York")
 
 
 @pytest.fixture(autouse=True)

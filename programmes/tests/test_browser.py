@@ -59,12 +59,10 @@ def test_the_skip_link_is_the_first_stop_for_keyboard_users(page, pimex_call):
     assert page.url.endswith("#main")
 
 
-def test_the_home_page_fits_a_phone_screen(browser, live_server, pimex_call):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740})
-    page = context.new_page()
+def test_the_home_page_fits_a_phone_screen(new_page, pimex_call):
+    page = new_page(viewport={"width": 375, "height": 740})
     page.goto("/en/")
 
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    context.close()
 
     assert scroll_width <= 375
