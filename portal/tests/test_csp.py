@@ -22,7 +22,6 @@ POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "style-src-attr": "'unsafe-hashes' 'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
     "img-src": "'self' data:",
     "object-src": "'none'",
     "base-uri": "'self'",
