@@ -438,6 +438,13 @@ def admin_problems(case, actor, method, world, clients) -> list[str]:
     return problems
 
 
+def test_the_world_has_an_object_of_agency_a_for_every_registered_model(world):
+    missing = sorted(model._meta.label for model in admin.site._registry if model._meta.label not in world.objects)
+    assert not missing, f"Add an object of these models to applications/tests/access_world.py: {missing}"
+    for label, obj in world.objects.items():
+        assert world.agency_of(obj) in (None, world.agency_a.pk), label
+
+
 @pytest.mark.parametrize(("case", "actor", "method"), _admin_params())
 def test_admin_view(case, actor, method, world, clients):
     actors = OUTSIDER_ACTORS if actor == OUTSIDERS else [actor]
