@@ -70,6 +70,8 @@ def _running(application, what: str) -> Application:
 
 def pimex_session_capacity_check(*, session: PimexSession, registered: int) -> None:
     """Refuse more registered participants than the session has places."""
+    if session.capacity is None:
+        return  # a session form without its number of places: that field's own error says so
     if registered > session.capacity:
         raise PimexRefused(
             ngettext(

@@ -724,6 +724,29 @@ def test_a_manager_sets_up_a_session_in_the_agencys_time(client, call):
     assert created.starts_at.astimezone(UTC).strftime("%H:%M") == "09:00"
 
 
+def test_a_session_sent_without_its_places_is_refused_next_to_the_field(client, call):
+    client.force_login(staff_of(call.programme.agency, PROGRAMME_MANAGER, "marta"))
+
+    response = client.post(
+        reverse("admin:programmes_pimexsession_add"),
+        {
+            "call": call.pk,
+            "title": "Strategic planning",
+            "starts_at_0": "2027-01-20",
+            "starts_at_1": "10:00:00",
+            "place": "Mérida",
+            "capacity": "",
+            "position": "1",
+            "attendances-TOTAL_FORMS": "0",
+            "attendances-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "capacity" in response.context["adminform"].form.errors
+    assert not PimexSession.objects.filter(title="Strategic planning").exists()
+
+
 def test_the_participant_page_shows_staff_what_is_still_to_do(client, tomates, technician):
     application, lucia = tomates
     commitments(application, sessions=2, by=technician)
