@@ -24,7 +24,7 @@ from .models import (
     Status,
     StatusChange,
 )
-from .retention import deletable
+from .retention import application_of, deletable
 from .review_admin import ReviewInline, review_urls
 from .reviews import review_summary, reviews_prefetch
 
@@ -136,8 +136,29 @@ class RegionFilter(admin.SimpleListFilter):
         return queryset.filter(Q(organisation__region=self.value()) | Q(consortium__lead__region=self.value()))
 
 
+class KeptUntilRetention:
+    """Admin mixin for an operation's records (applications.retention): no delete button before the
+    retention date, and a bulk delete that includes a kept record deletes nothing and says why."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not deletable(application_of(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        kept = {application_of(obj) for obj in queryset}
+        kept = sorted(str(a) for a in kept if not deletable(a))
+        if kept:
+            messages.error(
+                request,
+                _("Not deleted: %(list)s must be kept until their retention date.") % {"list": ", ".join(kept)},
+            )
+            return
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(Application)
-class ApplicationAdmin(AgencyScopedAdmin):
+class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
     agency_path = "call__programme__agency"
     list_display = [
         "reference",
@@ -233,23 +254,6 @@ class ApplicationAdmin(AgencyScopedAdmin):
     ]
     inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, PaymentInline, ReviewInline]
 
-    def has_delete_permission(self, request, obj=None):
-        # An operation is kept until its retention date (applications.retention): no delete button before.
-        if obj is not None and not deletable(obj):
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        kept = [application for application in queryset if not deletable(application)]
-        if kept:
-            messages.error(
-                request,
-                _("Not deleted: %(list)s must be kept until their retention date.")
-                % {"list": ", ".join(str(a) for a in kept)},
-            )
-            return
-        super().delete_queryset(request, queryset)
-
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
@@ -333,7 +337,7 @@ class ApplicationAdmin(AgencyScopedAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(AgencyScopedAdmin):
+class BudgetLineAdmin(KeptUntilRetention, AgencyScopedAdmin):
     agency_path = "application__call__programme__agency"
     list_display = ["application", "category", "description", "amount_eur"]
     list_filter = ["category__programme", "category"]
@@ -346,7 +350,7 @@ class BudgetLineAdmin(AgencyScopedAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(AgencyScopedAdmin):
+class AttachmentAdmin(KeptUntilRetention, AgencyScopedAdmin):
     agency_path = "application__call__programme__agency"
     list_display = ["original_name", "application", "kind", "size", "uploaded_at"]
     list_filter = ["kind"]

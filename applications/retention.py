@@ -16,7 +16,8 @@ class RetentionRefused(Exception):
     """The object belongs to an operation whose documents must still be kept."""
 
 
-def _application_of(instance):
+def application_of(instance):
+    """The operation a kept object belongs to."""
     from .models import Application, Expense
 
     if isinstance(instance, Application):
@@ -48,7 +49,7 @@ def deletable(application) -> bool:
 def refuse_before_retention(sender, instance, **kwargs):
     if _still_being_written(instance):
         return
-    check_deletable(_application_of(instance))
+    check_deletable(application_of(instance))
 
 
 def check_deletable(application) -> None:

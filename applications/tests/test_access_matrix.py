@@ -57,13 +57,6 @@ DENIED = {LOGIN, REFUSED}
 
 # Fixed in the admin's history and related choices on their own branch: these cases assert the
 # correct behaviour and are expected to fail until then.
-HISTORY_BRANCH = "fixed on the history branch"
-# Found by the matrix, to be fixed in an admin module (described on issue 12): expected to fail until then.
-ADMIN_FILE = (
-    "BudgetLineAdmin offers to delete the lines of an operation kept until its retention date, and the "
-    "retention refusal answers 500: fixed in applications/admin.py"
-)
-
 
 # --- the world, the clients, the fingerprint ------------------------------------------------------
 
@@ -345,30 +338,6 @@ def admin_expected(case: AdminCase, actor: str, method: str, world) -> tuple[set
     return (ALLOWED if allowed else DENIED), allowed
 
 
-# Cases that fail today because of the defects fixed on the history branch (issue 12, items 1-2).
-def _history_branch_cases() -> set[tuple[str, str, str]]:
-    known = set()
-    others = [STAFF_B, MANAGER_B]
-    for case in ADMIN_CASES:
-        if case.view == "history_version":
-            for actor in others:
-                known |= {(case.id, actor, "GET"), (case.id, actor, "POST")}
-            for actor in (STAFF_A, MANAGER_A, SUPERUSER):
-                known.add((case.id, actor, "POST"))  # revert
-        if case.view == "history" and case.label == "applications.ProjectReport":
-            known |= {(case.id, actor, method) for actor in others for method in METHODS}
-        if case.label == "applications.Attachment" and case.view == "change":
-            # The page answers 500 to whoever may open it (a POST of staff who only view is refused first).
-            known |= {(case.id, actor, "GET") for actor in (STAFF_A, MANAGER_A, SUPERUSER)}
-            known.add((case.id, SUPERUSER, "POST"))
-    return known
-
-
-HISTORY_BRANCH_CASES = _history_branch_cases()
-ADMIN_FILE_CASES = {
-    ("admin:applications.BudgetLine:delete", SUPERUSER, "POST"),
-    ("admin:applications.BudgetLine:action:delete_selected", SUPERUSER, "POST"),
-}
 
 
 # Visitors who are not staff never pass the admin's own gate: each case asks them one after the
@@ -388,12 +357,7 @@ def _admin_params():
     for case in ADMIN_CASES:
         for actor in ADMIN_ACTORS:
             for method in _admin_methods(case):
-                marks = []
-                if (case.id, actor, method) in HISTORY_BRANCH_CASES:
-                    marks.append(pytest.mark.xfail(strict=True, reason=HISTORY_BRANCH))
-                if (case.id, actor, method) in ADMIN_FILE_CASES:
-                    marks.append(pytest.mark.xfail(strict=True, reason=ADMIN_FILE))
-                params.append(pytest.param(case, actor, method, id=f"{case.id}-{actor}-{method}", marks=marks))
+                params.append(pytest.param(case, actor, method, id=f"{case.id}-{actor}-{method}"))
     return params
 
 
