@@ -398,6 +398,24 @@ def test_the_admin_offers_no_delete_before_the_retention_date(admin_client, comp
     assert Application.objects.filter(pk=submitted.pk).exists()
 
 
+def test_the_admin_deletes_no_budget_line_of_a_submitted_application_and_says_why(admin_client, company):
+    submitted = ApplicationFactory(call=call_of(), consortium=None, organisation=company)
+    BudgetLineFactory(application=submitted)
+    application_change_status(application=submitted, to_status="submitted")
+    kept = submitted.budget_lines.get()
+    url = reverse("admin:applications_budgetline_changelist")
+    chosen = {"action": "delete_selected", "_selected_action": [kept.pk]}
+
+    asked = admin_client.post(url, chosen)
+    confirmed = admin_client.post(url, {**chosen, "post": "yes"})
+
+    assert "would require deleting the following protected related objects" in asked.text or (
+        "permission to delete" in asked.text
+    )
+    assert confirmed.status_code == 403
+    assert submitted.budget_lines.filter(pk=kept.pk).exists()
+
+
 # --- what each programme's report must say ------------------------------------------------------
 
 
