@@ -27,8 +27,16 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 HISTORY_PER_PAGE = 50
+
+# What a version records, in the portal's languages (simple-history's own labels are English only).
+HISTORY_TYPES = {
+    "+": pgettext_lazy("history", "Created"),
+    "~": pgettext_lazy("history", "Changed"),
+    "-": pgettext_lazy("history", "Deleted"),
+}
 
 
 def has_audit_history(model) -> bool:
@@ -137,6 +145,7 @@ class ReadOnlyHistoryMixin:
         rows = [
             {
                 "record": record,
+                "what": HISTORY_TYPES.get(record.history_type, record.history_type),
                 "who": _who(record),
                 "changes": _changes(record, chain[i + 1] if i + 1 < len(chain) else None, values),
             }
@@ -187,6 +196,7 @@ class ReadOnlyHistoryMixin:
             "opts": self.opts,
             "module_name": str(capfirst(self.opts.verbose_name_plural)),
             "record": record,
+            "what": HISTORY_TYPES.get(record.history_type, record.history_type),
             "who": _who(record),
             "previous": previous,
             "changes": _changes(record, previous, values),
