@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from applications.decisions import application_approve
 from applications.models import Application, Payment
@@ -193,7 +194,8 @@ def agency_pays_and_closes(page, application, technician, payable: str):
     page.get_by_role("button", name="Save", exact=True).click()
     page.goto(f"/en/admin/applications/application/{application.pk}/change/")
     page.get_by_role("link", name="Record a payment").click()
-    assert page.locator("input[name=amount]").input_value() == payable
+    # The amount is offered as English writes it (1,500.00) and taken back as shown.
+    assert page.locator("input[name=amount]").input_value() == number_format(Decimal(payable), 2, force_grouping=True)
     page.get_by_role("button", name="Record a payment").click()
     page.get_by_text("Payment recorded.").wait_for()
     page.get_by_role("link", name="Close", exact=True).click()
