@@ -173,7 +173,10 @@ def _budget_step(request, application):
             formset.extra = 1
             return formset, False
         return formset, action == "next"
-    # Save the rows that are complete and correct; show the others with their errors.
+    # Save the rows that are complete and correct; show the others with their errors. An error of
+    # the whole set (too many lines) saves nothing.
+    if formset.non_form_errors():
+        return formset, False
     saved = {}
     for index, form in enumerate(formset.forms):
         if form.is_valid() and form.has_changed() and not form.cleaned_data.get("DELETE"):

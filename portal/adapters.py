@@ -20,6 +20,7 @@ from django.utils.crypto import get_random_string
 
 from .models import User
 from .notifications import notify_rendered
+from .text import clean_text
 
 
 def _active_language() -> str:
@@ -31,6 +32,15 @@ def _active_language() -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        """The address without invisible characters, before any form looks it up.
+
+        User.email is stored clean; an address typed with a zero-width character or a bidi control
+        must find the same account (the same "already registered" path, the same reset), never
+        slip past the look-up and collide with the stored address.
+        """
+        return clean_text(super().clean_email(email)).strip()
+
     def save_user(self, request, user, form, commit=True):
         """Save a new applicant, who will be written to in the language they signed up in."""
         user = super().save_user(request, user, form, commit=False)

@@ -55,8 +55,10 @@ def _tracked_fields(record):
 class _Values:
     """Shows the values of historical rows, fetching the objects their foreign keys name once per model."""
 
-    def __init__(self, records, empty):
+    def __init__(self, records, empty, related=None):
+        """`related(model)`: the objects of a related model the page may name (others show as "#id")."""
         self.empty = empty
+        related = related or (lambda model: model._base_manager.all())
         wanted = {}
         for record in records:
             for field in _tracked_fields(record):
@@ -64,7 +66,7 @@ class _Values:
                     value = getattr(record, field.attname)
                     if value is not None:
                         wanted.setdefault(field.related_model, set()).add(value)
-        self.objects = {model: model._base_manager.in_bulk(list(pks)) for model, pks in wanted.items()}
+        self.objects = {model: related(model).in_bulk(list(pks)) for model, pks in wanted.items()}
 
     def show(self, field, record):
         value = getattr(record, field.attname)
@@ -72,7 +74,7 @@ class _Values:
             return self.empty
         if isinstance(field, models.ForeignKey):
             related = self.objects.get(field.related_model, {}).get(value)
-            # A deleted object keeps its number in the history.
+            # A deleted object, or one the user may not see, keeps its number in the history.
             return str(related) if related is not None else f"#{value}"
         if isinstance(field, models.DecimalField):
             return number_format(value, field.decimal_places, force_grouping=True)
@@ -104,6 +106,10 @@ class ReadOnlyHistoryMixin:
     """History pages for a ModelAdmin: scoped through get_object, read-only, with the changes of each version."""
 
     history_per_page = HISTORY_PER_PAGE
+
+    def history_related(self, request, model):
+        """The objects of a related model a history page may name; a scoped admin narrows them."""
+        return model._base_manager.all()
 
     def get_urls(self):
         urls = super().get_urls()
@@ -141,7 +147,7 @@ class ReadOnlyHistoryMixin:
         # The version just before the page's oldest one, for that one's changes.
         older = list(records.filter(history_id__lt=shown[-1].history_id)[:1]) if shown else []
         chain = shown + older
-        values = _Values(chain, self.get_empty_value_display())
+        values = _Values(chain, self.get_empty_value_display(), lambda model: self.history_related(request, model))
         rows = [
             {
                 "record": record,
@@ -184,9 +190,16 @@ class ReadOnlyHistoryMixin:
             )
         if record is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        previous = record.prev_record
+        # The version before, by id: two versions written in one transaction share their timestamp.
+        previous = (
+            _history_manager(self.model)
+            .filter(**{self.opts.pk.attname: obj.pk, "history_id__lt": record.history_id})
+            .select_related("history_user")
+            .order_by("-history_id")
+            .first()
+        )
         chain = [record] if previous is None else [record, previous]
-        values = _Values(chain, self.get_empty_value_display())
+        values = _Values(chain, self.get_empty_value_display(), lambda model: self.history_related(request, model))
         context = {
             **self.admin_site.each_context(request),
             "title": _("%(object)s as it was on %(date)s")

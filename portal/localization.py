@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 # Spaces people put between groups of thousands, in any language (plain, no-break, narrow, thin).
 GROUP_SPACES = " \u00a0\u202f\u2009"
 DIGITS = re.compile(r"[0-9]+")
+FIRST_GROUP = re.compile(r"[1-9][0-9]{0,2}")
 # The examples in the error messages, written the active language's way.
 EXAMPLE_DECIMAL = Decimal("1500.50")
 EXAMPLE_WHOLE = 1500
@@ -58,7 +59,8 @@ def parse_local_number(text: str) -> Decimal:
     groups = re.split("[" + re.escape("".join(sorted(group_separators))) + "]", whole)
     if len(groups) > 1:
         first, rest = groups[0], groups[1:]
-        if not (DIGITS.fullmatch(first) and len(first) <= 3 and all(len(g) == 3 and DIGITS.fullmatch(g) for g in rest)):
+        # A grouped number starts with 1 to 3 digits, not with 0: "0.500" in Spanish is not 500.
+        if not (FIRST_GROUP.fullmatch(first) and all(len(g) == 3 and DIGITS.fullmatch(g) for g in rest)):
             raise ValueError(text)
         whole = "".join(groups)
     elif whole and not DIGITS.fullmatch(whole):

@@ -174,6 +174,13 @@ class AgencyScopedAdmin(ReadOnlyHistoryMixin, LocalNumbersAdmin, admin.ModelAdmi
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user, self.agency_path)
 
+    def history_related(self, request, model):
+        # An old version may point at another agency's object (moved since): its name is not shown.
+        # People are named as they were (who accepted, who recorded), whatever their agency.
+        if model is get_user_model():
+            return model._base_manager.all()
+        return scope_queryset(model._base_manager.all(), request.user, related_scope(model, self.admin_site))
+
     # --- related choices ---
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

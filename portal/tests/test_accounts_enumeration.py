@@ -66,6 +66,17 @@ def test_sign_up_with_a_registered_address_answers_like_a_new_one(applicant):
     assert applicant.check_password(PASSWORD)
 
 
+def test_a_registered_address_typed_with_invisible_characters_is_the_same_address(applicant):
+    new = sign_up("marta@example.org")
+    disguised = sign_up("lucia@exa\u200bmple.org")
+
+    assert disguised.status_code == 200
+    assert disguised.redirect_chain == new.redirect_chain
+    assert User.objects.filter(email__iexact="lucia@example.org").count() == 1
+    assert not EmailAddress.objects.filter(email__contains="\u200b").exists()
+    assert Notification.objects.filter(recipient="lucia@example.org", kind="account_already_exists").exists()
+
+
 def test_password_reset_for_an_unknown_address_answers_like_for_a_registered_one(applicant):
     registered = reset_password("lucia@example.org")
     unknown = reset_password("nobody@example.org")

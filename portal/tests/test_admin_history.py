@@ -205,3 +205,18 @@ def test_every_version_page_is_out_of_reach_of_another_agency_and_never_written(
         walked.append(model._meta.label)
 
     assert {"applications.Application", "applications.ProjectReport", "programmes.Call"} <= set(walked)
+
+
+def test_a_version_pointing_at_another_agencys_call_does_not_name_it(client, extremadura):
+    elsewhere = CallFactory(programme=ProgrammeFactory(agency=AgencyFactory(name="Alentejo 2020")), title="Vinhos 2026")
+    application = ApplicationFactory(call=elsewhere, consortium=None, organisation=OrganisationFactory())
+    application.call = CallFactory(programme=ProgrammeFactory(agency=extremadura), title="PIMEX 2026")
+    application.save()
+    client.force_login(staff_of(extremadura, "lucia@extremadura.example"))
+
+    html = client.get(version_url(application, application.history.latest())).content.decode()
+
+    main = html[html.index('id="content-main"') :]
+    assert "PIMEX 2026" in main
+    assert f"#{elsewhere.pk}" in main
+    assert "Vinhos 2026" not in main

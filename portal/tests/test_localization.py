@@ -107,6 +107,9 @@ def test_in_english_a_comma_groups_thousands_and_a_point_marks_decimals():
         ("en", "1500,50"),
         ("en", "1.500,50"),
         ("en", "1.500.5"),
+        ("es", "0.500"),  # a fraction written with three decimals the English way: not 500
+        ("pt", "0.250,00"),
+        ("en", "0,750"),
     ],
 )
 def test_a_number_that_is_wrong_for_the_language_is_refused_with_how_to_write_it(language, text):
@@ -116,7 +119,10 @@ def test_a_number_that_is_wrong_for_the_language_is_refused_with_how_to_write_it
         with pytest.raises(forms.ValidationError) as refused:
             amount_field().clean(text)
 
-        assert refused.value.messages == [f"Write the number like {grouped} or {plain}."]
+        # The message is the language's own, with the examples written its way.
+        how = translation.gettext("Write the number like %(grouped)s or %(plain)s.")
+        assert refused.value.messages == [how % {"grouped": grouped, "plain": plain}]
+        assert grouped in refused.value.messages[0]
 
 
 def test_decimals_beyond_cents_are_refused_not_rounded():
