@@ -18,6 +18,8 @@ follows from it, in this base, for every admin that inherits it:
   checks who downloads them (`private_file_urls`).
 """
 
+import copy
+
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
@@ -106,9 +108,13 @@ def scope_field(field, name, request, admin_site, overrides=None):
 def scope_choices(form_class, request, admin_site, overrides=None):
     """Limit every model choice of a form class to what the user may see; returns the class.
 
-    Form classes built by the admin are made per request, so changing their fields is safe.
+    Form classes built by the admin are made per request, but a field the admin's form class
+    declares itself is the same object in each of them: it is copied before it is narrowed, so one
+    user's choices never stick to the form of the next.
     """
-    for name, field in form_class.base_fields.items():
+    for name, field in list(form_class.base_fields.items()):
+        if getattr(field, "queryset", None) is not None and not getattr(field, "agency_scoped", False):
+            field = form_class.base_fields[name] = copy.deepcopy(field)
         scope_field(field, name, request, admin_site, overrides)
     return form_class
 

@@ -47,6 +47,10 @@ def format_in_zone(moment: datetime | None, zone: str | tzinfo | None = None) ->
     if moment is None:
         return ""
     zone = zone_of(zone)
+    if not isinstance(moment, datetime):
+        return date_format(moment, "DATE_FORMAT")  # a day has no hour to convert
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, zone)  # taken as already in the zone
     return pgettext("a date and time, then the name of its time zone", "%(moment)s (%(zone)s)") % {
         "moment": date_format(timezone.localtime(moment, zone), "DATETIME_FORMAT"),
         "zone": zone_name(zone),

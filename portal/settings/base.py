@@ -247,7 +247,7 @@ LOGGING = {
 # Content-Security-Policy (django-csp), on every response. Scripts come only from
 # the portal's own static files: no inline script, no event-handler attribute, no
 # eval (htmx's eval is switched off in base.html). Styles likewise: no <style>
-# element, and no style="" attribute but the one allowed below. Images may be data:
+# element, and no style="" attribute. Images may be data:
 # URIs: Bootstrap draws its icons (menu, select arrow, check marks) with them and
 # the authenticator QR code is one. Nothing is embedded, and no page may frame ours.
 CONTENT_SECURITY_POLICY = {

@@ -1,12 +1,16 @@
 """Staff of one agency see and change only their agency's objects; superusers see all."""
 
 import pytest
+from django import forms
+from django.contrib import admin
 from django.urls import reverse
 
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from consortia.models import Consortium
 from consortia.tests.factories import MembershipFactory, OrganisationFactory
 from portal.models import User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from portal.scoping import scope_choices
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +127,22 @@ def test_the_role_groups_exist_after_migrating():
     assert not staff.permissions.filter(codename="change_call").exists()
     assert manager.permissions.filter(codename="change_call").exists()
     assert manager.permissions.filter(codename="add_callrule").exists()
+
+
+def test_a_choice_an_admin_form_declares_is_narrowed_for_each_user_apart(rf, two_agencies):
+    class ChooseConsortium(forms.Form):
+        consortium = forms.ModelChoiceField(Consortium.objects.all())
+
+    def offered_to(user):
+        request = rf.get("/")
+        request.user = user
+        form_class = scope_choices(type("PerRequest", (ChooseConsortium,), {}), request, admin.site)
+        return set(form_class().fields["consortium"].queryset)
+
+    ours = offered_to(staff_of(two_agencies["ours"]["agency"]))
+    theirs = offered_to(staff_of(two_agencies["theirs"]["agency"]))
+
+    assert two_agencies["ours"]["application"].consortium in ours
+    assert two_agencies["theirs"]["application"].consortium in theirs
+    assert not ours & theirs
+    assert set(ChooseConsortium().fields["consortium"].queryset) >= ours | theirs
