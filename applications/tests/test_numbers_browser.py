@@ -89,5 +89,5 @@ def test_a_spanish_amount_is_saved_shown_and_saved_again_unchanged(page, live_se
     amount = page.locator("tr.budget-line input[inputmode=decimal]")
     assert amount.input_value() == "2.750.2"
     assert "is-invalid" in amount.get_attribute("class")
-    assert page.locator("#budget-form .invalid-feedback").inner_text() == "Write the number like 1.500,50 or 1500,50."
+    assert page.locator("#budget-form .invalid-feedback").inner_text() == "Escriba el número así: 1.500,50 o 1500,50."
     assert [line.amount for line in BudgetLine.objects.filter(application=application)] == [Decimal("2750.25")]
