@@ -61,7 +61,7 @@ def staff_zone(user) -> tzinfo | None:
     """The zone a staff member works in: their agency's; None for everybody else."""
     if not (user.is_authenticated and user.is_staff and user.agency_id):
         return None
-    return zoneinfo.ZoneInfo(user.agency.timezone)
+    return user.agency.tzinfo
 
 
 class StaffTimeZoneMiddleware:
