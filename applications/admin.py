@@ -24,6 +24,9 @@ from .models import (
     Status,
     StatusChange,
 )
+
+# The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
+from .pimex import admin as pimex_admin  # noqa: F401
 from .retention import application_of, deletable
 from .review_admin import ReviewInline, review_urls
 from .reviews import review_summary, reviews_prefetch

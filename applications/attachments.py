@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from portal.storage import PrivateStorage, private_media_root, private_storage  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from .models import Application, Attachment
@@ -105,43 +106,6 @@ MESSAGES = {
 
 def max_upload_bytes() -> int:
     return getattr(settings, "ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-def private_media_root():
-    return getattr(settings, "PRIVATE_MEDIA_ROOT", settings.BASE_DIR / "var" / "private")
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files on disk under PRIVATE_MEDIA_ROOT, which have no URL.
-
-    The root is read from the settings at each use, so a test (or a settings
-    change) moves it; url() raises ValueError, so no template can link to a
-    file by mistake: downloads go through a view that checks permissions.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.pop("base_url", None)
-        # Readable by the portal's user and group only, not by every account on the server.
-        kwargs.setdefault("file_permissions_mode", 0o640)
-        kwargs.setdefault("directory_permissions_mode", 0o750)
-        super().__init__(**kwargs)
-
-    @property
-    def base_location(self):
-        return self._value_or_setting(self._location, private_media_root())
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-def private_storage() -> PrivateStorage:
-    """The storage of attachments, for FileField(storage=private_storage)."""
-    return PrivateStorage()
 
 
 # Identification ---------------------------------------------------------------

@@ -247,7 +247,7 @@ def completion_problems(application) -> list[str]:
     if paid < payable:
         problems.append(_("%(paid)s paid of a payable %(payable)s.") % {"paid": paid, "payable": payable})
     if application.call.programme.kind == Programme.Kind.PIMEX:
-        from programmes.pimex.services import pimex_completion_problems
+        from applications.pimex.services import pimex_completion_problems
 
         problems += pimex_completion_problems(application=application)
     return problems

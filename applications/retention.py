@@ -68,7 +68,7 @@ def check_deletable(application) -> None:
 
 
 def protect() -> None:
-    from programmes.models import PimexAttendance, PimexSurvey, PimexTutorial
+    from applications.models import PimexAttendance, PimexSurvey, PimexTutorial
 
     from .models import Application, Attachment, BudgetLine, Expense, Payment, ProjectReport, StatusChange
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from applications.pimex.selectors import pimex_panel
+from consortia import selectors as consortia_selectors
 from consortia.selectors import consortia_of, organisations_of
 from programmes.models import Call
-from programmes.pimex.selectors import pimex_panel
 from programmes.rules import evaluate_application
 
 from . import selectors, services
@@ -208,7 +209,7 @@ def _as_saved_rows(formset, saved: dict[int, int]):
         old = f"{prefix}-{index}-"
         for key, values in data.lists():
             if key.startswith(old):
-                rows.setlist(f"{prefix}-{position}-{key[len(old):]}", values)
+                rows.setlist(f"{prefix}-{position}-{key[len(old) :]}", values)
         if index in saved:
             rows[f"{prefix}-{position}-id"] = str(saved[index])
     rows[f"{prefix}-TOTAL_FORMS"] = str(len(order))
@@ -479,3 +480,19 @@ def accept(request, pk):
     else:
         messages.success(request, _("You accepted the grant. Keep the invoices of every expense for the report."))
     return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def my_portal(request):
+    """The applicant's home: organisations, consortia, applications with their next step, things to answer."""
+    return render(
+        request,
+        "portal/my_portal.html",
+        {
+            "organisations": list(consortia_selectors.organisations_of(request.user).order_by("legal_name")),
+            "consortia": list(consortia_selectors.consortia_of(request.user).order_by("name")),
+            "applications": list(selectors.applications_of(request.user)),
+            "invitations": list(consortia_selectors.pending_invitations(request.user)),
+            "requests": list(consortia_selectors.pending_requests(request.user)),
+        },
+    )

@@ -24,6 +24,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Notification
+from .storage import private_storage
+from .tasks import send_notification
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +132,6 @@ def _outbox_write(*, kind, user, recipient, language, subject, text, html, conte
 
 
 def _enqueue(notification_id: int) -> None:
-    from .tasks import send_notification
-
     try:
         send_notification.delay(notification_id)
     except Exception as error:
@@ -142,8 +142,6 @@ def _enqueue(notification_id: int) -> None:
 
 def notification_send(notification_id: int) -> str:
     """Send one pending notification; returns its status. Safe to run twice or concurrently."""
-    from applications.attachments import private_storage
-
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)

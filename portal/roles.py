@@ -50,10 +50,10 @@ _FORMING = (
 # Only what is recorded by mistake: a candidate never invited, a meeting, an attendance line.
 _FORMING_DELETE = ("consortia", ["formationcandidate", "formationmeeting", "formationattendance"])
 
-# PIMEX coaching (programmes.pimex): staff record attendance and tutorials and write the
+# PIMEX coaching (applications.pimex): staff record attendance and tutorials and write the
 # deliverables with the participants; managers also set up the sessions and each call's commitments.
 _PIMEX_VIEW = (
-    "programmes",
+    "applications",
     [
         "pimexcallsettings",
         "pimexsession",
@@ -67,12 +67,12 @@ _PIMEX_VIEW = (
     ],
 )
 _PIMEX_RECORDING = (
-    "programmes",
+    "applications",
     ["pimexattendance", "pimextutorial", "pimexswot", "pimexactionplan", "pimexplannedaction"],
 )
-_PIMEX_CONFIGURING = ("programmes", ["pimexcallsettings", "pimexsession"])
+_PIMEX_CONFIGURING = ("applications", ["pimexcallsettings", "pimexsession"])
 # The participant's page saves its tutorials and deliverables; the application on it stays read-only.
-_PIMEX_PARTICIPANT = ("programmes", ["pimexparticipant"])
+_PIMEX_PARTICIPANT = ("applications", ["pimexparticipant"])
 
 ROLE_PERMISSIONS = {
     # Staff review: they read everything of their agency and work on applications.

@@ -1,12 +1,12 @@
 from celery import shared_task
 
-from programmes.models import Agency
+from .models import User
 
 
 @shared_task(acks_late=True)
 def database_probe() -> dict:
     """Read-only: what a worker sees of the database (used to check a worker's wiring)."""
-    return {"agencies": Agency.objects.count()}
+    return {"users": User.objects.count()}
 
 
 @shared_task(acks_late=True)

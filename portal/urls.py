@@ -1,8 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
+
+import programmes.urls
+from applications import views as applications_views
+from applications.dashboard import urls as dashboard_urls
+from applications.opendata import urls as opendata_urls
+from applications.pimex import urls as pimex_urls
+from programmes import views as programmes_views
 
 from . import views
 
@@ -10,17 +17,30 @@ admin.site.site_header = _("Internationalisation programmes")
 admin.site.site_title = _("Internationalisation programmes")
 admin.site.index_title = _("Agency administration")
 
+# One "programmes" namespace for the programmes' pages and the pages built over applications
+# (dashboard, open data, PIMEX), so every page keeps its name: programmes:dashboard, ...
+programmes_pages = (
+    [
+        *programmes.urls.urlpatterns,
+        path("dashboard/", include(dashboard_urls)),
+        path("open-data/", include(opendata_urls)),
+        path("pimex/", include(pimex_urls)),
+    ],
+    "programmes",
+)
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
-    path("", include("programmes.urls")),
-    path("my/", views.my_portal, name="my_portal"),
+    path("", programmes_views.home, name="home"),
+    path("", include(programmes_pages)),
+    path("my/", applications_views.my_portal, name="my_portal"),
     path("my/", include("consortia.urls")),
     path("my/", include("applications.urls")),
+    re_path(r"^admin/(?P<app_label>programmes)/(?P<model>pimex\w+)/(?P<rest>.*)$", views.moved_admin_page),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,23 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.http import JsonResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.views.decorators.cache import never_cache
-
-from programmes.selectors import programmes_with_open_calls
-
-
-@transaction.non_atomic_requests
-def home(request):
-    with_calls, without = programmes_with_open_calls()
-    return render(
-        request,
-        "portal/home.html",
-        {"programmes": with_calls, "other_programmes": without, "now": timezone.now()},
-    )
 
 
 def static_manifest_problem():
@@ -77,20 +62,31 @@ def health(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-@login_required
-def my_portal(request):
-    """The applicant's home: organisations, consortia, applications with their next step, things to answer."""
-    from applications.selectors import applications_of
-    from consortia import selectors as consortia_selectors
+# Pages whose models moved to another app keep their old admin addresses as permanent redirects.
+MOVED_ADMIN_PAGES = {
+    "programmes": {
+        "applications": (
+            "pimexcallsettings",
+            "pimexsession",
+            "pimexattendance",
+            "pimextutorial",
+            "pimexswot",
+            "pimexactionplan",
+            "pimexplannedaction",
+            "pimexsurvey",
+            "pimexparticipant",
+        ),
+    },
+}
 
-    return render(
-        request,
-        "portal/my_portal.html",
-        {
-            "organisations": list(consortia_selectors.organisations_of(request.user).order_by("legal_name")),
-            "consortia": list(consortia_selectors.consortia_of(request.user).order_by("name")),
-            "applications": list(applications_of(request.user)),
-            "invitations": list(consortia_selectors.pending_invitations(request.user)),
-            "requests": list(consortia_selectors.pending_requests(request.user)),
-        },
-    )
+
+def moved_admin_page(request, app_label, model, rest=""):
+    """Send an old admin address (bookmark, e-mail, audit note) to the model's new one."""
+    for new_label, models in MOVED_ADMIN_PAGES.get(app_label, {}).items():
+        if model in models:
+            old = f"/admin/{app_label}/{model}/"
+            target = request.path.replace(old, f"/admin/{new_label}/{model}/", 1)
+            if request.META.get("QUERY_STRING"):
+                target += "?" + request.META["QUERY_STRING"]
+            return HttpResponsePermanentRedirect(target)
+    raise Http404

@@ -303,7 +303,7 @@ class ReportRequestForm(forms.ModelForm):
         self.request = request
 
     def clean(self):
-        from programmes.reports import report_parameters_clean
+        from applications.reports import report_parameters_clean
 
         cleaned = super().clean()
         if self.errors:
@@ -380,7 +380,7 @@ class ReportAdmin(AgencyScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        from programmes.reports import report_agency, report_request
+        from applications.reports import report_agency, report_request
 
         parameters = form.cleaned_data["parameters"]
         report = report_request(
@@ -433,7 +433,7 @@ class ReportAdmin(AgencyScopedAdmin):
 
     @admin.action(description=_("Retry the selected failed reports"), permissions=["add"])
     def retry_reports(self, request, queryset):
-        from programmes.reports import report_retry
+        from applications.reports import report_retry
 
         retried = [report_retry(report) for report in queryset.filter(status=Report.Status.FAILED)]
         messages.info(
@@ -441,7 +441,3 @@ class ReportAdmin(AgencyScopedAdmin):
             ngettext("%(count)d report queued again.", "%(count)d reports queued again.", len(retried))
             % {"count": len(retried)},
         )
-
-
-# PIMEX coaching: sessions and attendance, participants, commitments of calls.
-from programmes.pimex import admin as pimex_admin  # noqa: E402, F401

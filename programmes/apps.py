@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Programmes and calls")
-
-    def ready(self):
-        from .dashboard.cache import watch
-
-        watch()

@@ -477,7 +477,7 @@ PROGRAMME_FIELDS = {
     },
 }
 
-# PIMEX coaching of the demo call (programmes.pimex): its group sessions as (title, days from
+# PIMEX coaching of the demo call (applications.pimex): its group sessions as (title, days from
 # today, place), and where the approved participant ("tomates") stands: two sessions and two
 # tutorials done, the SWOT without its threats, an action plan, no survey yet.
 PIMEX_SESSIONS = [

@@ -56,3 +56,13 @@ def call(request, programme_slug, slug):
             "funding_rules": [rule.describe(row) for rule, row in known if rule.kind == FUNDING],
         },
     )
+
+
+@transaction.non_atomic_requests
+def home(request):
+    with_calls, without = selectors.programmes_with_open_calls()
+    return render(
+        request,
+        "portal/home.html",
+        {"programmes": with_calls, "other_programmes": without, "now": timezone.now()},
+    )

@@ -33,6 +33,10 @@ from applications.models import (
     Attachment,
     ContractWon,
     Expense,
+    PimexActionPlan,
+    PimexCallSettings,
+    PimexParticipant,
+    PimexSession,
     ProjectReport,
     ReportActivity,
     Review,
@@ -60,19 +64,7 @@ from consortia.models import (
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
-from programmes.models import (
-    Agency,
-    AidAward,
-    Call,
-    CostCategory,
-    PimexActionPlan,
-    PimexCallSettings,
-    PimexParticipant,
-    PimexSession,
-    Programme,
-    Report,
-    ReviewCriterion,
-)
+from programmes.models import Agency, AidAward, Call, CostCategory, Programme, Report, ReviewCriterion
 from programmes.tests import pimex_factories
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 

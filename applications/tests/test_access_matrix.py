@@ -338,8 +338,6 @@ def admin_expected(case: AdminCase, actor: str, method: str, world) -> tuple[set
     return (ALLOWED if allowed else DENIED), allowed
 
 
-
-
 # Visitors who are not staff never pass the admin's own gate: each case asks them one after the
 # other in one test (the message names every one refused wrongly), which keeps the matrix fast.
 OUTSIDERS = "outsiders"

@@ -14,6 +14,7 @@ from django.utils import translation
 from applications.admin_workflow import ApproveForm, PaymentForm
 from applications.forms import BudgetLineForm, ContractWonForm, ExpenseForm, ProjectReportForm
 from applications.models import Application
+from applications.pimex.forms import PlannedActionForm, SurveyForm
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.forms import OrganisationForm, OwnershipLinkForm
@@ -22,7 +23,6 @@ from consortia.tests.factories import OrganisationFactory
 from portal.models import User
 from portal.roles import AGENCY_STAFF, ensure_groups
 from programmes.models import CallRule
-from programmes.pimex.forms import PlannedActionForm, SurveyForm
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,6 +19,14 @@ from applications.models import (
     ContractWon,
     Expense,
     Payment,
+    PimexActionPlan,
+    PimexAttendance,
+    PimexCallSettings,
+    PimexPlannedAction,
+    PimexSession,
+    PimexSurvey,
+    PimexSwot,
+    PimexTutorial,
     ProjectReport,
     ReportActivity,
     Review,
@@ -40,21 +48,7 @@ from consortia.models import (
 )
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.models import User
-from programmes.models import (
-    AidAward,
-    CallRule,
-    PimexActionPlan,
-    PimexAttendance,
-    PimexCallSettings,
-    PimexPlannedAction,
-    PimexSession,
-    PimexSurvey,
-    PimexSwot,
-    PimexTutorial,
-    Programme,
-    Report,
-    ReviewCriterion,
-)
+from programmes.models import AidAward, CallRule, Programme, Report, ReviewCriterion
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 D = Decimal

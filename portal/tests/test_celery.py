@@ -1,24 +1,25 @@
 import pytest
 
+from portal.models import User
 from portal.tasks import database_probe
-from programmes.tests.factories import AgencyFactory
 
 
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.celery_worker
 def test_a_real_worker_runs_tasks_from_redis_on_the_same_database(celery_worker_process):
-    AgencyFactory.create_batch(3)
+    for number in range(3):
+        User.objects.create_user(email=f"worker{number}@example.com", password="x")
 
     result = database_probe.apply_async(queue=celery_worker_process)
 
-    assert result.get(timeout=30) == {"agencies": 3}
+    assert result.get(timeout=30) == {"users": 3}
 
 
 def test_tasks_run_eagerly_without_a_broker_in_unit_tests(db):
-    AgencyFactory()
+    User.objects.create_user(email="eager@example.com", password="x")
 
-    assert database_probe.delay().get() == {"agencies": 1}
+    assert database_probe.delay().get() == {"users": 1}
 
 
 def test_the_worker_accepts_only_json():

@@ -14,18 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.beneficiary_reports import project_reports_schedule
-from applications.models import Application, BudgetLine
-from applications.services import application_change_status, application_create
-from consortia.models import Consortium, Membership, Organisation
-from consortia.taxids import make_tax_id
-from portal.models import User
-from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
-from programmes import demo_data
-from programmes.models import (
-    Agency,
-    Call,
-    CallRule,
-    CostCategory,
+from applications.models import (
+    Application,
+    BudgetLine,
     PimexActionPlan,
     PimexAttendance,
     PimexCallSettings,
@@ -33,9 +24,14 @@ from programmes.models import (
     PimexSession,
     PimexSwot,
     PimexTutorial,
-    Programme,
-    ReviewCriterion,
 )
+from applications.services import application_change_status, application_create
+from consortia.models import Consortium, Membership, Organisation
+from consortia.taxids import make_tax_id
+from portal.models import User
+from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from programmes import demo_data
+from programmes.models import Agency, Call, CallRule, CostCategory, Programme, ReviewCriterion
 from programmes.rules import evaluate_application
 from programmes.services import aid_awards_record
 

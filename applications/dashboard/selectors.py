@@ -1,0 +1,453 @@
+"""The dashboard's figures, aggregated in SQL: a fixed number of queries whatever the volume.
+
+Every figure reads from the applications in scope: the user's agency (a superuser: all, or
+the agency chosen), narrowed by programme, call and year (the call's year). The previous year
+is read the same way, for comparison. Money committed is the granted amount of approved and
+closed applications, as the call's budget counts it (`applications.decisions.COMMITTED`).
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from statistics import median
+from types import SimpleNamespace
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Min,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.decisions import COMMITTED
+from applications.indicators import SIZES, active_membership_filter, erdf_indicators
+from applications.models import (
+    Application,
+    BudgetLine,
+    ContractWon,
+    Payment,
+    PimexActionPlan,
+    PimexAttendance,
+    PimexSurvey,
+    PimexSwot,
+    PimexTutorial,
+    ProjectReport,
+    ReportActivity,
+    Status,
+    StatusChange,
+)
+from consortia.models import Consortium, Membership
+from consortia.selectors import consortium_contracts_won
+from consortia.services import consortium_stage
+from portal.money import to_cents
+from programmes.models import Call, Programme
+
+ZERO = Decimal("0.00")
+# A first decision on an application: approval, reserve list or rejection.
+DECIDED = [Status.APPROVED, Status.RESERVE, Status.REJECTED]
+# Applications that asked for money: submitted, whatever happened next, but not withdrawn.
+REQUESTING = [s for s in Status.values if s not in (Status.DRAFT, Status.WITHDRAWN)]
+SIZE_LABELS = {"micro": _("Micro"), "small": _("Small"), "medium": _("Medium"), "large": _("Large")}
+STAGES = {"initiation": _("Initiation"), "development": _("Development"), "consolidated": _("Consolidated")}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are about. `agency_id` None: every agency (superusers only)."""
+
+    agency_id: int | None = None
+    programme_id: int | None = None
+    call_id: int | None = None
+    year: int | None = None
+
+    def previous(self) -> "Scope | None":
+        """The same scope a year earlier; none for one call (a call has one year)."""
+        if self.year is None or self.call_id is not None:
+            return None
+        return replace(self, year=self.year - 1)
+
+
+def calls_in(scope: Scope):
+    calls = Call.objects.all()
+    if scope.agency_id is not None:
+        calls = calls.filter(programme__agency_id=scope.agency_id)
+    if scope.programme_id is not None:
+        calls = calls.filter(programme_id=scope.programme_id)
+    if scope.call_id is not None:
+        calls = calls.filter(pk=scope.call_id)
+    if scope.year is not None:
+        calls = calls.filter(year=scope.year)
+    return calls
+
+
+def applications_in(scope: Scope):
+    return Application.objects.filter(call__in=calls_in(scope).values("pk"))
+
+
+def reference_day(year: int | None, zone) -> date:
+    """The day stages and memberships are read on: the year's last day, or today for the current year."""
+    today = timezone.localdate(timezone=zone) if zone else timezone.localdate()
+    return min(date(year, 12, 31), today) if year else today
+
+
+# --- budget per call ------------------------------------------------------------------------
+
+
+def budget_rows(scope: Scope) -> list[dict]:
+    """Per call: budget, requested (maximum grants of submitted applications), committed, remaining, paid.
+
+    Two queries.
+    """
+    calls = (
+        calls_in(scope)
+        .select_related("programme")
+        .annotate(
+            requested=Coalesce(
+                Sum("applications__max_grant", filter=Q(applications__status__in=REQUESTING)), Value(ZERO)
+            ),
+            committed=Coalesce(
+                Sum("applications__granted_amount", filter=Q(applications__status__in=COMMITTED)), Value(ZERO)
+            ),
+            submitted=Count("applications", filter=Q(applications__status__in=REQUESTING)),
+        )
+        .order_by("programme__name", "-year", "opens_at", "pk")
+    )
+    # Paid apart: a payments subquery inside the grouped query above runs once per call (seconds at volume).
+    paid = dict(
+        Payment.objects.filter(application__call__in=calls_in(scope).values("pk"))
+        .order_by()
+        .values_list("application__call")
+        .annotate(total=Sum("amount"))
+    )
+    return [
+        {
+            "call": call.title,
+            "call_id": call.pk,
+            "programme": call.programme.name,
+            "year": call.year,
+            "budget": to_cents(call.budget),
+            "requested": to_cents(call.requested),
+            "committed": to_cents(call.committed),
+            "remaining": to_cents(call.budget - call.committed),
+            "paid": to_cents(paid.get(call.pk, ZERO)),
+            "applications": call.submitted,
+        }
+        for call in calls
+    ]
+
+
+def budget_totals(rows: list[dict]) -> dict:
+    keys = ("budget", "requested", "committed", "remaining", "paid")
+    return {key: to_cents(sum((row[key] for row in rows), ZERO)) for key in keys}
+
+
+# --- pipeline -------------------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """The median of a set of values (PostgreSQL's ordered-set aggregate)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def median_days_to_decision(applications) -> float | None:
+    """Median days from submission to the first decision (approval, reserve or rejection). One query."""
+    firsts = (
+        StatusChange.objects.filter(
+            application__in=applications.filter(submitted_at__isnull=False).values("pk"), to_status__in=DECIDED
+        )
+        .values("application")
+        .annotate(decided_at=Min("changed_at"), submitted_at=Min("application__submitted_at"))
+    )
+    if connection.vendor == "postgresql":
+        waited = ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
+        seconds = firsts.aggregate(median=Median(_epoch_seconds(waited)))["median"]
+        return None if seconds is None else round(seconds / 86400, 1)
+    waits = [(row["decided_at"] - row["submitted_at"]).total_seconds() for row in firsts]
+    return round(median(waits) / 86400, 1) if waits else None
+
+
+def _epoch_seconds(expression):
+    return Func(expression, template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
+
+
+def pipeline(scope: Scope) -> dict:
+    """Applications by status, approval rate, median days to a decision. Two queries."""
+    applications = applications_in(scope)
+    counts = dict.fromkeys(Status.values, 0)
+    for row in applications.values("status").annotate(count=Count("pk")).order_by():
+        counts[row["status"]] = row["count"]
+    approved = counts[Status.APPROVED] + counts[Status.CLOSED]
+    decided = approved + counts[Status.REJECTED] + counts[Status.RESERVE]
+    labels = dict(Status.choices)
+    return {
+        "by_status": [{"status": status, "label": labels[status], "count": counts[status]} for status in Status.values],
+        "total": sum(counts.values()),
+        "submitted": sum(counts[s] for s in REQUESTING),
+        "approved": approved,
+        "decided": decided,
+        "approval_rate": round(100 * approved / decided, 1) if decided else None,
+        "median_days": median_days_to_decision(applications),
+    }
+
+
+# --- consortia ------------------------------------------------------------------------------
+
+
+def consortia_figures(scope: Scope, on: date) -> dict:
+    """Consortia supported (approved or closed): number, distinct member companies, by stage and sector. Two queries."""
+    supported = applications_in(scope).filter(status__in=COMMITTED, consortium__isnull=False).values("consortium")
+    rows = list(
+        Consortium.objects.filter(pk__in=supported).values_list("pk", "sector", "established_on", "has_joint_actions")
+    )
+    by_stage = dict.fromkeys(STAGES, 0)
+    by_sector: dict[str, int] = {}
+    for _pk, sector, established_on, has_joint_actions in rows:
+        stage = consortium_stage(
+            SimpleNamespace(established_on=established_on, has_joint_actions=has_joint_actions), on
+        )
+        by_stage[stage] += 1
+        by_sector[sector] = by_sector.get(sector, 0) + 1
+    companies = (
+        Membership.objects.filter(active_membership_filter(on), consortium__in=supported)
+        .values("organisation")
+        .distinct()
+        .count()
+    )
+    sector_labels = dict(Consortium.Sector.choices)
+    return {
+        "count": len(rows),
+        "companies": companies,
+        "by_stage": [{"stage": key, "label": STAGES[key], "count": by_stage[key]} for key in STAGES],
+        "by_sector": [
+            {"sector": key, "label": sector_labels.get(key, key), "count": count}
+            for key, count in sorted(by_sector.items(), key=lambda item: (-item[1], item[0]))
+        ],
+    }
+
+
+# --- approved actions by cost category ------------------------------------------------------
+
+
+def actions_by_category(scope: Scope) -> list[dict]:
+    """Budget lines of approved (or closed) applications by cost category: count and amount. One query."""
+    selected = applications_in(scope).filter(status__in=COMMITTED).values("pk")
+    rows = (
+        BudgetLine.objects.filter(application__in=selected)
+        .values("category__name")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+        .order_by("-amount", "category__name")
+    )
+    return [{"category": r["category__name"], "count": r["count"], "amount": to_cents(r["amount"] or 0)} for r in rows]
+
+
+# --- ERDF indicators and programme-specific figures -----------------------------------------
+
+
+def indicators(scope: Scope, on: date) -> dict:
+    """RCO01, RCO02, RCO04 by size class (each enterprise once), and the collective actions. Four queries."""
+    selected = applications_in(scope).filter(status__in=COMMITTED)
+    values = erdf_indicators(selected, on)
+    labels = {
+        "RCO01": _("Enterprises supported"),
+        "RCO02": _("Enterprises supported by grants"),
+        "RCO04": _("Enterprises with non-financial support"),
+    }
+    collective = selected.filter(call__programme__kind=Programme.Kind.COLLECTIVE_ACTIONS).aggregate(
+        operations=Count("pk"), organisations=Count("organisation", distinct=True)
+    )
+    return {
+        "rows": [{"code": code, "label": labels[code], **values[code]} for code in ("RCO01", "RCO02", "RCO04")],
+        "collective_actions": collective,
+    }
+
+
+def pimex_figures(scope: Scope) -> dict:
+    """PIMEX: applications, participants and grants; attendance, deliverables and satisfaction. Six queries."""
+    pimex = applications_in(scope).filter(call__programme__kind=Programme.Kind.PIMEX)
+    figures = pimex.aggregate(
+        applications=Count("pk", filter=Q(status__in=REQUESTING)),
+        participants=Count("organisation", filter=Q(status__in=COMMITTED), distinct=True),
+        granted=Coalesce(Sum("granted_amount", filter=Q(status__in=COMMITTED)), Value(ZERO)),
+    )
+    taking_part = pimex.filter(status__in=COMMITTED).values("pk")
+    sessions = PimexAttendance.objects.filter(application__in=taking_part).aggregate(
+        registered=Count("pk"), attended=Count("pk", filter=Q(attended=True))
+    )
+    tutorials = PimexTutorial.objects.filter(application__in=taking_part).aggregate(
+        held=Count("pk"), attended=Count("pk", filter=Q(attended=True))
+    )
+    survey = PimexSurvey.objects.filter(application__in=taking_part).aggregate(
+        answered=Count("pk"), average=Avg("score")
+    )
+    return {
+        **figures,
+        "session_places": sessions["registered"],
+        "sessions_attended": sessions["attended"],
+        "attendance_rate": round(100 * sessions["attended"] / sessions["registered"], 1)
+        if sessions["registered"]
+        else None,
+        "tutorials": tutorials["held"],
+        "tutorials_attended": tutorials["attended"],
+        "swots": PimexSwot.objects.filter(application__in=taking_part).count(),
+        "plans": PimexActionPlan.objects.filter(application__in=taking_part).count(),
+        "surveys": survey["answered"],
+        "satisfaction": round(survey["average"], 1) if survey["average"] is not None else None,
+    }
+
+
+# --- outcomes reported by the beneficiaries -------------------------------------------------
+
+
+def outcomes(scope: Scope) -> dict:
+    """What the beneficiaries report: contracts won, new markets, SMEs reached, actions carried out. Four queries."""
+    reports = ProjectReport.objects.filter(
+        application__in=applications_in(scope).values("pk"), status=ProjectReport.Status.SUBMITTED
+    )
+    contracts = ContractWon.objects.filter(report__in=reports.values("pk")).aggregate(
+        count=Count("pk"), value=Coalesce(Sum("value"), Value(ZERO)), countries=Count("country", distinct=True)
+    )
+    markets: set[str] = set()
+    reached = 0
+    for new_markets, smes_reached in reports.values_list("new_markets", "smes_reached"):
+        markets.update(m.strip().lower() for m in (new_markets or "").split(",") if m.strip())
+        reached += smes_reached or 0
+    actions = [
+        {"category": row["category__name"], "count": row["count"]}
+        for row in ReportActivity.objects.filter(report__in=reports.values("pk"))
+        .values("category__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "category__name")
+    ]
+    return {
+        "contracts": contracts["count"],
+        "contracts_value": to_cents(contracts["value"]),
+        "contract_countries": contracts["countries"],
+        "new_markets": len(markets),
+        "smes_reached": reached,
+        "actions": actions,
+        **consortium_outcomes(scope),
+    }
+
+
+def consortium_outcomes(scope: Scope) -> dict:
+    """Contracts won by the consortia the agency formed (SODERCAN's measure of success). One query."""
+    if scope.programme_id is not None or scope.call_id is not None:
+        return {"consortium_contracts": None, "consortium_contracts_value": None}
+    won = consortium_contracts_won(agency_id=scope.agency_id, year=scope.year)
+    return {"consortium_contracts": won.count, "consortium_contracts_value": won.total_value}
+
+
+# --- all together ---------------------------------------------------------------------------
+
+
+def figures(scope: Scope, zone=None) -> dict:
+    """Every section of the dashboard for one scope."""
+    on = reference_day(scope.year, zone)
+    budget = budget_rows(scope)
+    return {
+        "scope": scope,
+        "on": on,
+        "budget": budget,
+        "budget_totals": budget_totals(budget),
+        "pipeline": pipeline(scope),
+        "consortia": consortia_figures(scope, on),
+        "categories": actions_by_category(scope),
+        "indicators": indicators(scope, on),
+        "pimex": pimex_figures(scope),
+        "outcomes": outcomes(scope),
+    }
+
+
+PIMEX_ROWS = [
+    ("participants", _("Participants")),
+    ("session_places", _("Group session places")),
+    ("sessions_attended", _("Group session places attended")),
+    ("tutorials", _("Individual tutorials")),
+    ("tutorials_attended", _("Individual tutorials attended")),
+    ("swots", _("SWOT analyses")),
+    ("plans", _("International action plans")),
+    ("surveys", _("Satisfaction surveys answered")),
+    ("satisfaction", _("Satisfaction (0 to 10)")),
+]
+BUDGET_COLUMNS = ["call", "programme", "year", "budget", "requested", "committed", "remaining", "paid", "applications"]
+
+
+# The tables that can be downloaded: name -> (title, columns, rows of the figures).
+def tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]:
+    pipeline_rows = [[row["label"], row["count"]] for row in data["pipeline"]["by_status"]]
+    return {
+        "budget": (
+            _("Budget per call"),
+            ["call", "programme", "year", "budget", "requested", "committed", "remaining", "applications"],
+            [
+                [
+                    r["call"],
+                    r["programme"],
+                    r["year"],
+                    r["budget"],
+                    r["requested"],
+                    r["committed"],
+                    r["remaining"],
+                    r["applications"],
+                ]
+                for r in data["budget"]
+            ],
+        ),
+        "pipeline": (_("Applications by status"), ["status", "count"], pipeline_rows),
+        "stages": (
+            _("Consortia by stage"),
+            ["stage", "count"],
+            [[r["label"], r["count"]] for r in data["consortia"]["by_stage"]],
+        ),
+        "sectors": (
+            _("Consortia by sector"),
+            ["sector", "count"],
+            [[r["label"], r["count"]] for r in data["consortia"]["by_sector"]],
+        ),
+        "categories": (
+            _("Approved actions by cost category"),
+            ["category", "count", "amount"],
+            [[r["category"], r["count"], r["amount"]] for r in data["categories"]],
+        ),
+        "actions": (
+            _("Actions carried out, as reported"),
+            ["action", "count"],
+            [[r["category"], r["count"]] for r in data["outcomes"]["actions"]],
+        ),
+        "outcomes": (
+            _("Outcomes reported"),
+            ["outcome", "value"],
+            [
+                [str(_("Contracts won abroad")), data["outcomes"]["contracts"]],
+                [str(_("Value of the contracts won (EUR)")), data["outcomes"]["contracts_value"]],
+                [str(_("Countries of the contracts")), data["outcomes"]["contract_countries"]],
+                [str(_("New markets entered")), data["outcomes"]["new_markets"]],
+                [str(_("SMEs reached by collective actions")), data["outcomes"]["smes_reached"]],
+            ],
+        ),
+        "pimex": (
+            _("PIMEX coaching"),
+            ["figure", "value"],
+            [[str(label), data["pimex"][key]] for key, label in PIMEX_ROWS],
+        ),
+        "indicators": (
+            _("ERDF output indicators"),
+            ["indicator", "label", *SIZES, "total"],
+            [[r["code"], r["label"], *[r[s] for s in SIZES], r["total"]] for r in data["indicators"]["rows"]],
+        ),
+    }

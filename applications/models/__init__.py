@@ -1,0 +1,68 @@
+"""The case file's models: applications and what hangs from them, and PIMEX coaching.
+
+A package whose modules are re-exported here, so `applications.models.X` is the one import
+point (the migrations also name `private_storage` and `attachment_path` here).
+"""
+
+from applications.pimex.models import (
+    PIMEX_DEFAULT_GROUP_SESSIONS,
+    PIMEX_DEFAULT_TUTORIALS,
+    PimexActionPlan,
+    PimexAttendance,
+    PimexCallSettings,
+    PimexParticipant,
+    PimexPlannedAction,
+    PimexSession,
+    PimexSurvey,
+    PimexSwot,
+    PimexTutorial,
+)
+
+from .application import (
+    Application,
+    ApplicationQuerySet,
+    Attachment,
+    BudgetLine,
+    ContractWon,
+    Expense,
+    Payment,
+    ProjectReport,
+    ReminderSent,
+    ReportActivity,
+    Review,
+    Score,
+    Status,
+    StatusChange,
+    attachment_path,
+    private_storage,
+)
+
+__all__ = [
+    "PIMEX_DEFAULT_GROUP_SESSIONS",
+    "PIMEX_DEFAULT_TUTORIALS",
+    "Application",
+    "ApplicationQuerySet",
+    "Attachment",
+    "BudgetLine",
+    "ContractWon",
+    "Expense",
+    "Payment",
+    "PimexActionPlan",
+    "PimexAttendance",
+    "PimexCallSettings",
+    "PimexParticipant",
+    "PimexPlannedAction",
+    "PimexSession",
+    "PimexSurvey",
+    "PimexSwot",
+    "PimexTutorial",
+    "ProjectReport",
+    "ReminderSent",
+    "ReportActivity",
+    "Review",
+    "Score",
+    "Status",
+    "StatusChange",
+    "attachment_path",
+    "private_storage",
+]

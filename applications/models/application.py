@@ -1,0 +1,750 @@
+"""Applications to calls, their budget lines, attachments and status history."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from portal.constraints import ConstraintErrorsOnFields
+from portal.money import MoneyField
+from portal.storage import private_storage as portal_private_storage
+from portal.text import CleanCharField, CleanTextField
+
+
+def private_storage():
+    # A function of this module because the migrations name it.
+    return portal_private_storage()
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLARIFICATION_REQUESTED = "clarification_requested", _("Clarification requested")
+    APPROVED = "approved", _("Approved")
+    RESERVE = "reserve", _("Reserve list")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def delete(self):
+        # The retention rule first, before related rows are gathered (applications.retention).
+        from applications.retention import check_deletable
+
+        for application in self:
+            check_deletable(application)
+        return super().delete()
+
+
+class Application(ConstraintErrorsOnFields, models.Model):
+    """An application of a consortium or of a single organisation to a call."""
+
+    Status = Status
+
+    call = models.ForeignKey(
+        "programmes.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    consortium = models.ForeignKey(
+        "consortia.Consortium",
+        verbose_name=_("consortium"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    organisation = models.ForeignKey(
+        "consortia.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    status = CleanCharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
+    reference = CleanCharField(_("reference"), max_length=30, blank=True, default="")
+    title = CleanCharField(_("project title"), max_length=200)
+    summary = CleanTextField(_("summary"), blank=True)
+    target_markets = CleanCharField(_("target markets"), max_length=300, blank=True)
+    declarations = models.JSONField(
+        _("accepted declarations"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the declarations the applicant accepted (see programmes.rules.DECLARATIONS)."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    granted_amount = MoneyField(_("granted amount (EUR)"), null=True, blank=True)
+    eligible_costs = MoneyField(_("eligible costs (EUR)"), null=True, blank=True, editable=False)
+    max_grant = MoneyField(
+        _("maximum grant (EUR)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("What the call's rules allowed when the application was last evaluated."),
+    )
+    clarification_due_on = models.DateField(_("clarification due on"), null=True, blank=True)
+    # What programmes ask beyond the common form (see applications.programme_fields).
+    markets = models.JSONField(_("target markets (codes)"), default=list, blank=True)
+    activity_types = models.JSONField(_("types of activity (codes)"), default=list, blank=True)
+    sme_group_sector = CleanCharField(_("sector of the SMEs served"), max_length=200, blank=True)
+    sme_group_region = CleanCharField(_("region of the SMEs served (NUTS 2)"), max_length=4, blank=True)
+    estimated_smes = models.PositiveIntegerField(_("estimated number of SMEs served"), null=True, blank=True)
+    objectives = models.JSONField(_("objectives (codes)"), default=list, blank=True)
+    # After the grant.
+    accepted_at = models.DateTimeField(_("grant accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grant accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    retention_until = models.DateField(
+        _("documents kept until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("5 years from 31 December of the year of the last payment (CPR Art. 82)."),
+    )
+    content_hash = CleanCharField(_("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False)
+    receipt = models.FileField(
+        _("submission receipt"), upload_to="receipts/%Y/", storage=private_storage, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Who changed money and status, and when (audit).
+    history = HistoricalRecords(
+        excluded_fields=["summary", "target_markets", "declarations", "content_hash", "receipt", "updated_at"]
+    )
+
+    objects = ApplicationQuerySet.as_manager()
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "application_exactly_one_applicant": None,
+        "application_submitted_has_date": "submitted_at",
+        "application_one_per_consortium_per_call": "consortium",
+        "application_one_per_organisation_per_call": "organisation",
+        "application_reference_unique_per_call": "reference",
+    }
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(consortium__isnull=False, organisation__isnull=True)
+                    | Q(consortium__isnull=True, organisation__isnull=False)
+                ),
+                name="application_exactly_one_applicant",
+                violation_error_code="application_exactly_one_applicant",
+                violation_error_message=_(
+                    "An application is made either by a consortium or by a single organisation: choose exactly one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[c[0] for c in Status.choices]),
+                name="application_status_valid",
+                violation_error_code="application_status_valid",
+                violation_error_message=_("Choose a status from the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
+                name="application_granted_not_negative",
+                violation_error_code="application_granted_not_negative",
+                violation_error_message=_("The granted amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False) | Q(status="withdrawn"),
+                name="application_submitted_has_date",
+                violation_error_code="application_submitted_has_date",
+                violation_error_message=_("A submitted application has the date it was submitted."),
+            ),
+            models.UniqueConstraint(
+                fields=["call", "consortium"],
+                condition=Q(consortium__isnull=False) & ~Q(status="withdrawn"),
+                name="application_one_per_consortium_per_call",
+                violation_error_code="application_one_per_consortium_per_call",
+                violation_error_message=_("This consortium already has an application to this call."),
+            ),
+            models.UniqueConstraint(
+                fields=["call", "organisation"],
+                condition=Q(organisation__isnull=False) & ~Q(status="withdrawn"),
+                name="application_one_per_organisation_per_call",
+                violation_error_code="application_one_per_organisation_per_call",
+                violation_error_message=_("This organisation already has an application to this call."),
+            ),
+            models.UniqueConstraint(
+                fields=["call", "reference"],
+                condition=~Q(reference=""),
+                name="application_reference_unique_per_call",
+                violation_error_code="application_reference_unique_per_call",
+                violation_error_message=_("Another application to this call has this reference."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["call", "status"], name="application_call_status_idx"),
+            models.Index(fields=["status", "submitted_at"], name="application_status_sub_idx"),
+            models.Index(fields=["reference"], name="application_reference_idx"),
+            # The lists' order (newest submission first): the admin list reads its page from the index.
+            models.Index(fields=["-submitted_at", "-created_at", "-id"], name="application_list_order_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference or _("Draft: %(title)s") % {"title": self.title}
+
+    @property
+    def applicant(self):
+        return self.consortium or self.organisation
+
+    @property
+    def acting_organisation_id(self) -> int | None:
+        """The organisation whose representatives act for the applicant: the company, or the consortium's lead."""
+        if self.organisation_id:
+            return self.organisation_id
+        return self.consortium.lead_id if self.consortium_id else None
+
+    @property
+    def programme_answers(self) -> list[tuple[str, str]]:
+        """What the programme asks beyond the common form, answered (applications.programme_fields)."""
+        from applications.programme_fields import answers
+
+        return answers(self)
+
+    @property
+    def unanswered_questions(self) -> list[str]:
+        from applications.programme_fields import missing_fields
+
+        return missing_fields(self)
+
+    @property
+    def applicant_name(self) -> str:
+        return str(self.applicant) if self.applicant else ""
+
+    def get_admin_url(self):
+        return reverse("admin:applications_application_change", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        from applications.retention import check_deletable
+
+        check_deletable(self)
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if bool(self.consortium_id) == bool(self.organisation_id):
+            raise ValidationError(
+                _("An application is made either by a consortium or by a single organisation: choose exactly one.")
+            )
+
+
+class BudgetLine(ConstraintErrorsOnFields, models.Model):
+    """One planned cost of an application, in a cost category of the call's programme."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    category = models.ForeignKey(
+        "programmes.CostCategory", verbose_name=_("cost category"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = CleanCharField(_("description"), max_length=300)
+    amount = MoneyField(_("amount (EUR)"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["application", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budget_line_amount_not_negative",
+                violation_error_code="budget_line_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    def clean(self):
+        super().clean()
+        if (
+            self.category_id
+            and self.application_id
+            and self.category.programme_id != self.application.call.programme_id
+        ):
+            raise ValidationError({"category": _("This cost category belongs to another programme.")})
+
+
+def attachment_path(instance, filename):
+    # Files are stored under a random name: the original name is kept in the row,
+    # and nobody can guess another applicant's file path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A document attached to an application (statutes, declarations, quotes...)."""
+
+    class Kind(models.TextChoices):
+        STATUTES = "statutes", _("Consortium statutes or agreement")
+        DECLARATION = "declaration", _("Signed declaration")
+        QUOTE = "quote", _("Quote or pro-forma invoice")
+        FINANCIAL = "financial", _("Financial statements")
+        CLARIFICATION = "clarification", _("Answer to a clarification request")
+        INVOICE = "invoice", _("Invoice or receipt")
+        OTHER = "other", _("Other")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = CleanCharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=200)
+    original_name = CleanCharField(_("original file name"), max_length=255)
+    content_type = CleanCharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = CleanCharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    """One move of an application from a status to another: who, when, why."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = CleanCharField(_("from"), max_length=32, choices=Status.choices, blank=True)
+    to_status = CleanCharField(_("to"), max_length=32, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    note = CleanTextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["application", "changed_at", "pk"]
+        indexes = [models.Index(fields=["application", "changed_at"], name="status_change_app_idx")]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class Review(ConstraintErrorsOnFields, models.Model):
+    """One reviewer's review of an application: conflict-of-interest declaration first, then scores."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    has_conflict = models.BooleanField(
+        _("has a conflict of interest"), help_text=_("A reviewer with a conflict recuses and cannot score.")
+    )
+    conflict_note = CleanCharField(_("conflict note"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    comment = CleanTextField(_("overall comment"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"review_once_per_reviewer": "reviewer", "review_conflict_not_completed": "has_conflict"}
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["application", "declared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                name="review_once_per_reviewer",
+                violation_error_code="review_once_per_reviewer",
+                violation_error_message=_("This reviewer already has a review of this application."),
+            ),
+            models.CheckConstraint(
+                condition=Q(has_conflict=False) | Q(completed_at__isnull=True),
+                name="review_conflict_not_completed",
+                violation_error_code="review_conflict_not_completed",
+                violation_error_message=_("A reviewer with a conflict of interest cannot complete the review."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} — {self.application}"
+
+
+class Score(ConstraintErrorsOnFields, models.Model):
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(
+        "programmes.ReviewCriterion", verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="scores"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = CleanTextField(_("comment"), blank=True)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"score_once_per_criterion": "criterion"}
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"],
+                name="score_once_per_criterion",
+                violation_error_code="score_once_per_criterion",
+                violation_error_message=_("This criterion is already scored in this review."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"
+
+
+class ReminderSent(ConstraintErrorsOnFields, models.Model):
+    """One reminder e-mailed to one person about one deadline of an application.
+
+    The row is inserted before the e-mail is sent, in the same transaction, and
+    the unique constraint lets only one insert win: a reminder goes out once,
+    however many workers run the reminders task at the same time. `due_on` is the
+    deadline reminded of, so a new clarification request (or a call whose closing
+    day moves) gets reminders of its own.
+    """
+
+    class Kind(models.TextChoices):
+        DEADLINE_7 = "deadline_7", _("Call closes in 7 days")
+        DEADLINE_3 = "deadline_3", _("Call closes in 3 days")
+        DEADLINE_1 = "deadline_1", _("Call closes in 1 day")
+        CLARIFICATION_DUE = "clarification_due", _("Clarification answer due")
+        REPORT_30 = "report_30", _("Report due in 30 days")
+        REPORT_7 = "report_7", _("Report due in 7 days")
+        REPORT_1 = "report_1", _("Report due in 1 day")
+        REPORT_OVERDUE = "report_overdue", _("Report overdue")
+
+    kind = CleanCharField(_("kind"), max_length=32, choices=Kind.choices)
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    due_on = models.DateField(_("deadline reminded of"), help_text=_("In the agency's time zone."))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"reminder_sent_once": None}
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "application", "user", "due_on"],
+                name="reminder_sent_once",
+                violation_error_code="reminder_sent_once",
+                violation_error_message=_("This reminder was already sent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "deadline_7",
+                        "deadline_3",
+                        "deadline_1",
+                        "clarification_due",
+                        "report_30",
+                        "report_7",
+                        "report_1",
+                        "report_overdue",
+                    ]
+                ),
+                name="reminder_sent_kind_valid",
+                violation_error_code="reminder_sent_kind_valid",
+                violation_error_message=_("Choose a kind from the list."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.application} — {self.user}"
+
+
+class ProjectReport(ConstraintErrorsOnFields, models.Model):
+    """A report a beneficiary owes on an approved operation: interim or final, due on a day the call sets.
+
+    Scheduled when the grant is approved (or when the call's dates are set later);
+    staff may move one report's due date (an extension), which restarts its reminders.
+    """
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("Interim report")
+        FINAL = "final", _("Final report")
+
+    class Status(models.TextChoices):
+        DUE = "due", pgettext_lazy("beneficiary report", "Due")
+        SUBMITTED = "submitted", pgettext_lazy("beneficiary report", "Submitted")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="project_reports"
+    )
+    kind = CleanCharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_on = models.DateField(_("due on"), help_text=_("In the agency's time zone."))
+    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.DUE)
+    narrative = CleanTextField(_("activities carried out and results"), blank=True)
+    export_turnover_before = MoneyField(
+        _("export turnover the year before (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    export_turnover_after = MoneyField(
+        _("export turnover in the year of the project (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
+    new_markets = CleanCharField(
+        _("new markets entered"), max_length=300, blank=True, help_text=_("Countries, separated by commas.")
+    )
+    smes_reached = models.PositiveIntegerField(
+        _("SMEs reached"), null=True, blank=True, help_text=_("Collective actions: the SMEs that took part.")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["narrative"])
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "project_report_once_per_kind": "kind",
+        "project_report_submitted_has_date": "submitted_at",
+    }
+
+    class Meta:
+        verbose_name = _("beneficiary report")
+        verbose_name_plural = _("beneficiary reports")
+        ordering = ["application", "due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                name="project_report_once_per_kind",
+                violation_error_code="project_report_once_per_kind",
+                violation_error_message=_("The application already has a report of this kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["interim", "final"]),
+                name="project_report_kind_valid",
+                violation_error_code="project_report_kind_valid",
+                violation_error_message=_("Choose a kind from the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="due", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False),
+                name="project_report_submitted_has_date",
+                violation_error_code="project_report_submitted_has_date",
+                violation_error_message=_(
+                    "A submitted report has the date it was submitted; a report still due has none."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="project_report_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.application}"
+
+    @property
+    def is_late(self) -> bool:
+        """Submitted after its due day, or still due after it (in the agency's zone)."""
+        zone = self.application.call.programme.agency.tzinfo
+        moment = self.submitted_at or timezone.now()
+        return timezone.localtime(moment, zone).date() > self.due_on
+
+
+class Expense(ConstraintErrorsOnFields, models.Model):
+    """An actual cost claimed in a report, against one approved budget line, with its invoice.
+
+    Staff verify each one: accepted, or rejected with the reason the beneficiary is told.
+    """
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("To verify")
+        ACCEPTED = "accepted", pgettext_lazy("expense", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("expense", "Rejected")
+
+    report = models.ForeignKey(
+        ProjectReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    description = CleanCharField(_("description"), max_length=300)
+    supplier = CleanCharField(_("supplier"), max_length=200)
+    invoice_number = CleanCharField(_("invoice number"), max_length=60)
+    invoice_date = models.DateField(_("invoice date"))
+    amount = MoneyField(_("amount (EUR)"))
+    invoice = models.ForeignKey(
+        Attachment, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    status = CleanCharField(_("verification"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    rejection_reason = CleanCharField(_("reason for the rejection"), max_length=500, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {"expense_rejection_has_reason": "rejection_reason"}
+
+    class Meta:
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        ordering = ["report", "invoice_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="expense_amount_positive",
+                violation_error_code="expense_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["claimed", "accepted", "rejected"]),
+                name="expense_status_valid",
+                violation_error_code="expense_status_valid",
+                violation_error_message=_("Choose a verification result from the list."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="expense_rejection_has_reason",
+                violation_error_code="expense_rejection_has_reason",
+                violation_error_message=_("Give the reason for the rejection: the beneficiary is told it."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.invoice_number} — {self.description}"
+
+
+class ContractWon(ConstraintErrorsOnFields, models.Model):
+    """An outcome a beneficiary reports: a contract won abroad."""
+
+    report = models.ForeignKey(
+        ProjectReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    description = CleanCharField(_("what was sold"), max_length=300)
+    country = CleanCharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. FR."))
+    value = MoneyField(_("value (EUR)"))
+    signed_on = models.DateField(_("signed on"))
+
+    class Meta:
+        verbose_name = _("contract won")
+        verbose_name_plural = _("contracts won")
+        ordering = ["report", "signed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="contract_won_value_positive",
+                violation_error_code="contract_won_value_positive",
+                violation_error_message=_("The value must be more than zero."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.description} ({self.country})"
+
+
+class ReportActivity(models.Model):
+    """An action carried out, as a report lists it: a commercial trip, promotional material, a fair..."""
+
+    report = models.ForeignKey(
+        ProjectReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="activities"
+    )
+    category = models.ForeignKey(
+        "programmes.CostCategory", verbose_name=_("kind of action"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = CleanCharField(_("description"), max_length=300)
+    country = CleanCharField(_("country"), max_length=2, blank=True)
+    carried_out_on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("action carried out")
+        verbose_name_plural = _("actions carried out")
+        ordering = ["report", "carried_out_on", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class Payment(ConstraintErrorsOnFields, models.Model):
+    """Money paid to a beneficiary: never above the payable amount (applications.post_award)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = MoneyField(_("amount (EUR)"))
+    note = CleanCharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["application", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_code="payment_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application}: {self.amount} ({self.paid_on})"
