@@ -65,7 +65,7 @@ from consortia.tests.factories import ConsortiumFactory, MembershipFactory, Orga
 from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes.models import Agency, AidAward, Call, CostCategory, Programme, Report, ReviewCriterion
-from programmes.tests import pimex_factories
+from applications.tests import pimex_factories
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

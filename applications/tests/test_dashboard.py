@@ -486,7 +486,7 @@ def test_payments_and_reported_outcomes_are_counted(client, world):
 
 
 def test_pimex_attendance_deliverables_and_satisfaction_are_counted(client, world):
-    from programmes.tests import pimex_factories
+    from applications.tests import pimex_factories
 
     participant = Application.objects.get(call=world["pimex_2026"], status="approved")
     pimex_factories.commitments(participant, sessions=3, tutorials=2, by=world["staff"])

@@ -24,7 +24,7 @@ from consortia.models import Representation
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.models import User
 from portal.roles import AGENCY_STAFF, ensure_groups
-from programmes.tests import pimex_factories
+from applications.tests import pimex_factories
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
