@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -12,6 +12,7 @@ from portal.money import format_eur, to_cents
 from portal.scoping import AgencyScopedAdmin
 
 from .models import Agency, AidAward, Call, CallRule, CostCategory, Programme, ReviewCriterion
+from .rules import RULE_CHOICES, describe_rule, validate_rule_parameters
 
 
 @admin.register(Agency)
@@ -66,9 +67,16 @@ class CallRuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from programmes.rules import RULE_CHOICES
-
         self.fields["code"].choices = [("", "---------"), *RULE_CHOICES]
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The rule's own check of its parameters, each message next to its field.
+        if self.cleaned_data.get("code"):
+            try:
+                validate_rule_parameters(self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
 
 
 class CallRuleInline(admin.TabularInline):
@@ -95,8 +103,6 @@ class CallRuleInline(admin.TabularInline):
 
     @admin.display(description=_("in plain words"))
     def in_plain_words(self, obj):
-        from programmes.rules import describe_rule
-
         return describe_rule(obj) if obj.pk else "—"
 
 

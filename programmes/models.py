@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.regions import validate_nuts2
+from portal.storage import private_storage
 from portal.text import CleanCharField, CleanEmailField, CleanSlugField, CleanTextField, CleanURLField
 
 
@@ -34,6 +35,18 @@ TIMEZONE_CHOICES = [
     for name in sorted(zoneinfo.available_timezones())
     if name.startswith(("Europe/", "Atlantic/")) or name == "UTC"
 ]
+
+
+class DocumentKind(models.TextChoices):
+    """The kinds of document an applicant attaches, which a call's rules can require."""
+
+    STATUTES = "statutes", _("Consortium statutes or agreement")
+    DECLARATION = "declaration", _("Signed declaration")
+    QUOTE = "quote", _("Quote or pro-forma invoice")
+    FINANCIAL = "financial", _("Financial statements")
+    CLARIFICATION = "clarification", _("Answer to a clarification request")
+    INVOICE = "invoice", _("Invoice or receipt")
+    OTHER = "other", _("Other")
 
 
 class Agency(models.Model):
@@ -426,11 +439,8 @@ class CallRule(ConstraintErrorsOnFields, models.Model):
     def choice_list(self) -> list[str]:
         return [c.strip() for c in self.choices.split(",") if c.strip()]
 
-    def clean(self):
-        super().clean()
-        from programmes.rules import validate_rule_parameters
-
-        validate_rule_parameters(self)
+    # Its parameters are checked against the rule by programmes.rules.validate_rule_parameters,
+    # which the forms that edit rules call (the rules engine sits above the models).
 
 
 class AidAward(ConstraintErrorsOnFields, models.Model):
@@ -549,9 +559,7 @@ class ReviewCriterion(ConstraintErrorsOnFields, models.Model):
 
 
 def _private_storage():
-    # Imported late: applications imports programmes' models.
-    from applications.models import private_storage
-
+    # A function of this module because a migration names it.
     return private_storage()
 
 

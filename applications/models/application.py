@@ -18,6 +18,7 @@ from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.storage import private_storage as portal_private_storage
 from portal.text import CleanCharField, CleanTextField
+from programmes.models import DocumentKind
 
 
 def private_storage():
@@ -309,14 +310,7 @@ def attachment_path(instance, filename):
 class Attachment(models.Model):
     """A document attached to an application (statutes, declarations, quotes...)."""
 
-    class Kind(models.TextChoices):
-        STATUTES = "statutes", _("Consortium statutes or agreement")
-        DECLARATION = "declaration", _("Signed declaration")
-        QUOTE = "quote", _("Quote or pro-forma invoice")
-        FINANCIAL = "financial", _("Financial statements")
-        CLARIFICATION = "clarification", _("Answer to a clarification request")
-        INVOICE = "invoice", _("Invoice or receipt")
-        OTHER = "other", _("Other")
+    Kind = DocumentKind
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"

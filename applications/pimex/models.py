@@ -49,7 +49,7 @@ class PimexCallSettings(ConstraintErrorsOnFields, models.Model):
     constraint_error_fields = {"pimex_settings_plausible": None}
 
     class Meta:
-        db_table = "applications_pimexcallsettings"
+        db_table = "programmes_pimexcallsettings"
         verbose_name = _("PIMEX commitments of a call")
         verbose_name_plural = _("PIMEX commitments of calls")
         constraints = [
@@ -83,7 +83,7 @@ class PimexSession(ConstraintErrorsOnFields, models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        db_table = "applications_pimexsession"
+        db_table = "programmes_pimexsession"
         verbose_name = _("PIMEX group session")
         verbose_name_plural = _("PIMEX group sessions")
         ordering = ["call", "position", "starts_at", "pk"]
@@ -144,7 +144,7 @@ class PimexAttendance(ConstraintErrorsOnFields, models.Model):
     constraint_error_fields = {"pimex_attendance_once_per_session": "application"}
 
     class Meta:
-        db_table = "applications_pimexattendance"
+        db_table = "programmes_pimexattendance"
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["session", "application"]
@@ -202,7 +202,7 @@ class PimexTutorial(models.Model):
     notes = CleanTextField(_("technician's notes"), blank=True)
 
     class Meta:
-        db_table = "applications_pimextutorial"
+        db_table = "programmes_pimextutorial"
         verbose_name = _("PIMEX individual tutorial")
         verbose_name_plural = _("PIMEX individual tutorials")
         ordering = ["application", "scheduled_at", "pk"]
@@ -240,7 +240,7 @@ class PimexSwot(models.Model):
     )
 
     class Meta:
-        db_table = "applications_pimexswot"
+        db_table = "programmes_pimexswot"
         verbose_name = _("PIMEX SWOT analysis")
         verbose_name_plural = _("PIMEX SWOT analyses")
 
@@ -279,7 +279,7 @@ class PimexActionPlan(models.Model):
     )
 
     class Meta:
-        db_table = "applications_pimexactionplan"
+        db_table = "programmes_pimexactionplan"
         verbose_name = _("PIMEX international action plan")
         verbose_name_plural = _("PIMEX international action plans")
 
@@ -307,7 +307,7 @@ class PimexPlannedAction(ConstraintErrorsOnFields, models.Model):
     constraint_error_fields = {"pimex_action_ends_after_start": "ends_on"}
 
     class Meta:
-        db_table = "applications_pimexplannedaction"
+        db_table = "programmes_pimexplannedaction"
         verbose_name = _("planned action")
         verbose_name_plural = _("planned actions")
         ordering = ["plan", "position", "pk"]
@@ -356,7 +356,7 @@ class PimexSurvey(ConstraintErrorsOnFields, models.Model):
     )
 
     class Meta:
-        db_table = "applications_pimexsurvey"
+        db_table = "programmes_pimexsurvey"
         verbose_name = _("PIMEX satisfaction survey")
         verbose_name_plural = _("PIMEX satisfaction surveys")
         constraints = [

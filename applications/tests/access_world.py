@@ -45,6 +45,7 @@ from applications.models import (
 from applications.post_award import expense_claim_with_invoice, expense_verify, grant_accept, payment_record
 from applications.reviews import review_declare, review_score
 from applications.services import application_change_status
+from applications.tests import pimex_factories
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia import formation
 from consortia.models import (
@@ -65,7 +66,6 @@ from consortia.tests.factories import ConsortiumFactory, MembershipFactory, Orga
 from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes.models import Agency, AidAward, Call, CostCategory, Programme, Report, ReviewCriterion
-from applications.tests import pimex_factories
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -19,12 +19,12 @@ from django.utils.formats import number_format
 from applications.decisions import application_approve
 from applications.models import Application, Payment
 from applications.services import application_change_status
+from applications.tests import pimex_factories
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Representation
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.models import User
 from portal.roles import AGENCY_STAFF, ensure_groups
-from applications.tests import pimex_factories
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

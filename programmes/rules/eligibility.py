@@ -4,7 +4,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from consortia.models import Consortium
+from consortia.services import sme_figures, sme_size
 from portal.regions import NUTS2, region_name
+from programmes.models import DocumentKind
+from programmes.services import de_minimis_share
 
 from .base import EligibilityRule, Facts, money, quantity
 
@@ -69,15 +73,11 @@ def _regions(codes) -> str:
 
 
 def _sectors():
-    from consortia.models import Consortium
-
     return dict(Consortium.Sector.choices)
 
 
 def _attachment_kinds():
-    from applications.models import Attachment
-
-    return dict(Attachment.Kind.choices)
+    return dict(DocumentKind.choices)
 
 
 def _names(organisations) -> str:
@@ -225,8 +225,6 @@ class SmeOnlyRule(EligibilityRule):
         return _("Every member is a micro, small or medium-sized enterprise (Recommendation 2003/361/EC).")
 
     def check(self, row, facts: Facts):
-        from consortia.services import sme_figures, sme_size
-
         if not facts.members:
             return self.result(False, _("There is no active member to check."))
         missing = [m for m in facts.members if m.employees is None or (m.turnover is None and m.balance_sheet is None)]
@@ -412,8 +410,6 @@ class DeMinimisRule(EligibilityRule):
         )
 
     def check(self, row, facts: Facts):
-        from programmes.services import de_minimis_share
-
         grant = facts.computed_grant
         if facts.programme.legal_basis != "de_minimis":
             return self.result(True, _("This programme's aid is not de minimis aid."))

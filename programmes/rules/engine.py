@@ -8,7 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from consortia.models import Membership
+from consortia.services import active_memberships, consortium_stage
 from portal.money import to_cents
+from programmes.services import de_minimis_headrooms
 
 from .base import FUNDING, Evaluation, Facts, RuleResult, money
 from .eligibility import ELIGIBILITY_RULES
@@ -30,8 +33,6 @@ def evaluation_date(application) -> date:
 
 def _applicant_facts(call, *, consortium, organisation, on, application=None, **details) -> Facts:
     """Facts about the applicant (members on the day, kind, stage); `details` fill in the rest."""
-    from consortia.services import active_memberships, consortium_stage
-
     if consortium is not None:
         memberships = active_memberships(consortium, on=on)
         members = [membership.organisation for membership in memberships]
@@ -63,13 +64,11 @@ def _applicant_facts(call, *, consortium, organisation, on, application=None, **
 
 def gather_facts(application) -> tuple[Facts, list]:
     """Everything the rules read, fetched once. Returns the facts and the call's rules."""
-    from applications.models import Application
-    from consortia.models import Membership
-    from programmes.services import de_minimis_headrooms
-
     links = ("holdings__owned", "holders__owner")
+    # The application's own model (the engine sits below applications and does not import it).
+    applications = type(application)._default_manager
     application = (
-        Application.objects.select_related("call__programme__agency", "consortium", "organisation")
+        applications.select_related("call__programme__agency", "consortium", "organisation")
         .prefetch_related(
             "budget_lines__category",
             Prefetch(
@@ -96,9 +95,9 @@ def gather_facts(application) -> tuple[Facts, list]:
         budget_lines=list(application.budget_lines.all()),
         attachment_kinds=set(application.attachments.values_list("kind", flat=True)),
         declarations=set(application.declarations or []),
-        other_applications=Application.objects.filter(call=call, **applicant_filter)
+        other_applications=applications.filter(call=call, **applicant_filter)
         .exclude(pk=application.pk)
-        .exclude(status=Application.Status.WITHDRAWN)
+        .exclude(status="withdrawn")
         .count(),
     )
     facts.headroom = de_minimis_headrooms(facts.members, on)
