@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
 
+# The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
+from . import admin_programmes  # noqa: F401  (the call page completed, the reports)
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
 from .models import (
@@ -24,8 +26,6 @@ from .models import (
     Status,
     StatusChange,
 )
-
-# The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
 from .pimex import admin as pimex_admin  # noqa: F401
 from .retention import application_of, deletable
 from .review_admin import ReviewInline, review_urls

@@ -17,9 +17,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from applications.pimex.selectors import pimex_panel
 from consortia import selectors as consortia_selectors
+from consortia import services as consortia_services
+from consortia.forms import InviteForm
 from consortia.selectors import consortia_of, organisations_of
 from programmes.models import Call
-from programmes.rules import evaluate_application
+from programmes.rules import evaluate_applicant, evaluate_application
 
 from . import selectors, services
 from .attachments import attachment_add, attachment_remove
@@ -494,5 +496,37 @@ def my_portal(request):
             "applications": list(selectors.applications_of(request.user)),
             "invitations": list(consortia_selectors.pending_invitations(request.user)),
             "requests": list(consortia_selectors.pending_requests(request.user)),
+        },
+    )
+
+
+@login_required
+def consortium_detail(request, pk):
+    """A consortium's page: its members and stage, and its eligibility for each open call."""
+    consortium = consortia_selectors.consortium_for(request.user, pk)
+    open_calls = (
+        Call.objects.open_now()
+        .filter(programme__applicant_type="consortium")
+        .select_related("programme__agency")
+        .prefetch_related("rules")
+        .order_by("closes_at")
+    )
+    applied = set(
+        Application.objects.filter(consortium=consortium)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .values_list("call_id", flat=True)
+    )
+    calls = [(call, evaluate_applicant(call, consortium=consortium, applied_call_ids=applied)) for call in open_calls]
+    return render(
+        request,
+        "consortia/consortium_detail.html",
+        {
+            "consortium": consortium,
+            "memberships": list(consortium.memberships.all()),
+            "stage": consortia_services.consortium_stage(consortium),
+            "can_manage": consortia_services.can_manage_consortium(request.user, consortium),
+            "calls": calls,
+            "invite_form": InviteForm(),
+            "follow_up": consortia_selectors.consortium_follow_up(consortium=consortium, user=request.user),
         },
     )

@@ -4,6 +4,8 @@ from . import views
 
 app_name = "consortia"
 
+# The consortium's own page (consortia/<pk>/) shows its eligibility per open call: portal/urls.py adds it.
+
 urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/join/", views.organisation_join, name="organisation_join"),
@@ -16,7 +18,6 @@ urlpatterns = [
         name="representation_answer",
     ),
     path("consortia/new/", views.consortium_create, name="consortium_create"),
-    path("consortia/<int:pk>/", views.consortium_detail, name="consortium"),
     path("consortia/<int:pk>/invite/", views.consortium_invite, name="consortium_invite"),
     path("memberships/<int:pk>/leave/", views.membership_leave, name="membership_leave"),
     path("memberships/<int:pk>/<str:answer>/", views.membership_answer, name="membership_answer"),

@@ -9,9 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import Application
-from programmes.models import Call
-from programmes.rules import evaluate_applicant
 from programmes.rules.eligibility import SME_SIZES
 
 from . import formation, selectors, services
@@ -158,37 +155,6 @@ def consortium_create(request):
         messages.success(request, _("The consortium is created. Invite its members."))
         return redirect("consortia:consortium", pk=consortium.pk)
     return _form_page(request, form, title=_("Create a consortium"), submit_label=_("Create"))
-
-
-@login_required
-def consortium_detail(request, pk):
-    consortium = selectors.consortium_for(request.user, pk)
-    open_calls = (
-        Call.objects.open_now()
-        .filter(programme__applicant_type="consortium")
-        .select_related("programme__agency")
-        .prefetch_related("rules")
-        .order_by("closes_at")
-    )
-    applied = set(
-        Application.objects.filter(consortium=consortium)
-        .exclude(status=Application.Status.WITHDRAWN)
-        .values_list("call_id", flat=True)
-    )
-    calls = [(call, evaluate_applicant(call, consortium=consortium, applied_call_ids=applied)) for call in open_calls]
-    return render(
-        request,
-        "consortia/consortium_detail.html",
-        {
-            "consortium": consortium,
-            "memberships": list(consortium.memberships.all()),
-            "stage": services.consortium_stage(consortium),
-            "can_manage": services.can_manage_consortium(request.user, consortium),
-            "calls": calls,
-            "invite_form": InviteForm(),
-            "follow_up": selectors.consortium_follow_up(consortium=consortium, user=request.user),
-        },
-    )
 
 
 @login_required

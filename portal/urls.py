@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
+import consortia.urls
 import programmes.urls
 from applications import views as applications_views
 from applications.dashboard import urls as dashboard_urls
@@ -29,6 +30,16 @@ programmes_pages = (
     "programmes",
 )
 
+# The "consortia" namespace: the organisation and consortium pages, and the consortium's own page,
+# which shows its eligibility for each open call (so it is built in applications).
+consortia_pages = (
+    [
+        *consortia.urls.urlpatterns,
+        path("consortia/<int:pk>/", applications_views.consortium_detail, name="consortium"),
+    ],
+    "consortia",
+)
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
@@ -38,7 +49,7 @@ urlpatterns += i18n_patterns(
     path("", programmes_views.home, name="home"),
     path("", include(programmes_pages)),
     path("my/", applications_views.my_portal, name="my_portal"),
-    path("my/", include("consortia.urls")),
+    path("my/", include(consortia_pages)),
     path("my/", include("applications.urls")),
     re_path(r"^admin/(?P<app_label>programmes)/(?P<model>pimex\w+)/(?P<rest>.*)$", views.moved_admin_page),
     path("admin/", admin.site.urls),

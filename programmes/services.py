@@ -154,10 +154,9 @@ def aid_awards_record(*, application, amount: Decimal, on: date) -> list[AidAwar
     nothing is written. The application row is locked, so two decisions at once
     cannot record it twice.
     """
-    from applications.models import Application
-
     with transaction.atomic():
-        Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").first()
+        # The application's own model: the ledger sits below applications and does not import it.
+        type(application)._default_manager.select_for_update().filter(pk=application.pk).values_list("pk").first()
         existing = list(AidAward.objects.filter(application_id=application.pk).order_by("pk"))
         if existing:
             return existing
