@@ -59,8 +59,9 @@ messages: install
 migrate: install
 	$(BIN)/python manage.py migrate --noinput -v 1
 
-lint: install-dev
+lint: install-dev ## ruff, and the import contract (layers, no cycles) of .importlinter
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The zero-set-up path on SQLite, as `make demo` runs it, ending with a served home page.
 demo-smoke: install messages

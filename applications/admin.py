@@ -7,8 +7,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from consortia.services import consortium_stage, years_after
 from portal.money import format_eur
+from portal.regions import NUTS2
 from portal.scoping import AgencyScopedAdmin
+from programmes.rules import evaluate_application
+from programmes.rules.eligibility import STAGES
 
 # The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
 from . import admin_programmes  # noqa: F401  (the call page completed, the reports)
@@ -27,6 +31,7 @@ from .models import (
     StatusChange,
 )
 from .pimex import admin as pimex_admin  # noqa: F401
+from .post_award import PostAwardRefused, accepted_costs, expense_verify, paid_amount, payable_amount
 from .retention import application_of, deletable
 from .review_admin import ReviewInline, review_urls
 from .reviews import review_summary, reviews_prefetch
@@ -106,8 +111,6 @@ class StageFilter(admin.SimpleListFilter):
         return [("initiation", _("initiation")), ("development", _("development")), ("consolidated", _("consolidated"))]
 
     def queryset(self, request, queryset):
-        from consortia.services import years_after
-
         today = timezone.localdate()
         one, three = years_after(today, -1), years_after(today, -3)
         young = Q(consortium__has_joint_actions=False) | Q(consortium__established_on__gt=one)
@@ -129,8 +132,6 @@ class RegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        from portal.regions import NUTS2
-
         return [(code, f"{code} {name}") for code, name in NUTS2.items()]
 
     def queryset(self, request, queryset):
@@ -271,7 +272,6 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
     def money_after_grant(self, obj):
         if obj is None or obj.status not in (Status.APPROVED, Status.CLOSED):
             return "—"
-        from .post_award import accepted_costs, paid_amount, payable_amount
 
         return _("Accepted costs %(costs)s · payable %(payable)s · paid %(paid)s") % {
             "costs": format_eur(accepted_costs(obj)),
@@ -281,8 +281,6 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
 
     @admin.display(description=_("rules of the call"))
     def rules_evaluation(self, obj):
-        from programmes.rules import evaluate_application
-
         evaluation = evaluate_application(obj)
         return render_to_string("admin/applications/evaluation.html", {"evaluation": evaluation})
 
@@ -308,8 +306,6 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
     def stage(self, obj):
         if obj.consortium is None:
             return "—"
-        from consortia.services import consortium_stage
-        from programmes.rules.eligibility import STAGES
 
         return STAGES[consortium_stage(obj.consortium)]
 
@@ -489,8 +485,6 @@ class ProjectReportAdmin(AgencyScopedAdmin):
 
     @admin.display(description=_("accepted costs and payable amount"))
     def money(self, obj):
-        from .post_award import accepted_costs, paid_amount, payable_amount
-
         application = obj.application
         return _("Accepted costs %(costs)s · payable %(payable)s (granted %(granted)s) · paid %(paid)s") % {
             "costs": format_eur(accepted_costs(application)),
@@ -501,7 +495,6 @@ class ProjectReportAdmin(AgencyScopedAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Verification goes through the service: rules on money, a reason for each rejection, who and when."""
-        from .post_award import PostAwardRefused, expense_verify
 
         if formset.model is not Expense:
             return super().save_formset(request, form, formset, change)

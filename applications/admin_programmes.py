@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from applications.reviews import ranking, ranking_apply
 from portal.money import format_eur, to_cents
 from portal.scoping import AgencyScopedAdmin
 from programmes import admin as programmes_admin
@@ -66,7 +67,6 @@ class CallAdmin(programmes_admin.CallAdmin):
 
     def ranking_view(self, request, pk):
         """The call's ranking with its cut-off line; POST applies it (approve above, reserve below)."""
-        from applications.reviews import ranking, ranking_apply
 
         call = self.get_queryset(request).select_related("programme__agency").filter(pk=pk).first()
         if call is None:

@@ -15,6 +15,8 @@ from portal.localization import LocalDecimalField
 
 from . import decisions
 from .models import Status
+from .post_award import PostAwardRefused, paid_amount, payable_amount, payment_record
+from .services import application_change_status
 from .workflow import IllegalTransition, can_move
 
 
@@ -72,7 +74,6 @@ def available_moves(application):
 
 def perform(name, *, application, by, data):
     """Carry out one move with the cleaned form data; raises DecisionRefused or IllegalTransition."""
-    from .services import application_change_status
 
     note = data.get("note", "")
     if name == "review":
@@ -136,8 +137,6 @@ def workflow_urls(model_admin):
     def payment_view(request, pk):
         """Record a payment: the form proposes what is left to pay; the service enforces the rules."""
         from django.utils import timezone
-
-        from .post_award import PostAwardRefused, paid_amount, payable_amount, payment_record
 
         application = model_admin.get_queryset(request).filter(pk=pk).first()
         if application is None or not model_admin.has_change_permission(request, application):

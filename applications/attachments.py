@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.storage import PrivateStorage, private_media_root, private_storage  # noqa: F401  (re-exported)
 
+from .models import Attachment
+
 if TYPE_CHECKING:
     from .models import Application, Attachment
 
@@ -395,7 +397,6 @@ def attachment_add(*, application: Application, uploaded_file, kind: str, by) ->
     original name, without any folder, is kept in the row for display. The
     caller checks that `by` may change the application and that it is a draft.
     """
-    from .models import Attachment
 
     if kind not in Attachment.Kind.values:
         raise ValidationError(MESSAGES["kind"], code="kind", params={"kind": kind})

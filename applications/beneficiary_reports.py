@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programmes.models import Programme
+
 from .models import Application, ProjectReport, Status
 from .post_award import PostAwardRefused, report_open_check
 
@@ -110,7 +112,6 @@ def project_report_submit(*, report: ProjectReport, by, narrative: str, outcomes
     A final report of collective actions states the SMEs reached; one of export consortia or
     collective actions lists the actions carried out.
     """
-    from programmes.models import Programme
 
     narrative = narrative.strip()
     if not narrative:

@@ -14,11 +14,16 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consortia.models import Representation
 from portal.money import to_cents
+from portal.notifications import notify
 from programmes.models import Call
+from programmes.rules import evaluate_application
+from programmes.services import aid_awards_record
 
 from .beneficiary_reports import project_reports_schedule
 from .models import Application, Status
+from .post_award import PostAwardRefused, operation_close
 from .services import application_change_status
 
 # Money of these applications is committed on the call's budget.
@@ -41,9 +46,6 @@ def call_remaining(call) -> Decimal:
 
 
 def _notify_applicant(application, template, **context):
-    from consortia.models import Representation
-    from portal.notifications import notify
-
     organisation_id = application.acting_organisation_id
     if organisation_id is None:
         return
@@ -95,8 +97,6 @@ def application_approve(*, application, by, amount: Decimal, note: str = "") -> 
     the same call queue one behind the other. The aid is recorded in the de
     minimis ledger in the same transaction.
     """
-    from programmes.rules import evaluate_application
-    from programmes.services import aid_awards_record
 
     amount = to_cents(amount)
     if amount <= 0:
@@ -163,7 +163,6 @@ def application_reject(*, application, by, reason: str) -> Application:
 
 def application_close(*, application, by, note: str = "") -> Application:
     """Close an operation: only once its commitments are met and what is payable is paid."""
-    from .post_award import PostAwardRefused, operation_close
 
     try:
         return operation_close(application=application, by=by, note=note)

@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.localization import LocalDecimalField, localized_formfield
+from portal.regions import validate_nuts2
 from programmes.rules import DECLARATIONS
 
 from . import programme_fields
+from .attachments import validate_upload
 from .models import Application, Attachment, BudgetLine, ContractWon, ProjectReport, ReportActivity
 
 # One budget line above this is a typing error, not a project.
@@ -80,8 +82,6 @@ class ProjectForm(forms.ModelForm):
             self.fields["estimated_smes"].validators.append(MaxValueValidator(1_000_000))
 
     def clean_sme_group_region(self):
-        from portal.regions import validate_nuts2
-
         value = (self.cleaned_data.get("sme_group_region") or "").strip().upper()
         if value:
             validate_nuts2(value)
@@ -215,8 +215,6 @@ class ExpenseForm(forms.Form):
         return value
 
     def clean_invoice(self):
-        from .attachments import validate_upload
-
         upload = self.cleaned_data["invoice"]
         validate_upload(upload)
         return upload

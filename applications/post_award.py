@@ -18,9 +18,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.pimex.services import pimex_completion_problems
 from portal.money import to_cents
+from programmes.models import Programme
 
-from .models import Application, BudgetLine, Expense, Payment, ProjectReport, Status
+from .attachments import attachment_add, attachment_remove
+from .models import Application, Attachment, BudgetLine, Expense, Payment, ProjectReport, Status
+from .services import application_change_status
 
 HUNDRED = Decimal(100)
 # One expense above this is a typing error.
@@ -102,8 +106,6 @@ def expense_claim(*, report: ProjectReport, by, budget_line: BudgetLine, amount:
 
 def expense_claim_with_invoice(*, report: ProjectReport, by, invoice_file, **fields) -> Expense:
     """Claim an expense with its invoice, in one transaction: a refused claim leaves no invoice row."""
-    from .attachments import attachment_add
-    from .models import Attachment
 
     with transaction.atomic():
         invoice = attachment_add(
@@ -119,8 +121,6 @@ def expense_remove(*, expense: Expense, by) -> None:
         invoice = locked.invoice
         locked.delete()
         if invoice is not None:
-            from .attachments import attachment_remove
-
             attachment_remove(attachment=invoice, by=by)
 
 
@@ -230,7 +230,6 @@ def payment_record(*, application, amount: Decimal, paid_on: date, by, note: str
 
 def completion_problems(application) -> list[str]:
     """What still stands between the operation and its closing, in plain words (empty: it can close)."""
-    from programmes.models import Programme
 
     problems = []
     if application.accepted_at is None:
@@ -247,15 +246,12 @@ def completion_problems(application) -> list[str]:
     if paid < payable:
         problems.append(_("%(paid)s paid of a payable %(payable)s.") % {"paid": paid, "payable": payable})
     if application.call.programme.kind == Programme.Kind.PIMEX:
-        from applications.pimex.services import pimex_completion_problems
-
         problems += pimex_completion_problems(application=application)
     return problems
 
 
 def operation_close(*, application, by, note: str = "") -> Application:
     """Close an operation whose commitments are met and whose payable amount is paid."""
-    from .services import application_change_status
 
     with transaction.atomic():
         locked = _locked(application)

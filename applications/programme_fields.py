@@ -63,13 +63,12 @@ def missing_fields(application) -> list[str]:
 
 def answers(application) -> list[tuple[str, str]]:
     """(question, answer) pairs of the programme's fields, for the pages that show an application."""
-    from .models import Application
 
     choices = {"markets": MARKETS, "activity_types": ACTIVITY_TYPES, "objectives": OBJECTIVES}
     rows = []
     for name in FIELDS_BY_KIND.get(application.call.programme.kind, []):
         text = _answer(getattr(application, name), choices.get(name))
-        rows.append((str(Application._meta.get_field(name).verbose_name).capitalize(), text or "—"))
+        rows.append((str(application._meta.get_field(name).verbose_name).capitalize(), text or "—"))
     return rows
 
 

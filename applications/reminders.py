@@ -34,7 +34,10 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Application, ReminderSent, Status
+from consortia.models import Representation
+from portal.notifications import notify
+
+from .models import Application, ProjectReport, ReminderSent, Status
 
 logger = logging.getLogger(__name__)
 
@@ -137,8 +140,6 @@ def report_reminders_due(now: datetime) -> Iterable[Due]:
     """Beneficiary reports still due within 30 local days, or overdue since at most 14. One query."""
     from django.conf import settings
 
-    from .models import ProjectReport
-
     today_utc = now.astimezone(UTC).date()
     longest = max(days for days, _kind in REPORT_KINDS)
     # A superset in UTC (any agency's local today is within a day of UTC's), refined per agency below.
@@ -188,7 +189,6 @@ SOURCES: list[Callable[[datetime], Iterable[Due]]] = [
 
 def _representatives_by_organisation(organisation_ids) -> dict[int, list]:
     """The active users who act for each organisation. One query."""
-    from consortia.models import Representation
 
     users = defaultdict(list)
     for representation in (
@@ -207,7 +207,6 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
 
     Idempotent and safe to run in several processes at once: see the module's docstring.
     """
-    from portal.notifications import notify
 
     now = now or timezone.now()
     due = [item for source in SOURCES for item in source(now)]

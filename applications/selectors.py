@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from consortia.selectors import organisations_of
+from portal.money import to_cents
 
 from .models import Application, Attachment, BudgetLine, ProjectReport, StatusChange
 
@@ -100,8 +101,6 @@ def budget_lines_with_claims(application) -> list[BudgetLine]:
     """The application's budget lines, each with `claimed` (not rejected) and `left`. One query."""
     from django.db.models import Q, Sum
     from django.db.models.functions import Coalesce
-
-    from portal.money import to_cents
 
     lines = (
         BudgetLine.objects.filter(application=application)

@@ -4,10 +4,17 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from consortia.services import active_memberships
+from portal.notifications import notify
 from portal.timezones import format_in_zone
 from programmes.models import Call
+from programmes.rules import evaluate_application
+from programmes.rules.engine import evaluation_date
 
+from .attachments import attachment_add
 from .models import Application, Status, StatusChange
+from .programme_fields import FIELDS_BY_KIND, missing_fields
+from .receipts import receipt_render
 from .workflow import check_move
 
 
@@ -86,9 +93,6 @@ def submitted_content(application) -> dict:
     applicant = application.consortium or application.organisation
     members = []
     if application.consortium_id:
-        from consortia.services import active_memberships
-        from programmes.rules.engine import evaluation_date
-
         members = [
             {
                 "legal_name": m.organisation.legal_name,
@@ -125,8 +129,6 @@ def submitted_content(application) -> dict:
 
 
 def programme_field_names(application) -> list[str]:
-    from .programme_fields import FIELDS_BY_KIND
-
     return FIELDS_BY_KIND.get(application.call.programme.kind, [])
 
 
@@ -145,11 +147,6 @@ def application_submit(*, application, by, now=None) -> Application:
     reference, one receipt. Raises SubmissionRefused with the reasons otherwise.
     """
     from django.utils.translation import gettext as _
-
-    from programmes.rules import evaluate_application
-
-    from .programme_fields import missing_fields
-    from .receipts import receipt_render
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -187,8 +184,6 @@ def application_submit(*, application, by, now=None) -> Application:
 
 
 def _notify_submitted(application, by):
-    from portal.notifications import notify
-
     notify(
         user=by,
         template="applications/email/submitted",
@@ -212,7 +207,6 @@ def application_withdraw(*, application, by, note="") -> Application:
 @transaction.atomic
 def clarification_answer(*, application, by, text: str, files=()) -> Application:
     """The applicant answers a clarification request (text and files): back to review."""
-    from .attachments import attachment_add
 
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Status.CLARIFICATION_REQUESTED:

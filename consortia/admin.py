@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
-from programmes.models import AidAward
 
 # The formation pipeline's admin (seed 002) registers its models when imported.
 from .formation_admin import ConsortiumManagerInline, consortium_of_agency
@@ -52,30 +51,6 @@ class HoldingInline(admin.TabularInline):
     verbose_name_plural = _("holdings in other enterprises")
 
 
-class AidAwardInline(admin.TabularInline):
-    """The de minimis ledger of the organisation, read-only: grants record it when decided."""
-
-    model = AidAward
-    extra = 0
-    fields = ["awarded_on", "legal_basis", "amount", "programme", "application", "granting_authority"]
-    readonly_fields = fields
-    can_delete = False
-    show_change_link = True
-    verbose_name_plural = _("State aid received")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("programme", "application")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Organisation)
 class OrganisationAdmin(AgencyScopedAdmin):
     agency_path = staticmethod(applied_to_agency)
@@ -92,7 +67,8 @@ class OrganisationAdmin(AgencyScopedAdmin):
     ]
     list_filter = ["kind", "country", "region"]
     search_fields = ["legal_name", "tax_id"]
-    inlines = [OrganisationMembershipInline, HoldingInline, AidAwardInline]
+    # programmes/admin.py adds the de minimis ledger (AidAward belongs to programmes).
+    inlines = [OrganisationMembershipInline, HoldingInline]
     readonly_fields = ["created_at", "updated_at"]
 
     @admin.display(description=_("turnover"), ordering="turnover")

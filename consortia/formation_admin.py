@@ -18,6 +18,7 @@ from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin, AgencyScopedInline, scope_queryset
 
 from . import formation as formation_services
+from .forms import FormationAnswerForm
 from .models import (
     Consortium,
     ConsortiumBid,
@@ -344,7 +345,6 @@ class FormationAdmin(AgencyScopedAdmin):
 
     def answer_view(self, request, pk, candidate_pk):
         """Record the answer a company gave outside the portal (at a meeting, by phone, by letter)."""
-        from .forms import FormationAnswerForm
 
         formation = self.get_queryset(request).filter(pk=pk).first()
         candidate = (

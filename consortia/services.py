@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.money import to_cents
+from portal.notifications import notify
 
 from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation
 
@@ -306,7 +307,6 @@ def representation_request(*, user, organisation: Organisation, note: str = "") 
     if existing:
         return existing
     representation = Representation.objects.create(user=user, organisation=organisation, note=note)
-    from portal.notifications import notify
 
     for representative in organisation.representations.filter(status=Representation.Status.ACTIVE).select_related(
         "user"
@@ -361,7 +361,6 @@ def membership_invite(*, by, consortium: Consortium, organisation: Organisation 
 
     Returns the Membership (registered organisation) or the Invitation (e-mail).
     """
-    from portal.notifications import notify
 
     if not can_manage_consortium(by, consortium):
         raise NotAllowed
@@ -431,7 +430,6 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
     else:
         membership.status = Membership.Status.DECLINED
     membership.save(update_fields=["status", "joined_on"])
-    from portal.notifications import notify
 
     lead = membership.consortium.lead
     if lead is not None:

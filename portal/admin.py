@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from . import admin_security
 from .models import Notification, User
+from .notifications import outbox_sweep
 
 # The admin is reached through allauth's login, by staff with a second factor.
 admin_security.install(admin.site)
@@ -91,8 +92,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again"), permissions=["view"])
     def retry(self, request, queryset):
-        from .notifications import outbox_sweep
-
         queryset.exclude(status=Notification.Status.SENT).update(
             status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
         )

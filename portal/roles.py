@@ -133,3 +133,11 @@ def ensure_groups() -> dict[str, Group]:
         group.permissions.set(permissions)
         groups[name] = group
     return groups
+
+
+def sync_staff_groups(sender, app_config=None, using="default", **kwargs):
+    """post_migrate: after the last app's migrations every permission exists, so bring the role
+    groups up to date with ROLE_PERMISSIONS (a migration created them first)."""
+    if app_config is None or app_config.label != "applications":
+        return
+    ensure_groups()

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from consortia import admin as consortia_admin
+from consortia.models import Organisation
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
 
@@ -176,3 +178,37 @@ class AidAwardAdmin(AgencyScopedAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_eur(self, obj):
         return format_eur(obj.amount)
+
+
+class AidAwardInline(admin.TabularInline):
+    """The de minimis ledger of the organisation, read-only: grants record it when decided."""
+
+    model = AidAward
+    extra = 0
+    fields = ["awarded_on", "legal_basis", "amount", "programme", "application", "granting_authority"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("State aid received")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("programme", "application")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrganisationAdmin(consortia_admin.OrganisationAdmin):
+    """The organisation's page with its de minimis ledger."""
+
+    inlines = [*consortia_admin.OrganisationAdmin.inlines, AidAwardInline]
+
+
+admin.site.unregister(Organisation)
+admin.site.register(Organisation, OrganisationAdmin)

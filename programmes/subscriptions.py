@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.notifications import notify
+
 from .models import Call, CallOpeningNotice, ProgrammeSubscription
 
 # A call is announced during its first days; someone who subscribes later sees it on the site.
@@ -28,7 +30,6 @@ def announce_open_calls(*, now=None) -> int:
     Safe to run twice or from two workers at once: the notice row is inserted in
     the same transaction as the e-mail and a unique constraint lets one insert win.
     """
-    from portal.notifications import notify
 
     now = now or timezone.now()
     calls = list(

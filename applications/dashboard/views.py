@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.charts import bars
 from applications.exports import neutralise
+from applications.reports import report_agency, report_parameters_clean
+from applications.reports import report_request as request_report
 from programmes.models import Report
 
 from . import selectors
 from .cache import cached_figures
-from .charts import bars
 from .forms import DashboardFilterForm
 
 
@@ -159,8 +161,6 @@ REPORT_CHOICES = {
 @_admitted
 def report_request(request):
     """Request a report for the dashboard's filters: it is built in the background and listed on the dashboard."""
-    from applications.reports import report_agency, report_parameters_clean
-    from applications.reports import report_request as request_report
 
     if not request.user.has_perm("programmes.add_report"):
         raise PermissionDenied

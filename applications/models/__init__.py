@@ -4,20 +4,6 @@ A package whose modules are re-exported here, so `applications.models.X` is the 
 point (the migrations also name `private_storage` and `attachment_path` here).
 """
 
-from applications.pimex.models import (
-    PIMEX_DEFAULT_GROUP_SESSIONS,
-    PIMEX_DEFAULT_TUTORIALS,
-    PimexActionPlan,
-    PimexAttendance,
-    PimexCallSettings,
-    PimexParticipant,
-    PimexPlannedAction,
-    PimexSession,
-    PimexSurvey,
-    PimexSwot,
-    PimexTutorial,
-)
-
 from .application import (
     Application,
     ApplicationQuerySet,
@@ -35,6 +21,19 @@ from .application import (
     StatusChange,
     attachment_path,
     private_storage,
+)
+from .pimex import (
+    PIMEX_DEFAULT_GROUP_SESSIONS,
+    PIMEX_DEFAULT_TUTORIALS,
+    PimexActionPlan,
+    PimexAttendance,
+    PimexCallSettings,
+    PimexParticipant,
+    PimexPlannedAction,
+    PimexSession,
+    PimexSurvey,
+    PimexSwot,
+    PimexTutorial,
 )
 
 __all__ = [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from applications.programme_fields import answers, missing_fields
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.storage import private_storage as portal_private_storage
@@ -230,14 +231,10 @@ class Application(ConstraintErrorsOnFields, models.Model):
     @property
     def programme_answers(self) -> list[tuple[str, str]]:
         """What the programme asks beyond the common form, answered (applications.programme_fields)."""
-        from applications.programme_fields import answers
-
         return answers(self)
 
     @property
     def unanswered_questions(self) -> list[str]:
-        from applications.programme_fields import missing_fields
-
         return missing_fields(self)
 
     @property

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.dashboard.charts import bars as chart_bars
+from applications.charts import bars as chart_bars
 from applications.decisions import call_committed
 from applications.indicators import SELECTED, SIZES, erdf_indicators
 from applications.models import Application, BudgetLine

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 
 from applications.decisions import call_committed
 from applications.exports import write_sheet
+from applications.reviews import ranking
 from programmes.models import Call
 
 
@@ -18,8 +19,6 @@ def _call(report) -> Call:
 
 
 def ranking_table(call) -> list[list]:
-    from applications.reviews import ranking
-
     table = []
     for row in ranking(call):
         application = row.application

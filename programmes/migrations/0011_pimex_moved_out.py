@@ -1,4 +1,4 @@
-"""PIMEX's models now belong to applications (applications/pimex/models.py); their tables keep their names."""
+"""PIMEX's models now belong to applications (applications/models/pimex.py); their tables keep their names."""
 
 from django.db import migrations
 

@@ -13,11 +13,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models.application import Application
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.text import CleanCharField, CleanTextField
 from programmes.models import Call, Programme
+
+from .application import Application
 
 # --- PIMEX: individual coaching of the participating companies after the grant -----------------
 # The programme (seed 003) asks each participant to attend group training sessions and
