@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
+from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin
 
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
@@ -518,7 +519,7 @@ class ProjectReportAdmin(AgencyScopedAdmin):
                     by=request.user,
                 )
             except PostAwardRefused as refusal:
-                messages.error(request, f"{expense}: {refusal}")
+                show_refusal(request, refusal, about=expense)
 
     @admin.display(description=_("applicant"))
     def applicant(self, obj):

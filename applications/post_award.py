@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.money import to_cents
+from portal.refusals import Refused
 
 from .models import Application, BudgetLine, Expense, Payment, ProjectReport, Status
 
@@ -28,12 +29,8 @@ MAX_EXPENSE = Decimal("100000000.00")
 RETENTION_YEARS = 5
 
 
-class PostAwardRefused(Exception):
+class PostAwardRefused(Refused):
     """The step cannot be taken; the message says why, in plain words; `field` names the form field it is about."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _locked(application) -> Application:

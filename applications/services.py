@@ -4,6 +4,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from portal.refusals import Refused
 from portal.timezones import format_in_zone
 from programmes.models import Call
 
@@ -73,8 +74,8 @@ def application_create(*, call, title: str, consortium=None, organisation=None, 
 # --- the applicant's side: submission, withdrawal, clarification answers ---------------------
 
 
-class SubmissionRefused(Exception):
-    """The application cannot be submitted; `reasons` say why, in the user's language."""
+class SubmissionRefused(Refused):
+    """The application cannot be submitted; `reasons` say why, in the user's language (the message joins them)."""
 
     def __init__(self, reasons):
         self.reasons = [str(r) for r in reasons]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
+from portal.refusals import show_refusal
 from programmes.models import Call
 from programmes.rules import evaluate_applicant
 from programmes.rules.eligibility import SME_SIZES
@@ -286,7 +287,7 @@ def formation_candidacy(request, pk):
                 candidate=candidate, join=join, reason=form.cleaned_data["reason"], by=request.user
             )
         except formation.Refused as refusal:
-            messages.error(request, str(refusal))
+            show_refusal(request, refusal)
         else:
             if answered.status == "joined":
                 messages.success(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applications.models import Application
+from portal.refusals import Refused
 from programmes.models import (
     PimexActionPlan,
     PimexAttendance,
@@ -37,7 +38,7 @@ __all__ = [
 PLANNED_ACTION_FIELDS = ("description", "market", "starts_on", "ends_on", "budget")
 
 
-class PimexRefused(Exception):
+class PimexRefused(Refused):
     """The change is refused; the message says why, in plain words."""
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.refusals import Refused
 from programmes.models import Call, Programme, Report
 
 logger = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def report_request(*, kind: str, format: str, parameters: dict, by, agency) -> R
 def report_retry(report: Report) -> Report:
     """Queue a failed (or stuck queued) report again."""
     if report.status not in (Report.Status.FAILED, Report.Status.QUEUED):
-        raise ValueError(_("Only a failed or queued report can be retried."))
+        raise Refused(_("Only a failed or queued report can be retried."), code="not_retryable")
     Report.objects.filter(pk=report.pk).update(
         status=Report.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None
     )

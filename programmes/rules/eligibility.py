@@ -412,7 +412,7 @@ class DeMinimisRule(EligibilityRule):
         )
 
     def check(self, row, facts: Facts):
-        from programmes.services import de_minimis_share
+        from programmes.services import AidSplitRefused, de_minimis_share
 
         grant = facts.computed_grant
         if facts.programme.legal_basis != "de_minimis":
@@ -422,7 +422,7 @@ class DeMinimisRule(EligibilityRule):
         try:
             # The same split the ledger records when the grant is decided.
             shares = de_minimis_share(application=facts.application, amount=grant, on=facts.on)
-        except ValueError:
+        except AidSplitRefused:
             return self.result(
                 False,
                 _("The members' shares of joint grants do not add up to 100%: correct them or leave them all empty."),
