@@ -331,6 +331,22 @@ def test_payments_follow_the_rules_and_set_the_retention_date(company, lucia, of
     assert application.retention_until == date(2032, 12, 31)
 
 
+def test_the_admin_payment_page_shows_a_refusal_next_to_its_field_with_the_input_kept(admin_client, company, officer):
+    application = approved(call_of(), company, officer)
+
+    response = admin_client.post(
+        reverse("admin:applications_application_payment", args=[application.pk]),
+        {"amount": "1500.00", "paid_on": (date.today() + timedelta(days=2)).isoformat(), "note": "Transfer 0412"},
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["paid_on"] == ["A payment cannot be dated in the future."]
+    assert form.non_field_errors() == []
+    assert 'value="Transfer 0412"' in response.text
+    assert not Payment.objects.filter(application=application).exists()
+
+
 def test_an_operation_closes_only_when_its_commitments_are_met_and_paid(company, lucia, officer):
     application = approved(call_of(), company, officer)
     with pytest.raises(PostAwardRefused, match="has not accepted the grant"):
