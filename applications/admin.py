@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consortia.services import consortium_stage, years_after
 from portal.money import format_eur
+from portal.refusals import show_refusal
 from portal.regions import NUTS2
 from portal.scoping import AgencyScopedAdmin
 from programmes.rules import evaluate_application
@@ -514,7 +515,7 @@ class ProjectReportAdmin(AgencyScopedAdmin):
                     by=request.user,
                 )
             except PostAwardRefused as refusal:
-                messages.error(request, f"{expense}: {refusal}")
+                show_refusal(request, refusal, about=expense)
 
     @admin.display(description=_("applicant"))
     def applicant(self, obj):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.reviews import ranking, ranking_apply
 from portal.money import format_eur, to_cents
+from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin
 from programmes import admin as programmes_admin
 from programmes.models import Call, Report
@@ -97,10 +98,8 @@ class CallAdmin(programmes_admin.CallAdmin):
                     )
                     % {"count": len(reserved), "list": ", ".join(str(a) for a in reserved)},
                 )
-            for application, reason in outcome.refused:
-                messages.error(
-                    request, gettext("%(application)s: %(reason)s") % {"application": application, "reason": reason}
-                )
+            for application, refusal in outcome.refused:
+                show_refusal(request, refusal, about=application)
             if not (approved or reserved or outcome.refused):
                 messages.info(request, gettext("Nothing to decide: no ready application changes place."))
             return HttpResponseRedirect(request.path)

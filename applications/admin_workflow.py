@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.localization import LocalDecimalField
+from portal.refusals import Refused, show_refusal
 
 from . import decisions
 from .models import Status
-from .post_award import PostAwardRefused, paid_amount, payable_amount, payment_record
+from .post_award import paid_amount, payable_amount, payment_record
 from .services import application_change_status
-from .workflow import IllegalTransition, can_move
+from .workflow import can_move
 
 
 class NoteForm(forms.Form):
@@ -73,7 +74,7 @@ def available_moves(application):
 
 
 def perform(name, *, application, by, data):
-    """Carry out one move with the cleaned form data; raises DecisionRefused or IllegalTransition."""
+    """Carry out one move with the cleaned form data; raises a refusal (DecisionRefused, IllegalTransition...)."""
 
     note = data.get("note", "")
     if name == "review":
@@ -113,12 +114,11 @@ def workflow_urls(model_admin):
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
                 perform(name, application=application, by=request.user, data=form.cleaned_data if form else {})
-            except (decisions.DecisionRefused, IllegalTransition) as refusal:
-                if form is not None:
-                    form.add_error(None, str(refusal))
-                else:
-                    messages.error(request, str(refusal))
+            except Refused as refusal:
+                if form is None:
+                    show_refusal(request, refusal)
                     return redirect(change_url)
+                show_refusal(form, refusal)
             else:
                 messages.success(request, _("Done: %(move)s.") % {"move": label})
                 return redirect(change_url)
@@ -149,8 +149,8 @@ def workflow_urls(model_admin):
         if request.method == "POST" and form.is_valid():
             try:
                 payment_record(application=application, by=request.user, **form.cleaned_data)
-            except PostAwardRefused as refusal:
-                form.add_error(None, str(refusal))
+            except Refused as refusal:
+                show_refusal(form, refusal)
             else:
                 messages.success(request, _("Payment recorded."))
                 return redirect(change_url)
@@ -182,25 +182,27 @@ def workflow_urls(model_admin):
 
 
 def _bulk(modeladmin, request, queryset, name, amount_from_max=False):
-    done, refused = 0, []
+    done = 0
     for application in queryset.select_related("call"):
         data = {"amount": application.max_grant} if amount_from_max else {}
         if amount_from_max and application.max_grant is None:
-            refused.append(_("%(application)s: no maximum grant recorded") % {"application": application})
+            modeladmin.message_user(
+                request,
+                _("%(application)s: no maximum grant recorded") % {"application": application},
+                messages.ERROR,
+            )
             continue
         try:
             perform(name, application=application, by=request.user, data=data)
             done += 1
-        except (decisions.DecisionRefused, IllegalTransition) as refusal:
-            refused.append(f"{application}: {refusal}")
+        except Refused as refusal:
+            show_refusal(request, refusal, about=application)
     if done:
         modeladmin.message_user(
             request,
             ngettext("%(count)s application moved.", "%(count)s applications moved.", done) % {"count": done},
             messages.SUCCESS,
         )
-    for line in refused:
-        modeladmin.message_user(request, line, messages.ERROR)
 
 
 @admin.action(description=gettext_lazy("Start the review of the selected applications"), permissions=["change"])

@@ -17,20 +17,21 @@ from django.utils.translation import gettext as _
 from consortia.models import Representation
 from portal.money import to_cents
 from portal.notifications import notify
+from portal.refusals import Refused
 from programmes.models import Call
 from programmes.rules import evaluate_application
-from programmes.services import aid_awards_record
+from programmes.services import AidSplitRefused, aid_awards_record
 
 from .beneficiary_reports import project_reports_schedule
 from .models import Application, Status
-from .post_award import PostAwardRefused, operation_close
+from .post_award import operation_close
 from .services import application_change_status
 
 # Money of these applications is committed on the call's budget.
 COMMITTED = (Status.APPROVED, Status.CLOSED)
 
 
-class DecisionRefused(Exception):
+class DecisionRefused(Refused):
     """The decision cannot be taken; the message says why."""
 
 
@@ -133,8 +134,8 @@ def application_approve(*, application, by, amount: Decimal, note: str = "") -> 
         application.save(update_fields=["granted_amount", "max_grant", "eligible_costs"])
         try:
             aid_awards_record(application=application, amount=amount, on=timezone.localdate())
-        except ValueError as error:
-            # e.g. a consortium without active members, or shares not adding up to 100%
+        except AidSplitRefused as error:
+            # A consortium without active members, or shares not adding up to 100%: said as a decision refused.
             raise DecisionRefused(
                 _("The aid cannot be recorded in the de minimis ledger: %(error)s") % {"error": error}
             ) from error
@@ -162,12 +163,12 @@ def application_reject(*, application, by, reason: str) -> Application:
 
 
 def application_close(*, application, by, note: str = "") -> Application:
-    """Close an operation: only once its commitments are met and what is payable is paid."""
+    """Close an operation: only once its commitments are met and what is payable is paid.
 
-    try:
-        return operation_close(application=application, by=by, note=note)
-    except PostAwardRefused as refusal:
-        raise DecisionRefused(str(refusal)) from refusal
+    Refused (PostAwardRefused) otherwise, with the commitments still to meet.
+    """
+
+    return operation_close(application=application, by=by, note=note)
 
 
 def next_reserve(call) -> Application | None:

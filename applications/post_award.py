@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from applications.pimex.services import pimex_completion_problems
 from portal.money import to_cents
+from portal.refusals import Refused
 from programmes.models import Programme
 
 from .attachments import attachment_add, attachment_remove
@@ -32,12 +33,8 @@ MAX_EXPENSE = Decimal("100000000.00")
 RETENTION_YEARS = 5
 
 
-class PostAwardRefused(Exception):
+class PostAwardRefused(Refused):
     """The step cannot be taken; the message says why, in plain words; `field` names the form field it is about."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _locked(application) -> Application:

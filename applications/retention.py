@@ -11,8 +11,10 @@ from django.db.models.signals import pre_delete
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.refusals import Refused
 
-class RetentionRefused(Exception):
+
+class RetentionRefused(Refused):
     """The object belongs to an operation whose documents must still be kept."""
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import to_cents
+from portal.refusals import show_refusal
 from programmes.models import ReviewCriterion
 
 from .models import Attachment, BudgetLine, Review, Score
@@ -114,7 +115,7 @@ def _review_view(model_admin, request, pk):
                         note=declaration_form.cleaned_data["note"],
                     )
                 except ReviewRefused as refusal:
-                    declaration_form.add_error(None, str(refusal))
+                    show_refusal(declaration_form, refusal)
                 else:
                     messages.success(request, gettext("Your declaration is recorded."))
                     return HttpResponseRedirect(request.path)
@@ -128,7 +129,7 @@ def _review_view(model_admin, request, pk):
                 try:
                     review_score(review=review, scores=score_form.scores(), comment=score_form.cleaned_data["comment"])
                 except ReviewRefused as refusal:
-                    score_form.add_error(None, str(refusal))
+                    show_refusal(score_form, refusal)
                 else:
                     messages.success(request, gettext("Your scores are recorded."))
                     return HttpResponseRedirect(request.path)

@@ -17,11 +17,11 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.refusals import Refused
 from programmes.models import Call, ReviewCriterion
 
-from .decisions import DecisionRefused, application_approve, application_reserve, call_committed
+from .decisions import application_approve, application_reserve, call_committed
 from .models import Application, Review, Score, Status
-from .workflow import IllegalTransition
 
 HUNDRED = Decimal(100)
 POINT = Decimal("0.01")
@@ -32,7 +32,7 @@ REVIEWABLE = (Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED, Status.RESERV
 RANKED = (Status.UNDER_REVIEW, Status.RESERVE, Status.APPROVED)
 
 
-class ReviewRefused(Exception):
+class ReviewRefused(Refused):
     """The declaration or the scores cannot be recorded; the message says why."""
 
 
@@ -287,7 +287,7 @@ def ranking(call) -> list[RankingRow]:
 
 
 class RankingApplied(tuple):
-    """(approved, reserved) applications; `.refused` lists (application, reason) of the decisions refused."""
+    """(approved, reserved) applications; `.refused` lists (application, refusal) of the decisions refused."""
 
     def __new__(cls, approved, reserved, refused):
         applied = super().__new__(cls, (approved, reserved))
@@ -318,6 +318,6 @@ def ranking_apply(*, call, by) -> tuple[list, list]:
                     approved.append(application_approve(application=application, by=by, amount=row.proposed))
                 elif application.status == Status.UNDER_REVIEW:
                     reserved.append(application_reserve(application=application, by=by))
-            except (DecisionRefused, IllegalTransition) as refusal:
-                refused.append((application, str(refusal)))
+            except Refused as refusal:
+                refused.append((application, refusal))
     return RankingApplied(approved, reserved, refused)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from consortia.services import active_memberships
 from portal.notifications import notify
+from portal.refusals import Refused
 from portal.timezones import format_in_zone
 from programmes.models import Call
 from programmes.rules import evaluate_application
@@ -80,8 +81,8 @@ def application_create(*, call, title: str, consortium=None, organisation=None, 
 # --- the applicant's side: submission, withdrawal, clarification answers ---------------------
 
 
-class SubmissionRefused(Exception):
-    """The application cannot be submitted; `reasons` say why, in the user's language."""
+class SubmissionRefused(Refused):
+    """The application cannot be submitted; `reasons` say why, in the user's language (the message joins them)."""
 
     def __init__(self, reasons):
         self.reasons = [str(r) for r in reasons]

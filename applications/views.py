@@ -20,6 +20,7 @@ from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
 from consortia.forms import InviteForm
 from consortia.selectors import consortia_of, organisations_of
+from portal.refusals import show_refusal
 from programmes.models import Call
 from programmes.rules import evaluate_applicant, evaluate_application
 
@@ -352,7 +353,7 @@ def withdraw(request, pk):
             application=application, by=request.user, note=form.cleaned_data.get("reason", "")
         )
     except services.SubmissionRefused as refusal:
-        messages.error(request, refusal.reasons[0])
+        show_refusal(request, refusal)
     else:
         messages.info(request, _("The application is withdrawn."))
     return redirect("applications:detail", pk=pk)
@@ -369,8 +370,10 @@ def clarify(request, pk):
             services.clarification_answer(
                 application=application, by=request.user, text=form.cleaned_data["text"], files=files
             )
-        except (services.SubmissionRefused, ValidationError) as error:
-            messages.error(request, "; ".join(getattr(error, "reasons", None) or error.messages))
+        except services.SubmissionRefused as refusal:
+            show_refusal(request, refusal)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
         else:
             messages.success(request, _("Your answer is sent; the agency resumes the review."))
             return redirect("applications:detail", pk=pk)
@@ -433,7 +436,7 @@ def report(request, pk, kind):
             messages.success(request, _("Saved."))
             return redirect(request.path)
     except PostAwardRefused as refusal:
-        target.add_error(refusal.field if refusal.field in target.fields else None, str(refusal))
+        show_refusal(target, refusal)
     except ValidationError as error:  # the invoice file, judged by its content
         forms["expense"].add_error("invoice", error)
     context = {
@@ -478,7 +481,7 @@ def accept(request, pk):
     try:
         grant_accept(application=application, by=request.user)
     except PostAwardRefused as refusal:
-        messages.error(request, str(refusal))
+        show_refusal(request, refusal)
     else:
         messages.success(request, _("You accepted the grant. Keep the invoices of every expense for the report."))
     return redirect("applications:detail", pk=pk)

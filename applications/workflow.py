@@ -7,6 +7,8 @@ in the services that perform the move.
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.refusals import Refused
+
 from .models import Status
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -27,7 +29,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 FINAL = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(Refused):
     def __init__(self, from_status, to_status):
         self.from_status = from_status
         self.to_status = to_status

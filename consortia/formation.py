@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import refusals
 from portal.money import format_eur, to_cents
 
 from .models import (
@@ -58,8 +59,8 @@ TRANSITIONS = {
 }
 
 
-class Refused(Exception):
-    """The step cannot be done; the message says why, in words for the user."""
+class Refused(refusals.Refused):
+    """The step cannot be done; the message says why, in words for the user (`field`: next to which form field)."""
 
 
 def agency_today(agency) -> date:
@@ -318,14 +319,20 @@ def formation_establish(
         )
     if lead.pk not in {candidate.organisation_id for candidate in joined}:
         raise Refused(
-            _("%(organisation)s has not joined: the lead must be one of the founding members.") % {"organisation": lead}
+            _("%(organisation)s has not joined: the lead must be one of the founding members.")
+            % {"organisation": lead},
+            field="lead",
         )
     if not statutes_reference.strip():
-        raise Refused(_("Say where the signed statutes are (notarial deed, registry entry)."))
+        raise Refused(
+            _("Say where the signed statutes are (notarial deed, registry entry)."), field="statutes_reference"
+        )
     if established_on < formation.opened_on:
-        raise Refused(_("The consortium cannot be established before the formation was opened."))
+        raise Refused(
+            _("The consortium cannot be established before the formation was opened."), field="established_on"
+        )
     if established_on > agency_today(formation.agency):
-        raise Refused(_("The establishment date cannot be in the future."))
+        raise Refused(_("The establishment date cannot be in the future."), field="established_on")
     budget = programme.annual_budget
     if budget is None:
         raise Refused(_("The programme has no budget: set it before committing seed funding."))

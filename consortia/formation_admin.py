@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_eur
+from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin, AgencyScopedInline, scope_queryset
 
 from . import formation as formation_services
@@ -279,7 +280,7 @@ class FormationAdmin(AgencyScopedAdmin):
             try:
                 invited = formation_services.formation_invite(formation=formation, by=request.user)
             except formation_services.Refused as refusal:
-                self.message_user(request, str(refusal), messages.ERROR)
+                show_refusal(request, refusal)
                 continue
             self.message_user(
                 request,
@@ -312,7 +313,7 @@ class FormationAdmin(AgencyScopedAdmin):
                 formation_services.formation_move(formation=formation, to_status=to_status, by=request.user)
                 moved += 1
             except formation_services.Refused as refusal:
-                self.message_user(request, str(refusal), messages.ERROR)
+                show_refusal(request, refusal)
         if moved:
             self.message_user(
                 request,
@@ -368,7 +369,7 @@ class FormationAdmin(AgencyScopedAdmin):
                     by=request.user,
                 )
             except formation_services.Refused as refusal:
-                form.add_error(None, str(refusal))
+                show_refusal(form, refusal)
             else:
                 messages.success(
                     request,
@@ -417,7 +418,7 @@ class FormationAdmin(AgencyScopedAdmin):
                     by=request.user,
                 )
             except formation_services.Refused as refusal:
-                form.add_error(None, str(refusal))
+                show_refusal(form, refusal)
             else:
                 messages.success(
                     request,

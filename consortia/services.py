@@ -17,9 +17,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from portal.money import to_cents
 from portal.notifications import notify
+from portal.refusals import Refused
 
 from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation
 
@@ -277,8 +279,10 @@ def active_members(consortium: Consortium, on: date | None = None) -> list[Organ
 # --- writes: organisations, representatives, consortia, memberships -------------------------
 
 
-class NotAllowed(Exception):
+class NotAllowed(Refused):
     """The user may not do this (views turn it into a 404 or a message)."""
+
+    default_message = gettext_lazy("You may not do this.")
 
 
 @transaction.atomic

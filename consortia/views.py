@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.refusals import show_refusal
 from programmes.rules.eligibility import SME_SIZES
 
 from . import formation, selectors, services
@@ -252,7 +253,7 @@ def formation_candidacy(request, pk):
                 candidate=candidate, join=join, reason=form.cleaned_data["reason"], by=request.user
             )
         except formation.Refused as refusal:
-            messages.error(request, str(refusal))
+            show_refusal(request, refusal)
         else:
             if answered.status == "joined":
                 messages.success(

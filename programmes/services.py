@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consortia.services import active_memberships, single_undertaking_ids, years_after
 from portal.money import to_cents
+from portal.refusals import Refused
 
 from .models import AidAward
 
@@ -87,6 +89,10 @@ def de_minimis_headrooms(organisations, on: date) -> dict[int, Decimal]:
     }
 
 
+class AidSplitRefused(Refused):
+    """The grant cannot be split between the undertakings that receive it; the message says why."""
+
+
 def split_amount(*, amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split an amount in proportion to the weights, in cents, adding up exactly to the amount.
 
@@ -125,19 +131,23 @@ def de_minimis_share(*, application, amount: Decimal, on: date) -> dict[int, Dec
     one (they must add up to 100), equally otherwise; the parts add up exactly to
     the amount. Ordered by the members' legal names. Writes nothing.
 
-    Raises ValueError when the shares do not add up to 100 or the consortium has
-    no active member on that day.
+    Raises AidSplitRefused when the shares do not add up to 100 or the consortium
+    has no active member on that day.
     """
     if application.organisation_id is not None:
         return {application.organisation_id: to_cents(amount)}
     memberships = active_memberships(application.consortium, on)
     if not memberships:
-        raise ValueError(f"The consortium has no active member on {on.isoformat()}.")
+        raise AidSplitRefused(
+            _("The consortium has no active member on %(day)s.") % {"day": on.isoformat()}, code="no_member"
+        )
     shares = [membership.share for membership in memberships]
     if all(share is not None for share in shares):
         total = sum(shares, Decimal(0))
         if total != HUNDRED:
-            raise ValueError(f"The members' shares add up to {total}%, not 100%.")
+            raise AidSplitRefused(
+                _("The members' shares add up to %(total)s%%, not 100%%.") % {"total": total}, code="shares"
+            )
         weights = shares
     else:
         weights = [Decimal(1)] * len(memberships)

@@ -38,6 +38,7 @@ from applications.models import Application, BudgetLine, Status, StatusChange
 from consortia.models import Consortium, Membership, Organisation
 from consortia.services import consortium_stage
 from portal.money import to_cents
+from portal.refusals import Refused
 from programmes import demo_data
 from programmes.models import Agency, AidAward, Call, CallRule, CostCategory, Programme, ReviewCriterion
 from programmes.services import de_minimis_ceiling, split_amount
@@ -145,7 +146,7 @@ MEMBER_SIZES = {"micro": 48, "small": 35, "medium": 17}
 PIMEX_SIZES = {"micro": 45, "small": 33, "medium": 17, "large": 5}
 
 
-class VolumeRefused(Exception):
+class VolumeRefused(Refused):
     """The volume data cannot be generated here (e.g. under production settings)."""
 
 

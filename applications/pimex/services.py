@@ -19,6 +19,7 @@ from applications.models import (
     PimexSurvey,
     PimexSwot,
 )
+from portal.refusals import Refused
 from programmes.models import Programme
 
 from .selectors import RUNNING, pimex_progress
@@ -37,7 +38,7 @@ __all__ = [
 PLANNED_ACTION_FIELDS = ("description", "market", "starts_on", "ends_on", "budget")
 
 
-class PimexRefused(Exception):
+class PimexRefused(Refused):
     """The change is refused; the message says why, in plain words."""
 
 

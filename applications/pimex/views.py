@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, PimexActionPlan, PimexPlannedAction, PimexSurvey, PimexSwot
 from applications.selectors import _editable_filter
+from portal.refusals import show_refusal
 
 from . import services
 from .forms import ActionPlanForm, PlannedActionForm, PlannedActionFormSet, SurveyForm, SwotForm
@@ -33,7 +34,7 @@ def progress(request, pk):
 
 
 def _refused(request, application, refusal):
-    messages.error(request, str(refusal))
+    show_refusal(request, refusal)
     return redirect("programmes:pimex_progress", pk=application.pk)
 
 
@@ -45,7 +46,8 @@ def swot(request, pk):
     form = SwotForm(request.POST or None, instance=current)
     if request.method == "POST":
         if not running:
-            return _refused(request, application, _("The operation is closed: its SWOT analysis can only be read."))
+            refusal = services.PimexRefused(_("The operation is closed: its SWOT analysis can only be read."))
+            return _refused(request, application, refusal)
         if form.is_valid():
             try:
                 saved = services.pimex_swot_save(application=application, by=request.user, **form.cleaned_data)
@@ -79,7 +81,8 @@ def action_plan(request, pk):
     )
     if request.method == "POST":
         if not running:
-            return _refused(request, application, _("The operation is closed: its action plan can only be read."))
+            refusal = services.PimexRefused(_("The operation is closed: its action plan can only be read."))
+            return _refused(request, application, refusal)
         if form.is_valid() and formset.is_valid():
             actions = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
             try:
@@ -126,7 +129,7 @@ def survey(request, pk):
                 comments=form.cleaned_data["comments"],
             )
         except services.PimexRefused as refusal:
-            form.add_error(None, str(refusal))
+            show_refusal(form, refusal)
         else:
             messages.success(request, _("Thank you: your answer is sent to the agency."))
             return redirect("programmes:pimex_progress", pk=application.pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.tasks import build_report
+from portal.refusals import Refused
 from programmes.models import Agency, Call, Programme, Report
 
 from . import annual, operations, ranking
@@ -131,7 +132,7 @@ def report_request(*, kind: str, format: str, parameters: dict, by, agency) -> R
 def report_retry(report: Report) -> Report:
     """Queue a failed (or stuck queued) report again."""
     if report.status not in (Report.Status.FAILED, Report.Status.QUEUED):
-        raise ValueError(_("Only a failed or queued report can be retried."))
+        raise Refused(_("Only a failed or queued report can be retried."), code="not_retryable")
     Report.objects.filter(pk=report.pk).update(
         status=Report.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None
     )

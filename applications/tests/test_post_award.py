@@ -12,7 +12,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from applications.beneficiary_reports import ReportRefused, project_report_submit
-from applications.decisions import DecisionRefused, application_approve, application_close
+from applications.decisions import application_approve, application_close
 from applications.models import Application, Attachment, BudgetLine, Expense, Payment, ProjectReport
 from applications.post_award import (
     PostAwardRefused,
@@ -331,13 +331,29 @@ def test_payments_follow_the_rules_and_set_the_retention_date(company, lucia, of
     assert application.retention_until == date(2032, 12, 31)
 
 
+def test_the_admin_payment_page_shows_a_refusal_next_to_its_field_with_the_input_kept(admin_client, company, officer):
+    application = approved(call_of(), company, officer)
+
+    response = admin_client.post(
+        reverse("admin:applications_application_payment", args=[application.pk]),
+        {"amount": "1500.00", "paid_on": (date.today() + timedelta(days=2)).isoformat(), "note": "Transfer 0412"},
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["paid_on"] == ["A payment cannot be dated in the future."]
+    assert form.non_field_errors() == []
+    assert 'value="Transfer 0412"' in response.text
+    assert not Payment.objects.filter(application=application).exists()
+
+
 def test_an_operation_closes_only_when_its_commitments_are_met_and_paid(company, lucia, officer):
     application = approved(call_of(), company, officer)
-    with pytest.raises(DecisionRefused, match="has not accepted the grant"):
+    with pytest.raises(PostAwardRefused, match="has not accepted the grant"):
         application_close(application=application, by=officer)
     (expense,) = submitted_with(application, lucia, "2000.00")
     expense_verify(expense=expense, accepted=True, by=officer)
-    with pytest.raises(DecisionRefused, match=r"0\.00 paid of a payable 2000\.00"):
+    with pytest.raises(PostAwardRefused, match=r"0\.00 paid of a payable 2000\.00"):
         application_close(application=application, by=officer)
 
     payment_record(application=application, amount=D("2000.00"), paid_on=date.today(), by=officer)

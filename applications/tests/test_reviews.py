@@ -419,7 +419,7 @@ def test_a_refused_decision_is_reported_and_the_other_rows_go_on(call, one_crite
     approved, reserved = outcome = ranking_apply(call=call, by=manager)
 
     assert approved == [good] and reserved == []
-    assert [(a, "above the maximum grant" in reason) for a, reason in outcome.refused] == [(stale, True)]
+    assert [(a, "above the maximum grant" in str(refusal)) for a, refusal in outcome.refused] == [(stale, True)]
     stale.refresh_from_db()
     assert stale.status == "under_review"
 

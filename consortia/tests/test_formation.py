@@ -680,6 +680,28 @@ def test_the_establish_page_explains_a_refusal_next_to_the_form(client, programm
     assert 'value="Too small"' in response.content.decode()
 
 
+def test_the_establish_page_shows_a_date_in_the_future_next_to_the_date(client, programme, technician):
+    formation, people = formation_with_joined(programme, technician, 3)
+    client.force_login(technician)
+
+    response = client.post(
+        reverse("admin:consortia_formation_establish", args=[formation.pk]),
+        {
+            "name": "Cantabria Offshore Energy",
+            "established_on": (TODAY + timedelta(days=30)).isoformat(),
+            "statutes_reference": "Deed 55/2026",
+            "lead": next(iter(people.values()))[1].pk,
+        },
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["established_on"] == ["The establishment date cannot be in the future."]
+    assert 'value="Deed 55/2026"' in response.content.decode()
+    formation.refresh_from_db()
+    assert formation.status == "deciding"
+
+
 def test_the_fee_and_bid_admin_pages_open_for_the_agencys_staff(client, established, technician):
     consortium, members, _people = established
     fee = services.membership_fee_set(

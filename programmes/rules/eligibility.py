@@ -8,7 +8,7 @@ from consortia.models import Consortium
 from consortia.services import sme_figures, sme_size
 from portal.regions import NUTS2, region_name
 from programmes.models import DocumentKind
-from programmes.services import de_minimis_share
+from programmes.services import AidSplitRefused, de_minimis_share
 
 from .base import EligibilityRule, Facts, money, quantity
 
@@ -418,7 +418,7 @@ class DeMinimisRule(EligibilityRule):
         try:
             # The same split the ledger records when the grant is decided.
             shares = de_minimis_share(application=facts.application, amount=grant, on=facts.on)
-        except ValueError:
+        except AidSplitRefused:
             return self.result(
                 False,
                 _("The members' shares of joint grants do not add up to 100%: correct them or leave them all empty."),

@@ -17,6 +17,7 @@ from consortia.tests.factories import ConsortiumFactory, MembershipFactory, Orga
 from portal.models import User
 from programmes.models import AidAward
 from programmes.services import (
+    AidSplitRefused,
     aid_awards_record,
     de_minimis_headroom,
     de_minimis_share,
@@ -298,7 +299,7 @@ def test_a_consortium_grant_is_split_by_the_recorded_shares():
 def test_shares_that_do_not_add_up_to_100_are_refused():
     application, _members = consortium_application(shares=("50", "30", "10"))
 
-    with pytest.raises(ValueError, match="90"):
+    with pytest.raises(AidSplitRefused, match="90"):
         aid_awards_record(application=application, amount=Decimal("8000.00"), on=ON)
 
     assert not AidAward.objects.filter(application=application).exists()
@@ -347,7 +348,7 @@ def test_a_member_who_left_before_the_day_gets_nothing():
 def test_a_consortium_without_active_members_is_refused():
     application, _members = consortium_application(shares=(None,), joined_on=ON + timedelta(days=1))
 
-    with pytest.raises(ValueError, match="no active member"):
+    with pytest.raises(AidSplitRefused, match="no active member"):
         de_minimis_share(application=application, amount=Decimal("100"), on=ON)
 
 
