@@ -134,7 +134,7 @@ def test_every_exception_the_project_defines_is_a_refusal():
         "applications.reviews.ReviewRefused",
         "applications.retention.RetentionRefused",
         "applications.workflow.IllegalTransition",
-        "programmes.pimex.services.PimexRefused",
+        "applications.pimex.services.PimexRefused",
         "programmes.services.AidSplitRefused",
         "consortia.formation.Refused",
         "consortia.services.NotAllowed",
