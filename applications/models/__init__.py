@@ -15,11 +15,14 @@ from .application import (
     ProjectReport,
     ReminderSent,
     ReportActivity,
+    RetentionRefused,
     Review,
     Score,
     Status,
     StatusChange,
     attachment_path,
+    check_deletable,
+    deletable,
     private_storage,
 )
 from .pimex import (
@@ -58,10 +61,13 @@ __all__ = [
     "ProjectReport",
     "ReminderSent",
     "ReportActivity",
+    "RetentionRefused",
     "Review",
     "Score",
     "Status",
     "StatusChange",
     "attachment_path",
+    "check_deletable",
+    "deletable",
     "private_storage",
 ]

@@ -10,13 +10,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from applications.programme_fields import answers, missing_fields
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
+from portal.refusals import Refused
 from portal.storage import private_storage as portal_private_storage
 from portal.text import CleanCharField, CleanTextField
 from programmes.models import DocumentKind
@@ -39,11 +40,39 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Retention (CPR 2021/1060 Art. 82): applications.retention applies it to every kept object.
+
+
+class RetentionRefused(Refused):
+    """The object belongs to an operation whose documents must still be kept."""
+
+
+def deletable(application) -> bool:
+    """Whether an application may be deleted today: never submitted (a draft, or one withdrawn as a draft),
+    or past its retention date."""
+    if application.submitted_at is None:
+        return True
+    return application.retention_until is not None and application.retention_until < timezone.localdate()
+
+
+def check_deletable(application) -> None:
+    """Raise RetentionRefused unless the application may be deleted today."""
+    if deletable(application):
+        return
+    if application.retention_until is None:
+        raise RetentionRefused(
+            gettext("%(operation)s is an operation: its documents are kept until 5 years after its last payment.")
+            % {"operation": application}
+        )
+    raise RetentionRefused(
+        _("%(operation)s must be kept until %(date)s (5 years from the end of the year of its last payment).")
+        % {"operation": application, "date": application.retention_until.isoformat()}
+    )
+
+
 class ApplicationQuerySet(models.QuerySet):
     def delete(self):
         # The retention rule first, before related rows are gathered (applications.retention).
-        from applications.retention import check_deletable
-
         for application in self:
             check_deletable(application)
         return super().delete()
@@ -245,8 +274,6 @@ class Application(ConstraintErrorsOnFields, models.Model):
         return reverse("admin:applications_application_change", args=[self.pk])
 
     def delete(self, *args, **kwargs):
-        from applications.retention import check_deletable
-
         check_deletable(self)
         return super().delete(*args, **kwargs)
 
