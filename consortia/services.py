@@ -6,7 +6,6 @@ prefetched what its docstring names. The second part writes: registering an
 organisation, representatives, consortia, invitations and memberships.
 """
 
-import calendar
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +19,11 @@ from django.utils import timezone
 
 from portal.money import to_cents
 
-from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation
+from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation, SmeSize
+from .stages import Stage as Stage  # Stage, years_after and age_in_years stay importable from here
+from .stages import age_in_years as age_in_years
+from .stages import stage_of
+from .stages import years_after as years_after
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -31,39 +34,12 @@ LINKED_THRESHOLD = Decimal("50")  # more than 50%: linked enterprise (figures ad
 
 # (size, staff strictly below, turnover at most, balance sheet at most), smallest first.
 SME_CEILINGS = [
-    ("micro", Decimal("10"), Decimal("2000000"), Decimal("2000000")),
-    ("small", Decimal("50"), Decimal("10000000"), Decimal("10000000")),
-    ("medium", Decimal("250"), Decimal("50000000"), Decimal("43000000")),
+    (SmeSize.MICRO.value, Decimal("10"), Decimal("2000000"), Decimal("2000000")),
+    (SmeSize.SMALL.value, Decimal("50"), Decimal("10000000"), Decimal("10000000")),
+    (SmeSize.MEDIUM.value, Decimal("250"), Decimal("50000000"), Decimal("43000000")),
 ]
 
-SME_SIZES = ("micro", "small", "medium", "large")
-
-
-class Stage:
-    """The stages of an export consortium (seed 000): they set the grant cap."""
-
-    INITIATION = "initiation"
-    DEVELOPMENT = "development"
-    CONSOLIDATED = "consolidated"
-
-
-def years_after(day: date, years: int) -> date:
-    """The date `years` years after `day` (before it when negative): its anniversary.
-
-    A 29 February falls on 28 February in years that are not leap years.
-    """
-    year = day.year + years
-    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return day.replace(year=year)
-
-
-def age_in_years(since: date, on: date) -> int:
-    """Whole years from `since` to `on`, counted by anniversary (negative if `on` is before)."""
-    years = on.year - since.year
-    if on < years_after(since, years):
-        years -= 1
-    return years
+SME_SIZES = tuple(SmeSize.values)
 
 
 # --- SME size ---------------------------------------------------------------------------------
@@ -193,7 +169,7 @@ def size_for_figures(*, staff: Decimal, turnover: Decimal, balance_sheet: Decima
     for size, staff_below, turnover_max, balance_max in SME_CEILINGS:
         if staff < staff_below and (turnover <= turnover_max or balance_sheet <= balance_max):
             return size
-    return "large"
+    return SmeSize.LARGE.value
 
 
 def sme_size(organisation: Organisation) -> str:
@@ -237,14 +213,14 @@ def consortium_stage(consortium: Consortium, on: date | None = None) -> str:
     Initiation while its members have carried out no joint promotion action, or in
     its first year; development from the 1st anniversary of its establishment up to
     and including the 3rd; consolidated from the day after the 3rd anniversary.
-    `on` defaults to today in the portal's time zone.
+    `on` defaults to today in the portal's time zone. The same rule, in SQL:
+    `Consortium.objects.with_stage(on)` (see consortia.stages).
     """
-    on = on or timezone.localdate()
-    if not consortium.has_joint_actions or on < years_after(consortium.established_on, 1):
-        return Stage.INITIATION
-    if on <= years_after(consortium.established_on, 3):
-        return Stage.DEVELOPMENT
-    return Stage.CONSOLIDATED
+    return stage_of(
+        established_on=consortium.established_on,
+        has_joint_actions=consortium.has_joint_actions,
+        on=on or timezone.localdate(),
+    )
 
 
 def active_memberships(consortium: Consortium, on: date | None = None) -> list[Membership]:
