@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from applications.models import Application
 from programmes.models import Call
 from programmes.rules import evaluate_applicant
-from programmes.rules.eligibility import SME_SIZES
 
 from . import formation, selectors, services
 from .forms import (
@@ -24,7 +23,7 @@ from .forms import (
     OrganisationForm,
     OwnershipLinkForm,
 )
-from .models import OwnershipLink
+from .models import OwnershipLink, SmeSize, Stage
 
 
 def _form_page(request, form, *, title, submit_label, intro="", cancel_url=""):
@@ -64,7 +63,7 @@ def organisation_detail(request, pk):
         "consortia/organisation_detail.html",
         {
             "organisation": organisation,
-            "size": SME_SIZES[services.sme_size(organisation)],
+            "size": SmeSize(services.sme_size(organisation)).in_sentence,
             "requests": [r for r in organisation.representations.all() if r.status == "requested"],
             "representatives": [r for r in organisation.representations.all() if r.status == "active"],
         },
@@ -182,7 +181,7 @@ def consortium_detail(request, pk):
         {
             "consortium": consortium,
             "memberships": list(consortium.memberships.all()),
-            "stage": services.consortium_stage(consortium),
+            "stage": Stage(services.consortium_stage(consortium)).in_sentence,
             "can_manage": services.can_manage_consortium(request.user, consortium),
             "calls": calls,
             "invite_form": InviteForm(),

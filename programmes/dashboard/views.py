@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.exports import neutralise
+from consortia.models import SmeSize
 
 from ..models import Report
 from . import selectors
@@ -78,6 +79,7 @@ def dashboard(request):
         "previous": previous,
         "query": query,
         "charts": _charts(current),
+        "size_labels": SmeSize.labels,
         **_recent_reports(request.user),
         # The agency's zone (the chosen agency's, for a superuser); else the current one, named on the page.
         "zone": zone,
@@ -95,7 +97,7 @@ def _charts(data: dict) -> dict:
         "stages": bars([(r["label"], r["count"]) for r in data["consortia"]["by_stage"]]),
         "sectors": bars([(r["label"], r["count"]) for r in data["consortia"]["by_sector"]]),
         "categories": bars([(r["category"], r["amount"]) for r in data["categories"]]),
-        "rco01": bars([(label, data["indicators"]["rows"][0][size]) for size, label in selectors.SIZE_LABELS.items()]),
+        "rco01": bars([(label, data["indicators"]["rows"][0][size]) for size, label in SmeSize.choices]),
     }
 
 
