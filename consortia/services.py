@@ -20,6 +20,7 @@ from django.utils import timezone
 from portal.money import to_cents
 
 from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation, SmeSize
+from .selectors import acts_for, people_acting_for
 from .stages import Stage as Stage  # Stage, years_after and age_in_years stay importable from here
 from .stages import age_in_years as age_in_years
 from .stages import stage_of
@@ -267,12 +268,6 @@ def organisation_register(*, user, organisation: Organisation) -> Organisation:
     return organisation
 
 
-def is_representative(user, organisation) -> bool:
-    return Representation.objects.filter(
-        user=user, organisation=organisation, status=Representation.Status.ACTIVE
-    ).exists()
-
-
 @transaction.atomic
 def representation_request(*, user, organisation: Organisation, note: str = "") -> Representation:
     """Ask to act for an existing organisation; a representative decides."""
@@ -284,11 +279,9 @@ def representation_request(*, user, organisation: Organisation, note: str = "") 
     representation = Representation.objects.create(user=user, organisation=organisation, note=note)
     from portal.notifications import notify
 
-    for representative in organisation.representations.filter(status=Representation.Status.ACTIVE).select_related(
-        "user"
-    ):
+    for representative in people_acting_for(organisation):
         notify(
-            user=representative.user,
+            user=representative,
             template="consortia/email/representation_requested",
             context={"requester": user, "organisation": organisation, "note": note},
         )
@@ -299,7 +292,7 @@ def representation_request(*, user, organisation: Organisation, note: str = "") 
 def representation_decide(*, by, representation: Representation, accept: bool) -> Representation:
     """An active representative (or agency staff) accepts or declines a request."""
     representation = Representation.objects.select_for_update().get(pk=representation.pk)
-    if not (by.is_staff or is_representative(by, representation.organisation)):
+    if not (by.is_staff or acts_for(by, representation.organisation)):
         raise NotAllowed
     if representation.status != Representation.Status.REQUESTED:
         return representation
@@ -313,7 +306,7 @@ def representation_decide(*, by, representation: Representation, accept: bool) -
 @transaction.atomic
 def consortium_create(*, user, lead: Organisation, consortium: Consortium) -> Consortium:
     """Create a consortium led by one of the user's organisations, which becomes its first member."""
-    if not is_representative(user, lead):
+    if not acts_for(user, lead):
         raise NotAllowed
     consortium.lead = lead
     consortium.full_clean()
@@ -328,7 +321,7 @@ def consortium_create(*, user, lead: Organisation, consortium: Consortium) -> Co
 
 
 def can_manage_consortium(user, consortium: Consortium) -> bool:
-    return consortium.lead_id is not None and is_representative(user, consortium.lead)
+    return consortium.lead_id is not None and acts_for(user, consortium.lead_id)
 
 
 @transaction.atomic
@@ -349,9 +342,9 @@ def membership_invite(*, by, consortium: Consortium, organisation: Organisation 
             membership = Membership.objects.create(
                 consortium=consortium, organisation=organisation, status=Membership.Status.INVITED
             )
-            for representative in organisation.representations.filter(status="active").select_related("user"):
+            for representative in people_acting_for(organisation):
                 notify(
-                    user=representative.user,
+                    user=representative,
                     template="consortia/email/membership_invited",
                     context={"consortium": consortium, "organisation": organisation, "invited_by": by},
                 )
@@ -377,7 +370,7 @@ def membership_invite(*, by, consortium: Consortium, organisation: Organisation 
 def invitation_accept(*, user, invitation: Invitation, organisation: Organisation) -> Membership:
     """The invited person joins with one of the organisations they represent."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.used_at is not None or not is_representative(user, organisation):
+    if invitation.used_at is not None or not acts_for(user, organisation):
         raise NotAllowed
     membership = Membership.objects.filter(
         consortium=invitation.consortium, organisation=organisation, status__in=["invited", "active"]
@@ -397,7 +390,7 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
     membership = (
         Membership.objects.select_for_update().select_related("organisation", "consortium").get(pk=membership.pk)
     )
-    if not is_representative(by, membership.organisation):
+    if not acts_for(by, membership.organisation):
         raise NotAllowed
     if membership.status != Membership.Status.INVITED:
         return membership
@@ -411,9 +404,9 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
 
     lead = membership.consortium.lead
     if lead is not None:
-        for representative in lead.representations.filter(status="active").select_related("user"):
+        for representative in people_acting_for(lead):
             notify(
-                user=representative.user,
+                user=representative,
                 template="consortia/email/membership_answered",
                 context={"membership": membership, "accepted": accept},
             )
@@ -424,7 +417,7 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
 def membership_leave(*, by, membership: Membership) -> Membership:
     """An active member leaves; it stops counting from today."""
     membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
-    if not is_representative(by, membership.organisation):
+    if not acts_for(by, membership.organisation):
         raise NotAllowed
     if membership.status != Membership.Status.ACTIVE:
         return membership

@@ -65,7 +65,7 @@ def organisation_detail(request, pk):
             "organisation": organisation,
             "size": SmeSize(services.sme_size(organisation)).in_sentence,
             "requests": [r for r in organisation.representations.all() if r.status == "requested"],
-            "representatives": [r for r in organisation.representations.all() if r.status == "active"],
+            "representatives": organisation.acting,
         },
     )
 
