@@ -15,7 +15,8 @@ from portal.localization import LocalDecimalField
 
 from . import decisions
 from .models import Status
-from .workflow import IllegalTransition, can_move
+from .services import SubmissionRefused, application_withdraw
+from .workflow import STAFF, IllegalTransition, may_move
 
 
 class NoteForm(forms.Form):
@@ -67,13 +68,15 @@ MOVES = {
 
 
 def available_moves(application):
-    return [(name, label) for name, (target, label, _form) in MOVES.items() if can_move(application.status, target)]
+    return [
+        (name, label)
+        for name, (target, label, _form) in MOVES.items()
+        if may_move(application.status, target, actor=STAFF)
+    ]
 
 
 def perform(name, *, application, by, data):
-    """Carry out one move with the cleaned form data; raises DecisionRefused or IllegalTransition."""
-    from .services import application_change_status
-
+    """Carry out one move with the cleaned form data; raises DecisionRefused, SubmissionRefused or IllegalTransition."""
     note = data.get("note", "")
     if name == "review":
         return decisions.review_start(application=application, by=by)
@@ -86,7 +89,7 @@ def perform(name, *, application, by, data):
     if name == "reject":
         return decisions.application_reject(application=application, by=by, reason=note)
     if name == "withdraw":
-        return application_change_status(application=application, to_status=Status.WITHDRAWN, by=by, note=note)
+        return application_withdraw(application=application, by=by, note=note, as_staff=True)
     return decisions.application_close(application=application, by=by, note=note)
 
 
@@ -100,7 +103,7 @@ def workflow_urls(model_admin):
             return redirect("admin:index")
         target, label, form_class = MOVES[name]
         change_url = reverse("admin:applications_application_change", args=[pk])
-        if not can_move(application.status, target):
+        if not may_move(application.status, target, actor=STAFF):
             messages.error(
                 request,
                 _("An application that is “%(from)s” cannot become “%(to)s”.")
@@ -112,7 +115,7 @@ def workflow_urls(model_admin):
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
                 perform(name, application=application, by=request.user, data=form.cleaned_data if form else {})
-            except (decisions.DecisionRefused, IllegalTransition) as refusal:
+            except (decisions.DecisionRefused, SubmissionRefused, IllegalTransition) as refusal:
                 if form is not None:
                     form.add_error(None, str(refusal))
                 else:

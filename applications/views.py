@@ -38,6 +38,7 @@ from .forms import (
 )
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
+from .workflow import APPLICANT, may_withdraw
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -309,9 +310,7 @@ def detail(request, pk):
             "pimex": pimex_panel(application=application),
             "clarification_form": ClarificationForm(),
             "withdraw_form": WithdrawForm(),
-            "can_withdraw": editable
-            and application.status
-            in (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED),
+            "can_withdraw": editable and may_withdraw(application.status, actor=APPLICANT),
         },
     )
 
