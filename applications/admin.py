@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from consortia.services import consortium_stage, years_after
+from consortia.models import Consortium, Stage
+from consortia.services import consortium_stage
 from portal.money import format_eur
 from portal.refusals import show_refusal
 from portal.regions import NUTS2
 from portal.scoping import AgencyScopedAdmin
 from programmes.rules import evaluate_application
-from programmes.rules.eligibility import STAGES
 
 # The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
 from . import admin_programmes  # noqa: F401  (the call page completed, the reports)
@@ -103,27 +103,18 @@ class PaymentInline(admin.TabularInline):
 
 
 class StageFilter(admin.SimpleListFilter):
-    """Consortium stage on today's date, worked out in SQL from the establishment date and joint actions."""
+    """Consortium stage on today's date, worked out in SQL by the consortia's own rule (Consortium.objects.in_stage)."""
 
     title = _("consortium stage")
     parameter_name = "stage"
 
     def lookups(self, request, model_admin):
-        return [("initiation", _("initiation")), ("development", _("development")), ("consolidated", _("consolidated"))]
+        return Stage.choices
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        one, three = years_after(today, -1), years_after(today, -3)
-        young = Q(consortium__has_joint_actions=False) | Q(consortium__established_on__gt=one)
-        if self.value() == "initiation":
-            return queryset.filter(young, consortium__isnull=False)
-        if self.value() == "development":
-            return (
-                queryset.filter(consortium__isnull=False).exclude(young).filter(consortium__established_on__gte=three)
-            )
-        if self.value() == "consolidated":
-            return queryset.filter(consortium__isnull=False).exclude(young).filter(consortium__established_on__lt=three)
-        return queryset
+        if self.value() not in Stage.values:
+            return queryset
+        return queryset.filter(consortium__in=Consortium.objects.in_stage(self.value(), on=timezone.localdate()))
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -307,8 +298,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
     def stage(self, obj):
         if obj.consortium is None:
             return "—"
-
-        return STAGES[consortium_stage(obj.consortium)]
+        return Stage(consortium_stage(obj.consortium)).label
 
     @admin.display(description=_("average score"))
     def average_score(self, obj):

@@ -17,8 +17,8 @@ from portal.refusals import Refused, show_refusal
 from . import decisions
 from .models import Status
 from .post_award import paid_amount, payable_amount, payment_record
-from .services import application_change_status
-from .workflow import can_move
+from .services import application_withdraw
+from .workflow import STAFF, may_move
 
 
 class NoteForm(forms.Form):
@@ -70,7 +70,11 @@ MOVES = {
 
 
 def available_moves(application):
-    return [(name, label) for name, (target, label, _form) in MOVES.items() if can_move(application.status, target)]
+    return [
+        (name, label)
+        for name, (target, label, _form) in MOVES.items()
+        if may_move(application.status, target, actor=STAFF)
+    ]
 
 
 def perform(name, *, application, by, data):
@@ -88,7 +92,7 @@ def perform(name, *, application, by, data):
     if name == "reject":
         return decisions.application_reject(application=application, by=by, reason=note)
     if name == "withdraw":
-        return application_change_status(application=application, to_status=Status.WITHDRAWN, by=by, note=note)
+        return application_withdraw(application=application, by=by, note=note, as_staff=True)
     return decisions.application_close(application=application, by=by, note=note)
 
 
@@ -102,7 +106,7 @@ def workflow_urls(model_admin):
             return redirect("admin:index")
         target, label, form_class = MOVES[name]
         change_url = reverse("admin:applications_application_change", args=[pk])
-        if not can_move(application.status, target):
+        if not may_move(application.status, target, actor=STAFF):
             messages.error(
                 request,
                 _("An application that is “%(from)s” cannot become “%(to)s”.")

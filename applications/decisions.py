@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consortia.models import Representation
+from consortia.selectors import people_acting_for
 from portal.money import to_cents
 from portal.notifications import notify
 from portal.refusals import Refused
@@ -50,11 +50,9 @@ def _notify_applicant(application, template, **context):
     organisation_id = application.acting_organisation_id
     if organisation_id is None:
         return
-    for representation in Representation.objects.filter(
-        organisation_id=organisation_id, status=Representation.Status.ACTIVE
-    ).select_related("user"):
+    for representative in people_acting_for(organisation_id):
         notify(
-            user=representation.user,
+            user=representative,
             template=f"applications/email/{template}",
             context={"application": application, **context},
         )

@@ -26,7 +26,6 @@ and a source function `(now) -> Iterable[Due]` to `SOURCES`.
 """
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -34,7 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consortia.models import Representation
+from consortia.selectors import people_acting_for_each
 from portal.notifications import notify
 
 from .models import Application, ProjectReport, ReminderSent, Status
@@ -187,21 +186,6 @@ SOURCES: list[Callable[[datetime], Iterable[Due]]] = [
 ]
 
 
-def _representatives_by_organisation(organisation_ids) -> dict[int, list]:
-    """The active users who act for each organisation. One query."""
-
-    users = defaultdict(list)
-    for representation in (
-        Representation.objects.filter(
-            organisation_id__in=organisation_ids, status=Representation.Status.ACTIVE, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("organisation_id", "user_id")
-    ):
-        users[representation.organisation_id].append(representation.user)
-    return users
-
-
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Send every reminder that is due and not sent yet; returns how many were sent.
 
@@ -212,7 +196,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     due = [item for source in SOURCES for item in source(now)]
     if not due:
         return 0
-    representatives = _representatives_by_organisation({item.organisation_id for item in due})
+    representatives = people_acting_for_each({item.organisation_id for item in due})
     # Skips what earlier runs sent without trying (and failing) an insert; the
     # unique constraint, not this read, is what guarantees "once".
     already_sent = set(

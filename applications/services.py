@@ -16,7 +16,7 @@ from .attachments import attachment_add
 from .models import Application, Status, StatusChange
 from .programme_fields import FIELDS_BY_KIND, missing_fields
 from .receipts import receipt_render
-from .workflow import check_move
+from .workflow import APPLICANT, STAFF, IllegalTransition, check_move, may_move, may_withdraw
 
 
 def reference_allocate(*, call_id: int) -> str:
@@ -154,7 +154,7 @@ def application_submit(*, application, by, now=None) -> Application:
         locked = (
             Application.objects.select_for_update().select_related("call__programme__agency").get(pk=application.pk)
         )
-        if locked.status != Status.DRAFT:
+        if not may_move(locked.status, Status.SUBMITTED, actor=APPLICANT):
             if locked.submitted_at is not None:
                 return locked  # already submitted: the same submission again
             raise SubmissionRefused([_("Only a draft can be submitted.")])
@@ -195,12 +195,19 @@ def _notify_submitted(application, by):
 
 
 @transaction.atomic
-def application_withdraw(*, application, by, note="") -> Application:
-    """The applicant withdraws before a decision."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED):
-        from django.utils.translation import gettext as _
+def application_withdraw(*, application, by, note="", as_staff=False) -> Application:
+    """Withdraw an application, as the workflow table lets the actor (`workflow.may_withdraw`).
 
+    The applicant withdraws before a decision; the agency's staff (`as_staff`: the
+    move is made in the administration) may also record a later withdrawal. Raises
+    SubmissionRefused, saying why, when the actor may not withdraw it now.
+    """
+    from django.utils.translation import gettext as _
+
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not may_withdraw(locked.status, actor=STAFF if as_staff else APPLICANT):
+        if as_staff:
+            raise SubmissionRefused([IllegalTransition(locked.status, Status.WITHDRAWN)])
         raise SubmissionRefused([_("An application can be withdrawn only before a decision.")])
     return application_change_status(application=locked, to_status=Status.WITHDRAWN, by=by, note=note)
 
@@ -210,7 +217,7 @@ def clarification_answer(*, application, by, text: str, files=()) -> Application
     """The applicant answers a clarification request (text and files): back to review."""
 
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status != Status.CLARIFICATION_REQUESTED:
+    if not may_move(locked.status, Status.UNDER_REVIEW, actor=APPLICANT):
         from django.utils.translation import gettext as _
 
         raise SubmissionRefused([_("No clarification is requested for this application.")])

@@ -19,6 +19,7 @@ from applications.pimex.selectors import pimex_panel
 from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
 from consortia.forms import InviteForm
+from consortia.models import Stage
 from consortia.selectors import consortia_of, organisations_of
 from portal.refusals import show_refusal
 from programmes.models import Call
@@ -42,6 +43,7 @@ from .forms import (
 )
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
+from .workflow import APPLICANT, may_withdraw
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -313,9 +315,7 @@ def detail(request, pk):
             "pimex": pimex_panel(application=application),
             "clarification_form": ClarificationForm(),
             "withdraw_form": WithdrawForm(),
-            "can_withdraw": editable
-            and application.status
-            in (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED),
+            "can_withdraw": editable and may_withdraw(application.status, actor=APPLICANT),
         },
     )
 
@@ -526,7 +526,7 @@ def consortium_detail(request, pk):
         {
             "consortium": consortium,
             "memberships": list(consortium.memberships.all()),
-            "stage": consortia_services.consortium_stage(consortium),
+            "stage": Stage(consortia_services.consortium_stage(consortium)).in_sentence,
             "can_manage": consortia_services.can_manage_consortium(request.user, consortium),
             "calls": calls,
             "invite_form": InviteForm(),

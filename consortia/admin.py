@@ -7,7 +7,7 @@ from portal.scoping import AgencyScopedAdmin
 
 # The formation pipeline's admin (seed 002) registers its models when imported.
 from .formation_admin import ConsortiumManagerInline, consortium_of_agency
-from .models import Consortium, Membership, Organisation, OwnershipLink
+from .models import Consortium, Membership, Organisation, OwnershipLink, SmeSize
 from .services import sme_size
 
 
@@ -81,9 +81,7 @@ class OrganisationAdmin(AgencyScopedAdmin):
 
     @admin.display(description=_("SME size"))
     def size_class(self, obj):
-        from programmes.rules.eligibility import SME_SIZES
-
-        return SME_SIZES[sme_size(obj)]
+        return SmeSize(sme_size(obj)).label
 
 
 @admin.register(Consortium)

@@ -40,8 +40,8 @@ from .models import (
     MembershipFee,
     Organisation,
 )
-from .selectors import seed_funding_committed
-from .services import NotAllowed, is_representative
+from .selectors import acts_for, people_acting_for, seed_funding_committed
+from .services import NotAllowed
 
 # A consortium offers a full service only with several firms; the programme's calls ask for 3 members.
 MIN_FOUNDING_MEMBERS = 3
@@ -198,12 +198,12 @@ def formation_invite(*, formation, by, candidates=None) -> list[FormationCandida
         candidate.status = Candidate.INVITED
         candidate.invited_at = now
         _save(candidate, by, update_fields=["status", "invited_at"])
-        for representation in candidate.organisation.representations.filter(status="active").select_related("user"):
+        for representative in people_acting_for(candidate.organisation_id):
             notify(
-                user=representation.user,
+                user=representative,
                 template="consortia/email/formation_invited",
                 context={"formation": formation, "candidate": candidate, "agency": formation.agency},
-                key=f"formation-invited-{candidate.pk}-{representation.user_id}",
+                key=f"formation-invited-{candidate.pk}-{representative.pk}",
             )
     if invited and formation.status in (Status.IDENTIFYING, Status.MEETING):
         formation.status = Status.DECIDING
@@ -214,7 +214,7 @@ def formation_invite(*, formation, by, candidates=None) -> list[FormationCandida
 def may_answer_for(user, candidate: FormationCandidate, formation: Formation) -> bool:
     """A representative of the company answers in the portal; staff of the formation's agency record
     the answer of a company that gave it at a meeting, by phone or by letter."""
-    if is_representative(user, candidate.organisation):
+    if acts_for(user, candidate.organisation):
         return True
     return bool(user.is_staff and (user.is_superuser or user.agency_id == formation.agency_id))
 
@@ -383,12 +383,12 @@ def formation_establish(
             by=by,
         )
     for candidate in joined:
-        for representation in candidate.organisation.representations.filter(status="active").select_related("user"):
+        for representative in people_acting_for(candidate.organisation_id):
             notify(
-                user=representation.user,
+                user=representative,
                 template="consortia/email/formation_established",
                 context={"formation": formation, "consortium": consortium, "organisation": candidate.organisation},
-                key=f"formation-established-{formation.pk}-{candidate.organisation_id}-{representation.user_id}",
+                key=f"formation-established-{formation.pk}-{candidate.organisation_id}-{representative.pk}",
             )
     return consortium
 

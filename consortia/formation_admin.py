@@ -32,7 +32,7 @@ from .models import (
     MembershipFee,
     Organisation,
 )
-from .selectors import consortium_fees_outstanding, formation_seed_funding
+from .selectors import acting_representations, consortium_fees_outstanding, formation_seed_funding
 
 
 def consortium_of_agency(agency_id, prefix=""):
@@ -294,7 +294,7 @@ class FormationAdmin(AgencyScopedAdmin):
             )
             unreachable = (
                 Organisation.objects.filter(pk__in=[candidate.organisation_id for candidate in invited])
-                .exclude(representations__status="active")
+                .exclude(pk__in=acting_representations().values("organisation_id"))
                 .order_by("legal_name")
             )
             names = [organisation.legal_name for organisation in unreachable]

@@ -19,6 +19,8 @@ from portal.regions import nuts_country, validate_nuts2
 from portal.text import CleanCharField, CleanEmailField, CleanTextField, CleanURLField
 
 from .countries import validate_country
+from .stages import Stage as Stage  # the vocabulary of who applies is read from here, with SmeSize
+from .stages import stage_expression
 from .taxids import tax_id_compact, validate_tax_id
 
 NACE_PATTERN = re.compile(r"^(?:[A-U])?(\d{2})(?:\.(\d{1,2}))?$")
@@ -68,6 +70,31 @@ def validate_nace(value: str) -> None:
             code="invalid_nace",
             params={"value": value},
         )
+
+
+class SmeSize(models.TextChoices):
+    """SME size classes (Recommendation 2003/361/EC).
+
+    `label` stands alone (a heading, a column); `in_sentence` is the form written
+    inside a sentence ("Every member is an SME (Acme: medium-sized)").
+    """
+
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+    @property
+    def in_sentence(self):
+        return _SME_SIZE_IN_SENTENCE[self]
+
+
+_SME_SIZE_IN_SENTENCE = {
+    SmeSize.MICRO: _("micro"),
+    SmeSize.SMALL: _("small"),
+    SmeSize.MEDIUM: _("medium-sized"),
+    SmeSize.LARGE: _("large"),
+}
 
 
 class Organisation(ConstraintErrorsOnFields, models.Model):
@@ -191,6 +218,16 @@ class Organisation(ConstraintErrorsOnFields, models.Model):
             raise ValidationError(errors)
 
 
+class ConsortiumQuerySet(models.QuerySet):
+    def with_stage(self, on: date):
+        """Each consortium with `stage`, its stage on that day (the rule of `consortia.stages`), worked out in SQL."""
+        return self.annotate(stage=stage_expression(on))
+
+    def in_stage(self, stage: str, on: date):
+        """The consortia in a stage on a day."""
+        return self.with_stage(on).filter(stage=stage)
+
+
 class Consortium(models.Model):
     """A group of companies that promote themselves abroad together."""
 
@@ -227,6 +264,8 @@ class Consortium(models.Model):
         help_text=_("Its representatives manage the consortium and apply for it."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ConsortiumQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consortium")

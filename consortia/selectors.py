@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
+from portal.models import User
 from portal.money import to_cents
 
 from .models import (
@@ -28,15 +29,57 @@ from .models import (
 ACTIVE = Representation.Status.ACTIVE
 
 
+# --- who acts for an organisation -------------------------------------------------------------
+# One rule, read by every door (pages, services, notifications, reminders): a person acts for an
+# organisation through an active representation, and only while their account is active. A
+# deactivated user is neither told nor allowed anything on the organisation's behalf.
+
+
+def acting_representations():
+    """The representations through which someone acts for an organisation now."""
+    return Representation.objects.filter(status=ACTIVE, user__is_active=True)
+
+
+def people_acting_for(organisation):
+    """The users who act for an organisation (an Organisation or its pk), in the order they joined the portal."""
+    acting = acting_representations().filter(organisation=organisation).values("user_id")
+    return User.objects.filter(pk__in=acting).order_by("pk")
+
+
+def people_acting_for_each(organisation_ids) -> dict[int, list[User]]:
+    """The users who act for each of these organisations, by organisation pk. One query."""
+    people: dict[int, list[User]] = {}
+    representations = (
+        acting_representations()
+        .filter(organisation_id__in=organisation_ids)
+        .select_related("user")
+        .order_by("organisation_id", "user_id")
+    )
+    for representation in representations:
+        people.setdefault(representation.organisation_id, []).append(representation.user)
+    return people
+
+
+def acts_for(user, organisation) -> bool:
+    """Whether the user acts for the organisation (an Organisation or its pk)."""
+    return acting_representations().filter(user=user, organisation=organisation).exists()
+
+
 def organisations_of(user):
-    """The organisations the user represents."""
-    return Organisation.objects.filter(representations__user=user, representations__status=ACTIVE).distinct()
+    """The organisations the user acts for (none for a deactivated user)."""
+    return Organisation.objects.filter(pk__in=acting_representations().filter(user=user).values("organisation_id"))
 
 
 def organisation_for(user, pk) -> Organisation:
-    """One of the user's organisations, with its representatives and links; 404 for anyone else's."""
+    """One of the user's organisations, with its representatives (`acting`: those who act for it now)
+    and links; 404 for anyone else's."""
     queryset = organisations_of(user).prefetch_related(
         Prefetch("representations", queryset=Representation.objects.select_related("user").order_by("created_at")),
+        Prefetch(
+            "representations",
+            queryset=acting_representations().select_related("user").order_by("created_at"),
+            to_attr="acting",
+        ),
         "holdings__owned",
         "holders__owner",
         Prefetch("memberships", queryset=Membership.objects.select_related("consortium")),

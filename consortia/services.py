@@ -6,7 +6,6 @@ prefetched what its docstring names. The second part writes: registering an
 organisation, representatives, consortia, invitations and memberships.
 """
 
-import calendar
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +22,12 @@ from portal.money import to_cents
 from portal.notifications import notify
 from portal.refusals import Refused
 
-from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation
+from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation, SmeSize
+from .selectors import acts_for, people_acting_for
+from .stages import Stage as Stage  # Stage, years_after and age_in_years stay importable from here
+from .stages import age_in_years as age_in_years
+from .stages import stage_of
+from .stages import years_after as years_after
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -34,39 +38,12 @@ LINKED_THRESHOLD = Decimal("50")  # more than 50%: linked enterprise (figures ad
 
 # (size, staff strictly below, turnover at most, balance sheet at most), smallest first.
 SME_CEILINGS = [
-    ("micro", Decimal("10"), Decimal("2000000"), Decimal("2000000")),
-    ("small", Decimal("50"), Decimal("10000000"), Decimal("10000000")),
-    ("medium", Decimal("250"), Decimal("50000000"), Decimal("43000000")),
+    (SmeSize.MICRO.value, Decimal("10"), Decimal("2000000"), Decimal("2000000")),
+    (SmeSize.SMALL.value, Decimal("50"), Decimal("10000000"), Decimal("10000000")),
+    (SmeSize.MEDIUM.value, Decimal("250"), Decimal("50000000"), Decimal("43000000")),
 ]
 
-SME_SIZES = ("micro", "small", "medium", "large")
-
-
-class Stage:
-    """The stages of an export consortium (seed 000): they set the grant cap."""
-
-    INITIATION = "initiation"
-    DEVELOPMENT = "development"
-    CONSOLIDATED = "consolidated"
-
-
-def years_after(day: date, years: int) -> date:
-    """The date `years` years after `day` (before it when negative): its anniversary.
-
-    A 29 February falls on 28 February in years that are not leap years.
-    """
-    year = day.year + years
-    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return day.replace(year=year)
-
-
-def age_in_years(since: date, on: date) -> int:
-    """Whole years from `since` to `on`, counted by anniversary (negative if `on` is before)."""
-    years = on.year - since.year
-    if on < years_after(since, years):
-        years -= 1
-    return years
+SME_SIZES = tuple(SmeSize.values)
 
 
 # --- SME size ---------------------------------------------------------------------------------
@@ -196,7 +173,7 @@ def size_for_figures(*, staff: Decimal, turnover: Decimal, balance_sheet: Decima
     for size, staff_below, turnover_max, balance_max in SME_CEILINGS:
         if staff < staff_below and (turnover <= turnover_max or balance_sheet <= balance_max):
             return size
-    return "large"
+    return SmeSize.LARGE.value
 
 
 def sme_size(organisation: Organisation) -> str:
@@ -240,14 +217,14 @@ def consortium_stage(consortium: Consortium, on: date | None = None) -> str:
     Initiation while its members have carried out no joint promotion action, or in
     its first year; development from the 1st anniversary of its establishment up to
     and including the 3rd; consolidated from the day after the 3rd anniversary.
-    `on` defaults to today in the portal's time zone.
+    `on` defaults to today in the portal's time zone. The same rule, in SQL:
+    `Consortium.objects.with_stage(on)` (see consortia.stages).
     """
-    on = on or timezone.localdate()
-    if not consortium.has_joint_actions or on < years_after(consortium.established_on, 1):
-        return Stage.INITIATION
-    if on <= years_after(consortium.established_on, 3):
-        return Stage.DEVELOPMENT
-    return Stage.CONSOLIDATED
+    return stage_of(
+        established_on=consortium.established_on,
+        has_joint_actions=consortium.has_joint_actions,
+        on=on or timezone.localdate(),
+    )
 
 
 def active_memberships(consortium: Consortium, on: date | None = None) -> list[Membership]:
@@ -296,12 +273,6 @@ def organisation_register(*, user, organisation: Organisation) -> Organisation:
     return organisation
 
 
-def is_representative(user, organisation) -> bool:
-    return Representation.objects.filter(
-        user=user, organisation=organisation, status=Representation.Status.ACTIVE
-    ).exists()
-
-
 @transaction.atomic
 def representation_request(*, user, organisation: Organisation, note: str = "") -> Representation:
     """Ask to act for an existing organisation; a representative decides."""
@@ -312,11 +283,9 @@ def representation_request(*, user, organisation: Organisation, note: str = "") 
         return existing
     representation = Representation.objects.create(user=user, organisation=organisation, note=note)
 
-    for representative in organisation.representations.filter(status=Representation.Status.ACTIVE).select_related(
-        "user"
-    ):
+    for representative in people_acting_for(organisation):
         notify(
-            user=representative.user,
+            user=representative,
             template="consortia/email/representation_requested",
             context={"requester": user, "organisation": organisation, "note": note},
         )
@@ -327,7 +296,7 @@ def representation_request(*, user, organisation: Organisation, note: str = "") 
 def representation_decide(*, by, representation: Representation, accept: bool) -> Representation:
     """An active representative (or agency staff) accepts or declines a request."""
     representation = Representation.objects.select_for_update().get(pk=representation.pk)
-    if not (by.is_staff or is_representative(by, representation.organisation)):
+    if not (by.is_staff or acts_for(by, representation.organisation)):
         raise NotAllowed
     if representation.status != Representation.Status.REQUESTED:
         return representation
@@ -341,7 +310,7 @@ def representation_decide(*, by, representation: Representation, accept: bool) -
 @transaction.atomic
 def consortium_create(*, user, lead: Organisation, consortium: Consortium) -> Consortium:
     """Create a consortium led by one of the user's organisations, which becomes its first member."""
-    if not is_representative(user, lead):
+    if not acts_for(user, lead):
         raise NotAllowed
     consortium.lead = lead
     consortium.full_clean()
@@ -356,7 +325,7 @@ def consortium_create(*, user, lead: Organisation, consortium: Consortium) -> Co
 
 
 def can_manage_consortium(user, consortium: Consortium) -> bool:
-    return consortium.lead_id is not None and is_representative(user, consortium.lead)
+    return consortium.lead_id is not None and acts_for(user, consortium.lead_id)
 
 
 @transaction.atomic
@@ -376,9 +345,9 @@ def membership_invite(*, by, consortium: Consortium, organisation: Organisation 
             membership = Membership.objects.create(
                 consortium=consortium, organisation=organisation, status=Membership.Status.INVITED
             )
-            for representative in organisation.representations.filter(status="active").select_related("user"):
+            for representative in people_acting_for(organisation):
                 notify(
-                    user=representative.user,
+                    user=representative,
                     template="consortia/email/membership_invited",
                     context={"consortium": consortium, "organisation": organisation, "invited_by": by},
                 )
@@ -404,7 +373,7 @@ def membership_invite(*, by, consortium: Consortium, organisation: Organisation 
 def invitation_accept(*, user, invitation: Invitation, organisation: Organisation) -> Membership:
     """The invited person joins with one of the organisations they represent."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.used_at is not None or not is_representative(user, organisation):
+    if invitation.used_at is not None or not acts_for(user, organisation):
         raise NotAllowed
     membership = Membership.objects.filter(
         consortium=invitation.consortium, organisation=organisation, status__in=["invited", "active"]
@@ -424,7 +393,7 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
     membership = (
         Membership.objects.select_for_update().select_related("organisation", "consortium").get(pk=membership.pk)
     )
-    if not is_representative(by, membership.organisation):
+    if not acts_for(by, membership.organisation):
         raise NotAllowed
     if membership.status != Membership.Status.INVITED:
         return membership
@@ -437,9 +406,9 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
 
     lead = membership.consortium.lead
     if lead is not None:
-        for representative in lead.representations.filter(status="active").select_related("user"):
+        for representative in people_acting_for(lead):
             notify(
-                user=representative.user,
+                user=representative,
                 template="consortia/email/membership_answered",
                 context={"membership": membership, "accepted": accept},
             )
@@ -450,7 +419,7 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
 def membership_leave(*, by, membership: Membership) -> Membership:
     """An active member leaves; it stops counting from today."""
     membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
-    if not is_representative(by, membership.organisation):
+    if not acts_for(by, membership.organisation):
         raise NotAllowed
     if membership.status != Membership.Status.ACTIVE:
         return membership

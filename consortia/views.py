@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.refusals import show_refusal
-from programmes.rules.eligibility import SME_SIZES
 
 from . import formation, selectors, services
 from .forms import (
@@ -22,7 +21,7 @@ from .forms import (
     OrganisationForm,
     OwnershipLinkForm,
 )
-from .models import OwnershipLink
+from .models import OwnershipLink, SmeSize
 
 
 def _form_page(request, form, *, title, submit_label, intro="", cancel_url=""):
@@ -62,9 +61,9 @@ def organisation_detail(request, pk):
         "consortia/organisation_detail.html",
         {
             "organisation": organisation,
-            "size": SME_SIZES[services.sme_size(organisation)],
+            "size": SmeSize(services.sme_size(organisation)).in_sentence,
             "requests": [r for r in organisation.representations.all() if r.status == "requested"],
-            "representatives": [r for r in organisation.representations.all() if r.status == "active"],
+            "representatives": organisation.acting,
         },
     )
 

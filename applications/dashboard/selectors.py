@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from statistics import median
-from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import (
@@ -48,9 +47,8 @@ from applications.models import (
     Status,
     StatusChange,
 )
-from consortia.models import Consortium, Membership
+from consortia.models import Consortium, Membership, Stage
 from consortia.selectors import consortium_contracts_won
-from consortia.services import consortium_stage
 from portal.money import to_cents
 from programmes.models import Call, Programme
 
@@ -59,8 +57,6 @@ ZERO = Decimal("0.00")
 DECIDED = [Status.APPROVED, Status.RESERVE, Status.REJECTED]
 # Applications that asked for money: submitted, whatever happened next, but not withdrawn.
 REQUESTING = [s for s in Status.values if s not in (Status.DRAFT, Status.WITHDRAWN)]
-SIZE_LABELS = {"micro": _("Micro"), "small": _("Small"), "medium": _("Medium"), "large": _("Large")}
-STAGES = {"initiation": _("Initiation"), "development": _("Development"), "consolidated": _("Consolidated")}
 
 
 @dataclass(frozen=True)
@@ -211,15 +207,10 @@ def pipeline(scope: Scope) -> dict:
 def consortia_figures(scope: Scope, on: date) -> dict:
     """Consortia supported (approved or closed): number, distinct member companies, by stage and sector. Two queries."""
     supported = applications_in(scope).filter(status__in=COMMITTED, consortium__isnull=False).values("consortium")
-    rows = list(
-        Consortium.objects.filter(pk__in=supported).values_list("pk", "sector", "established_on", "has_joint_actions")
-    )
-    by_stage = dict.fromkeys(STAGES, 0)
+    rows = list(Consortium.objects.filter(pk__in=supported).with_stage(on).values_list("sector", "stage"))
+    by_stage = dict.fromkeys(Stage.values, 0)
     by_sector: dict[str, int] = {}
-    for _pk, sector, established_on, has_joint_actions in rows:
-        stage = consortium_stage(
-            SimpleNamespace(established_on=established_on, has_joint_actions=has_joint_actions), on
-        )
+    for sector, stage in rows:
         by_stage[stage] += 1
         by_sector[sector] = by_sector.get(sector, 0) + 1
     companies = (
@@ -232,7 +223,7 @@ def consortia_figures(scope: Scope, on: date) -> dict:
     return {
         "count": len(rows),
         "companies": companies,
-        "by_stage": [{"stage": key, "label": STAGES[key], "count": by_stage[key]} for key in STAGES],
+        "by_stage": [{"stage": stage.value, "label": stage.label, "count": by_stage[stage.value]} for stage in Stage],
         "by_sector": [
             {"sector": key, "label": sector_labels.get(key, key), "count": count}
             for key, count in sorted(by_sector.items(), key=lambda item: (-item[1], item[0]))

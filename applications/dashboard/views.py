@@ -25,6 +25,7 @@ from applications.charts import bars
 from applications.exports import neutralise
 from applications.reports import report_agency, report_parameters_clean
 from applications.reports import report_request as request_report
+from consortia.models import SmeSize
 from programmes.models import Report
 
 from . import selectors
@@ -80,6 +81,7 @@ def dashboard(request):
         "previous": previous,
         "query": query,
         "charts": _charts(current),
+        "size_labels": SmeSize.labels,
         **_recent_reports(request.user),
         # The agency's zone (the chosen agency's, for a superuser); else the current one, named on the page.
         "zone": zone,
@@ -97,7 +99,7 @@ def _charts(data: dict) -> dict:
         "stages": bars([(r["label"], r["count"]) for r in data["consortia"]["by_stage"]]),
         "sectors": bars([(r["label"], r["count"]) for r in data["consortia"]["by_sector"]]),
         "categories": bars([(r["category"], r["amount"]) for r in data["categories"]]),
-        "rco01": bars([(label, data["indicators"]["rows"][0][size]) for size, label in selectors.SIZE_LABELS.items()]),
+        "rco01": bars([(label, data["indicators"]["rows"][0][size]) for size, label in SmeSize.choices]),
     }
 
 

@@ -17,8 +17,8 @@ from applications.charts import bars as chart_bars
 from applications.decisions import call_committed
 from applications.indicators import SELECTED, SIZES, erdf_indicators
 from applications.models import Application, BudgetLine
-from consortia.models import Consortium, Membership
-from consortia.services import active_members, consortium_stage
+from consortia.models import Consortium, Membership, SmeSize, Stage
+from consortia.services import active_members
 from programmes.models import Programme
 
 __all__ = ["annual_context", "bars", "build_pdf", "erdf_indicators"]
@@ -61,20 +61,23 @@ def annual_context(programme: Programme, year: int) -> dict:
     ]
     consortia = []
     for consortium in (
-        _consortia_with_members().filter(Q(applications__in=applications.values("pk"))).distinct().order_by("name")
+        _consortia_with_members()
+        .filter(Q(applications__in=applications.values("pk")))
+        .distinct()
+        .with_stage(on)
+        .order_by("name")
     ):
         consortia.append(
             {
                 "consortium": consortium,
-                "stage": consortium_stage(consortium, on),
+                "stage": Stage(consortium.stage).label,
                 "members": [m.legal_name for m in active_members(consortium, on)],
             }
         )
-    stages: dict[str, int] = {}
-    for row in consortia:
-        stages[row["stage"]] = stages.get(row["stage"], 0) + 1
+    stages = dict.fromkeys(Stage.values, 0)
+    for consortium_row in consortia:
+        stages[consortium_row["consortium"].stage] += 1
     indicators = erdf_indicators(approved, on)
-    size_labels = {"micro": _("Micro"), "small": _("Small"), "medium": _("Medium"), "large": _("Large")}
     return {
         "programme": programme,
         "year": year,
@@ -84,13 +87,13 @@ def annual_context(programme: Programme, year: int) -> dict:
         "status_chart": bars(by_status),
         "category_chart": bars(by_category),
         "consortia": consortia,
-        "stage_chart": bars(sorted(stages.items())),
+        "stage_chart": bars([(str(stage.label), stages[stage.value]) for stage in Stage if stages[stage.value]]),
         "indicators": [
             {
                 "code": code,
                 "label": label,
                 "values": indicators[code],
-                "chart": bars([(str(size_labels[s]), indicators[code][s]) for s in SIZES]),
+                "chart": bars([(str(SmeSize(s).label), indicators[code][s]) for s in SIZES]),
             }
             for code, label in [
                 ("RCO01", _("Enterprises supported")),

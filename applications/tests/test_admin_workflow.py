@@ -177,6 +177,35 @@ def test_the_submitted_content_is_read_only_for_staff(client, agency):
     assert 'name="budget_lines-0-amount"' not in html
 
 
+def test_the_stage_filter_follows_the_anniversary_rule_on_a_leap_day(staff_client, agency):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.conf import settings
+
+    from consortia.tests.factories import ConsortiumFactory
+
+    call = CallFactory(programme=ProgrammeFactory(agency=agency))
+    ApplicationFactory(
+        call=call,
+        title="Leap-day consortium",
+        consortium=ConsortiumFactory(established_on=date(2024, 2, 29), has_joint_actions=True),
+    )
+    url = reverse("admin:applications_application_changelist")
+
+    # 28 February 2025 is the first anniversary of 29 February 2024: development, not initiation.
+    with time_machine.travel(datetime(2025, 2, 28, 12, tzinfo=ZoneInfo(settings.TIME_ZONE)), tick=False):
+        development = staff_client.get(url, {"stage": "development"}).content.decode()
+        initiation = staff_client.get(url, {"stage": "initiation"}).content.decode()
+    with time_machine.travel(datetime(2025, 2, 27, 12, tzinfo=ZoneInfo(settings.TIME_ZONE)), tick=False):
+        day_before = staff_client.get(url, {"stage": "initiation"}).content.decode()
+
+    assert "Leap-day consortium" in development and ">Development</td>" in development
+    assert "Leap-day consortium" not in initiation
+    assert "Leap-day consortium" in day_before and ">Initiation</td>" in day_before
+
+
 def test_the_list_filters_by_consortium_stage_and_region(staff_client, agency):
     from datetime import timedelta
 

@@ -24,6 +24,7 @@ from applications.models import Application, StatusChange
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from applications.workflow import IllegalTransition
+from consortia.models import Representation
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
 from portal.models import User
@@ -128,6 +129,21 @@ def test_a_rejection_needs_a_reason_and_tells_the_applicant(officer, django_capt
     assert mail.outbox[-1].to == ["lucia@example.org"]
     assert "not approved" in mail.outbox[-1].subject
     assert "The market is not new for the company." in mail.outbox[-1].body
+
+
+def test_a_deactivated_representative_is_not_told_of_the_decision(officer, django_capture_on_commit_callbacks):
+    applicant = User.objects.create_user("lucia@example.org")
+    organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
+    gone = User.objects.create_user("gone@example.org", is_active=False)
+    Representation.objects.create(user=gone, organisation=organisation, status=Representation.Status.ACTIVE)
+    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=organisation)
+    application_change_status(application=application, to_status="submitted")
+    application_change_status(application=application, to_status="under_review")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_reject(application=application, by=officer, reason="The market is not new for the company.")
+
+    assert [message.to for message in mail.outbox] == [["lucia@example.org"]]
 
 
 def test_a_clarification_request_has_a_message_and_a_due_date(officer, django_capture_on_commit_callbacks):

@@ -9,9 +9,11 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from applications import selectors
 from applications.models import Application, Attachment, StatusChange
 from applications.services import application_change_status, application_submit
 from consortia.models import Consortium, Membership
@@ -339,6 +341,25 @@ def test_the_applicant_withdraws_before_a_decision(client, applicant):
 
     application.refresh_from_db()
     assert application.status == "withdrawn"
+
+
+def test_a_deactivated_representative_can_no_longer_see_or_withdraw_the_application(client, applicant):
+    application = draft(client, applicant)
+    fill(client, application)
+    client.post(reverse("applications:submit", args=[application.pk]))
+    applicant.is_active = False
+    applicant.save(update_fields=["is_active"])
+
+    page = client.get(reverse("applications:detail", args=[application.pk]))
+    client.post(reverse("applications:withdraw", args=[application.pk]), {"reason": "Not me"})
+
+    assert page.status_code == 302 and reverse("account_login") in page["Location"]
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    # Whatever the door (a task, a command), the user no longer acts for the company.
+    assert list(selectors.applications_of(applicant)) == []
+    with pytest.raises(Http404):
+        selectors.application_for(applicant, application.pk, editable=True)
 
 
 def test_a_second_apply_leads_to_the_existing_application(client, applicant):

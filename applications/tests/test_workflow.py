@@ -2,20 +2,29 @@
 
 import threading
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, Status, StatusChange
-from applications.services import application_change_status, application_create
+from applications.services import (
+    SubmissionRefused,
+    application_change_status,
+    application_create,
+    application_withdraw,
+)
 from applications.tests.factories import ApplicationFactory
 from applications.workflow import IllegalTransition
+from consortia.services import organisation_register
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
+from portal.roles import AGENCY_STAFF, ensure_groups
 from programmes.models import Call
-from programmes.tests.factories import CallFactory
+from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +367,60 @@ def test_concurrent_submissions_of_one_call_get_gapless_unique_references():
     assert stored == [f"EXP-2026-{n:04d}" for n in range(1, count + 1)]
     call.refresh_from_db()
     assert call.last_reference_number == count
+
+
+# --- who may withdraw: the button shown is the move the service accepts ---------------------------
+
+WITHDRAWABLE = {
+    "applicant": {Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED},
+    # After a decision only staff record a withdrawal (a beneficiary renouncing its grant).
+    "staff": {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.UNDER_REVIEW,
+        Status.CLARIFICATION_REQUESTED,
+        Status.RESERVE,
+        Status.APPROVED,
+    },
+}
+
+
+@pytest.mark.parametrize("actor", ["applicant", "staff"])
+@pytest.mark.parametrize("status", Status.values)
+def test_the_withdraw_button_is_shown_exactly_when_the_service_accepts_the_withdrawal(client, status, actor):
+    agency = AgencyFactory()
+    applicant = _user("lucia@example.org")
+    organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
+    submitted_at = None if status in (Status.DRAFT, Status.WITHDRAWN) else timezone.now()
+    application = ApplicationFactory(
+        call=_call(programme=ProgrammeFactory(agency=agency)),
+        consortium=None,
+        organisation=organisation,
+        status=status,
+        submitted_at=submitted_at,
+        granted_amount=Decimal("4000.00") if status in (Status.APPROVED, Status.CLOSED) else None,
+    )
+    if actor == "staff":
+        user = get_user_model().objects.create_user("officer@agency.example", is_staff=True, agency=agency)
+        user.groups.set([ensure_groups()[AGENCY_STAFF]])
+        page = reverse("admin:applications_application_change", args=[application.pk])
+        button = reverse("admin:applications_application_move", args=[application.pk, "withdraw"])
+    else:
+        user = applicant
+        page = reverse("applications:detail", args=[application.pk])
+        button = reverse("applications:withdraw", args=[application.pk])
+    client.force_login(user)
+
+    response = client.get(page)
+    assert response.status_code == 200
+    shown = f'"{button}"' in response.content.decode()
+    try:
+        application_withdraw(application=application, by=user, as_staff=actor == "staff")
+    except SubmissionRefused:
+        accepted = False
+    else:
+        accepted = True
+
+    assert shown == accepted == (status in WITHDRAWABLE[actor])
+    application.refresh_from_db()
+    assert (application.status == Status.WITHDRAWN) == (accepted or status == Status.WITHDRAWN)

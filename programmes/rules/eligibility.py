@@ -4,7 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consortia.models import Consortium
+from consortia.models import Consortium, SmeSize, Stage
 from consortia.services import sme_figures, sme_size
 from portal.regions import NUTS2, region_name
 from programmes.models import DocumentKind
@@ -19,18 +19,9 @@ APPLICANT_TYPES = {
     "public_body": _("a public body"),
 }
 
-SME_SIZES = {
-    "micro": _("micro"),
-    "small": _("small"),
-    "medium": _("medium-sized"),
-    "large": _("large"),
-}
-
-STAGES = {
-    "initiation": _("initiation"),
-    "development": _("development"),
-    "consolidated": _("consolidated"),
-}
+# Sizes and stages as written inside the rules' sentences (the vocabulary is consortia's).
+SME_SIZES = {size.value: size.in_sentence for size in SmeSize}
+STAGES = {stage.value: stage.in_sentence for stage in Stage}
 
 NACE_SECTIONS = {
     "A": _("agriculture, forestry and fishing"),
@@ -235,7 +226,7 @@ class SmeOnlyRule(EligibilityRule):
             )
         large = []
         for member in facts.members:
-            if sme_size(member) == "large":
+            if sme_size(member) == SmeSize.LARGE:
                 figures = sme_figures(member)
                 large.append(
                     _("%(name)s (%(staff)s staff, turnover %(turnover)s, balance sheet %(balance)s)")
