@@ -70,7 +70,6 @@ class ConsortiumManagerInline(admin.TabularInline):
     model = ConsortiumManager
     extra = 0
     fields = ["full_name", "email", "phone", "appointed_on", "ended_on"]
-    readonly_fields = fields
     can_delete = False
     show_change_link = True
 
@@ -127,7 +126,8 @@ def _parent_pk(request):
 
 def _candidate_choices(request, formation_pk):
     """Companies staff may identify: those with their registered office in the agency's region
-    (the formation's agency for a superuser), plus the formation's candidates already recorded."""
+    (the formation's agency for a superuser), plus the formation's candidates already recorded.
+    The rule is `formation_candidate_add`'s; the list only offers what it accepts."""
     region = getattr(getattr(request.user, "agency", None), "region", None)
     if region is None and formation_pk is not None:
         region = Formation.objects.filter(pk=formation_pk).values_list("agency__region", flat=True).first()
@@ -321,15 +321,15 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
             )
             adopt(obj, formation)
             return
-        # The other fields describe the formation; its seed funding changes through the service.
-        seed_funding_changed = "seed_funding" in form.changed_data
-        seed_funding, obj.seed_funding = obj.seed_funding, form.initial.get("seed_funding", obj.seed_funding)
+        # The other fields describe the formation and are saved as typed; the seed funding is saved as
+        # it was, and then changed by the service.
+        typed = obj.seed_funding
+        changed = "seed_funding" in form.changed_data
+        if changed:
+            obj.seed_funding = form.initial["seed_funding"]
         super().save_model(request, obj, form, change)
-        if seed_funding_changed:
-            adopt(
-                obj,
-                formation_services.formation_seed_funding_set(formation=obj, amount=seed_funding, by=request.user),
-            )
+        if changed:
+            adopt(obj, formation_services.formation_seed_funding_set(formation=obj, amount=typed, by=request.user))
 
     @admin.display(description=_("seed funding"), ordering="seed_funding")
     def seed_funding_eur(self, obj):

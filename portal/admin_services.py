@@ -1,6 +1,6 @@
 """Admin pages whose writes a service does, and a service's refusal shown next to the field it is about.
 
-Every door that changes money or status calls the same service (docs/architecture). On such a
+Every door that changes money or status calls the same service (docs/architecture.md). On such a
 page the admin form only reads what staff typed: the admin's save calls the service, from
 `save_model` for the page's object or from the inline formset's `save_new` for a new row. The
 fields the service sets once (an amount, a date that decides who owes what) are read-only or
