@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from portal import refusals
 from portal.money import format_eur, to_cents
+from portal.regions import region_name
 
 from .models import (
     Consortium,
@@ -60,12 +61,29 @@ TRANSITIONS = {
 
 
 class Refused(refusals.Refused):
-    """The step cannot be done; the message says why, in words for the user (`field`: next to which form field)."""
+    """The step cannot be done; the message says why, in words for the user (`field` or `errors`:
+    next to which form fields, named as the model and the service's arguments name them)."""
+
+    @classmethod
+    def from_error(cls, error: ValidationError) -> "Refused":
+        """The refusal of a model's validation, each message kept on its field."""
+        return cls(_messages(error), errors=error.message_dict if hasattr(error, "error_dict") else {})
 
 
 def agency_today(agency) -> date:
     """Today in the agency's time zone: dates of the formation are the agency's dates."""
     return timezone.localdate(timezone=agency.tzinfo)
+
+
+def _today_for(by) -> date:
+    """Today as the person recording sees it: their agency's date (the project's for a user without one)."""
+    agency = getattr(by, "agency", None)
+    return agency_today(agency) if agency is not None else timezone.localdate()
+
+
+def _refuse_if_future(day: date, *, by, field: str, message: str) -> None:
+    if day > _today_for(by):
+        raise Refused(message, field=field)
 
 
 def _messages(error: ValidationError) -> str:
@@ -86,7 +104,8 @@ def _refuse_unless_open(formation: Formation) -> None:
     if not formation.is_open:
         raise Refused(
             _("The formation “%(formation)s” is %(status)s: it cannot change any more.")
-            % {"formation": formation, "status": formation.get_status_display().lower()}
+            % {"formation": formation, "status": formation.get_status_display().lower()},
+            field="formation",
         )
 
 
@@ -110,8 +129,22 @@ def formation_open(
     try:
         formation.full_clean()
     except ValidationError as error:
-        raise Refused(_messages(error)) from error
+        raise Refused.from_error(error) from error
     _save(formation, by)
+    return formation
+
+
+@transaction.atomic
+def formation_seed_funding_set(*, formation, amount, by) -> Formation:
+    """Change the seed funding a formation under way plans; it is committed as it is when established."""
+    formation = _locked_formation(formation)
+    _refuse_unless_open(formation)
+    formation.seed_funding = to_cents(amount)
+    try:
+        formation.full_clean()
+    except ValidationError as error:
+        raise Refused.from_error(error) from error
+    _save(formation, by, update_fields=["seed_funding"])
     return formation
 
 
@@ -139,7 +172,21 @@ def formation_candidate_add(*, formation, organisation: Organisation, by, notes:
     if organisation.kind != Organisation.Kind.COMPANY:
         raise Refused(
             _("%(organisation)s is not a company: only companies form an export consortium.")
-            % {"organisation": organisation}
+            % {"organisation": organisation},
+            field="organisation",
+        )
+    if organisation.region != formation.agency.region:
+        raise Refused(
+            _(
+                "%(organisation)s has its registered office in %(region)s: the agency forms consortia of "
+                "companies of %(agency_region)s."
+            )
+            % {
+                "organisation": organisation,
+                "region": region_name(organisation.region),
+                "agency_region": region_name(formation.agency.region),
+            },
+            field="organisation",
         )
     candidate = FormationCandidate.objects.filter(formation=formation, organisation=organisation).first()
     if candidate is None:
@@ -162,7 +209,7 @@ def formation_meeting_record(
     try:
         meeting.full_clean()
     except ValidationError as error:
-        raise Refused(_messages(error)) from error
+        raise Refused.from_error(error) from error
     meeting.save()
     FormationAttendance.objects.bulk_create(
         FormationAttendance(meeting=meeting, candidate=candidate, attended=True) for candidate in attended
@@ -358,7 +405,7 @@ def formation_establish(
     try:
         consortium.full_clean()
     except ValidationError as error:
-        raise Refused(_messages(error)) from error
+        raise Refused.from_error(error) from error
     consortium.save()
     Membership.objects.bulk_create(
         Membership(
@@ -407,7 +454,8 @@ def consortium_manager_appoint(
         if appointed_on < current.appointed_on:
             raise Refused(
                 _("%(manager)s was appointed on %(date)s: a new manager is appointed on that day or later.")
-                % {"manager": current, "date": current.appointed_on.isoformat()}
+                % {"manager": current, "date": current.appointed_on.isoformat()},
+                field="appointed_on",
             )
         current.ended_on = appointed_on
         current.save(update_fields=["ended_on"])
@@ -421,19 +469,31 @@ def consortium_manager_appoint(
     try:
         manager.full_clean()
     except ValidationError as error:
-        raise Refused(_messages(error)) from error
+        raise Refused.from_error(error) from error
     manager.save()
     return manager
 
 
 @transaction.atomic
 def membership_fee_set(*, consortium, period: str, amount, due_on: date, by) -> MembershipFee:
-    """Set the fee each member pays for a period (once per period)."""
+    """Set the fee each member pays for a period (once per period); the amount is not changed afterwards.
+
+    Refused for a second fee of the same period (the consortium row is locked, so two clerks
+    setting it at once cannot both succeed) and for a fee falling due before the consortium
+    was established, which no member would owe.
+    """
+    consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
+    if due_on < consortium.established_on:
+        raise Refused(
+            _("%(consortium)s was established on %(date)s: a fee due before then is owed by no member.")
+            % {"consortium": consortium, "date": consortium.established_on.isoformat()},
+            field="due_on",
+        )
     fee = MembershipFee(consortium=consortium, period=period.strip(), amount=to_cents(amount), due_on=due_on)
     try:
         fee.full_clean()
     except ValidationError as error:
-        raise Refused(_messages(error)) from error
+        raise Refused.from_error(error) from error
     fee.save()
     return fee
 
@@ -443,8 +503,9 @@ def fee_payment_record(*, fee, organisation: Organisation, amount, paid_on: date
     """Record a member's payment of a fee.
 
     Refused for an organisation that was not a member when the fee fell due, for more
-    than the fee, and for a second payment of the same fee by the same member (the fee
-    row is locked, so two clerks recording it at once cannot both succeed).
+    than the fee, for a payment dated in the future, and for a second payment of the same
+    fee by the same member (the fee row is locked, so two clerks recording it at once
+    cannot both succeed). A payment is not changed afterwards.
     """
     fee = MembershipFee.objects.select_for_update().select_related("consortium").get(pk=fee.pk)
     existing = FeePayment.objects.filter(fee=fee, organisation=organisation).first()
@@ -456,13 +517,15 @@ def fee_payment_record(*, fee, organisation: Organisation, amount, paid_on: date
                 "period": fee.period,
                 "amount": format_eur(existing.amount),
                 "date": existing.paid_on.isoformat(),
-            }
+            },
+            field="organisation",
         )
+    _refuse_if_future(paid_on, by=by, field="paid_on", message=_("A payment cannot be dated in the future."))
     payment = FeePayment(fee=fee, organisation=organisation, amount=to_cents(amount), paid_on=paid_on, recorded_by=by)
     try:
         payment.full_clean()
     except ValidationError as error:
-        raise Refused(_messages(error)) from error
+        raise Refused.from_error(error) from error
     _save(payment, by)
     return payment
 
@@ -490,7 +553,12 @@ def bid_members_check(*, consortium, members, on: date) -> None:
 def bid_submit(
     *, consortium, title: str, country: str, submitted_on: date, value, members, by, client: str = ""
 ) -> ConsortiumBid:
-    """Record a bid the consortium submitted abroad, with the members involved."""
+    """Record a bid the consortium submitted abroad, with the members involved; its value is not changed afterwards.
+
+    Refused for a bid dated in the future, and for members involved who were not members
+    of the consortium on the day it was submitted.
+    """
+    _refuse_if_future(submitted_on, by=by, field="submitted_on", message=_("A bid cannot be dated in the future."))
     members = list(members)
     bid = ConsortiumBid(
         consortium=consortium,
@@ -502,9 +570,12 @@ def bid_submit(
     )
     try:
         bid.full_clean()
+    except ValidationError as error:
+        raise Refused.from_error(error) from error
+    try:
         bid_members_check(consortium=consortium, members=members, on=submitted_on)
     except ValidationError as error:
-        raise Refused(_messages(error)) from error
+        raise Refused(_messages(error), field="members") from error
     _save(bid, by)
     bid.members.set(members)
     return bid
@@ -519,11 +590,14 @@ def bid_decide(*, bid, won: bool, decided_on: date, by) -> ConsortiumBid:
         return bid
     if bid.status != ConsortiumBid.Status.SUBMITTED:
         raise Refused(_("This bid is already %(status)s.") % {"status": bid.get_status_display().lower()})
+    _refuse_if_future(
+        decided_on, by=by, field="decided_on", message=_("The client's decision cannot be dated in the future.")
+    )
     bid.status = outcome
     bid.decided_on = decided_on
     try:
         bid.full_clean()
     except ValidationError as error:
-        raise Refused(_messages(error)) from error
+        raise Refused.from_error(error) from error
     _save(bid, by, update_fields=["status", "decided_on"])
     return bid

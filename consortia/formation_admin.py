@@ -1,19 +1,32 @@
 """The admin of the consortium formation pipeline (seed 002) and of the consortia's life after it:
 formations with their candidates and meetings, the establish and answer pages, managers, membership
-fees and payments, international bids. Everything is scoped to the user's agency."""
+fees and payments, international bids. Everything is scoped to the user's agency.
+
+Every write goes through the services of `formation.py` (portal.admin_services): a new formation,
+candidate, meeting, manager, fee, payment or bid is recorded by its service; a status moves only by
+a button or a list action calling one; an amount is set once by its service and read-only afterwards
+(the seed funding of a formation under way is changed by `formation_seed_funding_set`). A refusal is
+shown next to the field it is about."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_services import (
+    ServiceAdmin,
+    ServiceForm,
+    ServiceInline,
+    ServiceInlineFormSet,
+    adopt,
+)
 from portal.money import format_eur
 from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin, AgencyScopedInline, scope_queryset
@@ -42,25 +55,67 @@ def consortium_of_agency(agency_id, prefix=""):
     )
 
 
-class ConsortiumManagerFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        current = [
-            form
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.cleaned_data.get("ended_on")
-        ]
-        if len(current) > 1:
-            raise ValidationError(_("A consortium has one manager at a time: give the previous one's term end."))
+class FormationServiceAdmin(ServiceAdmin):
+    """Mixin for an admin whose saves call the formation services: their refusals are shown on the page."""
+
+    service_refusals = (formation_services.Refused,)
+
+
+class FormationRows(ServiceInlineFormSet):
+    refusals = (formation_services.Refused,)
 
 
 class ConsortiumManagerInline(admin.TabularInline):
-    """The consortium's manager (the seed's process appoints one when the consortium is established)."""
+    """The consortium's managers, read-only: one is appointed on the consortium managers' add page."""
 
     model = ConsortiumManager
-    formset = ConsortiumManagerFormSet
     extra = 0
     fields = ["full_name", "email", "phone", "appointed_on", "ended_on"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsortiumManager)
+class ConsortiumManagerAdmin(FormationServiceAdmin, AgencyScopedAdmin):
+    """The person appointed to run a consortium (the seed's process appoints one when it is established).
+
+    Appointed by `consortium_manager_appoint`, which ends the current one's term on the new appointment's
+    day; the appointment and the term's end are read-only afterwards, the person's details are not."""
+
+    form = ServiceForm
+    agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "consortium__"))
+    list_display = ["full_name", "consortium", "email", "phone", "appointed_on", "ended_on"]
+    list_select_related = ["consortium"]
+    list_filter = ["appointed_on"]
+    search_fields = ["full_name", "email", "consortium__name"]
+    autocomplete_fields = ["consortium"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["consortium", "full_name", "email", "phone", "appointed_on"]
+        return fields if obj is None else [*fields, "ended_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["consortium", "appointed_on", "ended_on"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        manager = formation_services.consortium_manager_appoint(
+            consortium=data["consortium"],
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data.get("phone", ""),
+            appointed_on=data["appointed_on"],
+            by=request.user,
+        )
+        adopt(obj, manager)
 
 
 def _parent_pk(request):
@@ -72,7 +127,8 @@ def _parent_pk(request):
 
 def _candidate_choices(request, formation_pk):
     """Companies staff may identify: those with their registered office in the agency's region
-    (the formation's agency for a superuser), plus the formation's candidates already recorded."""
+    (the formation's agency for a superuser), plus the formation's candidates already recorded.
+    The rule is `formation_candidate_add`'s; the list only offers what it accepts."""
     region = getattr(getattr(request.user, "agency", None), "region", None)
     if region is None and formation_pk is not None:
         region = Formation.objects.filter(pk=formation_pk).values_list("agency__region", flat=True).first()
@@ -94,22 +150,27 @@ def identifiable_by(agency_id):
     )
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(ServiceForm):
+    # A company identified by mistake is removed (never invited) and the right one added.
+    set_once = ("organisation",)
+
     class Meta:
         model = FormationCandidate
         fields = ["organisation", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
-    def clean_organisation(self):
-        organisation = self.cleaned_data["organisation"]
-        instance = self.instance
-        invited = instance.pk and instance.status != FormationCandidate.Status.IDENTIFIED
-        if invited and organisation.pk != instance.organisation_id:
-            raise ValidationError(_("The company of a candidate already invited cannot change."))
-        return organisation
 
+class CandidateFormSet(FormationRows):
+    """A new row identifies a company (`formation_candidate_add`)."""
 
-class CandidateFormSet(BaseInlineFormSet):
+    def record(self, form):
+        return formation_services.formation_candidate_add(
+            formation=self.instance,
+            organisation=form.cleaned_data["organisation"],
+            notes=form.cleaned_data.get("notes", ""),
+            by=self.by,
+        )
+
     def clean(self):
         super().clean()
         for form in self.forms:
@@ -122,7 +183,7 @@ class CandidateFormSet(BaseInlineFormSet):
                 )
 
 
-class FormationCandidateInline(AgencyScopedInline, admin.TabularInline):
+class FormationCandidateInline(ServiceInline, AgencyScopedInline, admin.TabularInline):
     model = FormationCandidate
     form = CandidateForm
     formset = CandidateFormSet
@@ -149,8 +210,24 @@ class FormationCandidateInline(AgencyScopedInline, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FormationMeetingInline(AgencyScopedInline, admin.TabularInline):
+class MeetingRows(FormationRows):
+    """A new row records an introductory meeting (`formation_meeting_record`); who came is recorded on its page."""
+
+    def record(self, form):
+        data = form.cleaned_data
+        return formation_services.formation_meeting_record(
+            formation=self.instance,
+            held_on=data["held_on"],
+            place=data["place"],
+            agenda=data.get("agenda", ""),
+            by=self.by,
+        )
+
+
+class FormationMeetingInline(ServiceInline, AgencyScopedInline, admin.TabularInline):
     model = FormationMeeting
+    form = ServiceForm
+    formset = MeetingRows
     agency_path = "formation__agency"
     extra = 0
     fields = ["held_on", "place", "agenda", "attendee_count"]
@@ -168,15 +245,10 @@ class FormationMeetingInline(AgencyScopedInline, admin.TabularInline):
         return getattr(obj, "attendees", None) if obj.pk else "—"
 
 
-def _meetings_move_formation_on(request, formation):
-    """A formation with a meeting on record is in its meetings: move it on from identifying."""
-    if formation.status == Formation.Status.IDENTIFYING and formation.meetings.exists():
-        formation_services.formation_move(formation=formation, to_status=Formation.Status.MEETING, by=request.user)
-
-
 @admin.register(Formation)
-class FormationAdmin(AgencyScopedAdmin):
+class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
     agency_path = "agency"
+    form = ServiceForm
     change_form_template = "admin/consortia/formation/change_form.html"
     list_display = [
         "name",
@@ -235,9 +307,30 @@ class FormationAdmin(AgencyScopedAdmin):
         # Candidates and meetings are recorded once the formation exists.
         return super().get_inline_instances(request, obj) if obj is not None else []
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _meetings_move_formation_on(request, form.instance)
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            formation = formation_services.formation_open(
+                programme=data["programme"],
+                sector=data["sector"],
+                name=data["name"],
+                seed_funding=data["seed_funding"],
+                opened_on=data["opened_on"],
+                coordinator=data.get("coordinator"),
+                notes=data.get("notes", ""),
+                by=request.user,
+            )
+            adopt(obj, formation)
+            return
+        # The other fields describe the formation and are saved as typed; the seed funding is saved as
+        # it was, and then changed by the service.
+        typed = obj.seed_funding
+        changed = "seed_funding" in form.changed_data
+        if changed:
+            obj.seed_funding = form.initial["seed_funding"]
+        super().save_model(request, obj, form, change)
+        if changed:
+            adopt(obj, formation_services.formation_seed_funding_set(formation=obj, amount=typed, by=request.user))
 
     @admin.display(description=_("seed funding"), ordering="seed_funding")
     def seed_funding_eur(self, obj):
@@ -487,8 +580,9 @@ class FormationAttendanceInline(admin.TabularInline):
 
 
 @admin.register(FormationMeeting)
-class FormationMeetingAdmin(AgencyScopedAdmin):
+class FormationMeetingAdmin(FormationServiceAdmin, AgencyScopedAdmin):
     agency_path = "formation__agency"
+    form = ServiceForm
     list_display = ["formation", "held_on", "place", "attendee_count"]
     list_select_related = ["formation"]
     list_filter = ["held_on"]
@@ -504,17 +598,48 @@ class FormationMeetingAdmin(AgencyScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["formation"] if obj is not None else []
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _meetings_move_formation_on(request, form.instance.formation)
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        meeting = formation_services.formation_meeting_record(
+            formation=data["formation"],
+            held_on=data["held_on"],
+            place=data["place"],
+            agenda=data.get("agenda", ""),
+            notes=data.get("notes", ""),
+            by=request.user,
+        )
+        adopt(obj, meeting)
 
     @admin.display(description=_("companies present"), ordering="attendees")
     def attendee_count(self, obj):
         return obj.attendees
 
 
-class FeePaymentInline(admin.TabularInline):
+class PaymentForm(ServiceForm):
+    # A payment is recorded once, as it was made.
+    set_once = ("organisation", "amount", "paid_on")
+
+
+class PaymentRows(FormationRows):
+    """A new row records a member's payment (`fee_payment_record`)."""
+
+    def record(self, form):
+        data = form.cleaned_data
+        return formation_services.fee_payment_record(
+            fee=self.instance,
+            organisation=data["organisation"],
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            by=self.by,
+        )
+
+
+class FeePaymentInline(ServiceInline, admin.TabularInline):
     model = FeePayment
+    form = PaymentForm
+    formset = PaymentRows
     extra = 0
     fields = ["organisation", "amount", "paid_on", "recorded_by"]
     readonly_fields = ["recorded_by"]
@@ -537,7 +662,8 @@ class FeePaymentInline(admin.TabularInline):
 
 
 @admin.register(MembershipFee)
-class MembershipFeeAdmin(AgencyScopedAdmin):
+class MembershipFeeAdmin(FormationServiceAdmin, AgencyScopedAdmin):
+    form = ServiceForm
     agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "consortium__"))
     list_display = ["consortium", "period", "amount_eur", "due_on", "payment_count"]
     list_select_related = ["consortium"]
@@ -554,17 +680,21 @@ class MembershipFeeAdmin(AgencyScopedAdmin):
         return fields if obj is None else [*fields, "outstanding_by_member"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["consortium", "outstanding_by_member"] if obj is not None else []
+        # Set once by `membership_fee_set`: the amount, and the due date that decides who owes it.
+        return ["consortium", "amount", "due_on", "outstanding_by_member"] if obj is not None else []
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, FeePayment) and instance.pk is None:
-                instance.recorded_by = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        fee = formation_services.membership_fee_set(
+            consortium=data["consortium"],
+            period=data["period"],
+            amount=data["amount"],
+            due_on=data["due_on"],
+            by=request.user,
+        )
+        adopt(obj, fee)
 
     @admin.display(description=_("amount per member"), ordering="amount")
     def amount_eur(self, obj):
@@ -592,7 +722,7 @@ class MembershipFeeAdmin(AgencyScopedAdmin):
 
 @admin.register(FeePayment)
 class FeePaymentAdmin(AgencyScopedAdmin):
-    """Every payment, to search and check; they are recorded on the fee's page."""
+    """Every payment, to search and check, read-only; they are recorded on the fee's page."""
 
     agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "fee__consortium__"))
     list_display = ["organisation", "fee", "amount_eur", "paid_on", "recorded_by"]
@@ -605,46 +735,34 @@ class FeePaymentAdmin(AgencyScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Recorded once by `fee_payment_record`, as the payment was made.
+        return False
+
     @admin.display(description=_("amount"), ordering="amount")
     def amount_eur(self, obj):
         return format_eur(obj.amount)
 
 
-class ConsortiumBidForm(forms.ModelForm):
-    class Meta:
-        model = ConsortiumBid
-        fields = [
-            "consortium",
-            "title",
-            "client",
-            "country",
-            "submitted_on",
-            "value",
-            "members",
-            "status",
-            "decided_on",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        consortium, members, submitted_on = (
-            cleaned.get("consortium"),
-            cleaned.get("members"),
-            cleaned.get("submitted_on"),
-        )
-        if consortium and members is not None and submitted_on:
-            try:
-                formation_services.bid_members_check(consortium=consortium, members=members, on=submitted_on)
-            except ValidationError as error:
-                self.add_error("members", error)
-        return cleaned
+class BidDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("The client's decision"),
+        choices=[("won", _("Won: a contract won")), ("lost", _("Lost"))],
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @admin.register(ConsortiumBid)
-class ConsortiumBidAdmin(AgencyScopedAdmin):
-    """International bids; a won one is a contract won (value, country, date, members involved)."""
+class ConsortiumBidAdmin(FormationServiceAdmin, AgencyScopedAdmin):
+    """International bids; a won one is a contract won (value, country, date, members involved).
 
-    form = ConsortiumBidForm
+    Recorded by `bid_submit`; what is offered, the client and the country may be corrected, the rest
+    is read-only. The client's decision is recorded by `bid_decide`, on the decision page or by the
+    list actions."""
+
+    form = ServiceForm
+    change_form_template = "admin/consortia/consortiumbid/change_form.html"
     agency_path = staticmethod(lambda agency_id: consortium_of_agency(agency_id, "consortium__"))
     list_display = [
         "title",
@@ -661,9 +779,40 @@ class ConsortiumBidAdmin(AgencyScopedAdmin):
     search_fields = ["title", "client", "consortium__name", "members__legal_name"]
     autocomplete_fields = ["consortium"]
     filter_horizontal = ["members"]
+    actions = ["decide_won_today", "decide_lost_today"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("members")
+
+    def get_fields(self, request, obj=None):
+        fields = ["consortium", "title", "client", "country", "submitted_on", "value", "members"]
+        return fields if obj is None else [*fields, "status", "decided_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["consortium", "submitted_on", "value", "members", "status", "decided_on"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        bid = formation_services.bid_submit(
+            consortium=data["consortium"],
+            title=data["title"],
+            client=data.get("client", ""),
+            country=data["country"],
+            submitted_on=data["submitted_on"],
+            value=data["value"],
+            members=data["members"],
+            by=request.user,
+        )
+        adopt(obj, bid)
+
+    def save_related(self, request, form, formsets, change):
+        # The members involved are recorded by `bid_submit`, and read-only afterwards.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "members":
@@ -683,3 +832,70 @@ class ConsortiumBidAdmin(AgencyScopedAdmin):
     @admin.display(description=_("members involved"))
     def member_names(self, obj):
         return ", ".join(member.legal_name for member in obj.members.all())
+
+    # --- the client's decision ---
+
+    def _decide_all(self, request, queryset, won):
+        decided = 0
+        for bid in queryset:
+            try:
+                formation_services.bid_decide(bid=bid, won=won, decided_on=timezone.localdate(), by=request.user)
+            except formation_services.Refused as refusal:
+                self.message_user(request, f"{bid}: {refusal}", messages.ERROR)
+            else:
+                decided += 1
+        if decided:
+            self.message_user(
+                request,
+                ngettext("%(count)s bid decided.", "%(count)s bids decided.", decided) % {"count": decided},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Won today: record the selected bids as contracts won"), permissions=["change"])
+    def decide_won_today(self, request, queryset):
+        self._decide_all(request, queryset, won=True)
+
+    @admin.action(description=_("Lost today: record the selected bids as lost"), permissions=["change"])
+    def decide_lost_today(self, request, queryset):
+        self._decide_all(request, queryset, won=False)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="consortia_consortiumbid_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        """The button page: the client's decision and its date; `bid_decide` records it."""
+        bid = self.get_queryset(request).select_related("consortium").filter(pk=pk).first()
+        if bid is None or not self.has_change_permission(request, bid):
+            messages.error(request, gettext("This bid does not exist or is not of your agency."))
+            return redirect("admin:index")
+        change_url = reverse("admin:consortia_consortiumbid_change", args=[pk])
+        form = BidDecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                formation_services.bid_decide(
+                    bid=bid,
+                    won=form.cleaned_data["outcome"] == "won",
+                    decided_on=form.cleaned_data["decided_on"],
+                    by=request.user,
+                )
+            except formation_services.Refused as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, gettext("The client's decision on %(bid)s is recorded.") % {"bid": bid})
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("The client's decision: %(bid)s") % {"bid": bid},
+            "bid": bid,
+            "form": form,
+            "opts": self.model._meta,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/consortia/consortiumbid/decide.html", context)

@@ -394,6 +394,7 @@ def build_world() -> World:
         "consortia.MembershipFee": fee,
         "consortia.FeePayment": fee_payment,
         "consortia.ConsortiumBid": bid,
+        "consortia.ConsortiumManager": manager,
         "consortia.Organisation": lead,
         "consortia.Consortium": main_consortium,
         "consortia.Membership": Membership.objects.get(consortium=main_consortium, organisation=member_org),
