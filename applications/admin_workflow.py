@@ -17,7 +17,7 @@ from portal.refusals import Refused, show_refusal
 from . import decisions
 from .models import Status
 from .post_award import paid_amount, payable_amount, payment_record
-from .services import application_withdraw
+from .submission import application_withdraw
 from .workflow import STAFF, may_move
 
 

@@ -25,7 +25,7 @@ from programmes.services import AidSplitRefused, aid_awards_record
 from .beneficiary_reports import project_reports_schedule
 from .models import Application, Status
 from .post_award import operation_close
-from .services import application_change_status
+from .submission import application_change_status
 
 # Money of these applications is committed on the call's budget.
 COMMITTED = (Status.APPROVED, Status.CLOSED)

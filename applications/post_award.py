@@ -25,7 +25,7 @@ from programmes.models import Programme
 
 from .attachments import attachment_add, attachment_remove
 from .models import Application, Attachment, BudgetLine, Expense, Payment, ProjectReport, Status
-from .services import application_change_status
+from .submission import application_change_status
 
 HUNDRED = Decimal(100)
 # One expense above this is a typing error.

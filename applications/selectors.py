@@ -1,116 +1,54 @@
-"""Reads for the applicant side: only applications the user acts for; 404 for any other."""
+"""Every read of the case file, importable from one place (the stable import point).
 
-from decimal import Decimal
+The reads live beside the writes they serve; this module only names them. Modules inside
+applications import from those modules, never from here, so no circle can form.
+- queries: which applications, reports and documents a user may see or edit;
+- decisions: money committed and remaining on a call, the next one on the reserve list;
+- reviews: review summaries and the ranking;
+- post_award: accepted costs, what is payable and paid, what is missing to close;
+- pimex.selectors: a participant's PIMEX progress.
+The dashboard, indicators, reports and open data keep their selectors in their sub-packages.
+"""
 
-from django.db.models import Prefetch, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from .decisions import COMMITTED, call_committed, call_remaining, next_reserve
+from .pimex.selectors import participation_for, pimex_commitments, pimex_panel, pimex_progress
+from .post_award import accepted_costs, completion_problems, paid_amount, payable_amount, retention_date
+from .queries import (
+    NEXT_STEPS,
+    _editable_filter,
+    _visible_filter,
+    application_for,
+    applications_of,
+    attachment_for,
+    budget_lines_with_claims,
+    project_report_for,
+)
+from .reviews import ranking, review_summary, review_weighted_total, reviews_prefetch
 
-from consortia.selectors import organisations_of
-from portal.money import to_cents
-
-from .models import Application, Attachment, BudgetLine, ProjectReport, StatusChange
-
-NEXT_STEPS = {
-    "draft": _("Complete and submit before the deadline"),
-    "submitted": _("Wait for the agency's review"),
-    "under_review": _("The agency is reviewing it"),
-    "clarification_requested": _("Answer the agency's question"),
-    "approved": _("Accept the grant"),
-    "reserve": _("On the reserve list: wait for freed budget"),
-    "rejected": pgettext_lazy("next step", "None"),
-    "withdrawn": pgettext_lazy("next step", "None"),
-    "closed": pgettext_lazy("next step", "None"),
-}
-
-
-def _visible_filter(user):
-    """Applications of an organisation the user represents, or of a consortium one of them leads or belongs to."""
-    represented = organisations_of(user).values("pk")
-    return (
-        Q(organisation__in=represented)
-        | Q(consortium__lead__in=represented)
-        | Q(consortium__memberships__organisation__in=represented, consortium__memberships__status="active")
-    )
-
-
-def _editable_filter(user):
-    """Who may change and submit: the organisation's representatives, or the consortium lead's."""
-    represented = organisations_of(user).values("pk")
-    return Q(organisation__in=represented) | Q(consortium__lead__in=represented)
-
-
-def applications_of(user):
-    """The user's applications, newest first, with what the list shows; a fixed number of queries."""
-    applications = (
-        Application.objects.filter(pk__in=Application.objects.filter(_visible_filter(user)).values("pk"))
-        .select_related("call", "consortium", "organisation")
-        .order_by("-created_at")
-    )
-    for application in applications:
-        application.next_step = NEXT_STEPS[application.status]
-        if application.status == "approved" and application.accepted_at is not None:
-            application.next_step = _("Report the expenses and results; the agency then pays")
-        yield application
-
-
-def application_for(user, pk, *, editable=False) -> Application:
-    """One application the user may see (or, with editable=True, change); 404 otherwise."""
-    visible = Application.objects.filter(_editable_filter(user) if editable else _visible_filter(user)).values("pk")
-    queryset = (
-        Application.objects.filter(pk__in=visible)
-        .select_related("call__programme__agency", "consortium", "organisation")
-        .prefetch_related(
-            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("category").order_by("position", "pk")),
-            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
-            Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "pk")),
-            Prefetch("project_reports", queryset=ProjectReport.objects.order_by("due_on")),
-        )
-    )
-    return get_object_or_404(queryset, pk=pk)
-
-
-def project_report_for(user, pk, kind, *, editable=False) -> ProjectReport:
-    """A report of an application the user may see (or, with editable=True, submit); 404 otherwise."""
-    application = application_for(user, pk, editable=editable)
-    report = next((r for r in application.project_reports.all() if r.kind == kind), None)
-    if report is None:
-        raise Http404
-    report.application = application
-    return report
-
-
-def attachment_for(user, pk, *, as_staff: bool = True) -> Attachment:
-    """An attachment of an application the user may see: its applicant's, or its agency's staff.
-
-    `as_staff` is False when the user is staff but not admitted to the admin
-    (e.g. no second factor yet): they then see only what an applicant would.
-    """
-    queryset = Attachment.objects.select_related("application")
-    if user.is_superuser and as_staff:
-        return get_object_or_404(queryset, pk=pk)
-    visible = Q(application__in=Application.objects.filter(_visible_filter(user)).values("pk"))
-    if as_staff and user.is_staff and user.agency_id:
-        visible |= Q(application__call__programme__agency_id=user.agency_id)
-    return get_object_or_404(queryset.filter(visible), pk=pk)
-
-
-def budget_lines_with_claims(application) -> list[BudgetLine]:
-    """The application's budget lines, each with `claimed` (not rejected) and `left`. One query."""
-    from django.db.models import Q, Sum
-    from django.db.models.functions import Coalesce
-
-    lines = (
-        BudgetLine.objects.filter(application=application)
-        .select_related("category")
-        .annotate(claimed=Coalesce(Sum("expenses__amount", filter=~Q(expenses__status="rejected")), Decimal(0)))
-        .order_by("position", "pk")
-    )
-    result = []
-    for line in lines:
-        line.claimed = to_cents(line.claimed)
-        line.left = to_cents(line.amount - line.claimed)
-        result.append(line)
-    return result
+__all__ = [
+    "COMMITTED",
+    "NEXT_STEPS",
+    "_editable_filter",
+    "_visible_filter",
+    "accepted_costs",
+    "application_for",
+    "applications_of",
+    "attachment_for",
+    "budget_lines_with_claims",
+    "call_committed",
+    "call_remaining",
+    "completion_problems",
+    "next_reserve",
+    "paid_amount",
+    "participation_for",
+    "payable_amount",
+    "pimex_commitments",
+    "pimex_panel",
+    "pimex_progress",
+    "project_report_for",
+    "ranking",
+    "retention_date",
+    "review_summary",
+    "review_weighted_total",
+    "reviews_prefetch",
+]

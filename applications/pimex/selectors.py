@@ -16,7 +16,7 @@ from applications.models import (
     PimexTutorial,
     Status,
 )
-from applications.selectors import _editable_filter, _visible_filter
+from applications.queries import _editable_filter, _visible_filter
 from portal.money import to_cents
 from programmes.models import Programme
 

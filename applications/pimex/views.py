@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from applications.models import Application, PimexActionPlan, PimexPlannedAction, PimexSurvey, PimexSwot
-from applications.selectors import _editable_filter
+from applications.queries import _editable_filter
 from portal.refusals import show_refusal
 
 from . import services

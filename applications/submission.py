@@ -1,0 +1,226 @@
+"""Writes on applications. Views, admin actions, tasks and commands call these."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from consortia.services import active_memberships
+from portal.notifications import notify
+from portal.refusals import Refused
+from portal.timezones import format_in_zone
+from programmes.models import Call
+from programmes.rules import evaluate_application
+from programmes.rules.engine import evaluation_date
+
+from .attachments import attachment_add
+from .models import Application, Status, StatusChange
+from .programme_fields import FIELDS_BY_KIND, missing_fields
+from .receipts import receipt_render
+from .workflow import APPLICANT, STAFF, IllegalTransition, check_move, may_move, may_withdraw
+
+
+def reference_allocate(*, call_id: int) -> str:
+    """The next reference of a call, e.g. EXP-2026-0007: unique and gapless.
+
+    Locks the call row, so two submissions at the same moment get two numbers
+    one after the other. Must run inside the transaction that stores the reference.
+    """
+    call = (
+        Call.objects.select_for_update().only("pk", "reference_prefix", "year", "last_reference_number").get(pk=call_id)
+    )
+    call.last_reference_number += 1
+    call.save(update_fields=["last_reference_number"])
+    return f"{call.reference_prefix}-{call.year}-{call.last_reference_number:04d}"
+
+
+@transaction.atomic
+def application_change_status(
+    *, application: Application, to_status: str, by=None, note: str = "", at=None
+) -> Application:
+    """Move an application along the workflow table and record the move.
+
+    The row is locked and re-read, so two staff members acting at once cannot
+    both move it from the same status. Moving to "submitted" gives the
+    application its reference and submission time.
+    """
+    at = at or timezone.now()
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    check_move(locked.status, to_status)
+    from_status = locked.status
+    locked.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == Status.SUBMITTED:
+        locked.submitted_at = at
+        fields.append("submitted_at")
+        if not locked.reference:
+            locked.reference = reference_allocate(call_id=locked.call_id)
+            fields.append("reference")
+    locked.save(update_fields=fields)
+    StatusChange.objects.create(
+        application=locked, from_status=from_status, to_status=to_status, changed_by=by, changed_at=at, note=note
+    )
+    for field in fields:
+        setattr(application, field, getattr(locked, field))
+    return application
+
+
+@transaction.atomic
+def application_create(*, call, title: str, consortium=None, organisation=None, by=None, **fields) -> Application:
+    """Start a draft application and record its first status."""
+    application = Application(
+        call=call, consortium=consortium, organisation=organisation, title=title, created_by=by, **fields
+    )
+    application.full_clean(exclude=["reference"], validate_constraints=False)
+    application.save()
+    StatusChange.objects.create(
+        application=application, from_status="", to_status=Status.DRAFT, changed_by=by, changed_at=timezone.now()
+    )
+    return application
+
+
+# --- the applicant's side: submission, withdrawal, clarification answers ---------------------
+
+
+class SubmissionRefused(Refused):
+    """The application cannot be submitted; `reasons` say why, in the user's language (the message joins them)."""
+
+    def __init__(self, reasons):
+        self.reasons = [str(r) for r in reasons]
+        super().__init__("; ".join(self.reasons))
+
+
+def submitted_content(application) -> dict:
+    """What was submitted, as plain data: the receipt's SHA-256 is computed over it."""
+    applicant = application.consortium or application.organisation
+    members = []
+    if application.consortium_id:
+        members = [
+            {
+                "legal_name": m.organisation.legal_name,
+                "country": m.organisation.country,
+                "tax_id": m.organisation.tax_id,
+            }
+            for m in active_memberships(application.consortium, on=evaluation_date(application))
+        ]
+    return {
+        "reference": application.reference,
+        "call": {"id": application.call_id, "title": application.call.title},
+        "submitted_at": application.submitted_at.isoformat(),
+        "applicant": {
+            "kind": "consortium" if application.consortium_id else application.organisation.kind,
+            "name": str(applicant),
+            "tax_id": getattr(applicant, "tax_id", ""),
+            "country": getattr(applicant, "country", ""),
+            "members": members,
+        },
+        "title": application.title,
+        "summary": application.summary,
+        "target_markets": application.target_markets,
+        **{name: getattr(application, name) for name in programme_field_names(application)},
+        "declarations": sorted(application.declarations or []),
+        "budget_lines": [
+            {"category": line.category.code, "description": line.description, "amount": str(line.amount)}
+            for line in application.budget_lines.select_related("category").order_by("position", "pk")
+        ],
+        "attachments": [
+            {"kind": a.kind, "name": a.original_name, "sha256": a.sha256}
+            for a in application.attachments.order_by("uploaded_at", "pk")
+        ],
+    }
+
+
+def programme_field_names(application) -> list[str]:
+    return FIELDS_BY_KIND.get(application.call.programme.kind, [])
+
+
+def content_hash(content: dict) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def application_submit(*, application, by, now=None) -> Application:
+    """Submit a draft: deadline and rules checked by the server, reference, receipt, e-mail.
+
+    The application row is locked first, so a double click or a replayed POST
+    waits for the first submission and then finds it already submitted: one
+    reference, one receipt. Raises SubmissionRefused with the reasons otherwise.
+    """
+    from django.utils.translation import gettext as _
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update().select_related("call__programme__agency").get(pk=application.pk)
+        )
+        if not may_move(locked.status, Status.SUBMITTED, actor=APPLICANT):
+            if locked.submitted_at is not None:
+                return locked  # already submitted: the same submission again
+            raise SubmissionRefused([_("Only a draft can be submitted.")])
+        call = locked.call
+        if now >= call.closes_at:
+            raise SubmissionRefused(
+                [
+                    _("The call closed on %(moment)s; applications are no longer accepted.")
+                    % {"moment": format_in_zone(call.closes_at, call.tzinfo)}
+                ]
+            )
+        if now < call.opens_at or not call.is_published:
+            raise SubmissionRefused([_("The call is not open yet.")])
+        evaluation = evaluate_application(locked)
+        unanswered = missing_fields(locked)
+        if not evaluation.eligible or unanswered:
+            raise SubmissionRefused([*unanswered, *[r.message for r in evaluation.failures]])
+        application_change_status(application=locked, to_status=Status.SUBMITTED, by=by, at=now)
+        locked.refresh_from_db()
+        locked.content_hash = content_hash(submitted_content(locked))
+        locked.eligible_costs = evaluation.eligible_costs
+        locked.max_grant = evaluation.max_grant
+        pdf = receipt_render(application=locked, evaluation=evaluation)
+        locked.receipt.save(f"receipt-{locked.reference}.pdf", ContentFile(pdf), save=False)
+        locked.save(update_fields=["content_hash", "receipt", "eligible_costs", "max_grant"])
+        _notify_submitted(locked, by)
+    return locked
+
+
+def _notify_submitted(application, by):
+    notify(
+        user=by,
+        template="applications/email/submitted",
+        context={"application": application},
+        key=f"submitted:{application.pk}:{by.pk}",
+        attachments=[(f"receipt-{application.reference}.pdf", application.receipt.name, "application/pdf")],
+    )
+
+
+@transaction.atomic
+def application_withdraw(*, application, by, note="", as_staff=False) -> Application:
+    """Withdraw an application, as the workflow table lets the actor (`workflow.may_withdraw`).
+
+    The applicant withdraws before a decision; the agency's staff (`as_staff`: the
+    move is made in the administration) may also record a later withdrawal. Raises
+    SubmissionRefused, saying why, when the actor may not withdraw it now.
+    """
+    from django.utils.translation import gettext as _
+
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not may_withdraw(locked.status, actor=STAFF if as_staff else APPLICANT):
+        if as_staff:
+            raise SubmissionRefused([IllegalTransition(locked.status, Status.WITHDRAWN)])
+        raise SubmissionRefused([_("An application can be withdrawn only before a decision.")])
+    return application_change_status(application=locked, to_status=Status.WITHDRAWN, by=by, note=note)
+
+
+@transaction.atomic
+def clarification_answer(*, application, by, text: str, files=()) -> Application:
+    """The applicant answers a clarification request (text and files): back to review."""
+
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not may_move(locked.status, Status.UNDER_REVIEW, actor=APPLICANT):
+        from django.utils.translation import gettext as _
+
+        raise SubmissionRefused([_("No clarification is requested for this application.")])
+    for uploaded in files:
+        attachment_add(application=locked, uploaded_file=uploaded, kind="clarification", by=by)
+    return application_change_status(application=locked, to_status=Status.UNDER_REVIEW, by=by, note=text)
