@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.beneficiary_reports import project_reports_schedule
+from applications.demo import data as demo_data
 from applications.models import (
     Application,
     BudgetLine,
@@ -30,7 +31,6 @@ from consortia.models import Consortium, Membership, Organisation
 from consortia.taxids import make_tax_id
 from portal.models import User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
-from programmes import demo_data
 from programmes.models import Agency, Call, CallRule, CostCategory, Programme, ReviewCriterion
 from programmes.rules import evaluate_application
 from programmes.services import aid_awards_record
@@ -392,7 +392,7 @@ class Command(BaseCommand):
 
     def _consortium_formation(self, today):
         """SODERCAN's consortium formation (seed 002): a formation under way, a consortium's fees and contracts."""
-        from consortia.demo import formation_demo_load
+        from applications.demo.formation import formation_demo_load
 
         # Returns the demo user with an invitation to answer, named after the summary.
         return formation_demo_load(today=today)

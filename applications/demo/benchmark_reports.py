@@ -1,6 +1,6 @@
 """Time the operations list (CPR Art. 49) builds on many rows.
 
-    DATABASE_URL=postgres://... python -m applications.reports.benchmark --operations 100000
+    DATABASE_URL=postgres://... python -m applications.demo.benchmark_reports --operations 100000
 
 Creates a throwaway agency (slug "bench-<random>") with one programme, 100 calls, 1,000
 organisations and N approved applications (bulk_create, no history rows), times the XLSX and

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from applications.demo.data import DEMO_PASSWORD
 from applications.models import Application, BudgetLine, StatusChange
 from consortia.models import Consortium, Membership, Organisation
 from portal.models import User
-from programmes.demo_data import DEMO_PASSWORD
 from programmes.models import Agency, Call, CostCategory, Programme
 
 pytestmark = pytest.mark.django_db

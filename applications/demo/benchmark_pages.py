@@ -1,8 +1,8 @@
 """Time the pages managers and staff open most, on volume data.
 
-    DATABASE_URL=postgres://... python -m programmes.benchmark_views --applications 100000 [--requests 30] [--reuse]
+    DATABASE_URL=... python -m applications.demo.benchmark_pages --applications 100000 [--requests 30] [--reuse]
 
-Creates the volume data with programmes.volume (unless --reuse finds some already), logs a
+Creates the volume data with applications.demo.volume (unless --reuse finds some already), logs a
 superuser in through the test client and requests each page N times: the manager dashboard
 without filters and filtered to one programme, the admin list of applications, and the open
 data CSV (read to its end). Prints, in milliseconds of server time, the first request (caches
@@ -48,8 +48,8 @@ def _fetch(client, url: str) -> tuple[int, float, int, str]:
 
 
 def _data(applications: int, reuse: bool, seed: int) -> None:
+    from applications.demo.volume import SLUG_PREFIX, volume_generate
     from applications.models import Application
-    from programmes.volume import SLUG_PREFIX, volume_generate
 
     present = Application.objects.filter(call__programme__slug__startswith=SLUG_PREFIX).count()
     if reuse and present:
@@ -71,8 +71,8 @@ def _superuser():
 def _busiest_programme_id() -> int | None:
     from django.db.models import Count
 
+    from applications.demo.volume import SLUG_PREFIX
     from programmes.models import Programme
-    from programmes.volume import SLUG_PREFIX
 
     busiest = (
         Programme.objects.filter(slug__startswith=SLUG_PREFIX)
