@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
+from django.utils import timezone
 
 from applications.models import Application
 from applications.reports import operations as operations_list
@@ -92,7 +93,10 @@ def _seed(operations: int):
 
 def _cleanup(agency) -> None:
     Report.objects.filter(agency=agency).delete()
-    Application.objects.filter(call__programme__agency=agency).delete()
+    applications = Application.objects.filter(call__programme__agency=agency)
+    # The throwaway operations are past their retention date, so the retention rule lets them go.
+    applications.update(retention_until=timezone.localdate() - timedelta(days=1))
+    applications.delete()
     Call.objects.filter(programme__agency=agency).delete()
     Programme.objects.filter(agency=agency).delete()
     Organisation.objects.filter(legal_name__startswith=f"{agency.slug} ").delete()
