@@ -4,15 +4,18 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from applications.models import Application, BudgetLine, StatusChange
+from applications.demo.data import DEMO_PASSWORD
+from applications.models import Application, BudgetLine, Expense, StatusChange
+from applications.reviews import ranking
 from consortia.models import Consortium, Membership, Organisation
 from portal.models import User
-from programmes.demo_data import DEMO_PASSWORD
 from programmes.models import Agency, Call, CostCategory, Programme
+from programmes.rules import evaluate_application, validate_rule_parameters
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +192,6 @@ def test_the_demo_staff_work_in_the_admin(seeded, client):
 def test_it_works_in_december_and_january(db):
     # The windows are relative to the day the command runs: on 2 January the
     # year-long call of the new year is open, and in late December all are.
-    import time_machine
-
     for moment in (
         datetime(2027, 1, 2, 10, 0, tzinfo=ZoneInfo("UTC")),
         datetime(2026, 12, 28, 10, 0, tzinfo=ZoneInfo("UTC")),
@@ -202,8 +203,6 @@ def test_it_works_in_december_and_january(db):
 
 
 def evaluated(title):
-    from programmes.rules import evaluate_application
-
     return evaluate_application(Application.objects.get(title=title))
 
 
@@ -213,6 +212,7 @@ def test_every_demo_call_has_its_rules(seeded):
         assert call.criteria.count() == 4, call.title
         for rule in call.rules.all():
             rule.full_clean()
+            validate_rule_parameters(rule)
 
 
 def test_the_demo_applications_are_evaluated_with_readable_reasons(seeded):
@@ -250,15 +250,11 @@ def test_the_demo_applications_are_evaluated_with_readable_reasons(seeded):
 
 
 def test_no_demo_grant_exceeds_what_the_rules_allow(seeded):
-    from programmes.rules import evaluate_application
-
     for application in Application.objects.exclude(granted_amount=None):
         assert application.granted_amount <= evaluate_application(application).max_grant, application.title
 
 
 def test_the_demo_ranking_of_export_consortiums_has_reviewed_applications(seeded):
-    from applications.reviews import ranking
-
     call = Call.objects.get(programme__slug="export-consortiums-extremadura")
 
     rows = ranking(call)
@@ -267,8 +263,6 @@ def test_the_demo_ranking_of_export_consortiums_has_reviewed_applications(seeded
 
 
 def test_the_demo_beneficiary_has_accepted_a_grant_and_reported_an_expense(seeded, client):
-    from applications.models import Expense
-
     expense = Expense.objects.select_related("report__application").get()
     application = expense.report.application
     assert application.accepted_by.email == "beneficiary@demo.example"

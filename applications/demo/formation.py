@@ -1,4 +1,4 @@
-"""Demo data of SODERCAN's consortium formation (seed 002), loaded by `seed_demo`.
+"""Demo data of SODERCAN's consortium formation (seed 002), loaded by `seed_demo` (applications.demo.seed).
 
 One formation under way in marine renewable energy (candidates, an introductory
 meeting, answers given and one still awaited), and the life of the established
@@ -12,11 +12,19 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 
+from applications.demo.data import DEMO_PASSWORD
+from consortia import formation as services
+from consortia.models import (
+    Consortium,
+    ConsortiumBid,
+    FeePayment,
+    Formation,
+    MembershipFee,
+    Organisation,
+    Representation,
+)
 from portal.models import User
 from programmes.models import Programme
-
-from . import formation as services
-from .models import Consortium, ConsortiumBid, FeePayment, Formation, MembershipFee, Organisation, Representation
 
 PROGRAMME_SLUG = "export-consortia-cantabria"
 FORMATION_NAME = "Cantabrian offshore wind and wave energy services"
@@ -54,8 +62,6 @@ def _representative():
     organisation = Organisation.objects.get(legal_name=legal_name)
     user = User.objects.filter(email=email).first()
     if user is None:
-        from programmes.demo_data import DEMO_PASSWORD
-
         user = User(email=email, full_name=full_name, language="es")
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -1,8 +1,8 @@
-"""Create volume data for load and speed checks: see programmes.volume."""
+"""Create volume data for load and speed checks: see applications.demo.volume."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.volume import VolumeRefused, volume_generate
+from applications.demo.volume import VolumeRefused, volume_generate
 
 
 class Command(BaseCommand):

@@ -34,12 +34,12 @@ from stdnum.it import iva as it_iva
 from stdnum.pt import nif as pt_nif
 
 from applications.dashboard.cache import figures_changed
+from applications.demo import data as demo_data
 from applications.models import Application, BudgetLine, Status, StatusChange
 from consortia.models import Consortium, Membership, Organisation
 from consortia.services import consortium_stage
 from portal.money import to_cents
 from portal.refusals import Refused
-from programmes import demo_data
 from programmes.models import Agency, AidAward, Call, CallRule, CostCategory, Programme, ReviewCriterion
 from programmes.services import de_minimis_ceiling, split_amount
 

@@ -12,13 +12,13 @@ from stdnum.es import nif as es_nif
 from stdnum.it import iva as it_iva
 from stdnum.pt import nif as pt_nif
 
+from applications.demo.volume import SLUG_PREFIX, volume_generate
 from applications.models import Application, BudgetLine, Status, StatusChange
 from consortia.models import Consortium, Membership, Organisation, nace_section
 from consortia.services import sme_size
 from consortia.taxids import validate_tax_id
 from portal.regions import nuts_country
 from programmes.models import Agency, AidAward, Call, Programme
-from programmes.volume import SLUG_PREFIX, volume_generate
 
 pytestmark = pytest.mark.django_db
 

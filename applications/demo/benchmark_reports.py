@@ -1,6 +1,6 @@
 """Time the operations list (CPR Art. 49) builds on many rows.
 
-    DATABASE_URL=postgres://... python -m applications.reports.benchmark --operations 100000
+    DATABASE_URL=postgres://... python manage.py benchmark_reports --operations 100000 [--no-tracemalloc]
 
 Creates a throwaway agency (slug "bench-<random>") with one programme, 100 calls, 1,000
 organisations and N approved applications (bulk_create, no history rows), times the XLSX and
@@ -8,7 +8,6 @@ CSV builds through the real builders, prints seconds and peak memory, then delet
 created (also when a build fails).
 """
 
-import argparse
 import os
 import resource
 import tempfile
@@ -18,14 +17,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from django.db import connection
+from django.utils import timezone
+
+from applications.models import Application
+from applications.reports import operations as operations_list
+from consortia.models import Organisation
+from programmes.models import Agency, Call, Programme, Report
+
 CALLS = 100
 
 
 def _seed(operations: int):
-    from applications.models import Application
-    from consortia.models import Organisation
-    from programmes.models import Agency, Call, Programme
-
     tag = f"bench-{uuid.uuid4().hex[:8]}"
     agency = Agency.objects.create(name=tag, slug=tag, country="ES", region="ES43", timezone="Europe/Madrid")
     programme = Programme.objects.create(
@@ -89,19 +92,18 @@ def _seed(operations: int):
 
 
 def _cleanup(agency) -> None:
-    from applications.models import Application
-    from consortia.models import Organisation
-    from programmes.models import Call, Programme, Report
-
     Report.objects.filter(agency=agency).delete()
-    Application.objects.filter(call__programme__agency=agency).delete()
+    applications = Application.objects.filter(call__programme__agency=agency)
+    # The throwaway operations are past their retention date, so the retention rule lets them go.
+    applications.update(retention_until=timezone.localdate() - timedelta(days=1))
+    applications.delete()
     Call.objects.filter(programme__agency=agency).delete()
     Programme.objects.filter(agency=agency).delete()
     Organisation.objects.filter(legal_name__startswith=f"{agency.slug} ").delete()
     agency.delete()
 
 
-def _time(label, build, report, path, *, trace: bool):
+def _time(label, build, report, path, *, trace: bool, out):
     # tracemalloc slows allocation-heavy code (openpyxl) several times over: the time is taken on a
     # run without it, the Python peak on a second run with it (--tracemalloc).
     started = time.perf_counter()
@@ -116,49 +118,34 @@ def _time(label, build, report, path, *, trace: bool):
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         line += f", tracemalloc peak {peak / 1024 / 1024:.1f} MB"
-    print(line)
+    out(line)
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--operations", type=int, default=100_000)
-    parser.add_argument("--no-tracemalloc", dest="trace", action="store_false", help="skip the traced second runs")
-    arguments = parser.parse_args(argv)
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    from applications.reports import operations
-    from programmes.models import Report
-
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; operations: {arguments.operations}")
+def benchmark_reports(*, operations: int, trace: bool = True, out=print) -> None:
+    """Seed `operations` approved applications, time the XLSX and CSV builds, write the figures with `out`."""
+    out(f"database: {connection.vendor} {connection.settings_dict['NAME']}; operations: {operations}")
     started = time.perf_counter()
-    agency = _seed(arguments.operations)
-    print(f"seeded in {time.perf_counter() - started:.1f} s")
+    agency = _seed(operations)
+    out(f"seeded in {time.perf_counter() - started:.1f} s")
     try:
         report = Report(kind="operations_list", parameters={"year": 2026}, agency=agency, pk=0)
         with tempfile.TemporaryDirectory() as folder:
             _time(
                 "operations_list XLSX",
-                operations.build_xlsx,
+                operations_list.build_xlsx,
                 report,
                 os.path.join(folder, "operations.xlsx"),
-                trace=arguments.trace,
+                trace=trace,
+                out=out,
             )
             _time(
                 "operations_list CSV",
-                operations.build_csv,
+                operations_list.build_csv,
                 report,
                 os.path.join(folder, "operations.csv"),
-                trace=arguments.trace,
+                trace=trace,
+                out=out,
             )
     finally:
         _cleanup(agency)
-        print("cleaned up")
-
-
-if __name__ == "__main__":
-    main()
+        out("cleaned up")
