@@ -25,17 +25,11 @@ SIZES = list(SME_SIZES)
 ZERO = Decimal(0)
 
 
-def active_membership_filter(on: date) -> Q:
-    """Memberships active on a day, as `Membership.is_active_on` decides it."""
-    return Q(
-        joined_on__isnull=False, joined_on__lte=on, status__in=[Membership.Status.ACTIVE, Membership.Status.LEFT]
-    ) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
-
-
 def supported_organisations(applications: QuerySet, on: date) -> QuerySet:
     """The organisations these applications support: the applicants and the active members of applicant consortia."""
     members = Membership.objects.filter(
-        active_membership_filter(on), consortium__in=applications.filter(consortium__isnull=False).values("consortium")
+        Membership.active_on_filter(on),
+        consortium__in=applications.filter(consortium__isnull=False).values("consortium"),
     ).values("organisation")
     return Organisation.objects.filter(
         Q(pk__in=applications.filter(organisation__isnull=False).values("organisation")) | Q(pk__in=members)

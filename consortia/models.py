@@ -355,6 +355,8 @@ class Membership(ConstraintErrorsOnFields, models.Model):
     def __str__(self):
         return f"{self.organisation} — {self.consortium}"
 
+    # Active on a day: joined by then, as an active or since-left member, and not yet left. The same
+    # rule twice, on a row and as a filter, side by side (tested to agree on every case).
     def is_active_on(self, day: date) -> bool:
         """Whether the organisation was a member on that day (joined, not yet left)."""
         if self.joined_on is None or self.joined_on > day:
@@ -362,6 +364,17 @@ class Membership(ConstraintErrorsOnFields, models.Model):
         if self.status not in (self.Status.ACTIVE, self.Status.LEFT):
             return False
         return self.left_on is None or self.left_on > day
+
+    @classmethod
+    def active_on_filter(cls, day: date, prefix: str = "") -> Q:
+        """The memberships active on a day, as a filter (`prefix`: the path to the membership)."""
+        return Q(
+            **{
+                f"{prefix}joined_on__isnull": False,
+                f"{prefix}joined_on__lte": day,
+                f"{prefix}status__in": [cls.Status.ACTIVE, cls.Status.LEFT],
+            }
+        ) & (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day}))
 
 
 class OwnershipLink(ConstraintErrorsOnFields, models.Model):

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.decisions import COMMITTED
-from applications.indicators import SIZES, active_membership_filter, erdf_indicators
+from applications.indicators import SIZES, erdf_indicators
 from applications.models import (
     Application,
     BudgetLine,
@@ -214,7 +214,7 @@ def consortia_figures(scope: Scope, on: date) -> dict:
         by_stage[stage] += 1
         by_sector[sector] = by_sector.get(sector, 0) + 1
     companies = (
-        Membership.objects.filter(active_membership_filter(on), consortium__in=supported)
+        Membership.objects.filter(Membership.active_on_filter(on), consortium__in=supported)
         .values("organisation")
         .distinct()
         .count()
