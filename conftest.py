@@ -95,13 +95,13 @@ def outsider(db):
 @pytest.fixture
 def staff(agency):
     """Javier, Agency staff of `agency`."""
-    return StaffFactory(agency=agency, email="javier@extremadura.example")
+    return StaffFactory(agency=agency, email="javier@agency.example")
 
 
 @pytest.fixture
 def manager(agency):
     """Marta, Programme manager of `agency`."""
-    return StaffFactory(agency=agency, email="marta@extremadura.example", role=PROGRAMME_MANAGER)
+    return StaffFactory(agency=agency, email="marta@agency.example", role=PROGRAMME_MANAGER)
 
 
 @pytest.fixture
