@@ -1,7 +1,8 @@
 """The named actors of the tests, shared by every app: who acts, in which agency, for which company.
 
-Each fixture is built from the apps' factories (`<app>/tests/factories.py`); every person can log
-in with `portal.tests.factories.PASSWORD`. A test module that needs another shape defines a
+Each fixture is built from the apps' factories (`<app>/tests/factories.py`); every person named
+here has a verified address and logs in with `portal.tests.factories.PASSWORD` (through the login
+page too, see `portal.tests.browser.log_in`). A test module that needs another shape defines a
 fixture of the same name, which overrides this one (and may take it as an argument to adjust it).
 The platform fixtures (browser, Celery worker, the resets after each test) are in portal/testing.py.
 
@@ -95,24 +96,27 @@ def outsider(db):
 @pytest.fixture
 def staff(agency):
     """Javier, Agency staff of `agency`."""
-    return StaffFactory(agency=agency, email="javier@agency.example")
+    return StaffFactory(agency=agency, email="javier@agency.example", verified=True)
 
 
 @pytest.fixture
 def manager(agency):
     """Marta, Programme manager of `agency`."""
-    return StaffFactory(agency=agency, email="marta@agency.example", role=PROGRAMME_MANAGER)
+    return StaffFactory(agency=agency, email="marta@agency.example", role=PROGRAMME_MANAGER, verified=True)
 
 
 @pytest.fixture
 def other_staff(other_agency):
     """Ana, Agency staff of `other_agency`."""
-    return StaffFactory(agency=other_agency, email="ana@sodercan.example")
+    return StaffFactory(agency=other_agency, email="ana@sodercan.example", verified=True)
 
 
 @pytest.fixture
 def staff_of(db):
-    """Makes more staff: `staff_of(agency, role=AGENCY_STAFF, **user_fields)` returns a new user."""
+    """Makes more staff: `staff_of(agency, role=AGENCY_STAFF, **user_fields)` returns a new user.
+
+    The e-mail address is made up unless given (`email=`); pass `verified=True` to log in through the page.
+    """
 
     def make(agency, role=AGENCY_STAFF, **user_fields):
         return StaffFactory(agency=agency, role=role, **user_fields)
@@ -123,7 +127,7 @@ def staff_of(db):
 @pytest.fixture
 def superuser(db):
     """An administrator (root@example.org) who sees every agency."""
-    return SuperuserFactory(email="root@example.org")
+    return SuperuserFactory(email="root@example.org", verified=True)
 
 
 @pytest.fixture
