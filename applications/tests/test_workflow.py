@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
 
@@ -14,14 +13,11 @@ from applications.services import application_change_status, application_create
 from applications.tests.factories import ApplicationFactory
 from applications.workflow import IllegalTransition
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
+from portal.tests.factories import UserFactory
 from programmes.models import Call
 from programmes.tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _user(email="officer@agency.example"):
-    return get_user_model().objects.create_user(email=email, password="not-used")
 
 
 def _call(**fields):
@@ -60,7 +56,7 @@ def test_application_create_starts_a_draft():
 
 
 def test_application_create_records_the_first_status_change_from_nothing_to_draft():
-    user = _user()
+    user = UserFactory(email="officer@agency.example")
 
     application = _draft(_call(), by=user)
 
@@ -179,8 +175,8 @@ def test_submitting_without_a_moment_sets_submitted_at_to_now():
 
 
 def test_every_move_writes_a_status_change_with_who_and_why():
-    applicant = _user("applicant@example.com")
-    officer = _user("officer@agency.example")
+    applicant = UserFactory(email="applicant@example.com")
+    officer = UserFactory(email="officer@agency.example")
     application = _draft(_call(), by=applicant)
     moves = [
         (Status.SUBMITTED, applicant, ""),
@@ -272,7 +268,12 @@ def test_an_illegal_move_from_draft_writes_nothing():
     before = _snapshot(application)
 
     with pytest.raises(IllegalTransition):
-        application_change_status(application=application, to_status=Status.APPROVED, by=_user(), note="Too early")
+        application_change_status(
+            application=application,
+            to_status=Status.APPROVED,
+            by=UserFactory(email="officer@agency.example"),
+            note="Too early",
+        )
 
     assert _snapshot(application) == before
 
