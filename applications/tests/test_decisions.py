@@ -24,9 +24,7 @@ from applications.models import Application, StatusChange
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from applications.workflow import IllegalTransition
-from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
-from portal.models import User
 from programmes.models import AidAward, CallRule
 from programmes.tests.factories import CallFactory
 
@@ -108,10 +106,10 @@ def test_illegal_transitions_are_refused(staff):
         application_reserve(application=draft, by=staff)
 
 
-def test_a_rejection_needs_a_reason_and_tells_the_applicant(staff, django_capture_on_commit_callbacks):
-    applicant = User.objects.create_user("lucia@example.org")
-    organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
-    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=organisation)
+def test_a_rejection_needs_a_reason_and_tells_the_applicant(
+    staff, applicant, company, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=company)
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
 
@@ -125,10 +123,10 @@ def test_a_rejection_needs_a_reason_and_tells_the_applicant(staff, django_captur
     assert "The market is not new for the company." in mail.outbox[-1].body
 
 
-def test_a_clarification_request_has_a_message_and_a_due_date(staff, django_capture_on_commit_callbacks):
-    applicant = User.objects.create_user("lucia@example.org")
-    organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
-    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=organisation)
+def test_a_clarification_request_has_a_message_and_a_due_date(
+    staff, applicant, company, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=company)
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
     due = timezone.localdate() + timedelta(days=10)
