@@ -13,13 +13,9 @@ from applications.pimex.services import (
     pimex_swot_save,
 )
 from applications.tests.factories import ApplicationFactory
-from consortia.models import Representation
-from consortia.tests.factories import OrganisationFactory
-from portal.models import User
+from consortia.tests.factories import OrganisationFactory, representative
 from programmes.models import Programme
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
-
-PASSWORD = "plover-tangerine-42"
 
 SWOT = {
     "strengths": "Own processing plant; IFS certified.",
@@ -46,12 +42,6 @@ def pimex_call(agency=None, **fields):
         agency=agency, kind=Programme.Kind.PIMEX, applicant_type=Programme.ApplicantType.COMPANY, name="PIMEX"
     )
     return CallFactory(programme=programme, title="PIMEX 2026", reference_prefix="PMX", **fields)
-
-
-def representative(organisation, email, **user_fields):
-    user = User.objects.create_user(email, password=PASSWORD, **user_fields)
-    Representation.objects.create(user=user, organisation=organisation, status=Representation.Status.ACTIVE)
-    return user
 
 
 _references = iter(range(1, 100_000))

@@ -10,8 +10,7 @@ from applications.models import StatusChange
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import OrganisationFactory
-from portal.models import User
-from portal.roles import AGENCY_STAFF, ensure_groups
+from portal.tests.factories import UserFactory
 from programmes.models import AidAward, CallRule
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
@@ -21,15 +20,8 @@ D = Decimal
 
 
 @pytest.fixture
-def agency():
-    return AgencyFactory()
-
-
-@pytest.fixture
-def staff_client(client, agency):
-    user = User.objects.create_user("javier@agency.example", is_staff=True, agency=agency)
-    user.groups.set([ensure_groups()[AGENCY_STAFF]])
-    client.force_login(user)
+def staff_client(client, staff):
+    client.force_login(staff)
     return client
 
 
@@ -167,8 +159,8 @@ def test_the_application_list_takes_the_same_queries_for_10_and_200_rows(staff_c
     assert len(two_hundred) == len(ten)
 
 
-def test_the_submitted_content_is_read_only_for_staff(client, agency):
-    client.force_login(User.objects.create_superuser("root@example.org", password="x-long-password-1"))
+def test_the_submitted_content_is_read_only_for_staff(client, agency, superuser):
+    client.force_login(superuser)
     application = submitted(agency)
 
     html = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
@@ -247,7 +239,7 @@ def test_the_history_of_money_and_status_is_kept_and_scoped(staff_client, agency
     assert response.status_code == 302 and response["Location"].endswith("/admin/")
 
 
-def test_staff_download_their_agencys_documents_only(client, agency):
+def test_staff_download_their_agencys_documents_only(client, agency, staff):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from applications.attachments import attachment_add
@@ -259,9 +251,7 @@ def test_staff_download_their_agencys_documents_only(client, agency):
     theirs = attachment_add(
         application=submitted(AgencyFactory()), uploaded_file=SimpleUploadedFile("b.pdf", pdf), kind="quote", by=None
     )
-    user = User.objects.create_user("javier@agency.example", is_staff=True, agency=agency)
-    user.groups.set([ensure_groups()[AGENCY_STAFF]])
-    client.force_login(user)
+    client.force_login(staff)
 
     page = client.get(reverse("admin:applications_application_change", args=[ours.application_id]))
     assert reverse("applications:attachment", args=[ours.pk]) in page.content.decode()
@@ -279,12 +269,12 @@ def test_staff_without_the_second_factor_cannot_download_from_the_public_site(cl
     ours = attachment_add(
         application=submitted(agency), uploaded_file=SimpleUploadedFile("a.pdf", pdf), kind="quote", by=None
     )
-    client.force_login(User.objects.create_user("javier@agency.example", is_staff=True, agency=agency))
+    client.force_login(UserFactory(email="javier@agency.example", is_staff=True, agency=agency))
 
     assert client.get(reverse("applications:attachment", args=[ours.pk])).status_code == 404
 
 
-def test_the_list_shows_the_average_score_with_the_same_queries_for_few_or_many(staff_client, agency):
+def test_the_list_shows_the_average_score_with_the_same_queries_for_few_or_many(staff_client, agency, staff):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -293,7 +283,7 @@ def test_the_list_shows_the_average_score_with_the_same_queries_for_few_or_many(
 
     call = CallFactory(programme=ProgrammeFactory(agency=agency), reviews_required=1)
     criterion = ReviewCriterion.objects.create(call=call, name="Market", max_score=10)
-    reviewer = User.objects.get(email="javier@agency.example")
+    reviewer = staff
 
     def add(count):
         for _ in range(count):

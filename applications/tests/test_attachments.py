@@ -32,7 +32,6 @@ from applications.attachments import (
 )
 from applications.models import Attachment
 from applications.tests.factories import ApplicationFactory
-from portal.models import User
 
 # Real files, built here -------------------------------------------------------
 
@@ -312,11 +311,6 @@ def private_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "public"
     return tmp_path / "private"
-
-
-@pytest.fixture
-def applicant(db):
-    return User.objects.create_user("applicant@example.org")
 
 
 def test_private_storage_has_no_url(private_root):

@@ -17,9 +17,7 @@ from applications.post_award import grant_accept
 from applications.reminders import send_due_reminders
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from consortia.models import Representation
-from consortia.tests.factories import OrganisationFactory
-from portal.models import User
+from consortia.tests.factories import OrganisationFactory, representative
 from programmes.tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,22 +31,11 @@ def local_noon(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), MADRID)
 
 
-def representative(organisation, email: str, **user_fields) -> User:
-    user = User.objects.create_user(email, **user_fields)
-    Representation.objects.create(user=user, organisation=organisation, status=Representation.Status.ACTIVE)
-    return user
-
-
 @pytest.fixture
-def officer():
-    return User.objects.create_user("officer@agency.example", is_staff=True)
-
-
-@pytest.fixture
-def call():
+def call(agency):
     closes = datetime(2026, 10, 30, 14, 0, tzinfo=MADRID)
     return CallFactory(
-        programme=ProgrammeFactory(kind="cofinancing"),
+        programme=ProgrammeFactory(agency=agency, kind="cofinancing"),
         opens_at=closes - timedelta(days=90),
         closes_at=closes,
         budget=Decimal("50000.00"),
@@ -57,25 +44,15 @@ def call():
     )
 
 
-@pytest.fixture
-def company():
-    return OrganisationFactory(legal_name="Conservas del Guadiana SL")
-
-
-@pytest.fixture
-def lucia(company):
-    return representative(company, "lucia@example.org")
-
-
-def approved(call, organisation, officer) -> Application:
+def approved(call, organisation, staff) -> Application:
     """An application taken through submission, review and approval by the real services."""
     application = ApplicationFactory(call=call, consortium=None, organisation=organisation)
     BudgetLineFactory(application=application, amount=Decimal("5000.00"))
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=1))
     application_change_status(application=application, to_status="under_review")
-    application = application_approve(application=application, by=officer, amount=Decimal("4000.00"))
+    application = application_approve(application=application, by=staff, amount=Decimal("4000.00"))
     # The beneficiary accepts the grant: reports can then be written.
-    return grant_accept(application=application, by=officer)
+    return grant_accept(application=application, by=staff)
 
 
 @pytest.fixture
@@ -88,10 +65,10 @@ def run(django_capture_on_commit_callbacks):
 
 
 def test_approval_schedules_the_reports_the_call_asks_for_and_says_so(
-    call, company, lucia, officer, django_capture_on_commit_callbacks
+    call, company, applicant, staff, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        application = approved(call, company, officer)
+        application = approved(call, company, staff)
 
     reports = list(application.project_reports.order_by("due_on").values_list("kind", "due_on", "status"))
     assert reports == [("interim", INTERIM, "due"), ("final", FINAL, "due")]
@@ -100,18 +77,18 @@ def test_approval_schedules_the_reports_the_call_asks_for_and_says_so(
     assert "Final report due on March 31, 2027." in decision.body
 
 
-def test_a_call_without_report_dates_schedules_none(company, lucia, officer):
+def test_a_call_without_report_dates_schedules_none(company, applicant, staff):
     call = CallFactory(budget=Decimal("50000.00"))
 
-    application = approved(call, company, officer)
+    application = approved(call, company, staff)
 
     assert not application.project_reports.exists()
 
 
-def test_the_report_reminders_come_30_7_and_1_days_before_and_once_overdue(call, company, lucia, officer, run):
+def test_the_report_reminders_come_30_7_and_1_days_before_and_once_overdue(call, company, applicant, staff, run):
     call.interim_report_due_on = None
     call.save()
-    application = approved(call, company, officer)
+    application = approved(call, company, staff)
     mail.outbox.clear()
 
     days = [date(2027, 2, 28), date(2027, 3, 1), date(2027, 3, 1), date(2027, 3, 23), date(2027, 3, 24)]
@@ -137,10 +114,10 @@ def test_the_report_reminders_come_30_7_and_1_days_before_and_once_overdue(call,
     }
 
 
-def test_a_submitted_report_is_no_longer_reminded(call, company, lucia, officer, run):
-    application = approved(call, company, officer)
+def test_a_submitted_report_is_no_longer_reminded(call, company, applicant, staff, run):
+    application = approved(call, company, staff)
     report = application.project_reports.get(kind="final")
-    project_report_submit(report=report, by=lucia, narrative="Two trade fairs in Lyon; 3 new distributors.")
+    project_report_submit(report=report, by=applicant, narrative="Two trade fairs in Lyon; 3 new distributors.")
     mail.outbox.clear()
 
     assert run(local_noon(date(2027, 3, 30))) == 0
@@ -148,8 +125,8 @@ def test_a_submitted_report_is_no_longer_reminded(call, company, lucia, officer,
     assert mail.outbox == []
 
 
-def test_each_report_has_its_own_reminders(call, company, lucia, officer, run):
-    approved(call, company, officer)
+def test_each_report_has_its_own_reminders(call, company, applicant, staff, run):
+    approved(call, company, staff)
     mail.outbox.clear()
 
     assert run(local_noon(date(2027, 1, 22))) == 1  # the interim report, 7 days before
@@ -160,8 +137,8 @@ def test_each_report_has_its_own_reminders(call, company, lucia, officer, run):
     assert len(mail.outbox) == 2
 
 
-def test_the_reminder_day_is_the_agencys_not_utcs(call, company, lucia, officer, run):
-    approved(call, company, officer)
+def test_the_reminder_day_is_the_agencys_not_utcs(call, company, applicant, staff, run):
+    approved(call, company, staff)
     mail.outbox.clear()
     assert run(datetime(2027, 3, 23, 23, 30, tzinfo=MADRID)) == 1  # 8 days left: the 30-day notice
     # 00:30 on March 24 in Madrid is still March 23 in UTC: the 7-day reminder goes by Madrid's day.
@@ -169,8 +146,8 @@ def test_the_reminder_day_is_the_agencys_not_utcs(call, company, lucia, officer,
     assert list(ReminderSent.objects.order_by("sent_at").values_list("kind", flat=True)) == ["report_30", "report_7"]
 
 
-def test_an_extension_moves_the_reminders_to_the_new_date(call, company, lucia, officer, run):
-    application = approved(call, company, officer)
+def test_an_extension_moves_the_reminders_to_the_new_date(call, company, applicant, staff, run):
+    application = approved(call, company, staff)
     report = application.project_reports.get(kind="final")
     assert run(local_noon(date(2027, 3, 24))) == 1
     report.due_on = date(2027, 4, 30)  # staff extend the deadline in the admin
@@ -181,9 +158,9 @@ def test_an_extension_moves_the_reminders_to_the_new_date(call, company, lucia, 
     assert ReminderSent.objects.filter(due_on=date(2027, 4, 30)).count() == 2
 
 
-def test_the_applicant_writes_and_sends_the_report(client, call, company, lucia, officer):
-    application = approved(call, company, officer)
-    client.force_login(lucia)
+def test_the_applicant_writes_and_sends_the_report(client, call, company, applicant, staff):
+    application = approved(call, company, staff)
+    client.force_login(applicant)
     url = reverse("applications:report", args=[application.pk, "final"])
 
     page = client.get(reverse("applications:detail", args=[application.pk]))
@@ -195,11 +172,11 @@ def test_the_applicant_writes_and_sends_the_report(client, call, company, lucia,
     assert ProjectReport.objects.get(application=application, kind="final").status == "due"
 
     with time_machine.travel(local_noon(date(2027, 3, 20)), tick=False):
-        client.force_login(lucia)  # a session of today would have expired by then
+        client.force_login(applicant)  # a session of today would have expired by then
         sent = client.post(url, {"action": "submit", "narrative": "Trade fair in Lyon: 12 meetings, 2 contracts."})
     assert sent.status_code == 302
     report = ProjectReport.objects.get(application=application, kind="final")
-    assert report.status == "submitted" and report.submitted_by == lucia and not report.is_late
+    assert report.status == "submitted" and report.submitted_by == applicant and not report.is_late
     assert "Trade fair in Lyon" in report.narrative
 
     again = client.post(url, {"action": "submit", "narrative": "A second version"})
@@ -209,13 +186,13 @@ def test_the_applicant_writes_and_sends_the_report(client, call, company, lucia,
     assert "Trade fair in Lyon" in client.get(url).text
 
 
-def test_a_late_report_is_accepted_and_shown_late(client, call, company, lucia, officer):
-    application = approved(call, company, officer)
-    client.force_login(lucia)
+def test_a_late_report_is_accepted_and_shown_late(client, call, company, applicant, staff):
+    application = approved(call, company, staff)
+    client.force_login(applicant)
     url = reverse("applications:report", args=[application.pk, "final"])
 
     with time_machine.travel(local_noon(date(2027, 4, 3)), tick=False):
-        client.force_login(lucia)
+        client.force_login(applicant)
         assert client.post(url, {"action": "submit", "narrative": "Done, a little late."}).status_code == 302
         page = client.get(url)
 
@@ -223,20 +200,20 @@ def test_a_late_report_is_accepted_and_shown_late(client, call, company, lucia, 
     assert "late" in page.text
 
 
-def test_submitting_twice_at_once_keeps_the_first(call, company, lucia, officer):
-    application = approved(call, company, officer)
+def test_submitting_twice_at_once_keeps_the_first(call, company, applicant, staff):
+    application = approved(call, company, staff)
     report = application.project_reports.get(kind="final")
     stale = ProjectReport.objects.get(pk=report.pk)
 
-    project_report_submit(report=report, by=lucia, narrative="First")
+    project_report_submit(report=report, by=applicant, narrative="First")
     with pytest.raises(ReportRefused, match="already sent"):
-        project_report_submit(report=stale, by=lucia, narrative="Second")
+        project_report_submit(report=stale, by=applicant, narrative="Second")
 
     assert ProjectReport.objects.get(pk=report.pk).narrative == "First"
 
 
-def test_outsiders_and_members_cannot_send_someone_elses_report(client, call, company, lucia, officer):
-    application = approved(call, company, officer)
+def test_outsiders_and_members_cannot_send_someone_elses_report(client, call, company, applicant, staff):
+    application = approved(call, company, staff)
     url = reverse("applications:report", args=[application.pk, "final"])
     outsider = representative(OrganisationFactory(), "outsider@example.org")
     client.force_login(outsider)
@@ -247,18 +224,18 @@ def test_outsiders_and_members_cannot_send_someone_elses_report(client, call, co
     assert ProjectReport.objects.get(application=application, kind="final").status == "due"
 
 
-def test_reports_are_owed_only_on_running_operations(call, company, lucia, officer):
-    application = approved(call, company, officer)
+def test_reports_are_owed_only_on_running_operations(call, company, applicant, staff):
+    application = approved(call, company, staff)
     report = application.project_reports.get(kind="final")
     application_change_status(application=application, to_status="closed")
 
     with pytest.raises(ReportRefused, match="approved operations"):
-        project_report_submit(report=report, by=lucia, narrative="After closing")
+        project_report_submit(report=report, by=applicant, narrative="After closing")
 
 
-def test_setting_the_calls_dates_later_schedules_and_moves_reports(admin_client, company, lucia, officer):
+def test_setting_the_calls_dates_later_schedules_and_moves_reports(admin_client, company, applicant, staff):
     call = CallFactory(budget=Decimal("50000.00"))
-    application = approved(call, company, officer)
+    application = approved(call, company, staff)
     assert not application.project_reports.exists()
     url = reverse("admin:programmes_call_change", args=[call.pk])
     form = admin_client.get(url).context["adminform"].form
@@ -304,8 +281,8 @@ def test_a_call_refuses_report_dates_in_the_wrong_order(call):
     assert "The final report must be due after the call closes." in str(error.value)
 
 
-def test_scheduling_twice_creates_nothing_more(call, company, lucia, officer):
-    application = approved(call, company, officer)
+def test_scheduling_twice_creates_nothing_more(call, company, applicant, staff):
+    application = approved(call, company, staff)
 
     assert project_reports_schedule(application=application) == []
     assert application.project_reports.count() == 2

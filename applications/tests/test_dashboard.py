@@ -14,8 +14,7 @@ from applications.models import Application, StatusChange
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import OwnershipLink
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
-from portal.models import User
-from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from portal.tests.factories import UserFactory
 from programmes.models import Programme, Report
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
@@ -31,12 +30,6 @@ URL = "/en/dashboard/"
 def today():
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-def staff_of(agency, email, group=AGENCY_STAFF):
-    user = User.objects.create_user(email, is_staff=True, agency=agency)
-    user.groups.set([ensure_groups()[group]])
-    return user
 
 
 def company(staff, turnover, balance=None, **fields):
@@ -74,9 +67,8 @@ def consortium_of(*members, established_on=date(2024, 3, 1), joint=True, sector=
 
 
 @pytest.fixture
-def world():
+def world(agency, staff, manager):
     """Extremadura's programmes in 2025 and 2026, hand-counted in the tests; and another agency."""
-    agency = AgencyFactory(slug="extremadura", name="Extremadura Avante")
     exports = ProgrammeFactory(agency=agency, name="Export Consortiums")
     pimex = ProgrammeFactory(agency=agency, kind=Programme.Kind.PIMEX, applicant_type="company", name="PIMEX")
     trips = CostCategoryFactory(programme=exports, name="Commercial trips")
@@ -133,8 +125,8 @@ def world():
         "pimex": pimex,
         "exports_2026": exports_2026,
         "pimex_2026": pimex_2026,
-        "staff": staff_of(agency, "tecnico@avante.example"),
-        "manager": staff_of(agency, "gestora@avante.example", PROGRAMME_MANAGER),
+        "staff": staff,
+        "manager": manager,
     }
 
 
@@ -251,9 +243,8 @@ def test_staff_see_only_their_agencys_figures(client, world):
     assert other_call.title not in csv.content.decode()
 
 
-def test_a_superuser_sees_every_agency_or_the_one_chosen(client, world):
-    admin = User.objects.create_superuser("root@portal.example", "x")
-    client.force_login(admin)
+def test_a_superuser_sees_every_agency_or_the_one_chosen(client, world, superuser):
+    client.force_login(superuser)
 
     everything = client.get(URL, {"year": 2026}).context["current"]["budget_totals"]
     one = client.get(URL, {"year": 2026, "agency": world["agency"].pk}).context["current"]["budget_totals"]
@@ -262,14 +253,13 @@ def test_a_superuser_sees_every_agency_or_the_one_chosen(client, world):
     assert one["committed"] == D("10500.00")
 
 
-def test_people_who_are_not_staff_cannot_see_it(client, world):
+def test_people_who_are_not_staff_cannot_see_it(client, world, applicant):
     assert client.get(URL).status_code == 302  # to the login page
-    applicant = User.objects.create_user("applicant@example.org")
     client.force_login(applicant)
     assert client.get(URL).status_code == 403
     assert client.get(reverse("programmes:dashboard_table", args=["budget", "json"])).status_code == 403
     assert client.post(reverse("programmes:dashboard_report_request"), {"report": "operations_csv"}).status_code == 403
-    lost = User.objects.create_user("no-agency@example.org", is_staff=True)
+    lost = UserFactory(email="no-agency@example.org", is_staff=True)
     client.force_login(lost)
     assert client.get(URL).status_code == 403
 

@@ -7,19 +7,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from applications.models import Application, StatusChange
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
-from portal.models import User
-from portal.roles import PROGRAMME_MANAGER, ensure_groups
+from portal.tests.browser import log_in
+from portal.tests.factories import PASSWORD
 from programmes.models import Programme, Report
-from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
+from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-dashboard-password"
 MADRID = ZoneInfo("Europe/Madrid")
 
 
@@ -41,8 +39,8 @@ def approved(call, granted, **applicant):
 
 
 @pytest.fixture
-def manager():
-    agency = AgencyFactory(name="Extremadura Avante", timezone="Europe/Madrid")
+def this_years_figures(agency):
+    """The agency's export and PIMEX calls of this year, each with an approved operation."""
     year = datetime.now(MADRID).year
     opens = datetime(year, 1, 15, 9, 0, tzinfo=MADRID)
     exports = ProgrammeFactory(agency=agency, name="Export Consortiums")
@@ -57,18 +55,10 @@ def manager():
         MembershipFactory(consortium=consortium, organisation=member)
     approved(exports_call, "8000.00", consortium=consortium)
     approved(pimex_call, "2500.00", consortium=None, organisation=members[0])
-    user = User.objects.create_user("gestora@avante.example", PASSWORD, is_staff=True, agency=agency)
-    user.groups.set([ensure_groups()[PROGRAMME_MANAGER]])
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    return user
 
 
-def test_a_manager_reads_filters_downloads_and_requests_a_report(page, manager):
-    page.goto("/en/accounts/login/?next=/en/dashboard/")
-    page.get_by_label("Email").fill(manager.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/en/dashboard/$"))
+def test_a_manager_reads_filters_downloads_and_requests_a_report(page, manager, this_years_figures):
+    log_in(page, manager.email, "/en/dashboard/")
 
     assert page.get_by_role("heading", level=1).inner_text() == "Programme dashboard"
     assert page.locator(".kpi-committed").inner_text() == "10,500.00\xa0€"
@@ -96,7 +86,7 @@ def test_a_manager_reads_filters_downloads_and_requests_a_report(page, manager):
     assert page.locator("#dashboard-reports").get_by_role("link", name="Download").is_visible()
 
 
-def test_the_dashboard_in_spanish_fits_the_screen(page, manager):
+def test_the_dashboard_in_spanish_fits_the_screen(page, manager, this_years_figures):
     page.set_viewport_size({"width": 1024, "height": 800})
     page.goto("/es/accounts/login/?next=/es/dashboard/")
     page.locator("#id_login").fill(manager.email)

@@ -25,7 +25,6 @@ from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from applications.workflow import IllegalTransition
 from consortia.models import Representation
-from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
 from portal.models import User
 from programmes.models import AidAward, CallRule
@@ -36,11 +35,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture
-def officer():
-    return User.objects.create_user("officer@agency.example", is_staff=True)
-
-
 def under_review(call, costs="5000.00", **fields):
     application = ApplicationFactory(call=call, consortium=None, organisation=OrganisationFactory(), **fields)
     BudgetLineFactory(application=application, amount=D(costs))
@@ -49,11 +43,11 @@ def under_review(call, costs="5000.00", **fields):
     return application
 
 
-def test_approving_commits_the_money_and_records_the_aid(officer):
+def test_approving_commits_the_money_and_records_the_aid(staff):
     call = CallFactory(budget=D("10000.00"))
     application = under_review(call)
 
-    application_approve(application=application, by=officer, amount=D("4000.00"), note="Good project")
+    application_approve(application=application, by=staff, amount=D("4000.00"), note="Good project")
 
     application.refresh_from_db()
     assert application.status == "approved" and application.granted_amount == D("4000.00")
@@ -61,120 +55,118 @@ def test_approving_commits_the_money_and_records_the_aid(officer):
     assert call_remaining(call) == D("6000.00")
     assert AidAward.objects.get(application=application).amount == D("4000.00")
     change = StatusChange.objects.filter(application=application).last()
-    assert (change.to_status, change.changed_by, change.note) == ("approved", officer, "Good project")
+    assert (change.to_status, change.changed_by, change.note) == ("approved", staff, "Good project")
 
 
-def test_an_amount_above_the_maximum_grant_is_refused(officer):
+def test_an_amount_above_the_maximum_grant_is_refused(staff):
     call = CallFactory(budget=D("100000.00"))
     CallRule.objects.create(call=call, code="grant_cap", amount=D("3000.00"))
     application = under_review(call)
 
     with pytest.raises(DecisionRefused, match=r"above the maximum grant of 3000\.00"):
-        application_approve(application=application, by=officer, amount=D("3000.01"))
+        application_approve(application=application, by=staff, amount=D("3000.01"))
 
     application.refresh_from_db()
     assert application.status == "under_review"
     assert not AidAward.objects.exists()
 
 
-def test_an_amount_above_the_remaining_budget_is_refused(officer):
+def test_an_amount_above_the_remaining_budget_is_refused(staff):
     call = CallFactory(budget=D("6000.00"))
-    application_approve(application=under_review(call), by=officer, amount=D("5000.00"))
+    application_approve(application=under_review(call), by=staff, amount=D("5000.00"))
 
     with pytest.raises(DecisionRefused, match=r"left of the call's budget \(1000.00\)"):
-        application_approve(application=under_review(call), by=officer, amount=D("1000.01"))
+        application_approve(application=under_review(call), by=staff, amount=D("1000.01"))
 
 
 @pytest.mark.parametrize("amount", [D("0"), D("-5")])
-def test_a_zero_or_negative_amount_is_refused(officer, amount):
+def test_a_zero_or_negative_amount_is_refused(staff, amount):
     with pytest.raises(DecisionRefused, match="above zero"):
-        application_approve(application=under_review(CallFactory()), by=officer, amount=amount)
+        application_approve(application=under_review(CallFactory()), by=staff, amount=amount)
 
 
-def test_an_ineligible_application_cannot_be_approved(officer):
+def test_an_ineligible_application_cannot_be_approved(staff):
     call = CallFactory()
     CallRule.objects.create(call=call, code="min_eligible_cost", amount=D("10000.00"))
     application = under_review(call, costs="5000.00")
 
     with pytest.raises(DecisionRefused, match="does not meet the call's rules"):
-        application_approve(application=application, by=officer, amount=D("100.00"))
+        application_approve(application=application, by=staff, amount=D("100.00"))
 
 
-def test_illegal_transitions_are_refused(officer):
+def test_illegal_transitions_are_refused(staff):
     call = CallFactory()
     draft = ApplicationFactory(call=call)
     rejected = under_review(call)
-    application_reject(application=rejected, by=officer, reason="Out of scope")
+    application_reject(application=rejected, by=staff, reason="Out of scope")
 
     with pytest.raises(DecisionRefused):
-        application_approve(application=draft, by=officer, amount=D("10"))
+        application_approve(application=draft, by=staff, amount=D("10"))
     with pytest.raises(IllegalTransition):
-        review_start(application=rejected, by=officer)
+        review_start(application=rejected, by=staff)
     with pytest.raises(IllegalTransition):
-        application_reserve(application=draft, by=officer)
+        application_reserve(application=draft, by=staff)
 
 
-def test_a_rejection_needs_a_reason_and_tells_the_applicant(officer, django_capture_on_commit_callbacks):
-    applicant = User.objects.create_user("lucia@example.org")
-    organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
-    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=organisation)
+def test_a_rejection_needs_a_reason_and_tells_the_applicant(
+    staff, applicant, company, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=company)
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
 
     with pytest.raises(DecisionRefused):
-        application_reject(application=application, by=officer, reason="  ")
+        application_reject(application=application, by=staff, reason="  ")
     with django_capture_on_commit_callbacks(execute=True):
-        application_reject(application=application, by=officer, reason="The market is not new for the company.")
+        application_reject(application=application, by=staff, reason="The market is not new for the company.")
 
     assert mail.outbox[-1].to == ["lucia@example.org"]
     assert "not approved" in mail.outbox[-1].subject
     assert "The market is not new for the company." in mail.outbox[-1].body
 
 
-def test_a_deactivated_representative_is_not_told_of_the_decision(officer, django_capture_on_commit_callbacks):
-    applicant = User.objects.create_user("lucia@example.org")
-    organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
+def test_a_deactivated_representative_is_not_told_of_the_decision(
+    staff, applicant, company, django_capture_on_commit_callbacks
+):
     gone = User.objects.create_user("gone@example.org", is_active=False)
-    Representation.objects.create(user=gone, organisation=organisation, status=Representation.Status.ACTIVE)
-    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=organisation)
+    Representation.objects.create(user=gone, organisation=company, status=Representation.Status.ACTIVE)
+    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=company)
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
 
     with django_capture_on_commit_callbacks(execute=True):
-        application_reject(application=application, by=officer, reason="The market is not new for the company.")
+        application_reject(application=application, by=staff, reason="The market is not new for the company.")
 
-    assert [message.to for message in mail.outbox] == [["lucia@example.org"]]
+    assert [message.to for message in mail.outbox] == [[applicant.email]]
 
 
-def test_a_clarification_request_has_a_message_and_a_due_date(officer, django_capture_on_commit_callbacks):
-    applicant = User.objects.create_user("lucia@example.org")
-    organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
-    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=organisation)
+def test_a_clarification_request_has_a_message_and_a_due_date(
+    staff, applicant, company, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(call=CallFactory(), consortium=None, organisation=company)
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
     due = timezone.localdate() + timedelta(days=10)
 
     with pytest.raises(DecisionRefused):
-        clarification_request(
-            application=application, by=officer, message="Send the quote", due_on=timezone.localdate()
-        )
+        clarification_request(application=application, by=staff, message="Send the quote", due_on=timezone.localdate())
     with django_capture_on_commit_callbacks(execute=True):
-        clarification_request(application=application, by=officer, message="Send the quote", due_on=due)
+        clarification_request(application=application, by=staff, message="Send the quote", due_on=due)
 
     application.refresh_from_db()
     assert application.status == "clarification_requested" and application.clarification_due_on == due
     assert "Send the quote" in mail.outbox[-1].body
 
 
-def test_when_money_is_freed_the_next_reserve_application_is_proposed(officer):
+def test_when_money_is_freed_the_next_reserve_application_is_proposed(staff):
     call = CallFactory(budget=D("8000.00"))
     approved = under_review(call)
-    application_approve(application=approved, by=officer, amount=D("5000.00"))
+    application_approve(application=approved, by=staff, amount=D("5000.00"))
     first, second = under_review(call, costs="4000.00"), under_review(call, costs="2000.00")
     for application in (first, second):
         application.max_grant = application.budget_lines.first().amount
         application.save()
-        application_reserve(application=application, by=officer)
+        application_reserve(application=application, by=staff)
 
     # 3,000 left: the first reserve (4,000) does not fit, the second (2,000) does.
     assert next_reserve(call) == second
@@ -184,7 +176,7 @@ def test_when_money_is_freed_the_next_reserve_application_is_proposed(officer):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_staff_approving_at_once_never_over_commit_the_call(officer):
+def test_twenty_staff_approving_at_once_never_over_commit_the_call(staff):
     call = CallFactory(budget=D("50000.00"))
     applications = [under_review(call, costs="5000.00") for _ in range(20)]
     outcomes = []
@@ -193,7 +185,7 @@ def test_twenty_staff_approving_at_once_never_over_commit_the_call(officer):
     def approve(application):
         try:
             barrier.wait()
-            application_approve(application=application, by=officer, amount=D("5000.00"))
+            application_approve(application=application, by=staff, amount=D("5000.00"))
             outcomes.append("approved")
         except DecisionRefused:
             outcomes.append("refused")
@@ -212,7 +204,7 @@ def test_twenty_staff_approving_at_once_never_over_commit_the_call(officer):
     assert Application.objects.filter(call=call, status="approved").count() == 10
 
 
-def test_a_consortium_without_active_members_cannot_be_granted(officer):
+def test_a_consortium_without_active_members_cannot_be_granted(staff):
     call = CallFactory()
     application = ApplicationFactory(call=call)  # a consortium with no member
     BudgetLineFactory(application=application, amount=D("1000.00"))
@@ -220,7 +212,7 @@ def test_a_consortium_without_active_members_cannot_be_granted(officer):
     application_change_status(application=application, to_status="under_review")
 
     with pytest.raises(DecisionRefused, match="de minimis ledger"):
-        application_approve(application=application, by=officer, amount=D("1000.00"))
+        application_approve(application=application, by=staff, amount=D("1000.00"))
 
     application.refresh_from_db()
     assert application.status == "under_review" and application.granted_amount is None

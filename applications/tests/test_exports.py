@@ -30,7 +30,6 @@ from applications.models import Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Organisation
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
-from portal.models import User
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -312,10 +311,10 @@ def test_xlsx_takes_two_queries_whatever_the_row_count(count, django_assert_num_
     assert len(xlsx_sheets(response)["Applications"]) == 1 + count
 
 
-def test_xlsx_works_on_the_admin_changelist_queryset(evil_applications, rf: RequestFactory):
+def test_xlsx_works_on_the_admin_changelist_queryset(evil_applications, rf: RequestFactory, superuser):
     # The admin annotates the budget total (GROUP BY): the export must still read it.
     request = rf.get("/")
-    request.user = User.objects.create_superuser("root@example.org", password="a-long-password-1")
+    request.user = superuser
     queryset = admin.site._registry[Application].get_queryset(request)
 
     sheets = xlsx_sheets(export_xlsx(queryset, filename="applications.xlsx"))
@@ -408,10 +407,10 @@ def test_admin_actions_need_only_the_view_permission():
 
 
 @pytest.mark.parametrize("action", ["export_applications_xlsx", "export_applications_csv", "export_budget_lines_csv"])
-def test_admin_changelist_action_exports_the_selection_once_the_lead_registers_the_actions(client, action):
+def test_admin_changelist_action_exports_the_selection_once_the_lead_registers_the_actions(client, action, superuser):
     """Needs `actions = [export_applications_xlsx, export_applications_csv, export_budget_lines_csv]`
     on ApplicationAdmin (registered by the lead in applications/admin.py)."""
-    client.force_login(User.objects.create_superuser("root@example.org", password="a-long-password-1"))
+    client.force_login(superuser)
     selected = make_applications(3)[:2]
 
     response = client.post(

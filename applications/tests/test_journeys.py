@@ -6,26 +6,21 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from consortia.services import organisation_register
 from consortia.taxids import make_tax_id
 from consortia.tests.factories import OrganisationFactory
-from portal.models import User
+from portal.tests.browser import log_in
+from portal.tests.factories import PASSWORD, UserFactory
 from programmes.models import CallRule, CostCategory
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "plover-tangerine-42"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_rate_limits"),
+]
 
 
 def sign_up(page, email):
@@ -39,14 +34,6 @@ def sign_up(page, email):
     message = [m for m in mail.outbox if email in m.to][-1]
     page.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0))
     page.get_by_role("button", name="Confirm").click()
-    page.wait_for_url(re.compile(r"/en/my/$"))
-
-
-def log_in(page, email):
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/en/my/$"))
 
 
@@ -73,8 +60,7 @@ def register_organisation(page, *, name, tax_id, region, kind="Company", nace="1
 
 
 def member_with_account(email, region="ES43"):
-    person = User.objects.create_user(email, password=PASSWORD)
-    person.emailaddress_set.create(email=email, verified=True, primary=True)
+    person = UserFactory(email=email, verified=True)
     organisation = organisation_register(user=person, organisation=OrganisationFactory.build(region=region))
     return person, organisation
 

@@ -21,7 +21,6 @@ from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
 from portal.models import User
-from portal.roles import AGENCY_STAFF, ensure_groups
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,19 +140,19 @@ def test_a_closed_call_is_refused_with_its_closing_time_in_the_agencys_zone():
 
 
 @pytest.fixture
-def staff_of(client):
+def staff_client_of(client, staff_of):
+    """`staff_client_of(agency)`: the test client, logged in as Agency staff of `agency`."""
+
     def login(agency):
-        user = User.objects.create_user(f"staff-{agency.slug}@example.org", is_staff=True, agency=agency)
-        user.groups.set([ensure_groups()[AGENCY_STAFF]])
-        client.force_login(user)
+        client.force_login(staff_of(agency, email=f"staff-{agency.slug}@example.org"))
         return client
 
     return login
 
 
-def test_the_admin_list_change_and_history_pages_show_the_submission_in_the_agencys_zone(staff_of):
+def test_the_admin_list_change_and_history_pages_show_the_submission_in_the_agencys_zone(staff_client_of):
     application = submitted_at(datetime(2026, 12, 2, 16, 31, tzinfo=UTC))
-    staff = staff_of(application.call.programme.agency)
+    staff = staff_client_of(application.call.programme.agency)
 
     listing = staff.get(reverse("admin:applications_application_changelist")).content.decode()
     change = staff.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
@@ -165,34 +164,34 @@ def test_the_admin_list_change_and_history_pages_show_the_submission_in_the_agen
         assert "Times in Europe/Madrid." in html
 
 
-def test_lisbon_staff_see_the_same_submission_in_lisbons_zone(staff_of):
+def test_lisbon_staff_see_the_same_submission_in_lisbons_zone(staff_client_of):
     application = submitted_at(
         datetime(2026, 3, 29, 1, 30, tzinfo=UTC), zone="Europe/Lisbon", country="PT", region="PT18"
     )
-    staff = staff_of(application.call.programme.agency)
+    staff = staff_client_of(application.call.programme.agency)
 
     change = staff.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
 
     assert "March 29, 2026, 2:30 a.m." in change and "Times in Europe/Lisbon." in change
 
 
-def test_a_superuser_without_an_agency_sees_utc_named_as_such(client):
+def test_a_superuser_without_an_agency_sees_utc_named_as_such(client, superuser):
     application = submitted_at(datetime(2026, 12, 2, 16, 31, tzinfo=UTC))
-    client.force_login(User.objects.create_superuser("root@example.org", password="a-long-password-1"))
+    client.force_login(superuser)
 
     change = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
 
     assert "Dec. 2, 2026, 4:31 p.m." in change and "Times in UTC." in change
 
 
-def test_the_zone_of_one_request_does_not_stay_for_the_next(staff_of, client):
+def test_the_zone_of_one_request_does_not_stay_for_the_next(staff_client_of, client, superuser):
     application = submitted_at(
         datetime(2026, 12, 2, 16, 31, tzinfo=UTC), zone="Europe/Rome", country="IT", region="ITH5"
     )
     url = reverse("admin:applications_application_change", args=[application.pk])
-    assert "Times in Europe/Rome." in staff_of(application.call.programme.agency).get(url).content.decode()
+    assert "Times in Europe/Rome." in staff_client_of(application.call.programme.agency).get(url).content.decode()
 
-    client.force_login(User.objects.create_superuser("root@example.org", password="a-long-password-1"))
+    client.force_login(superuser)
     html = client.get(url).content.decode()
 
     assert "Dec. 2, 2026, 4:31 p.m." in html and "Times in UTC." in html

@@ -18,12 +18,9 @@ from applications.pimex.forms import PlannedActionForm, SurveyForm
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.forms import OrganisationForm, OwnershipLinkForm
-from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
-from portal.models import User
-from portal.roles import AGENCY_STAFF, ensure_groups
 from programmes.models import CallRule
-from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
+from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,13 +166,12 @@ def test_a_number_wrong_for_the_language_is_refused_with_how_to_write_it_and_kep
 
 
 @pytest.fixture
-def application(client):
-    person = User.objects.create_user("lucia@example.org", password="a-long-password-1")
-    client.force_login(person)
-    organisation = organisation_register(user=person, organisation=OrganisationFactory.build())
+def application(client, applicant, company):
+    """A draft of the applicant's company to a PIMEX call; the applicant is logged in."""
+    client.force_login(applicant)
     programme = ProgrammeFactory(kind="pimex", applicant_type="company")
     CostCategoryFactory(programme=programme, code="promotion-actions", name="Promotion actions")
-    return ApplicationFactory(call=CallFactory(programme=programme), consortium=None, organisation=organisation)
+    return ApplicationFactory(call=CallFactory(programme=programme), consortium=None, organisation=company)
 
 
 def budget_step(application, language):
@@ -233,10 +229,7 @@ def test_a_spanish_amount_wrong_for_the_language_is_explained_next_to_it(client,
 # The admin's moves, in Spanish.
 
 
-def test_staff_approve_with_an_amount_written_the_spanish_way(client):
-    agency = AgencyFactory()
-    staff = User.objects.create_user("javier@agency.example", is_staff=True, agency=agency)
-    staff.groups.set([ensure_groups()[AGENCY_STAFF]])
+def test_staff_approve_with_an_amount_written_the_spanish_way(client, agency, staff):
     client.force_login(staff)
     call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D("50000.00"))
     CallRule.objects.create(call=call, code="grant_cap", amount=D("4000.00"))

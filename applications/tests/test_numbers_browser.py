@@ -1,10 +1,8 @@
 """In a real browser, a Spanish applicant writes an amount the Spanish way and saves the budget step again and again."""
 
-import re
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import translation
 
@@ -12,20 +10,11 @@ from applications.models import BudgetLine
 from applications.tests.factories import ApplicationFactory
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
-from portal.models import User
+from portal.tests.browser import log_in
+from portal.tests.factories import UserFactory
 from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "quince-lantern-58"
-
-
-def log_in(page, email, next_url):
-    page.goto(f"/en/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(re.escape(next_url) + "$"))
 
 
 def save(page):
@@ -45,8 +34,7 @@ def amounts(page):
 
 
 def test_a_spanish_amount_is_saved_shown_and_saved_again_unchanged(page, live_server):
-    lucia = User.objects.create_user("lucia@example.org", PASSWORD)
-    EmailAddress.objects.create(user=lucia, email=lucia.email, primary=True, verified=True)
+    lucia = UserFactory(email="lucia@example.org", verified=True)
     organisation = organisation_register(user=lucia, organisation=OrganisationFactory.build(region="ES43"))
     programme = ProgrammeFactory(kind="pimex", applicant_type="company")
     CostCategoryFactory(programme=programme, code="promotion", name="Acciones de promoción")

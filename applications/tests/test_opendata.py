@@ -53,11 +53,6 @@ def company(region="ES43", **kwargs):
 
 
 @pytest.fixture
-def agency():
-    return AgencyFactory(name="Extremadura Avante", region="ES43", timezone="Europe/Madrid")
-
-
-@pytest.fixture
 def programme(agency):
     return ProgrammeFactory(
         agency=agency,

@@ -45,16 +45,15 @@ from applications.tests.pimex_factories import (
     session,
     tutorial,
 )
-from portal.models import User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
-from programmes.tests.factories import AgencyFactory, CallFactory
+from programmes.tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def call():
-    return pimex_call()
+def call(agency):
+    return pimex_call(agency=agency)
 
 
 @pytest.fixture
@@ -64,14 +63,9 @@ def tomates(call):
 
 
 @pytest.fixture
-def technician(call):
-    return staff_of(call.programme.agency, AGENCY_STAFF, "javier")
-
-
-def staff_of(agency, group, name):
-    user = User.objects.create_user(f"{name}@{agency.slug}.example", is_staff=True, agency=agency, full_name=name)
-    user.groups.set([ensure_groups()[group]])
-    return user
+def technician(staff):
+    """The agency's staff member who records the coaching."""
+    return staff
 
 
 def url(name, application, **kwargs):
@@ -565,16 +559,15 @@ def all_urls(application):
     return [url(name, application) for name in ("progress", "swot", "action_plan", "survey")]
 
 
-def test_outsiders_get_404_on_every_pimex_page(client, call, tomates):
+def test_outsiders_get_404_on_every_pimex_page(client, call, tomates, outsider):
     application, _lucia = tomates
     _other_application, other_company_rep = participant(call, email="rival@example.org")
-    public = User.objects.create_user("citizen@example.org", password="a-long-password-1")
 
-    for outsider in (other_company_rep, public):
-        client.force_login(outsider)
+    for someone in (other_company_rep, outsider):
+        client.force_login(someone)
         for address in all_urls(application):
-            assert client.get(address).status_code == 404, (outsider, address)
-            assert client.post(address, {"score": "10", **SWOT}).status_code == 404, (outsider, address)
+            assert client.get(address).status_code == 404, (someone, address)
+            assert client.post(address, {"score": "10", **SWOT}).status_code == 404, (someone, address)
     assert not PimexSwot.objects.exists() and not PimexSurvey.objects.exists()
 
 
@@ -614,9 +607,9 @@ def test_the_participants_representative_sees_the_pages(client, tomates):
 
 
 @pytest.fixture
-def two_agencies():
-    ours = pimex_call()
-    theirs = pimex_call(agency=AgencyFactory(name="Another agency", region="ES13"))
+def two_agencies(agency, other_agency):
+    ours = pimex_call(agency=agency)
+    theirs = pimex_call(agency=other_agency)
     data = {}
     for key, call in (("ours", ours), ("theirs", theirs)):
         application, _rep = participant(call, legal_name=f"Company of {key}")
@@ -627,8 +620,8 @@ def two_agencies():
     return data
 
 
-def test_staff_of_another_agency_do_not_see_the_sessions_attendance_or_participants(client, two_agencies):
-    client.force_login(staff_of(two_agencies["ours"]["call"].programme.agency, AGENCY_STAFF, "javier"))
+def test_staff_of_another_agency_do_not_see_the_sessions_attendance_or_participants(client, two_agencies, staff):
+    client.force_login(staff)
     theirs = two_agencies["theirs"]
 
     sessions = client.get(reverse("admin:applications_pimexsession_changelist")).content.decode()
@@ -687,7 +680,7 @@ def test_staff_record_attendance_in_the_admin_but_not_beyond_the_places(client, 
     assert {(r.attended, r.recorded_by) for r in rows} == {(True, technician)}
 
 
-def test_staff_cannot_change_the_session_itself_managers_can(client, call, technician):
+def test_staff_cannot_change_the_session_itself_managers_can(client, call, technician, manager):
     item = session(call, days=-1, title="Export pricing")
     address = reverse("admin:applications_pimexsession_change", args=[item.pk])
     client.force_login(technician)
@@ -696,14 +689,14 @@ def test_staff_cannot_change_the_session_itself_managers_can(client, call, techn
     item.refresh_from_db()
     assert item.title == "Export pricing"
 
-    client.force_login(staff_of(call.programme.agency, PROGRAMME_MANAGER, "marta"))
+    client.force_login(manager)
     response = client.post(address, _attendance_post(item, [], title="Renamed by the manager"))
     item.refresh_from_db()
     assert response.status_code == 302 and item.title == "Renamed by the manager"
 
 
-def test_a_manager_sets_up_a_session_in_the_agencys_time(client, call):
-    client.force_login(staff_of(call.programme.agency, PROGRAMME_MANAGER, "marta"))
+def test_a_manager_sets_up_a_session_in_the_agencys_time(client, call, manager):
+    client.force_login(manager)
 
     response = client.post(
         reverse("admin:applications_pimexsession_add"),
@@ -726,8 +719,8 @@ def test_a_manager_sets_up_a_session_in_the_agencys_time(client, call):
     assert created.starts_at.astimezone(UTC).strftime("%H:%M") == "09:00"
 
 
-def test_a_session_sent_without_its_places_is_refused_next_to_the_field(client, call):
-    client.force_login(staff_of(call.programme.agency, PROGRAMME_MANAGER, "marta"))
+def test_a_session_sent_without_its_places_is_refused_next_to_the_field(client, call, manager):
+    client.force_login(manager)
 
     response = client.post(
         reverse("admin:applications_pimexsession_add"),

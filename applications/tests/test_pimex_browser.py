@@ -6,17 +6,10 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from applications.pimex.services import pimex_attendance_record, pimex_completion_problems
-from applications.tests.pimex_factories import PASSWORD, attend, participant, pimex_call, session, tutorial
+from applications.tests.pimex_factories import attend, participant, pimex_call, session, tutorial
+from portal.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, email):
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/en/my/$"))
 
 
 def fill_action(page, index, *, action, market, starts, ends, budget):

@@ -6,13 +6,11 @@ records the payment and closes the operation. What only the agency sets up (PIME
 the SODERCAN consortium's formation) is prepared through the services.
 """
 
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.formats import number_format
 
@@ -21,30 +19,14 @@ from applications.models import Application, Payment
 from applications.services import application_change_status
 from applications.tests import pimex_factories
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from consortia.models import Representation
-from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
-from portal.models import User
-from portal.roles import AGENCY_STAFF, ensure_groups
+from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, RepresentationFactory
+from portal.tests.browser import log_in
+from portal.tests.factories import StaffFactory, UserFactory
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "heron-marmalade-77"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def person(email, **fields):
-    user = User.objects.create_user(email, PASSWORD, **fields)
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    return user
-
-
-def log_in(page, email, next_url):
-    page.goto(f"/en/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(re.escape(next_url) + "$"))
 
 
 def log_out(page):
@@ -84,9 +66,8 @@ def operation(kind, tmp_path):
         grant_conditions="Keep the invoices five years.",
         budget=Decimal("500000.00"),
     )
-    representative = person(f"rep-{kind}@example.org")
-    technician = person(f"tecnico-{kind}@agency.example", is_staff=True, agency=agency)
-    technician.groups.set([ensure_groups()[AGENCY_STAFF]])
+    representative = UserFactory(email=f"rep-{kind}@example.org", verified=True)
+    technician = StaffFactory(email=f"tecnico-{kind}@agency.example", agency=agency, verified=True)
     if applies == "formed consortium":
         lead, consortium = formed_consortium(programme, technician)
         applicant = {"consortium": consortium}
@@ -99,7 +80,7 @@ def operation(kind, tmp_path):
     else:
         lead = OrganisationFactory(kind=applies)
         applicant = {"consortium": None, "organisation": lead}
-    Representation.objects.create(user=representative, organisation=lead, status=Representation.Status.ACTIVE)
+    RepresentationFactory(user=representative, organisation=lead)
     application = ApplicationFactory(call=call, title=f"Promotion abroad ({kind})", **applicant)
     BudgetLineFactory(application=application, category=category, amount=Decimal(line_amount))
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=2))

@@ -7,9 +7,7 @@ from django.urls import reverse
 
 from applications.services import SubmissionRefused, application_submit
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from consortia.models import Representation
-from consortia.tests.factories import OrganisationFactory
-from portal.models import User
+from consortia.tests.factories import OrganisationFactory, representative
 from programmes.models import Programme
 from programmes.tests.factories import CallFactory, ProgrammeFactory
 
@@ -18,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def draft_of(kind, organisation_kind="company"):
     organisation = OrganisationFactory(kind=organisation_kind, country="PT", region="PT18")
-    user = User.objects.create_user(f"rep-{kind}@example.org")
-    Representation.objects.create(user=user, organisation=organisation, status=Representation.Status.ACTIVE)
+    user = representative(organisation, f"rep-{kind}@example.org")
     call = CallFactory(programme=ProgrammeFactory(kind=kind, applicant_type="company"))
     application = ApplicationFactory(call=call, consortium=None, organisation=organisation)
     BudgetLineFactory(application=application, amount=Decimal("5000.00"))

@@ -17,8 +17,8 @@ from applications.reminders import send_due_reminders
 from applications.tasks import send_due_reminders as send_due_reminders_task
 from applications.tests.factories import ApplicationFactory
 from consortia.models import Representation
-from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
-from portal.models import Notification, User
+from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, representative
+from portal.models import Notification
 from programmes.tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +33,6 @@ def local_noon(day: date) -> datetime:
 
 def call_closing(closes_at: datetime):
     return CallFactory(opens_at=closes_at - timedelta(days=60), closes_at=closes_at)
-
-
-def representative(organisation, email: str, status=Representation.Status.ACTIVE, **user_fields) -> User:
-    user = User.objects.create_user(email, **user_fields)
-    Representation.objects.create(user=user, organisation=organisation, status=status)
-    return user
 
 
 def company_draft(call, *emails: str, **fields) -> Application:

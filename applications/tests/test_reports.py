@@ -19,9 +19,9 @@ from applications.reports.annual import erdf_indicators
 from applications.tasks import build_report
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
-from portal.models import User
+from portal.tests.factories import UserFactory
 from programmes.models import Programme, Report
-from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+from programmes.tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +42,6 @@ def selected(call, number, status=Application.Status.APPROVED, **kwargs):
 
 
 @pytest.fixture
-def agency():
-    return AgencyFactory(region="ES43")
-
-
-@pytest.fixture
 def programme(agency):
     return ProgrammeFactory(
         agency=agency,
@@ -62,8 +57,9 @@ def call(programme):
     return CallFactory(programme=programme, year=2026)
 
 
-def staff_of(agency, email):
-    user = User.objects.create_user(email, password="a-long-password-1", is_staff=True, agency=agency)
+def report_staff(agency, email):
+    """Staff of `agency` who may only view and request reports (no role group)."""
+    user = UserFactory(email=email, is_staff=True, agency=agency)
     user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="programmes", codename__in=["view_report", "add_report"])
     )
@@ -212,9 +208,9 @@ def test_a_done_report_is_not_rebuilt(agency, call):
     assert report_build(report.pk).file.name == name
 
 
-def test_staff_of_another_agency_cannot_see_or_download(client, agency, call):
+def test_staff_of_another_agency_cannot_see_or_download(client, agency, call, other_agency):
     report = built("operations_list", "csv", {}, agency)
-    owner, outsider = staff_of(agency, "ana@example.org"), staff_of(AgencyFactory(), "olaf@example.org")
+    owner, outsider = report_staff(agency, "ana@example.org"), report_staff(other_agency, "olaf@example.org")
 
     client.force_login(owner)
     assert client.get(reverse("admin:programmes_report_download", args=[report.pk])).status_code == 200
@@ -228,7 +224,7 @@ def test_staff_of_another_agency_cannot_see_or_download(client, agency, call):
 
 def test_the_request_page_refuses_a_programme_of_another_agency(client, agency, programme):
     foreign = ProgrammeFactory()
-    client.force_login(staff_of(agency, "ana@example.org"))
+    client.force_login(report_staff(agency, "ana@example.org"))
     url = reverse("admin:programmes_report_add")
 
     refused = client.post(
@@ -252,7 +248,7 @@ def test_the_request_page_refuses_a_programme_of_another_agency(client, agency, 
 
 
 def test_the_list_refreshes_only_while_a_report_is_in_progress(client, agency):
-    client.force_login(staff_of(agency, "ana@example.org"))
+    client.force_login(report_staff(agency, "ana@example.org"))
     url = reverse("admin:programmes_report_changelist")
     assert 'http-equiv="refresh"' not in client.get(url).content.decode()
     Report.objects.create(kind="operations_list", format="csv", agency=agency)

@@ -29,10 +29,9 @@ from applications.reviews import (
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import OrganisationFactory
-from portal.models import User
-from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from portal.roles import PROGRAMME_MANAGER
 from programmes.models import ReviewCriterion
-from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+from programmes.tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +39,6 @@ D = Decimal
 
 
 # --- actors and data ---------------------------------------------------------------------------
-
-
-def staff_of(agency, name, group=AGENCY_STAFF):
-    user = User.objects.create_user(f"{name}@{agency.slug}.example", is_staff=True, agency=agency)
-    user.groups.set([ensure_groups()[group]])
-    return user
-
-
-@pytest.fixture
-def agency():
-    return AgencyFactory(name="Extremadura Avante")
 
 
 @pytest.fixture
@@ -64,23 +52,20 @@ def call(agency):
 
 
 @pytest.fixture
-def reviewer(agency):
-    return staff_of(agency, "reviewer")
+def reviewer(staff):
+    """The agency's staff member, who reviews."""
+    return staff
 
 
 @pytest.fixture
-def second_reviewer(agency):
-    return staff_of(agency, "second")
+def second_reviewer(agency, staff_of):
+    return staff_of(agency)
 
 
 @pytest.fixture
-def manager(agency):
-    return staff_of(agency, "manager", PROGRAMME_MANAGER)
-
-
-@pytest.fixture
-def outsider():
-    return staff_of(AgencyFactory(name="SODERCAN"), "outsider", PROGRAMME_MANAGER)
+def other_manager(other_agency, staff_of):
+    """A Programme manager of another agency."""
+    return staff_of(other_agency, PROGRAMME_MANAGER)
 
 
 @pytest.fixture
@@ -205,9 +190,9 @@ def test_every_criterion_of_the_call_and_only_those_are_scored(call, criteria, r
     assert not Score.objects.exists()
 
 
-def test_staff_of_another_agency_cannot_review(call, outsider):
+def test_staff_of_another_agency_cannot_review(call, other_manager):
     with pytest.raises(ReviewRefused, match="your agency"):
-        review_declare(application=under_review(call), reviewer=outsider, has_conflict=False)
+        review_declare(application=under_review(call), reviewer=other_manager, has_conflict=False)
 
 
 # --- summary -----------------------------------------------------------------------------------
@@ -521,9 +506,9 @@ def test_a_score_above_the_maximum_is_refused_next_to_the_field(client, call, cr
     assert not Score.objects.exists()
 
 
-def test_another_agencys_staff_are_sent_back_to_the_admin_index(client, call, criteria, outsider):
+def test_another_agencys_staff_are_sent_back_to_the_admin_index(client, call, criteria, other_manager):
     application = under_review(call)
-    client.force_login(outsider)
+    client.force_login(other_manager)
 
     for url in (review_url(application), ranking_url(call)):
         response = client.get(url)

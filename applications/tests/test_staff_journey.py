@@ -11,29 +11,23 @@ from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
-from portal.models import User
-from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from portal.tests.factories import UserFactory
 from programmes.models import ReviewCriterion
-from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+from programmes.tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 
 
-def person(email, agency, group):
-    user = User.objects.create_user(email, is_staff=True, agency=agency)
-    user.groups.set([ensure_groups()[group]])
-    return user
-
-
-def test_a_call_goes_from_submitted_to_ranked_decided_and_notified(client, django_capture_on_commit_callbacks):
-    agency = AgencyFactory()
+def test_a_call_goes_from_submitted_to_ranked_decided_and_notified(
+    client, django_capture_on_commit_callbacks, agency, staff_of, manager
+):
     call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D("10000.00"), reviews_required=2)
     market = ReviewCriterion.objects.create(call=call, name="Market", weight=D("1"), max_score=10)
     applications = []
     for index, (score, costs) in enumerate([(9, "6000.00"), (7, "4000.00"), (5, "3000.00")]):
-        applicant = User.objects.create_user(f"applicant{index}@example.org")
+        applicant = UserFactory(email=f"applicant{index}@example.org")
         organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
         application = ApplicationFactory(
             call=call, consortium=None, organisation=organisation, title=f"Project {score}"
@@ -43,11 +37,7 @@ def test_a_call_goes_from_submitted_to_ranked_decided_and_notified(client, djang
         application.max_grant = D(costs)
         application.save()
         applications.append((application, score))
-    reviewers = [
-        person("ana@agency.example", agency, AGENCY_STAFF),
-        person("luis@agency.example", agency, AGENCY_STAFF),
-    ]
-    manager = person("marta@agency.example", agency, PROGRAMME_MANAGER)
+    reviewers = [staff_of(agency, email="ana@agency.example"), staff_of(agency, email="luis@agency.example")]
 
     # Staff start the review of the whole call from the list.
     client.force_login(reviewers[0])

@@ -19,7 +19,7 @@ from applications.services import application_change_status, application_submit
 from consortia.models import Consortium, Membership
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
-from portal.models import User
+from portal.tests.factories import UserFactory
 from programmes.models import CallRule
 from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
@@ -28,15 +28,11 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def user(email):
-    return User.objects.create_user(email, password="a-long-password-1")
-
-
 @pytest.fixture
-def applicant(client):
-    person = user("lucia@example.org")
-    client.force_login(person)
-    return person
+def applicant(client, applicant):
+    """The shared applicant, logged in."""
+    client.force_login(applicant)
+    return applicant
 
 
 def pimex_call(**fields):
@@ -213,7 +209,7 @@ def test_a_double_click_gives_one_submission(client, applicant):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_submissions_give_one_reference(client):
-    person = user("lucia@example.org")
+    person = UserFactory(email="lucia@example.org")
     client.force_login(person)
     application = draft(client, person)
     fill(client, application)
@@ -275,7 +271,7 @@ def test_an_outsider_gets_404_for_every_url_of_someone_elses_application(client,
     )
     attachment = Attachment.objects.get(application=application)
     client.post(reverse("applications:submit", args=[application.pk]))
-    outsider = user("outsider@example.org")
+    outsider = UserFactory(email="outsider@example.org")
     organisation_register(user=outsider, organisation=OrganisationFactory.build())
     client.force_login(outsider)
 
@@ -300,7 +296,7 @@ def test_an_outsider_gets_404_for_every_url_of_someone_elses_application(client,
 
 
 def test_a_consortium_member_sees_but_cannot_change_the_application(client, applicant):
-    lead_person = user("lead@example.org")
+    lead_person = UserFactory(email="lead@example.org")
     lead = organisation_register(user=lead_person, organisation=OrganisationFactory.build())
     mine = organisation_register(user=applicant, organisation=OrganisationFactory.build())
     consortium = Consortium.objects.create(name="C", sector="metal", established_on=date(2025, 1, 1), lead=lead)

@@ -6,7 +6,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
@@ -22,15 +21,11 @@ from applications.tests.factories import ApplicationFactory
 from applications.workflow import IllegalTransition
 from consortia.services import organisation_register
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
-from portal.roles import AGENCY_STAFF, ensure_groups
+from portal.tests.factories import StaffFactory, UserFactory
 from programmes.models import Call
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _user(email="officer@agency.example"):
-    return get_user_model().objects.create_user(email=email, password="not-used")
 
 
 def _call(**fields):
@@ -69,7 +64,7 @@ def test_application_create_starts_a_draft():
 
 
 def test_application_create_records_the_first_status_change_from_nothing_to_draft():
-    user = _user()
+    user = UserFactory(email="officer@agency.example")
 
     application = _draft(_call(), by=user)
 
@@ -188,8 +183,8 @@ def test_submitting_without_a_moment_sets_submitted_at_to_now():
 
 
 def test_every_move_writes_a_status_change_with_who_and_why():
-    applicant = _user("applicant@example.com")
-    officer = _user("officer@agency.example")
+    applicant = UserFactory(email="applicant@example.com")
+    officer = UserFactory(email="officer@agency.example")
     application = _draft(_call(), by=applicant)
     moves = [
         (Status.SUBMITTED, applicant, ""),
@@ -281,7 +276,12 @@ def test_an_illegal_move_from_draft_writes_nothing():
     before = _snapshot(application)
 
     with pytest.raises(IllegalTransition):
-        application_change_status(application=application, to_status=Status.APPROVED, by=_user(), note="Too early")
+        application_change_status(
+            application=application,
+            to_status=Status.APPROVED,
+            by=UserFactory(email="officer@agency.example"),
+            note="Too early",
+        )
 
     assert _snapshot(application) == before
 
@@ -389,7 +389,7 @@ WITHDRAWABLE = {
 @pytest.mark.parametrize("status", Status.values)
 def test_the_withdraw_button_is_shown_exactly_when_the_service_accepts_the_withdrawal(client, status, actor):
     agency = AgencyFactory()
-    applicant = _user("lucia@example.org")
+    applicant = UserFactory(email="lucia@example.org")
     organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
     submitted_at = None if status in (Status.DRAFT, Status.WITHDRAWN) else timezone.now()
     application = ApplicationFactory(
@@ -401,8 +401,7 @@ def test_the_withdraw_button_is_shown_exactly_when_the_service_accepts_the_withd
         granted_amount=Decimal("4000.00") if status in (Status.APPROVED, Status.CLOSED) else None,
     )
     if actor == "staff":
-        user = get_user_model().objects.create_user("officer@agency.example", is_staff=True, agency=agency)
-        user.groups.set([ensure_groups()[AGENCY_STAFF]])
+        user = StaffFactory(email="officer@agency.example", agency=agency)
         page = reverse("admin:applications_application_change", args=[application.pk])
         button = reverse("admin:applications_application_move", args=[application.pk, "withdraw"])
     else:

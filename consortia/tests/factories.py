@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import factory
 
-from consortia.models import Consortium, Membership, Organisation
+from consortia.models import Consortium, Membership, Organisation, Representation
 from consortia.taxids import make_tax_id
+from portal.tests.factories import UserFactory
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -41,3 +42,21 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     status = Membership.Status.ACTIVE
     joined_on = date(2024, 3, 1)
+
+
+class RepresentationFactory(factory.django.DjangoModelFactory):
+    """A person acting for an organisation, active unless `status=` says otherwise."""
+
+    class Meta:
+        model = Representation
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = Representation.Status.ACTIVE
+
+
+def representative(organisation, email, status=Representation.Status.ACTIVE, **user_fields):
+    """A new user (UserFactory fields) who represents `organisation`; returns the user."""
+    user = UserFactory(email=email, **user_fields)
+    RepresentationFactory(user=user, organisation=organisation, status=status)
+    return user

@@ -12,14 +12,11 @@ from consortia.services import organisation_register
 from consortia.taxids import make_tax_id
 from consortia.tests.factories import OrganisationFactory
 from portal.models import User
+from portal.tests.factories import UserFactory
 from programmes.models import CallRule
 from programmes.tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def user(email):
-    return User.objects.create_user(email, password="a-long-password-1")
 
 
 def represented(who, **fields):
@@ -28,7 +25,8 @@ def represented(who, **fields):
 
 @pytest.fixture
 def applicant(client):
-    person = user("lucia@example.org")
+    """Overrides the shared applicant: Lucía logged in before she has registered any organisation."""
+    person = UserFactory(email="lucia@example.org", verified=True)
     client.force_login(person)
     return person
 
@@ -86,9 +84,9 @@ def test_bad_input_gets_a_message_next_to_the_field_and_keeps_the_rest(client, a
 
 
 def test_a_second_user_asks_to_act_for_an_organisation_and_a_representative_accepts(client):
-    owner = user("owner@example.org")
+    owner = UserFactory(email="owner@example.org")
     organisation = represented(owner, legal_name="Cerezas del Jerte S.L.")
-    newcomer = user("new@example.org")
+    newcomer = UserFactory(email="new@example.org")
     client.force_login(newcomer)
 
     client.post(
@@ -133,7 +131,7 @@ def test_invited_members_count_only_once_they_accept(client, applicant):
     lead = represented(applicant)
     client.post(reverse("consortia:consortium_create"), consortium_data(lead))
     consortium = Consortium.objects.get(name="Sabores de la Serena")
-    other_person = user("other@example.org")
+    other_person = UserFactory(email="other@example.org")
     other = represented(other_person)
 
     client.post(reverse("consortia:consortium_invite", args=[consortium.pk]), {"country": "ES", "tax_id": other.tax_id})
@@ -164,7 +162,7 @@ def test_an_invitation_by_email_is_sent_and_accepted_with_a_token(
     invitation = Invitation.objects.get(consortium=consortium)
     assert invitation.email == "friend@example.org"
     assert len(mail.outbox) == 1 and invitation.token in mail.outbox[0].body
-    friend = user("friend@example.org")
+    friend = UserFactory(email="friend@example.org")
     organisation = represented(friend)
     client.force_login(friend)
     client.post(reverse("consortia:invitation", args=[invitation.token]), {"organisation": organisation.pk})
@@ -173,7 +171,7 @@ def test_an_invitation_by_email_is_sent_and_accepted_with_a_token(
 
 
 def test_a_member_leaves_and_stops_counting(client, applicant):
-    lead = represented(user("lead@example.org"))
+    lead = represented(UserFactory(email="lead@example.org"))
     mine = represented(applicant)
     consortium = Consortium.objects.create(name="C", sector="metal", established_on=date(2025, 1, 1), lead=lead)
     membership = Membership.objects.create(
@@ -200,15 +198,15 @@ def test_the_consortium_page_says_for_each_open_call_whether_it_is_eligible(clie
     assert "Not eligible yet" in html
 
 
-def test_outsiders_get_404_for_other_peoples_organisations_consortia_and_memberships(client):
-    owner = user("owner@example.org")
+def test_outsiders_get_404_for_other_peoples_organisations_consortia_and_memberships(client, outsider):
+    owner = UserFactory(email="owner@example.org")
     organisation = represented(owner)
     consortium = Consortium.objects.create(name="C", sector="metal", established_on=date(2025, 1, 1), lead=organisation)
     membership = Membership.objects.create(
         consortium=consortium, organisation=organisation, status="active", joined_on=date(2025, 1, 1)
     )
-    request = Representation.objects.create(user=user("x@example.org"), organisation=organisation)
-    client.force_login(user("outsider@example.org"))
+    request = Representation.objects.create(user=UserFactory(email="x@example.org"), organisation=organisation)
+    client.force_login(outsider)
     represented(User.objects.get(email="outsider@example.org"))
 
     assert client.get(reverse("consortia:organisation", args=[organisation.pk])).status_code == 404

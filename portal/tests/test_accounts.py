@@ -6,33 +6,16 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from portal.models import User
+from portal.tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
-PASSWORD = "plover-tangerine-42"
 CONFIRM_LINK = re.compile(r"https?://testserver(/\w\w/accounts/confirm-email/[^/\s]+/)")
 RESET_LINK = re.compile(r"https?://testserver(/\w\w/accounts/password/reset/key/[^/\s]+/)")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # allauth counts attempts in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def applicant():
-    """An applicant whose e-mail address is verified."""
-    user = User.objects.create_user("lucia@example.org", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    return user
 
 
 def sign_up(client, email="marta@example.org", language="en", password=PASSWORD):

@@ -10,31 +10,21 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from portal.models import Notification, User
+from portal.tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
-
-PASSWORD = "plover-tangerine-42"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # allauth counts attempts in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 @pytest.fixture
-def applicant():
-    """An applicant whose e-mail address is verified and who reads Spanish."""
-    user = User.objects.create_user("lucia@example.org", password=PASSWORD, language="es")
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    return user
+def applicant(applicant):
+    """The shared applicant, who reads Spanish."""
+    applicant.language = "es"
+    applicant.save(update_fields=["language"])
+    return applicant
 
 
 def sign_up(email, language="en"):

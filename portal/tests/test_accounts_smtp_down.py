@@ -23,12 +23,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import Notification, User
+from portal.models import Notification
 from portal.notifications import outbox_sweep
+from portal.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "plover-tangerine-42"
 CONFIRM_PATH = re.compile(r"https?://testserver(/\w\w/accounts/confirm-email/[^/\s]+/)")
 
 
@@ -117,10 +117,11 @@ def smtp_port(settings):
 
 
 @pytest.fixture
-def applicant():
-    user = User.objects.create_user("lucia@example.org", password=PASSWORD, language="es")
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    return user
+def applicant(applicant):
+    """The shared applicant, who reads Spanish."""
+    applicant.language = "es"
+    applicant.save(update_fields=["language"])
+    return applicant
 
 
 def answer(path, data):

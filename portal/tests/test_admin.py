@@ -11,7 +11,6 @@ from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Organisation
 from consortia.tests.factories import MembershipFactory, OrganisationFactory
-from portal.models import User
 from programmes.tests.factories import CallFactory, CostCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +33,6 @@ CONTRACT_MODELS = [
     "programmes.report",
     "portal.notification",
 ]
-
-
-@pytest.fixture
-def superuser_client(client):
-    user = User.objects.create_superuser("root@example.org", password="a-long-password-1")
-    client.force_login(user)
-    return client
 
 
 def make_rows(count):

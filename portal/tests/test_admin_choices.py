@@ -18,8 +18,10 @@ from django.urls import reverse
 
 from applications.models import Status
 from consortia.models import Membership
+from portal.models import User
 from portal.roles import AGENCY_STAFF, ensure_groups
 from portal.scoping import AgencyScopedAdmin
+from portal.tests.factories import UserFactory
 
 from .agency_world import agency_world, objects_created
 
@@ -35,9 +37,7 @@ def world():
 
 def all_permissions_staff(agency):
     """Staff of `agency` who may do everything the scoped admins allow: every page opens for them."""
-    from portal.models import User
-
-    user = User.objects.create_user(f"everything@{agency.slug}.example", is_staff=True, agency=agency)
+    user = UserFactory(email=f"everything@{agency.slug}.example", is_staff=True, agency=agency)
     models = [
         model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, AgencyScopedAdmin)
     ]
@@ -258,11 +258,9 @@ def test_the_autocomplete_answers_only_the_agencys_consortia(client, world):
     assert str(extremadura["consortium"].pk) not in ids
 
 
-def test_a_superuser_is_offered_every_agencys_objects(client, world):
-    from portal.models import User
-
+def test_a_superuser_is_offered_every_agencys_objects(client, world, superuser):
     extremadura, _, emilia = world
-    client.force_login(User.objects.create_superuser("root@example.org", password="a-long-password-1"))
+    client.force_login(superuser)
 
     form = (
         client.get(reverse("admin:applications_application_change", args=[emilia["draft"].pk]))

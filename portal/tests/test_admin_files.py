@@ -9,6 +9,7 @@ from django.urls import reverse
 from portal.models import User
 from portal.roles import AGENCY_STAFF, ensure_groups
 from portal.scoping import AgencyScopedAdmin
+from portal.tests.factories import UserFactory
 
 from .agency_world import agency_world
 
@@ -35,8 +36,8 @@ def test_staff_open_an_attachments_page_and_find_the_checked_download_link(clien
     assert client.get(download).status_code == 200
 
 
-def test_a_superuser_sees_the_file_read_only_and_cannot_replace_it(client, world):
-    client.force_login(User.objects.create_superuser("root@example.org", password="a-long-password-1"))
+def test_a_superuser_sees_the_file_read_only_and_cannot_replace_it(client, world, superuser):
+    client.force_login(superuser)
     attachment = world["attachment"]
     url = reverse("admin:applications_attachment_change", args=[attachment.pk])
 
@@ -48,7 +49,7 @@ def test_a_superuser_sees_the_file_read_only_and_cannot_replace_it(client, world
 
 
 def test_every_change_page_opens_read_only_for_staff_who_may_only_view_it(client, world):
-    viewer = User.objects.create_user("viewer@extremadura.example", is_staff=True, agency=world["agency"])
+    viewer = UserFactory(email="viewer@extremadura.example", is_staff=True, agency=world["agency"])
     scoped = [
         model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, AgencyScopedAdmin)
     ]

@@ -16,8 +16,8 @@ from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import OrganisationFactory
 from portal.admin_history import ReadOnlyHistoryMixin, has_audit_history
-from portal.models import User
-from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER
+from portal.tests.factories import StaffFactory
 from programmes.models import CallRule
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
@@ -28,10 +28,9 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def staff_of(agency, email, group=AGENCY_STAFF):
-    user = User.objects.create_user(email, is_staff=True, agency=agency, full_name=email.split("@")[0].title())
-    user.groups.set([ensure_groups()[group]])
-    return user
+def named_staff(agency, email, role=AGENCY_STAFF):
+    """Staff named after their address (javier@... is Javier): the history names who changed what."""
+    return StaffFactory(agency=agency, email=email, full_name=email.split("@")[0].title(), role=role)
 
 
 def version_url(obj, record):
@@ -45,14 +44,9 @@ def history_url(obj):
 
 
 @pytest.fixture
-def extremadura():
-    return AgencyFactory(name="Extremadura Avante")
-
-
-@pytest.fixture
-def approved(client, extremadura):
+def approved(client, agency):
     """An application approved at 3,500 EUR by Javier, through the admin's approval page."""
-    call = CallFactory(programme=ProgrammeFactory(agency=extremadura), budget=D("58000.00"))
+    call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D("58000.00"))
     CallRule.objects.create(call=call, code="grant_cap", amount=D("4000.00"))
     application = ApplicationFactory(
         call=call, consortium=None, organisation=OrganisationFactory(), title="Olive oil to Japan"
@@ -62,7 +56,7 @@ def approved(client, extremadura):
     application.max_grant = D("4000.00")
     application.save()
     application_change_status(application=application, to_status="under_review")
-    client.force_login(staff_of(extremadura, "javier@extremadura.example"))
+    client.force_login(named_staff(agency, "javier@extremadura.example"))
     response = client.post(
         reverse("admin:applications_application_move", args=[application.pk, "approve"]), {"amount": "3500.00"}
     )
@@ -85,10 +79,9 @@ def snapshot(application):
     )
 
 
-def test_staff_of_another_agency_can_neither_read_nor_post_a_version_of_an_application(client, approved):
-    sodercan = AgencyFactory(name="SODERCAN")
-    their_call = CallFactory(programme=ProgrammeFactory(agency=sodercan))
-    client.force_login(staff_of(sodercan, "ana@sodercan.example", PROGRAMME_MANAGER))
+def test_staff_of_another_agency_can_neither_read_nor_post_a_version_of_an_application(client, approved, other_agency):
+    their_call = CallFactory(programme=ProgrammeFactory(agency=other_agency))
+    client.force_login(named_staff(other_agency, "ana@sodercan.example", PROGRAMME_MANAGER))
     first = approved.history.earliest()
     before = snapshot(approved)
 
@@ -106,8 +99,8 @@ def test_staff_of_another_agency_can_neither_read_nor_post_a_version_of_an_appli
     assert snapshot(approved) == before
 
 
-def test_reverting_an_approved_application_to_an_old_version_changes_nothing(client, extremadura, approved):
-    client.force_login(staff_of(extremadura, "lucia@extremadura.example", PROGRAMME_MANAGER))
+def test_reverting_an_approved_application_to_an_old_version_changes_nothing(client, agency, approved):
+    client.force_login(named_staff(agency, "lucia@extremadura.example", PROGRAMME_MANAGER))
     draft_version = approved.history.earliest()
     before = snapshot(approved)
 
@@ -128,8 +121,8 @@ def test_reverting_an_approved_application_to_an_old_version_changes_nothing(cli
     assert approved.granted_amount == D("3500.00")
 
 
-def test_a_version_page_shows_what_changed_who_and_when_and_offers_no_form(client, extremadura, approved):
-    client.force_login(staff_of(extremadura, "lucia@extremadura.example"))
+def test_a_version_page_shows_what_changed_who_and_when_and_offers_no_form(client, agency, approved):
+    client.force_login(named_staff(agency, "lucia@extremadura.example"))
     approval = approved.history.filter(granted_amount=D("3500.00")).earliest()
 
     html = client.get(version_url(approved, approval)).content.decode()
@@ -144,8 +137,8 @@ def test_a_version_page_shows_what_changed_who_and_when_and_offers_no_form(clien
     assert "<form" not in main and "Revert" not in main
 
 
-def test_the_history_list_shows_each_versions_changes_and_links_its_page(client, extremadura, approved):
-    client.force_login(staff_of(extremadura, "lucia@extremadura.example"))
+def test_the_history_list_shows_each_versions_changes_and_links_its_page(client, agency, approved):
+    client.force_login(named_staff(agency, "lucia@extremadura.example"))
     approval = approved.history.filter(granted_amount=D("3500.00")).earliest()
 
     html = client.get(history_url(approved)).content.decode()
@@ -155,8 +148,8 @@ def test_the_history_list_shows_each_versions_changes_and_links_its_page(client,
     assert "Javier" in html
 
 
-def test_the_history_list_takes_the_same_queries_for_few_or_many_versions(client, extremadura, approved):
-    client.force_login(staff_of(extremadura, "lucia@extremadura.example"))
+def test_the_history_list_takes_the_same_queries_for_few_or_many_versions(client, agency, approved):
+    client.force_login(named_staff(agency, "lucia@extremadura.example"))
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -181,8 +174,8 @@ def test_every_admin_of_a_model_with_history_inherits_the_read_only_scoped_pages
 def test_every_version_page_is_out_of_reach_of_another_agency_and_never_written(client):
     first, rows = objects_created(lambda: agency_world("Extremadura", "ES43"))
     second, _ = objects_created(lambda: agency_world("Emilia", "ITH5"))
-    outsider = staff_of(second["agency"], "manager@emilia.example", PROGRAMME_MANAGER)
-    insider = staff_of(first["agency"], "manager@extremadura.example", PROGRAMME_MANAGER)
+    outsider = named_staff(second["agency"], "manager@emilia.example", PROGRAMME_MANAGER)
+    insider = named_staff(first["agency"], "manager@extremadura.example", PROGRAMME_MANAGER)
     walked = []
 
     for model in admin.site._registry:
@@ -207,12 +200,12 @@ def test_every_version_page_is_out_of_reach_of_another_agency_and_never_written(
     assert {"applications.Application", "applications.ProjectReport", "programmes.Call"} <= set(walked)
 
 
-def test_a_version_pointing_at_another_agencys_call_does_not_name_it(client, extremadura):
+def test_a_version_pointing_at_another_agencys_call_does_not_name_it(client, agency):
     elsewhere = CallFactory(programme=ProgrammeFactory(agency=AgencyFactory(name="Alentejo 2020")), title="Vinhos 2026")
     application = ApplicationFactory(call=elsewhere, consortium=None, organisation=OrganisationFactory())
-    application.call = CallFactory(programme=ProgrammeFactory(agency=extremadura), title="PIMEX 2026")
+    application.call = CallFactory(programme=ProgrammeFactory(agency=agency), title="PIMEX 2026")
     application.save()
-    client.force_login(staff_of(extremadura, "lucia@extremadura.example"))
+    client.force_login(named_staff(agency, "lucia@extremadura.example"))
 
     html = client.get(version_url(application, application.history.latest())).content.decode()
 

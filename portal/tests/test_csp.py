@@ -215,14 +215,17 @@ def test_every_page_runs_under_the_policy_without_a_violation(demo, new_page, li
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_report_s_progress_bar_is_as_wide_as_its_progress_also_after_a_refresh(page, live_server):
+def test_a_report_s_progress_bar_is_as_wide_as_its_progress_also_after_a_refresh(page, live_server, superuser):
     # The width came from a style attribute; the policy refuses those, so portal.js sets it,
     # on the first load and on every refresh htmx swaps in.
-    user = User.objects.create_superuser("root@example.org", password="a-long-password-1")
     report = Report.objects.create(
-        kind=Report.Kind.ANNUAL_PROGRAMME, format=Report.Format.PDF, requested_by=user, status="running", progress=40
+        kind=Report.Kind.ANNUAL_PROGRAMME,
+        format=Report.Format.PDF,
+        requested_by=superuser,
+        status="running",
+        progress=40,
     )
-    page.context.add_cookies([_session_cookie(live_server, user.email)])
+    page.context.add_cookies([_session_cookie(live_server, superuser.email)])
     # A function, not an expression: Playwright evaluates expressions with eval, which the policy refuses.
     near = """(expected) => {
         const bar = document.querySelector("#dashboard-reports .progress-bar");

@@ -20,7 +20,6 @@ from portal.localization import (
     LocalSmallNumberInput,
     parse_local_number,
 )
-from portal.models import User
 
 D = Decimal
 PROJECT_PACKAGES = ("portal", "consortia", "programmes", "applications")
@@ -232,9 +231,9 @@ def test_every_number_field_of_every_project_form_is_written_the_local_way():
 
 
 @pytest.mark.django_db
-def test_every_number_field_of_every_project_admin_and_inline_is_written_the_local_way():
+def test_every_number_field_of_every_project_admin_and_inline_is_written_the_local_way(superuser):
     request = RequestFactory().get("/")
-    request.user = User.objects.create_superuser("root@example.org", password="a-long-password-1")
+    request.user = superuser
     found, checked = {}, 0
     for model_admin in admin.site._registry.values():
         if type(model_admin).__module__.split(".")[0] not in PROJECT_PACKAGES:
@@ -256,11 +255,11 @@ def test_every_number_field_of_every_project_admin_and_inline_is_written_the_loc
 
 
 @pytest.mark.django_db
-def test_the_admin_shows_and_takes_back_an_amount_the_local_way(client):
+def test_the_admin_shows_and_takes_back_an_amount_the_local_way(client, superuser):
     from programmes.tests.factories import CallFactory
 
     call = CallFactory(budget=D("58000.00"))
-    client.force_login(User.objects.create_superuser("root@example.org", password="a-long-password-1"))
+    client.force_login(superuser)
 
     html = client.get(f"/es/admin/programmes/call/{call.pk}/change/").content.decode()
 

@@ -8,37 +8,31 @@ from django.urls import reverse
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Consortium
 from consortia.tests.factories import MembershipFactory, OrganisationFactory
-from portal.models import User
-from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER
 from portal.scoping import scope_choices
-from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+from portal.tests.factories import StaffFactory
+from programmes.tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two_agencies():
-    ours, theirs = AgencyFactory(name="Extremadura Avante"), AgencyFactory(name="SODERCAN")
+def two_agencies(agency, other_agency):
+    """Ours (Extremadura Avante) and theirs (SODERCAN), each with a call, applications and organisations."""
     data = {}
-    for key, agency in (("ours", ours), ("theirs", theirs)):
-        call = CallFactory(programme=ProgrammeFactory(agency=agency), title=f"Call of {agency.name}")
-        application = ApplicationFactory(call=call, title=f"Project for {agency.name}")
+    for key, each in (("ours", agency), ("theirs", other_agency)):
+        call = CallFactory(programme=ProgrammeFactory(agency=each), title=f"Call of {each.name}")
+        application = ApplicationFactory(call=call, title=f"Project for {each.name}")
         BudgetLineFactory(application=application)
         member = MembershipFactory(consortium=application.consortium).organisation
-        company = OrganisationFactory(legal_name=f"Company applying to {agency.name}")
+        company = OrganisationFactory(legal_name=f"Company applying to {each.name}")
         ApplicationFactory(call=call, consortium=None, organisation=company)
-        data[key] = {"agency": agency, "call": call, "application": application, "member": member, "company": company}
+        data[key] = {"agency": each, "call": call, "application": application, "member": member, "company": company}
     return data
 
 
-def staff_of(agency, group=AGENCY_STAFF):
-    user = User.objects.create_user(f"{group.split()[0].lower()}@{agency.slug}.example", is_staff=True, agency=agency)
-    user.groups.set([ensure_groups()[group]])
-    return user
-
-
-def test_lists_show_only_the_agencys_objects(client, two_agencies):
-    client.force_login(staff_of(two_agencies["ours"]["agency"]))
+def test_lists_show_only_the_agencys_objects(client, two_agencies, staff):
+    client.force_login(staff)
     pages = {
         "admin:applications_application_changelist": ("Project for Extremadura Avante", "Project for SODERCAN"),
         "admin:programmes_call_changelist": ("Call of Extremadura Avante", "Call of SODERCAN"),
@@ -53,8 +47,8 @@ def test_lists_show_only_the_agencys_objects(client, two_agencies):
         assert hidden not in html, name
 
 
-def test_another_agencys_change_page_is_out_of_reach(client, two_agencies):
-    client.force_login(staff_of(two_agencies["ours"]["agency"], PROGRAMME_MANAGER))
+def test_another_agencys_change_page_is_out_of_reach(client, two_agencies, manager):
+    client.force_login(manager)
     theirs = two_agencies["theirs"]
     urls = [
         reverse("admin:applications_application_change", args=[theirs["application"].pk]),
@@ -75,8 +69,8 @@ def test_another_agencys_change_page_is_out_of_reach(client, two_agencies):
     assert response.status_code == 302
 
 
-def test_exports_and_actions_only_touch_the_agencys_objects(client, two_agencies):
-    client.force_login(staff_of(two_agencies["ours"]["agency"]))
+def test_exports_and_actions_only_touch_the_agencys_objects(client, two_agencies, staff):
+    client.force_login(staff)
     theirs = two_agencies["theirs"]["application"]
     ours = two_agencies["ours"]["application"]
 
@@ -90,8 +84,8 @@ def test_exports_and_actions_only_touch_the_agencys_objects(client, two_agencies
     assert "Project for SODERCAN" not in content
 
 
-def test_the_programme_choices_are_the_agencys_own(client, two_agencies):
-    client.force_login(staff_of(two_agencies["ours"]["agency"], PROGRAMME_MANAGER))
+def test_the_programme_choices_are_the_agencys_own(client, two_agencies, manager):
+    client.force_login(manager)
 
     html = client.get(reverse("admin:programmes_call_add")).content.decode()
 
@@ -100,17 +94,15 @@ def test_the_programme_choices_are_the_agencys_own(client, two_agencies):
 
 
 def test_staff_without_an_agency_see_nothing(client, two_agencies):
-    user = User.objects.create_user("floating@example.org", is_staff=True)
-    user.groups.set([ensure_groups()[AGENCY_STAFF]])
-    client.force_login(user)
+    client.force_login(StaffFactory(email="floating@example.org", agency=None))
 
     html = client.get(reverse("admin:applications_application_changelist")).content.decode()
 
     assert "Project for" not in html
 
 
-def test_a_superuser_sees_every_agency(client, two_agencies):
-    client.force_login(User.objects.create_superuser("root@example.org", password="x-long-password-1"))
+def test_a_superuser_sees_every_agency(client, two_agencies, superuser):
+    client.force_login(superuser)
 
     html = client.get(reverse("admin:applications_application_changelist")).content.decode()
 
@@ -129,7 +121,7 @@ def test_the_role_groups_exist_after_migrating():
     assert manager.permissions.filter(codename="add_callrule").exists()
 
 
-def test_a_choice_an_admin_form_declares_is_narrowed_for_each_user_apart(rf, two_agencies):
+def test_a_choice_an_admin_form_declares_is_narrowed_for_each_user_apart(rf, two_agencies, staff, other_staff):
     class ChooseConsortium(forms.Form):
         consortium = forms.ModelChoiceField(Consortium.objects.all())
 
@@ -139,8 +131,8 @@ def test_a_choice_an_admin_form_declares_is_narrowed_for_each_user_apart(rf, two
         form_class = scope_choices(type("PerRequest", (ChooseConsortium,), {}), request, admin.site)
         return set(form_class().fields["consortium"].queryset)
 
-    ours = offered_to(staff_of(two_agencies["ours"]["agency"]))
-    theirs = offered_to(staff_of(two_agencies["theirs"]["agency"]))
+    ours = offered_to(staff)
+    theirs = offered_to(other_staff)
 
     assert two_agencies["ours"]["application"].consortium in ours
     assert two_agencies["theirs"]["application"].consortium in theirs

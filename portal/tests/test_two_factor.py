@@ -10,20 +10,16 @@ import time
 
 import pytest
 import time_machine
-from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.core.cache import cache
 from django.urls import reverse
 
-from portal.models import User
-from portal.roles import AGENCY_STAFF, ensure_groups
+from portal.tests.factories import PASSWORD, StaffFactory, UserFactory
 from portal.tests.test_settings import PRODUCTION_ENV, manage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
-PASSWORD = "plover-tangerine-42"
 ADMIN_INDEX = "/en/admin/"
 APPLICATION_LIST = "/en/admin/applications/application/"
 
@@ -31,14 +27,6 @@ APPLICATION_LIST = "/en/admin/applications/application/"
 @pytest.fixture(autouse=True)
 def two_factor_required(settings):
     settings.ADMIN_REQUIRE_TWO_FACTOR = True
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # allauth keeps rate limits and the codes already used in the cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -55,10 +43,8 @@ def code_for(secret: str) -> str:
 
 
 def make_user(email="tecnico@example.org", *, staff=True, totp_secret=None, **fields):
-    user = User.objects.create_user(email, password=PASSWORD, is_staff=staff, **fields)
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    if staff:
-        user.groups.set([ensure_groups()[AGENCY_STAFF]])
+    make = StaffFactory if staff else UserFactory
+    user = make(email=email, verified=True, **fields)
     if totp_secret:
         TOTP.activate(user, totp_secret)
     return user
@@ -336,12 +322,11 @@ def test_the_demo_switches_the_requirement_with_its_variable(demo_without_2fa, r
 # The admin of authenticators
 
 
-def test_the_authenticator_admin_lists_second_factors_but_never_shows_the_secret(client, settings):
+def test_the_authenticator_admin_lists_second_factors_but_never_shows_the_secret(client, settings, superuser):
     settings.ADMIN_REQUIRE_TWO_FACTOR = False
     secret = generate_totp_secret()
     staff = make_user(totp_secret=secret)
-    root = User.objects.create_superuser("root@example.org", password=PASSWORD)
-    client.force_login(root)
+    client.force_login(superuser)
     authenticator = Authenticator.objects.get(user=staff)
 
     listing = client.get(reverse("admin:mfa_authenticator_changelist"))

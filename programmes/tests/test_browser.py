@@ -6,14 +6,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
+from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def pimex_call():
-    agency = AgencyFactory(name="Extremadura Avante", timezone="Europe/Madrid")
+def pimex_call(agency):
     programme = ProgrammeFactory(
         agency=agency,
         name="PIMEX",

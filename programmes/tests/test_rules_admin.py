@@ -7,17 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from portal.models import User
 from programmes.models import CallRule
 from programmes.tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager_client(client):
-    client.force_login(User.objects.create_superuser("manager@example.org", password="a-long-password-1"))
-    return client
 
 
 def call_form(call, rules):
@@ -54,11 +47,11 @@ def call_form(call, rules):
     return data
 
 
-def test_a_manager_adds_rules_to_a_call(manager_client):
+def test_a_manager_adds_rules_to_a_call(superuser_client):
     call = CallFactory()
     url = reverse("admin:programmes_call_change", args=[call.pk])
 
-    response = manager_client.post(
+    response = superuser_client.post(
         url,
         call_form(
             call,
@@ -76,11 +69,11 @@ def test_a_manager_adds_rules_to_a_call(manager_client):
     ]
 
 
-def test_bad_parameters_are_refused_next_to_the_field_and_the_rest_is_kept(manager_client):
+def test_bad_parameters_are_refused_next_to_the_field_and_the_rest_is_kept(superuser_client):
     call = CallFactory(title="PIMEX 2026")
     url = reverse("admin:programmes_call_change", args=[call.pk])
 
-    response = manager_client.post(
+    response = superuser_client.post(
         url,
         call_form(
             call,
@@ -101,14 +94,16 @@ def test_bad_parameters_are_refused_next_to_the_field_and_the_rest_is_kept(manag
     assert not call.rules.exists()
 
 
-def test_the_application_page_shows_the_rules_results_and_the_grant_explanation(manager_client):
+def test_the_application_page_shows_the_rules_results_and_the_grant_explanation(superuser_client):
     call = CallFactory()
     CallRule.objects.create(call=call, position=1, code="funding_rate", rate=Decimal("40"))
     CallRule.objects.create(call=call, position=2, code="grant_range", amount=Decimal("30000"), limit=Decimal("150000"))
     application = ApplicationFactory(call=call)
     BudgetLineFactory(application=application, amount=Decimal("250000.00"))
 
-    html = manager_client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
+    html = superuser_client.get(
+        reverse("admin:applications_application_change", args=[application.pk])
+    ).content.decode()
 
     assert "Eligibility and maximum grant" in html
     assert "40% of 250,000.00 = 100,000.00" in html

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from applications.tests.factories import ApplicationFactory
 from consortia.models import Membership, OwnershipLink
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
-from portal.models import User
 from programmes.models import AidAward
 from programmes.services import (
     AidSplitRefused,
@@ -379,12 +378,6 @@ def test_recorded_aid_reduces_each_members_headroom():
 
 
 # --- Admin of the ledger ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(User.objects.create_superuser("root@example.org", password="a-long-password-1"))
-    return client
 
 
 def changelist_queries(client, url):

@@ -6,23 +6,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from portal.models import User
-from portal.roles import PROGRAMME_MANAGER, ensure_groups
+from portal.roles import PROGRAMME_MANAGER
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 from programmes.tests.test_rules_admin import call_form
 
 pytestmark = pytest.mark.django_db
-
-
-def manager_of(agency):
-    user = User.objects.create_user(f"manager-{agency.slug}@example.org", is_staff=True, agency=agency)
-    user.groups.set([ensure_groups()[PROGRAMME_MANAGER]])
-    return user
-
-
-@pytest.fixture
-def extremadura():
-    return AgencyFactory(name="Extremadura Avante", timezone="Europe/Madrid", country="ES", region="ES43")
 
 
 @pytest.fixture
@@ -40,9 +28,9 @@ def post_closing_time(client, call, day, hour):
     return call.closes_at
 
 
-def test_a_closing_time_typed_by_extremadura_staff_is_madrid_time(client, extremadura):
-    call = CallFactory(programme=ProgrammeFactory(agency=extremadura))
-    client.force_login(manager_of(extremadura))
+def test_a_closing_time_typed_by_extremadura_staff_is_madrid_time(client, agency, manager):
+    call = CallFactory(programme=ProgrammeFactory(agency=agency))
+    client.force_login(manager)
 
     # Madrid in winter (CET, UTC+1): 1 January 9:00 is 8:00 UTC, 31 December 23:59:59 is 22:59:59 UTC.
     assert post_closing_time(client, call, "2026-12-31", "23:59:59") == datetime(2026, 12, 31, 22, 59, 59, tzinfo=UTC)
@@ -54,20 +42,18 @@ def test_a_closing_time_typed_by_extremadura_staff_is_madrid_time(client, extrem
     assert 'value="14:00:00"' in page and "Times in Europe/Madrid." in page
 
 
-def test_a_closing_time_typed_by_alentejo_staff_is_lisbon_time(client, alentejo):
+def test_a_closing_time_typed_by_alentejo_staff_is_lisbon_time(client, alentejo, staff_of):
     call = CallFactory(programme=ProgrammeFactory(agency=alentejo))
-    client.force_login(manager_of(alentejo))
+    client.force_login(staff_of(alentejo, PROGRAMME_MANAGER))
 
     # Lisbon: WET (UTC+0) in January, WEST (UTC+1) in summer.
     assert post_closing_time(client, call, "2026-07-31", "18:00:00") == datetime(2026, 7, 31, 17, 0, tzinfo=UTC)
     assert call.opens_at == datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 
 
-def test_the_call_list_shows_the_deadline_on_the_agencys_clock(client, extremadura):
-    CallFactory(
-        programme=ProgrammeFactory(agency=extremadura), closes_at=datetime(2026, 12, 31, 22, 59, 59, tzinfo=UTC)
-    )
-    client.force_login(manager_of(extremadura))
+def test_the_call_list_shows_the_deadline_on_the_agencys_clock(client, agency, manager):
+    CallFactory(programme=ProgrammeFactory(agency=agency), closes_at=datetime(2026, 12, 31, 22, 59, 59, tzinfo=UTC))
+    client.force_login(manager)
 
     html = client.get(reverse("admin:programmes_call_changelist")).content.decode()
 
@@ -79,8 +65,8 @@ def test_the_call_list_shows_the_deadline_on_the_agencys_clock(client, extremadu
 
 
 @time_machine.travel(datetime(2026, 11, 30, 11, 0, tzinfo=UTC), tick=False)
-def test_the_dashboard_says_as_of_when_in_the_agencys_zone(client, extremadura):
-    client.force_login(manager_of(extremadura))
+def test_the_dashboard_says_as_of_when_in_the_agencys_zone(client, manager):
+    client.force_login(manager)
 
     html = client.get(reverse("programmes:dashboard"), {"year": 2026}).content.decode()
 
@@ -88,8 +74,8 @@ def test_the_dashboard_says_as_of_when_in_the_agencys_zone(client, extremadura):
 
 
 @time_machine.travel(datetime(2026, 7, 1, 11, 0, tzinfo=UTC), tick=False)
-def test_a_superuser_sees_utc_named_or_the_zone_of_the_agency_chosen(client, alentejo):
-    client.force_login(User.objects.create_superuser("root@example.org", password="a-long-password-1"))
+def test_a_superuser_sees_utc_named_or_the_zone_of_the_agency_chosen(client, alentejo, superuser):
+    client.force_login(superuser)
     url = reverse("programmes:dashboard")
 
     everything = client.get(url, {"year": 2026}).content.decode()
