@@ -1,12 +1,13 @@
 """The dashboard's figures kept in the cache until the data they count changes.
 
 Figures are cached under the version of the counted data they were computed at
-(`portal.figures`). The services that change counted data (submission and every workflow move,
-decisions, payments, sent reports, PIMEX coaching, organisations, consortia and memberships,
-bids) and every write of the scoped administration call `counted_data_changed()`, which bumps
-the version once their transaction commits: a decision shows on the next page view, whether the
-service saved rows one by one or wrote them with a queryset update or a bulk insert. Nothing
-listens to model signals. A time limit bounds what a write that forgot to say so could leave stale.
+(`portal.figures`). The services that change counted data (creation and every workflow move,
+decisions, payments, sent reports, PIMEX coaching, organisations, consortia and memberships),
+every write of the scoped administration and the bulk loading commands call
+`counted_data_changed()`, which bumps the version once their transaction commits: a decision
+shows on the next page view, whether the service saved rows one by one or wrote them with a
+queryset update or a bulk insert. Nothing listens to model signals. A time limit bounds what a
+write that forgot to say so could leave stale.
 """
 
 from django.core.cache import cache
