@@ -279,8 +279,8 @@ def organisation_register(*, user, organisation: Organisation) -> Organisation:
 
 @transaction.atomic
 def organisation_update(*, by, organisation: Organisation) -> Organisation:
-    """Save the changed profile of an organisation (its size figures, region, activity...)."""
-    organisation.full_clean()
+    """Save the changed profile of an organisation (its size figures, region, activity...), as the
+    profile form validated it."""
     organisation.save()
     counted_data_changed()
     return organisation

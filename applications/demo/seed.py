@@ -70,7 +70,7 @@ def demo_seed(*, today: date) -> Seeded:
         _pimex(today)
         _post_award()
         invited = _consortium_formation(today)
-        # Written row by row beside the services: the dashboard's cached figures are stale once this commits.
+        # Many rows are written here, not by the services: the dashboard's figures are stale once this commits.
         counted_data_changed()
     return Seeded(created=created, invited=invited)
 
