@@ -7,8 +7,6 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from .dashboard.cache import watch
         from .retention import protect
 
         protect()
-        watch()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.figures import counted_data_changed
 from programmes.models import Programme
 
 from .models import Application, ProjectReport, Status
@@ -134,4 +135,6 @@ def project_report_submit(*, report: ProjectReport, by, narrative: str, outcomes
         locked.submitted_at = timezone.now()
         locked.submitted_by = by
         locked.save(update_fields=["narrative", "status", "submitted_at", "submitted_by", *OUTCOME_FIELDS])
+        # The figures count sent reports only: what is written on a report still due does not change them.
+        counted_data_changed()
     return locked

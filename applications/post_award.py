@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.pimex.services import pimex_completion_problems
+from portal.figures import counted_data_changed
 from portal.money import to_cents
 from portal.refusals import Refused
 from programmes.models import Programme
@@ -62,6 +63,7 @@ def grant_accept(*, application, by) -> Application:
         locked.accepted_at = timezone.now()
         locked.accepted_by = by
         locked.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+        counted_data_changed()
     return locked
 
 
@@ -219,6 +221,7 @@ def payment_record(*, application, amount: Decimal, paid_on: date, by, note: str
         kept_until = retention_date(paid_on)
         locked.retention_until = max(locked.retention_until or kept_until, kept_until)
         locked.save(update_fields=["retention_until", "updated_at"])
+        counted_data_changed()
     return payment
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consortia.services import active_memberships
+from portal.figures import counted_data_changed
 from portal.notifications import notify
 from portal.refusals import Refused
 from portal.timezones import format_in_zone
@@ -41,7 +42,9 @@ def application_change_status(
 
     The row is locked and re-read, so two staff members acting at once cannot
     both move it from the same status. Moving to "submitted" gives the
-    application its reference and submission time.
+    application its reference and submission time. The dashboard's figures are
+    fresh once the transaction commits, with what the caller writes after the
+    move in the same transaction (the maximum grant, the granted amount).
     """
     at = at or timezone.now()
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -59,6 +62,7 @@ def application_change_status(
     StatusChange.objects.create(
         application=locked, from_status=from_status, to_status=to_status, changed_by=by, changed_at=at, note=note
     )
+    counted_data_changed()
     for field in fields:
         setattr(application, field, getattr(locked, field))
     return application
@@ -75,6 +79,7 @@ def application_create(*, call, title: str, consortium=None, organisation=None, 
     StatusChange.objects.create(
         application=application, from_status="", to_status=Status.DRAFT, changed_by=by, changed_at=timezone.now()
     )
+    counted_data_changed()
     return application
 
 

@@ -3,7 +3,9 @@
 The first part reads (SME size, consortium stage, single undertaking): each
 function works on prefetched data without extra queries when the caller has
 prefetched what its docstring names. The second part writes: registering an
-organisation, representatives, consortia, invitations and memberships.
+organisation, representatives, consortia, invitations and memberships. A write of
+what the dashboard counts (organisations, their ownership links, consortia and
+memberships; not representatives) says so with `counted_data_changed()`.
 """
 
 import secrets
@@ -18,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from portal.figures import counted_data_changed
 from portal.money import to_cents
 from portal.notifications import notify
 from portal.refusals import Refused
@@ -270,7 +273,25 @@ def organisation_register(*, user, organisation: Organisation) -> Organisation:
     Representation.objects.create(
         user=user, organisation=organisation, status=Representation.Status.ACTIVE, decided_at=timezone.now()
     )
+    counted_data_changed()
     return organisation
+
+
+@transaction.atomic
+def organisation_update(*, by, organisation: Organisation) -> Organisation:
+    """Save the changed profile of an organisation (its size figures, region, activity...), as the
+    profile form validated it."""
+    organisation.save()
+    counted_data_changed()
+    return organisation
+
+
+@transaction.atomic
+def ownership_link_record(*, by, owner: Organisation, owned: Organisation, share: Decimal) -> OwnershipLink:
+    """Record the share one enterprise holds in another (or change it): the SME size counts it."""
+    link, _created = OwnershipLink.objects.update_or_create(owner=owner, owned=owned, defaults={"share": share})
+    counted_data_changed()
+    return link
 
 
 @transaction.atomic
@@ -321,6 +342,7 @@ def consortium_create(*, user, lead: Organisation, consortium: Consortium) -> Co
         status=Membership.Status.ACTIVE,
         joined_on=timezone.localdate(),
     )
+    counted_data_changed()
     return consortium
 
 
@@ -345,6 +367,7 @@ def membership_invite(*, by, consortium: Consortium, organisation: Organisation 
             membership = Membership.objects.create(
                 consortium=consortium, organisation=organisation, status=Membership.Status.INVITED
             )
+            counted_data_changed()
             for representative in people_acting_for(organisation):
                 notify(
                     user=representative,
@@ -381,6 +404,7 @@ def invitation_accept(*, user, invitation: Invitation, organisation: Organisatio
     membership.status = Membership.Status.ACTIVE
     membership.joined_on = membership.joined_on or timezone.localdate()
     membership.save()
+    counted_data_changed()
     invitation.membership = membership
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["membership", "used_at"])
@@ -403,6 +427,7 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
     else:
         membership.status = Membership.Status.DECLINED
     membership.save(update_fields=["status", "joined_on"])
+    counted_data_changed()
 
     lead = membership.consortium.lead
     if lead is not None:
@@ -426,4 +451,5 @@ def membership_leave(*, by, membership: Membership) -> Membership:
     membership.status = Membership.Status.LEFT
     membership.left_on = max(timezone.localdate(), membership.joined_on)
     membership.save(update_fields=["status", "left_on"])
+    counted_data_changed()
     return membership

@@ -21,7 +21,7 @@ from .forms import (
     OrganisationForm,
     OwnershipLinkForm,
 )
-from .models import OwnershipLink, SmeSize
+from .models import SmeSize
 
 
 def _form_page(request, form, *, title, submit_label, intro="", cancel_url=""):
@@ -73,7 +73,7 @@ def organisation_edit(request, pk):
     organisation = selectors.organisation_for(request.user, pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.organisation_update(by=request.user, organisation=form.save(commit=False))
         messages.success(request, _("The profile is saved."))
         return redirect("consortia:organisation", pk=organisation.pk)
     return _form_page(
@@ -123,9 +123,7 @@ def ownership_link_add(request, pk):
             form.add_error("tax_id", _("An organisation cannot hold a share of itself."))
         else:
             owner, owned = (organisation, other) if form.cleaned_data["direction"] == "holds" else (other, organisation)
-            OwnershipLink.objects.update_or_create(
-                owner=owner, owned=owned, defaults={"share": form.cleaned_data["share"]}
-            )
+            services.ownership_link_record(by=request.user, owner=owner, owned=owned, share=form.cleaned_data["share"])
             messages.success(request, _("The link is recorded; the SME size counts it."))
             return redirect("consortia:organisation", pk=organisation.pk)
     return _form_page(

@@ -15,7 +15,11 @@ follows from it, in this base, for every admin that inherits it:
 - autocompletes and raw-id pop-ups answer from the related model's own admin, scoped above;
 - the audit history, read-only and found like the change page (`portal.admin_history`);
 - files in private storage, which have no URL, shown read-only as a link to the view that
-  checks who downloads them (`private_file_urls`).
+  checks who downloads them (`private_file_urls`);
+- the dashboard's figures: every save (with its inline rows), delete and bulk delete on its
+  pages says the counted data changed (`portal.figures`), fresh once the admin's transaction
+  commits. What an admin writes through a service (an action, a page of its own) is said by
+  that service.
 """
 
 import copy
@@ -30,6 +34,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from .admin_history import ReadOnlyHistoryMixin
+from .figures import counted_data_changed
 from .localization import LocalNumbersAdmin
 
 
@@ -179,6 +184,24 @@ class AgencyScopedAdmin(ReadOnlyHistoryMixin, LocalNumbersAdmin, admin.ModelAdmi
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user, self.agency_path)
+
+    # --- the dashboard's figures ---
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        counted_data_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        counted_data_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        counted_data_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        counted_data_changed()
 
     def history_related(self, request, model):
         # An old version may point at another agency's object (moved since): its name is not shown.

@@ -33,11 +33,11 @@ from stdnum.es import nif as es_nif
 from stdnum.it import iva as it_iva
 from stdnum.pt import nif as pt_nif
 
-from applications.dashboard.cache import figures_changed
 from applications.demo import data as demo_data
 from applications.models import Application, BudgetLine, Status, StatusChange
 from consortia.models import Consortium, Membership, Organisation
 from consortia.services import consortium_stage
+from portal.figures import counted_data_changed
 from portal.money import to_cents
 from portal.refusals import Refused
 from programmes.models import Agency, AidAward, Call, CallRule, CostCategory, Programme, ReviewCriterion
@@ -785,8 +785,8 @@ def volume_generate(
     )
     with transaction.atomic():
         result = generator.run()
-        # Bulk inserts send no signals: the dashboard's cached figures are stale once this commits.
-        figures_changed()
+        # The dashboard's cached figures are stale once this commits.
+        counted_data_changed()
     if connection.vendor == "postgresql":
         # Fresh statistics, so the planner knows the tables grew.
         tables = [m._meta.db_table for m in (Organisation, Consortium, Membership, Call, Application)]

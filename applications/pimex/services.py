@@ -19,6 +19,7 @@ from applications.models import (
     PimexSurvey,
     PimexSwot,
 )
+from portal.figures import counted_data_changed
 from portal.refusals import Refused
 from programmes.models import Programme
 
@@ -105,6 +106,7 @@ def pimex_attendance_record(*, session: PimexSession, application, attended: boo
         except ValidationError as error:
             raise PimexRefused(" ".join(error.messages)) from error
         attendance.save()
+        counted_data_changed()
     return attendance
 
 
@@ -119,6 +121,7 @@ def pimex_swot_save(*, application, by, strengths="", weaknesses="", opportuniti
         swot.threats = threats.strip()
         swot.updated_by = by
         swot.save()
+        counted_data_changed()
     return swot
 
 
@@ -149,6 +152,7 @@ def pimex_action_plan_save(*, application, by, target_markets="", objectives="",
         for row in rows:
             row.plan = plan
         PimexPlannedAction.objects.bulk_create(rows)
+        counted_data_changed()
     return plan
 
 
@@ -163,6 +167,8 @@ def pimex_survey_submit(*, application, by, score: int, comments: str = "") -> P
         progress = pimex_progress(application=locked)
         if not progress["commitments_met"]:
             raise PimexRefused(progress["survey_refusal"])
-        return PimexSurvey.objects.create(
+        survey = PimexSurvey.objects.create(
             application=locked, score=score, comments=comments.strip(), submitted_by=by, submitted_at=timezone.now()
         )
+        counted_data_changed()
+    return survey

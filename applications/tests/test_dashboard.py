@@ -493,26 +493,3 @@ def test_pimex_attendance_deliverables_and_satisfaction_are_counted(client, worl
     assert (pimex["session_places"], pimex["sessions_attended"], pimex["attendance_rate"]) == (4, 3, 75.0)
     assert (pimex["tutorials"], pimex["tutorials_attended"]) == (2, 2)
     assert (pimex["swots"], pimex["plans"], pimex["surveys"], pimex["satisfaction"]) == (1, 1, 1, 8.0)
-
-
-def test_a_sent_report_and_a_payment_show_at_once_though_the_figures_are_cached(
-    client, world, django_capture_on_commit_callbacks
-):
-    from applications.models import Payment, ProjectReport
-
-    client.force_login(world["manager"])
-    before = client.get(URL, {"year": 2026}).context["current"]
-    assert (before["outcomes"]["contracts"], before["budget_totals"]["paid"]) == (0, D("0.00"))
-    application = Application.objects.get(call=world["exports_2026"], granted_amount=D("5000.00"))
-
-    with django_capture_on_commit_callbacks(execute=True):
-        report = ProjectReport.objects.create(
-            application=application, kind="final", due_on=date(2027, 3, 31), status="submitted", submitted_at=TODAY
-        )
-    with django_capture_on_commit_callbacks(execute=True):
-        report.contracts.create(description="Order", country="FR", value=D("9000.00"), signed_on=date(2026, 10, 1))
-    with django_capture_on_commit_callbacks(execute=True):
-        Payment.objects.create(application=application, paid_on=date(2026, 11, 20), amount=D("1000.00"))
-
-    after = client.get(URL, {"year": 2026}).context["current"]
-    assert (after["outcomes"]["contracts"], after["budget_totals"]["paid"]) == (1, D("1000.00"))

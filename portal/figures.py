@@ -1,0 +1,44 @@
+"""The version of the data the figures count: the dashboard's cache is keyed by it.
+
+Every service that changes data the dashboard counts (a status, a granted amount, a payment, a
+sent report, an organisation, a membership, a call's budget...) calls `counted_data_changed()`
+in its transaction; the version is bumped once that transaction commits, so figures cached
+before are never read again and a decision shows on the next page view. A rolled-back write
+bumps nothing. The bump runs as a robust after-commit callback: a cache that is down costs the
+write nothing (the figures are then stale until the cache's time limit) and the other
+after-commit callbacks (the notifications) still run.
+
+The version lives here, below every app, so that the services of each app can say their data
+changed without importing the dashboard above them. It starts from the clock, so a flushed
+cache never meets figures cached before.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "dashboard:figures-version"
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (a new or flushed cache)
+        cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def counted_data_changed() -> None:
+    """Data the figures count changed: figures cached before are stale once the transaction commits."""
+    transaction.on_commit(_bump, robust=True)
+
+
+def counted_data_version() -> int:
+    """The current version of the counted data (set from the clock when the cache has none)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Started from the clock, so a flushed version never meets figures cached before.
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
