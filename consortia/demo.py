@@ -13,10 +13,10 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 
 from portal.models import User
-from programmes.models import Programme
+from programmes.models import Formation, Programme
 
 from . import formation as services
-from .models import Consortium, ConsortiumBid, FeePayment, Formation, MembershipFee, Organisation, Representation
+from .models import Consortium, ConsortiumBid, FeePayment, MembershipFee, Organisation, Representation
 
 PROGRAMME_SLUG = "export-consortia-cantabria"
 FORMATION_NAME = "Cantabrian offshore wind and wave energy services"

@@ -27,16 +27,13 @@ from django.utils.translation import gettext as _
 from portal import refusals
 from portal.money import format_eur, to_cents
 from portal.regions import region_name
+from programmes.models import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 
 from .models import (
     Consortium,
     ConsortiumBid,
     ConsortiumManager,
     FeePayment,
-    Formation,
-    FormationAttendance,
-    FormationCandidate,
-    FormationMeeting,
     Membership,
     MembershipFee,
     Organisation,

@@ -30,6 +30,7 @@ from portal.admin_services import (
 from portal.money import format_eur
 from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin, AgencyScopedInline, scope_queryset
+from programmes.models import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 
 from . import formation as formation_services
 from .forms import FormationAnswerForm
@@ -38,10 +39,6 @@ from .models import (
     ConsortiumBid,
     ConsortiumManager,
     FeePayment,
-    Formation,
-    FormationAttendance,
-    FormationCandidate,
-    FormationMeeting,
     MembershipFee,
     Organisation,
 )
@@ -198,7 +195,7 @@ class FormationCandidateInline(ServiceInline, AgencyScopedInline, admin.TabularI
     def answer_link(self, obj):
         if obj.pk is None or obj.status != FormationCandidate.Status.INVITED:
             return ""
-        url = reverse("admin:consortia_formation_answer", args=[obj.formation_id, obj.pk])
+        url = reverse("admin:programmes_formation_answer", args=[obj.formation_id, obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Record the answer"))
 
     def get_queryset(self, request):
@@ -249,7 +246,7 @@ class FormationMeetingInline(ServiceInline, AgencyScopedInline, admin.TabularInl
 class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
     agency_path = "agency"
     form = ServiceForm
-    change_form_template = "admin/consortia/formation/change_form.html"
+    change_form_template = "admin/programmes/formation/change_form.html"
     list_display = [
         "name",
         "sector",
@@ -427,12 +424,12 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
             path(
                 "<int:pk>/establish/",
                 self.admin_site.admin_view(self.establish_view),
-                name="consortia_formation_establish",
+                name="programmes_formation_establish",
             ),
             path(
                 "<int:pk>/candidates/<int:candidate_pk>/answer/",
                 self.admin_site.admin_view(self.answer_view),
-                name="consortia_formation_answer",
+                name="programmes_formation_answer",
             ),
             *super().get_urls(),
         ]
@@ -451,7 +448,7 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
         if candidate is None or not self.has_change_permission(request, formation):
             messages.error(request, gettext("This formation does not exist or is not of your agency."))
             return redirect("admin:index")
-        change_url = reverse("admin:consortia_formation_change", args=[pk])
+        change_url = reverse("admin:programmes_formation_change", args=[pk])
         form = FormationAnswerForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -478,7 +475,7 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
             "opts": self.model._meta,
             "change_url": change_url,
         }
-        return TemplateResponse(request, "admin/consortia/formation/answer.html", context)
+        return TemplateResponse(request, "admin/programmes/formation/answer.html", context)
 
     def establish_view(self, request, pk):
         """The button page: name the consortium, its statutes, lead and manager; the service does the rest."""
@@ -486,7 +483,7 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
         if formation is None or not self.has_change_permission(request, formation):
             messages.error(request, gettext("This formation does not exist or is not of your agency."))
             return redirect("admin:index")
-        change_url = reverse("admin:consortia_formation_change", args=[pk])
+        change_url = reverse("admin:programmes_formation_change", args=[pk])
         joined = Organisation.objects.filter(
             formation_candidacies__formation=formation,
             formation_candidacies__status=FormationCandidate.Status.JOINED,
@@ -530,7 +527,7 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
             "opts": self.model._meta,
             "change_url": change_url,
         }
-        return TemplateResponse(request, "admin/consortia/formation/establish.html", context)
+        return TemplateResponse(request, "admin/programmes/formation/establish.html", context)
 
 
 class EstablishForm(forms.Form):

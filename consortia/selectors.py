@@ -9,16 +9,13 @@ from django.shortcuts import get_object_or_404
 
 from portal.models import User
 from portal.money import to_cents
+from programmes.models import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 
 from .models import (
     Consortium,
     ConsortiumBid,
     ConsortiumManager,
     FeePayment,
-    Formation,
-    FormationAttendance,
-    FormationCandidate,
-    FormationMeeting,
     Invitation,
     Membership,
     MembershipFee,

@@ -52,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("my/", include(consortia_pages)),
     path("my/", include("applications.urls")),
     re_path(r"^admin/(?P<app_label>programmes)/(?P<model>pimex\w+)/(?P<rest>.*)$", views.moved_admin_page),
+    re_path(r"^admin/(?P<app_label>consortia)/(?P<model>formation\w*)/(?P<rest>.*)$", views.moved_admin_page),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

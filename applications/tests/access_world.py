@@ -52,9 +52,6 @@ from consortia.models import (
     Consortium,
     ConsortiumBid,
     FeePayment,
-    Formation,
-    FormationCandidate,
-    FormationMeeting,
     Invitation,
     Membership,
     MembershipFee,
@@ -65,7 +62,18 @@ from consortia.models import (
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
-from programmes.models import Agency, AidAward, Call, CostCategory, Programme, Report, ReviewCriterion
+from programmes.models import (
+    Agency,
+    AidAward,
+    Call,
+    CostCategory,
+    Formation,
+    FormationCandidate,
+    FormationMeeting,
+    Programme,
+    Report,
+    ReviewCriterion,
+)
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -12,13 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consortia import formation as services
-from consortia.models import (
-    Consortium,
-    ConsortiumBid,
-    FeePayment,
-    Formation,
-    Membership,
-)
+from consortia.models import Consortium, ConsortiumBid, FeePayment, Membership
 from consortia.selectors import (
     consortium_contracts_won,
     consortium_fees_outstanding,
@@ -28,6 +22,7 @@ from consortia.services import NotAllowed, organisation_register
 from consortia.tests.factories import OrganisationFactory
 from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from programmes.models import Formation
 from programmes.tests.factories import AgencyFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -392,7 +387,7 @@ def test_staff_record_an_answer_given_outside_the_portal(client, programme, tech
     client.force_login(technician)
 
     response = client.post(
-        reverse("admin:consortia_formation_answer", args=[formation.pk, candidate.pk]),
+        reverse("admin:programmes_formation_answer", args=[formation.pk, candidate.pk]),
         {"decision": "join", "reason": "Said yes at the meeting"},
     )
 
@@ -554,21 +549,21 @@ def test_staff_of_another_agency_do_not_see_the_formation_in_the_admin(client, p
     other = staff_of(AgencyFactory(name="Extremadura Avante", slug="extremadura-avante"), PROGRAMME_MANAGER)
 
     client.force_login(technician)
-    assert "Cantabrian marine energy" in client.get(reverse("admin:consortia_formation_changelist")).content.decode()
-    assert client.get(reverse("admin:consortia_formation_change", args=[formation.pk])).status_code == 200
+    assert "Cantabrian marine energy" in client.get(reverse("admin:programmes_formation_changelist")).content.decode()
+    assert client.get(reverse("admin:programmes_formation_change", args=[formation.pk])).status_code == 200
 
     client.force_login(other)
     assert (
-        "Cantabrian marine energy" not in client.get(reverse("admin:consortia_formation_changelist")).content.decode()
+        "Cantabrian marine energy" not in client.get(reverse("admin:programmes_formation_changelist")).content.decode()
     )
     for url in (
-        reverse("admin:consortia_formation_change", args=[formation.pk]),
-        reverse("admin:consortia_formation_establish", args=[formation.pk]),
+        reverse("admin:programmes_formation_change", args=[formation.pk]),
+        reverse("admin:programmes_formation_establish", args=[formation.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].endswith("/admin/"), url
     response = client.post(
-        reverse("admin:consortia_formation_changelist"),
+        reverse("admin:programmes_formation_changelist"),
         {"action": "abandon", "_selected_action": [formation.pk]},
     )
     formation.refresh_from_db()
@@ -578,7 +573,7 @@ def test_staff_of_another_agency_do_not_see_the_formation_in_the_admin(client, p
 def test_staff_open_a_formation_in_the_admin_only_for_their_agencys_programmes(client, programme, technician):
     theirs = ProgrammeFactory(name="Export Consortiums of Extremadura")
     client.force_login(technician)
-    add_url = reverse("admin:consortia_formation_add")
+    add_url = reverse("admin:programmes_formation_add")
     assert "Export Consortiums of Extremadura" not in client.get(add_url).content.decode()
     data = {
         "sector": "metal",
@@ -603,7 +598,7 @@ def test_staff_identify_candidates_among_the_companies_of_their_region(client, p
     _, cantabrian = company("Cántabra S.L.")
     _, extremaduran = company("Extremeña S.L.", region="ES43")
     client.force_login(technician)
-    url = reverse("admin:consortia_formation_change", args=[formation.pk])
+    url = reverse("admin:programmes_formation_change", args=[formation.pk])
     page = client.get(url).content.decode()
     assert "Cántabra S.L." in page and "Extremeña S.L." not in page
 
@@ -637,7 +632,7 @@ def test_staff_establish_the_consortium_on_the_button_page(client, programme, te
     formation, people = formation_with_joined(programme, technician, 3)
     lead = next(iter(people.values()))[1]
     client.force_login(technician)
-    url = reverse("admin:consortia_formation_establish", args=[formation.pk])
+    url = reverse("admin:programmes_formation_establish", args=[formation.pk])
     assert "Establish the consortium" in client.get(url).content.decode()
 
     response = client.post(
@@ -666,7 +661,7 @@ def test_the_establish_page_explains_a_refusal_next_to_the_form(client, programm
     client.force_login(technician)
 
     response = client.post(
-        reverse("admin:consortia_formation_establish", args=[formation.pk]),
+        reverse("admin:programmes_formation_establish", args=[formation.pk]),
         {
             "name": "Too small",
             "established_on": TODAY.isoformat(),
@@ -685,7 +680,7 @@ def test_the_establish_page_shows_a_date_in_the_future_next_to_the_date(client, 
     client.force_login(technician)
 
     response = client.post(
-        reverse("admin:consortia_formation_establish", args=[formation.pk]),
+        reverse("admin:programmes_formation_establish", args=[formation.pk]),
         {
             "name": "Cantabria Offshore Energy",
             "established_on": (TODAY + timedelta(days=30)).isoformat(),

@@ -16,7 +16,7 @@ from django import forms
 from django.urls import reverse
 
 from consortia import formation as services
-from consortia.models import ConsortiumBid, FeePayment, FormationCandidate, MembershipFee
+from consortia.models import ConsortiumBid, FeePayment, MembershipFee
 from consortia.selectors import consortium_contracts_won
 from consortia.tests.test_formation import (  # noqa: F401
     TODAY,
@@ -30,6 +30,7 @@ from consortia.tests.test_formation import (  # noqa: F401
     technician,
     today_is_fixed,
 )
+from programmes.models import FormationCandidate
 from programmes.tests.factories import AgencyFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -144,7 +145,7 @@ def submitted_bid(consortium, members, technician, **overrides):
 
 
 def formation_url(formation):
-    return reverse("admin:consortia_formation_change", args=[formation.pk])
+    return reverse("admin:programmes_formation_change", args=[formation.pk])
 
 
 # --- candidates: formation_candidate_add -------------------------------------------------------------
@@ -264,7 +265,7 @@ def test_a_meeting_added_on_the_formation_page_moves_the_formation_to_its_meetin
 
 
 def meeting_add(client, formation, **changes):
-    url = reverse("admin:consortia_formationmeeting_add")
+    url = reverse("admin:programmes_formationmeeting_add")
     fields = {"formation": formation.pk, "held_on": TODAY, "place": "Santander"}
     return client.post(url, page_data(client, url, **{**fields, **changes}))
 
