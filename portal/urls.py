@@ -30,12 +30,14 @@ programmes_pages = (
     "programmes",
 )
 
-# The "consortia" namespace: the organisation and consortium pages, and the consortium's own page,
-# which shows its eligibility for each open call (so it is built in applications).
+# The "consortia" namespace: the organisation and consortium pages, the consortium's own page,
+# which shows its eligibility for each open call (so it is built in applications), and a candidate
+# company's page in a consortium formation (run by programmes).
 consortia_pages = (
     [
         *consortia.urls.urlpatterns,
         path("consortia/<int:pk>/", applications_views.consortium_detail, name="consortium"),
+        path("formations/candidacies/<int:pk>/", programmes_views.formation_candidacy, name="formation_candidacy"),
     ],
     "consortia",
 )

@@ -15,7 +15,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from consortia import formation as services
+from consortia import follow_up
 from consortia.models import ConsortiumBid, FeePayment, MembershipFee
 from consortia.selectors import consortium_contracts_won
 from consortia.tests.test_formation import (  # noqa: F401
@@ -30,6 +30,7 @@ from consortia.tests.test_formation import (  # noqa: F401
     technician,
     today_is_fixed,
 )
+from programmes.formation import services
 from programmes.models import FormationCandidate
 from programmes.tests.factories import AgencyFactory
 
@@ -120,10 +121,10 @@ def established(programme, technician):
 @pytest.fixture
 def fee(established, technician):
     consortium, members = established
-    fee = services.membership_fee_set(
+    fee = follow_up.membership_fee_set(
         consortium=consortium, period="2026", amount=Decimal("1000"), due_on=TODAY - timedelta(days=5), by=technician
     )
-    services.fee_payment_record(
+    follow_up.fee_payment_record(
         fee=fee, organisation=members[0], amount=Decimal("1000"), paid_on=TODAY - timedelta(days=2), by=technician
     )
     return fee
@@ -141,7 +142,7 @@ def submitted_bid(consortium, members, technician, **overrides):
         "by": technician,
     }
     arguments.update(overrides)
-    return services.bid_submit(**arguments)
+    return follow_up.bid_submit(**arguments)
 
 
 def formation_url(formation):
@@ -563,7 +564,7 @@ def test_the_decision_page_shows_the_services_refusals(staff_client, established
     url = reverse("admin:consortia_consortiumbid_decide", args=[bid.pk])
 
     future = staff_client.post(url, {"outcome": "won", "decided_on": (TODAY + timedelta(days=1)).isoformat()})
-    services.bid_decide(bid=bid, won=False, decided_on=TODAY, by=technician)
+    follow_up.bid_decide(bid=bid, won=False, decided_on=TODAY, by=technician)
     changed_mind = staff_client.post(url, {"outcome": "won", "decided_on": TODAY.isoformat()})
 
     assert future.context["form"].errors["decided_on"] == ["The client's decision cannot be dated in the future."]
@@ -577,7 +578,7 @@ def test_the_list_actions_decide_bids_and_report_a_refusal(staff_client, establi
     consortium, members = established
     waiting = submitted_bid(consortium, members, technician, title="Waiting")
     lost = submitted_bid(consortium, members, technician, title="Lost already")
-    services.bid_decide(bid=lost, won=False, decided_on=TODAY, by=technician)
+    follow_up.bid_decide(bid=lost, won=False, decided_on=TODAY, by=technician)
 
     response = staff_client.post(
         reverse("admin:consortia_consortiumbid_changelist"),

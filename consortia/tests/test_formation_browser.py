@@ -8,10 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from consortia import formation as services
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
 from portal.models import User
+from programmes.formation import services
 from programmes.models import FormationCandidate
 from programmes.tests.factories import AgencyFactory, ProgrammeFactory
 
