@@ -18,7 +18,10 @@ from django.urls import reverse
 from consortia import follow_up
 from consortia.models import ConsortiumBid, FeePayment, MembershipFee
 from consortia.selectors import consortium_contracts_won
-from consortia.tests.test_formation import (  # noqa: F401
+from programmes.formation import services
+from programmes.models import FormationCandidate
+from programmes.tests.factories import AgencyFactory
+from programmes.tests.test_formation import (  # noqa: F401
     TODAY,
     company,
     establish,
@@ -30,9 +33,6 @@ from consortia.tests.test_formation import (  # noqa: F401
     technician,
     today_is_fixed,
 )
-from programmes.formation import services
-from programmes.models import FormationCandidate
-from programmes.tests.factories import AgencyFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
