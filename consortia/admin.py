@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
 
-# The formation pipeline's admin (seed 002) registers its models when imported.
-from .formation_admin import ConsortiumManagerInline, consortium_of_agency
+# The admin of what follows a consortium's formation (seed 002) registers its models when imported.
+from .follow_up_admin import ConsortiumManagerInline, consortium_of_agency
 from .models import Consortium, Membership, Organisation, OwnershipLink, SmeSize
 from .services import sme_size
 

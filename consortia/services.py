@@ -25,6 +25,14 @@ from portal.money import to_cents
 from portal.notifications import notify
 from portal.refusals import Refused
 
+# What follows a consortium's formation (its manager, fees and bids) has its own module; its writes
+# are importable from here too.
+from .follow_up import bid_decide as bid_decide
+from .follow_up import bid_members_check as bid_members_check
+from .follow_up import bid_submit as bid_submit
+from .follow_up import consortium_manager_appoint as consortium_manager_appoint
+from .follow_up import fee_payment_record as fee_payment_record
+from .follow_up import membership_fee_set as membership_fee_set
 from .models import Consortium, Invitation, Membership, Organisation, OwnershipLink, Representation, SmeSize
 from .selectors import acts_for, people_acting_for
 from .stages import Stage as Stage  # Stage, years_after and age_in_years stay importable from here

@@ -4,7 +4,8 @@ from . import views
 
 app_name = "consortia"
 
-# The consortium's own page (consortia/<pk>/) shows its eligibility per open call: portal/urls.py adds it.
+# The consortium's own page (consortia/<pk>/) shows its eligibility per open call, and a candidate company
+# answers a consortium formation (seed 002, run by programmes) on its page: portal/urls.py adds them.
 
 urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
@@ -22,5 +23,4 @@ urlpatterns = [
     path("memberships/<int:pk>/leave/", views.membership_leave, name="membership_leave"),
     path("memberships/<int:pk>/<str:answer>/", views.membership_answer, name="membership_answer"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
-    path("formations/candidacies/<int:pk>/", views.formation_candidacy, name="formation_candidacy"),
 ]

@@ -9,13 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.refusals import show_refusal
-
-from . import formation, selectors, services
+from . import selectors, services
 from .forms import (
     ChooseOrganisationForm,
     ConsortiumForm,
-    FormationAnswerForm,
     InviteForm,
     JoinRequestForm,
     OrganisationForm,
@@ -233,46 +230,4 @@ def invitation_accept(request, token):
         form,
         title=_("Join %(consortium)s") % {"consortium": invitation.consortium},
         submit_label=_("Join"),
-    )
-
-
-@login_required
-def formation_candidacy(request, pk):
-    """An invited company sees the consortium being formed and answers: join or decline, once and for all."""
-    candidate = selectors.formation_candidacy_for(request.user, pk)
-    form = FormationAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        # A second click, or an answer sent from a page left open, meets the row lock and
-        # the final answer in the service: the same answer changes nothing, another is refused.
-        join = form.cleaned_data["decision"] == "join"
-        try:
-            answered = formation.formation_candidate_answer(
-                candidate=candidate, join=join, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except formation.Refused as refusal:
-            show_refusal(request, refusal)
-        else:
-            if answered.status == "joined":
-                messages.success(
-                    request,
-                    _("%(organisation)s has joined. The agency will tell you when the consortium is established.")
-                    % {"organisation": answered.organisation},
-                )
-            else:
-                messages.info(
-                    request,
-                    _("Your answer is recorded: %(organisation)s does not join.")
-                    % {"organisation": answered.organisation},
-                )
-        return redirect("consortia:formation_candidacy", pk=candidate.pk)
-    attended = {attendance.meeting_id for attendance in candidate.attendances.all()}
-    return render(
-        request,
-        "consortia/formation_candidacy.html",
-        {
-            "candidate": candidate,
-            "formation": candidate.formation,
-            "meetings": [(meeting, meeting.pk in attended) for meeting in candidate.formation.meetings.all()],
-            "form": form,
-        },
     )

@@ -32,23 +32,13 @@ _VIEW_ALL = [
 # Both roles review: they declare conflicts of interest and score (applications.reviews).
 _REVIEWING = ("applications", ["review", "score"])
 
-# Both roles run the formation of export consortia (seed 002) and follow the consortia formed:
-# candidates, meetings and attendance, the manager, fees and payments, bids and contracts won.
-_FORMING = (
-    "consortia",
-    [
-        "formation",
-        "formationcandidate",
-        "formationmeeting",
-        "formationattendance",
-        "consortiummanager",
-        "membershipfee",
-        "feepayment",
-        "consortiumbid",
-    ],
-)
+# Both roles run the formation of export consortia (seed 002: programmes.formation), with its
+# candidates, meetings and attendance, and follow the consortia formed: the manager, fees and
+# payments, bids and contracts won (consortia).
+_FORMING = ("programmes", ["formation", "formationcandidate", "formationmeeting", "formationattendance"])
+_FOLLOWING = ("consortia", ["consortiummanager", "membershipfee", "feepayment", "consortiumbid"])
 # Only what is recorded by mistake: a candidate never invited, a meeting, an attendance line.
-_FORMING_DELETE = ("consortia", ["formationcandidate", "formationmeeting", "formationattendance"])
+_FORMING_DELETE = ("programmes", ["formationcandidate", "formationmeeting", "formationattendance"])
 
 # PIMEX coaching (applications.pimex): staff record attendance and tutorials and write the
 # deliverables with the participants; managers also set up the sessions and each call's commitments.
@@ -77,25 +67,27 @@ _PIMEX_PARTICIPANT = ("applications", ["pimexparticipant"])
 ROLE_PERMISSIONS = {
     # Staff review: they read everything of their agency and work on applications.
     AGENCY_STAFF: {
-        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING],
-        "add": [_REVIEWING, ("programmes", ["report"]), _PIMEX_RECORDING, _FORMING],
+        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING, _FOLLOWING],
+        "add": [_REVIEWING, ("programmes", ["report"]), _PIMEX_RECORDING, _FORMING, _FOLLOWING],
         "change": [
             ("applications", ["application", "review", "score", "projectreport", "expense"]),
             _PIMEX_RECORDING,
             _PIMEX_PARTICIPANT,
             _FORMING,
+            _FOLLOWING,
         ],
         "delete": [_PIMEX_RECORDING, _FORMING_DELETE],
     },
     # Managers also configure programmes, calls, cost categories and review criteria.
     PROGRAMME_MANAGER: {
-        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING],
+        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING, _FOLLOWING],
         "add": [
             ("programmes", ["call", "costcategory", "callrule", "reviewcriterion", "report"]),
             _REVIEWING,
             _PIMEX_CONFIGURING,
             _PIMEX_RECORDING,
             _FORMING,
+            _FOLLOWING,
         ],
         "change": [
             ("programmes", ["programme", "call", "costcategory", "callrule", "reviewcriterion"]),
@@ -104,6 +96,7 @@ ROLE_PERMISSIONS = {
             _PIMEX_RECORDING,
             _PIMEX_PARTICIPANT,
             _FORMING,
+            _FOLLOWING,
         ],
         "delete": [
             ("programmes", ["costcategory", "callrule", "reviewcriterion"]),

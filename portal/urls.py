@@ -30,12 +30,14 @@ programmes_pages = (
     "programmes",
 )
 
-# The "consortia" namespace: the organisation and consortium pages, and the consortium's own page,
-# which shows its eligibility for each open call (so it is built in applications).
+# The "consortia" namespace: the organisation and consortium pages, the consortium's own page,
+# which shows its eligibility for each open call (so it is built in applications), and a candidate
+# company's page in a consortium formation (run by programmes).
 consortia_pages = (
     [
         *consortia.urls.urlpatterns,
         path("consortia/<int:pk>/", applications_views.consortium_detail, name="consortium"),
+        path("formations/candidacies/<int:pk>/", programmes_views.formation_candidacy, name="formation_candidacy"),
     ],
     "consortia",
 )
@@ -52,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("my/", include(consortia_pages)),
     path("my/", include("applications.urls")),
     re_path(r"^admin/(?P<app_label>programmes)/(?P<model>pimex\w+)/(?P<rest>.*)$", views.moved_admin_page),
+    re_path(r"^admin/(?P<app_label>consortia)/(?P<model>formation\w*)/(?P<rest>.*)$", views.moved_admin_page),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

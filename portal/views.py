@@ -77,6 +77,9 @@ MOVED_ADMIN_PAGES = {
             "pimexparticipant",
         ),
     },
+    "consortia": {
+        "programmes": ("formation", "formationcandidate", "formationmeeting", "formationattendance"),
+    },
 }
 
 

@@ -9,6 +9,8 @@ from consortia.models import Organisation
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
 
+# The formation of export consortia (seed 002) registers its admin when imported.
+from .formation import admin as formation_admin  # noqa: F401
 from .models import Agency, AidAward, Call, CallRule, CostCategory, Programme, ReviewCriterion
 from .rules import RULE_CHOICES, describe_rule, validate_rule_parameters
 

@@ -14,6 +14,15 @@ from consortia.services import active_memberships, single_undertaking_ids, years
 from portal.money import to_cents
 from portal.refusals import Refused
 
+# The formation of export consortia (seed 002) has its own package; its writes are importable from here too.
+from .formation.services import formation_candidate_add as formation_candidate_add
+from .formation.services import formation_candidate_answer as formation_candidate_answer
+from .formation.services import formation_establish as formation_establish
+from .formation.services import formation_invite as formation_invite
+from .formation.services import formation_meeting_record as formation_meeting_record
+from .formation.services import formation_move as formation_move
+from .formation.services import formation_open as formation_open
+from .formation.services import formation_seed_funding_set as formation_seed_funding_set
 from .models import AidAward
 
 ZERO = Decimal("0.00")

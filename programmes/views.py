@@ -6,7 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.refusals import show_refusal
+
 from . import selectors
+from .formation import services as formation_services
+from .formation.forms import FormationAnswerForm
 from .models import Programme
 from .rules import ELIGIBILITY, FUNDING, rule_for
 from .subscriptions import subscription_toggle
@@ -65,4 +69,46 @@ def home(request):
         request,
         "portal/home.html",
         {"programmes": with_calls, "other_programmes": without, "now": timezone.now()},
+    )
+
+
+@login_required
+def formation_candidacy(request, pk):
+    """An invited company sees the consortium being formed and answers: join or decline, once and for all."""
+    candidate = selectors.formation_candidacy_for(request.user, pk)
+    form = FormationAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # A second click, or an answer sent from a page left open, meets the row lock and
+        # the final answer in the service: the same answer changes nothing, another is refused.
+        join = form.cleaned_data["decision"] == "join"
+        try:
+            answered = formation_services.formation_candidate_answer(
+                candidate=candidate, join=join, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except formation_services.Refused as refusal:
+            show_refusal(request, refusal)
+        else:
+            if answered.status == "joined":
+                messages.success(
+                    request,
+                    _("%(organisation)s has joined. The agency will tell you when the consortium is established.")
+                    % {"organisation": answered.organisation},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Your answer is recorded: %(organisation)s does not join.")
+                    % {"organisation": answered.organisation},
+                )
+        return redirect("consortia:formation_candidacy", pk=candidate.pk)
+    attended = {attendance.meeting_id for attendance in candidate.attendances.all()}
+    return render(
+        request,
+        "consortia/formation_candidacy.html",
+        {
+            "candidate": candidate,
+            "formation": candidate.formation,
+            "meetings": [(meeting, meeting.pk in attended) for meeting in candidate.formation.meetings.all()],
+            "form": form,
+        },
     )

@@ -13,18 +13,11 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 
 from applications.demo.data import DEMO_PASSWORD
-from consortia import formation as services
-from consortia.models import (
-    Consortium,
-    ConsortiumBid,
-    FeePayment,
-    Formation,
-    MembershipFee,
-    Organisation,
-    Representation,
-)
+from consortia import follow_up
+from consortia.models import Consortium, ConsortiumBid, FeePayment, MembershipFee, Organisation, Representation
 from portal.models import User
-from programmes.models import Programme
+from programmes.formation import services
+from programmes.models import Formation, Programme
 
 PROGRAMME_SLUG = "export-consortia-cantabria"
 FORMATION_NAME = "Cantabrian offshore wind and wave energy services"
@@ -116,7 +109,7 @@ def _metal_consortium_life(staff, today):
         return
     members = {m.organisation.legal_name: m.organisation for m in consortium.memberships.select_related("organisation")}
     if not consortium.managers.exists():
-        services.consortium_manager_appoint(
+        follow_up.consortium_manager_appoint(
             consortium=consortium,
             full_name="Elena Ruiz Cobo",
             email="manager@cantabria-metal.example",
@@ -128,13 +121,13 @@ def _metal_consortium_life(staff, today):
     for year, unpaid in ((today.year - 1, set()), (today.year, {"Mecanizados del Pas S.L."})):
         fee = MembershipFee.objects.filter(consortium=consortium, period=str(year)).first()
         if fee is None:
-            fee = services.membership_fee_set(
+            fee = follow_up.membership_fee_set(
                 consortium=consortium, period=str(year), amount=Decimal("3000.00"), due_on=date(year, 1, 31), by=staff
             )
         for legal_name, organisation in sorted(members.items()):
             if legal_name in unpaid or FeePayment.objects.filter(fee=fee, organisation=organisation).exists():
                 continue
-            services.fee_payment_record(
+            follow_up.fee_payment_record(
                 fee=fee, organisation=organisation, amount=fee.amount, paid_on=min(today, fee.due_on), by=staff
             )
     bids = [
@@ -161,7 +154,7 @@ def _metal_consortium_life(staff, today):
         if ConsortiumBid.objects.filter(consortium=consortium, title=title).exists():
             continue
         submitted_on = today - timedelta(days=days_ago)
-        bid = services.bid_submit(
+        bid = follow_up.bid_submit(
             consortium=consortium,
             title=title,
             client=client,
@@ -172,7 +165,7 @@ def _metal_consortium_life(staff, today):
             by=staff,
         )
         if outcome == "won":
-            services.bid_decide(bid=bid, won=True, decided_on=submitted_on + timedelta(days=80), by=staff)
+            follow_up.bid_decide(bid=bid, won=True, decided_on=submitted_on + timedelta(days=80), by=staff)
 
 
 def formation_demo_load(*, today: date) -> str | None:

@@ -47,14 +47,11 @@ from applications.reviews import review_declare, review_score
 from applications.services import application_change_status
 from applications.tests import pimex_factories
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from consortia import formation
+from consortia import follow_up
 from consortia.models import (
     Consortium,
     ConsortiumBid,
     FeePayment,
-    Formation,
-    FormationCandidate,
-    FormationMeeting,
     Invitation,
     Membership,
     MembershipFee,
@@ -65,7 +62,19 @@ from consortia.models import (
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
-from programmes.models import Agency, AidAward, Call, CostCategory, Programme, Report, ReviewCriterion
+from programmes.formation import services as formation
+from programmes.models import (
+    Agency,
+    AidAward,
+    Call,
+    CostCategory,
+    Formation,
+    FormationCandidate,
+    FormationMeeting,
+    Programme,
+    Report,
+    ReviewCriterion,
+)
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -313,16 +322,16 @@ def build_world() -> World:
     formation.formation_invite(formation=forming, by=staff_a)
     for candidate in candidates:
         candidate.refresh_from_db()
-    manager = formation.consortium_manager_appoint(
+    manager = follow_up.consortium_manager_appoint(
         consortium=main_consortium, full_name="Ana Gestora", email="ana@example.org", appointed_on=today, by=staff_a
     )
-    fee = formation.membership_fee_set(
+    fee = follow_up.membership_fee_set(
         consortium=main_consortium, period="2026", amount=Decimal("600.00"), due_on=today, by=staff_a
     )
-    fee_payment = formation.fee_payment_record(
+    fee_payment = follow_up.fee_payment_record(
         fee=fee, organisation=member_org, amount=Decimal("600.00"), paid_on=today, by=staff_a
     )
-    bid = formation.bid_submit(
+    bid = follow_up.bid_submit(
         consortium=main_consortium,
         title="Hotel supply tender in Dubai",
         country="AE",
@@ -389,8 +398,8 @@ def build_world() -> World:
         "applications.PimexSession": pimex_session,
         "applications.PimexParticipant": PimexParticipant.objects.get(pk=pimex_application.pk),
         "applications.PimexActionPlan": PimexActionPlan.objects.get(application=pimex_application),
-        "consortia.Formation": forming,
-        "consortia.FormationMeeting": meeting,
+        "programmes.Formation": forming,
+        "programmes.FormationMeeting": meeting,
         "consortia.MembershipFee": fee,
         "consortia.FeePayment": fee_payment,
         "consortia.ConsortiumBid": bid,

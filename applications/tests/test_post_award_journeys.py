@@ -97,7 +97,7 @@ def operation(kind, tmp_path):
 
 def formed_consortium(programme, technician):
     """Companies identified, met, joined; the consortium established with its manager (seed 002)."""
-    from consortia import formation as forming
+    from programmes.formation import services as forming
 
     formation = forming.formation_open(
         programme=programme,

@@ -34,21 +34,20 @@ from applications.models import (
     StatusChange,
 )
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from consortia.models import (
-    ConsortiumBid,
-    ConsortiumManager,
-    FeePayment,
+from consortia.models import ConsortiumBid, ConsortiumManager, FeePayment, Membership, MembershipFee, OwnershipLink
+from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
+from portal.models import User
+from programmes.models import (
+    AidAward,
+    CallRule,
     Formation,
     FormationAttendance,
     FormationCandidate,
     FormationMeeting,
-    Membership,
-    MembershipFee,
-    OwnershipLink,
+    Programme,
+    Report,
+    ReviewCriterion,
 )
-from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
-from portal.models import User
-from programmes.models import AidAward, CallRule, Programme, Report, ReviewCriterion
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 D = Decimal

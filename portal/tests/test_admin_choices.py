@@ -229,7 +229,7 @@ def test_staff_choosing_who_is_named_are_offered_their_agencys_staff(client, wor
     manager = all_permissions_staff(emilia["agency"])
     client.force_login(manager)
 
-    form = client.get(reverse("admin:consortia_formation_add")).context_data["adminform"].form
+    form = client.get(reverse("admin:programmes_formation_add")).context_data["adminform"].form
 
     coordinators = set(form.fields["coordinator"].queryset)
     assert emilia["staff"] in coordinators

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from applications.models import Application, Attachment
-from consortia.models import Consortium, FormationCandidate, Invitation, Membership, Organisation, Representation
+from consortia.models import Consortium, Invitation, Membership, Organisation, Representation
 from portal.models import User
 from portal.testing import _record_csp_violations
-from programmes.models import Call, Programme, Report
+from programmes.models import Call, FormationCandidate, Programme, Report
 
 # The policy, directive by directive (the header lists them in no fixed order).
 POLICY = {

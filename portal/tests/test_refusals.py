@@ -136,7 +136,8 @@ def test_every_exception_the_project_defines_is_a_refusal():
         "applications.workflow.IllegalTransition",
         "applications.pimex.services.PimexRefused",
         "programmes.services.AidSplitRefused",
-        "consortia.formation.Refused",
+        "consortia.follow_up.Refused",
+        "programmes.formation.services.Refused",
         "consortia.services.NotAllowed",
     ],
 )

@@ -8,11 +8,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from consortia import formation as services
-from consortia.models import FormationCandidate
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
 from portal.models import User
+from programmes.formation import services
+from programmes.models import FormationCandidate
 from programmes.tests.factories import AgencyFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,5 @@
-"""Agencies, their programmes, the calls for applications and the cost categories."""
+"""Agencies, their programmes, the calls for applications and the cost categories; the de minimis
+ledger, reports and subscriptions (re-exported by programmes.models)."""
 
 import zoneinfo
 from decimal import Decimal

@@ -1,8 +1,11 @@
-"""Template glue for the consortium formation parts shown on pages other apps own (My portal)."""
+"""Template glue for the consortium formation parts shown on pages other apps own (My portal).
+
+The library keeps the name it had when the formation belonged to consortia: templates load
+`consortia_formation`."""
 
 from django import template
 
-from consortia import selectors
+from programmes import selectors
 
 register = template.Library()
 

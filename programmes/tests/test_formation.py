@@ -11,23 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from consortia import formation as services
-from consortia.models import (
-    Consortium,
-    ConsortiumBid,
-    FeePayment,
-    Formation,
-    Membership,
-)
-from consortia.selectors import (
-    consortium_contracts_won,
-    consortium_fees_outstanding,
-    formation_seed_funding,
-)
+from consortia import follow_up
+from consortia.models import Consortium, ConsortiumBid, FeePayment, Membership
+from consortia.selectors import consortium_contracts_won, consortium_fees_outstanding
 from consortia.services import NotAllowed, organisation_register
 from consortia.tests.factories import OrganisationFactory
 from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
+from programmes.formation import services
+from programmes.formation.selectors import formation_seed_funding
+from programmes.models import Formation
 from programmes.tests.factories import AgencyFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,11 +187,11 @@ def test_a_formation_goes_from_candidates_to_an_established_consortium_with_a_ma
     assert formation_seed_funding(programme=programme).committed == Decimal("180000.00")
     assert Notification.objects.filter(kind="formation_established").count() == 3
 
-    fee = services.membership_fee_set(
+    fee = follow_up.membership_fee_set(
         consortium=consortium, period="2026", amount=Decimal("2500"), due_on=TODAY, by=technician
     )
     for name in names[:2]:
-        services.fee_payment_record(
+        follow_up.fee_payment_record(
             fee=fee, organisation=people[name][1], amount=Decimal("2500"), paid_on=TODAY, by=technician
         )
     outstanding = {
@@ -392,7 +385,7 @@ def test_staff_record_an_answer_given_outside_the_portal(client, programme, tech
     client.force_login(technician)
 
     response = client.post(
-        reverse("admin:consortia_formation_answer", args=[formation.pk, candidate.pk]),
+        reverse("admin:programmes_formation_answer", args=[formation.pk, candidate.pk]),
         {"decision": "join", "reason": "Said yes at the meeting"},
     )
 
@@ -414,13 +407,13 @@ def established(programme, technician):
 
 def test_a_fee_payment_by_a_non_member_is_refused(established, technician):
     consortium, _members, _people = established
-    fee = services.membership_fee_set(
+    fee = follow_up.membership_fee_set(
         consortium=consortium, period="2026", amount=Decimal("1000"), due_on=TODAY, by=technician
     )
     _, outsider = company("Fuera S.L.")
 
     with pytest.raises(services.Refused, match="was not a member of Cantabria Offshore Energy"):
-        services.fee_payment_record(
+        follow_up.fee_payment_record(
             fee=fee, organisation=outsider, amount=Decimal("1000"), paid_on=TODAY, by=technician
         )
 
@@ -429,13 +422,13 @@ def test_a_fee_payment_by_a_non_member_is_refused(established, technician):
 
 def test_a_duplicate_payment_is_refused(established, technician):
     consortium, members, _people = established
-    fee = services.membership_fee_set(
+    fee = follow_up.membership_fee_set(
         consortium=consortium, period="2026", amount=Decimal("1000"), due_on=TODAY, by=technician
     )
-    services.fee_payment_record(fee=fee, organisation=members[1], amount=Decimal("600"), paid_on=TODAY, by=technician)
+    follow_up.fee_payment_record(fee=fee, organisation=members[1], amount=Decimal("600"), paid_on=TODAY, by=technician)
 
     with pytest.raises(services.Refused, match="has already paid the fee for 2026"):
-        services.fee_payment_record(
+        follow_up.fee_payment_record(
             fee=fee, organisation=members[1], amount=Decimal("400"), paid_on=TODAY, by=technician
         )
 
@@ -446,24 +439,24 @@ def test_a_duplicate_payment_is_refused(established, technician):
 
 def test_a_payment_above_the_fee_is_refused(established, technician):
     consortium, members, _people = established
-    fee = services.membership_fee_set(
+    fee = follow_up.membership_fee_set(
         consortium=consortium, period="2026", amount=Decimal("1000"), due_on=TODAY, by=technician
     )
 
     with pytest.raises(services.Refused, match="cannot be more than the fee"):
-        services.fee_payment_record(
+        follow_up.fee_payment_record(
             fee=fee, organisation=members[0], amount=Decimal("1000.01"), paid_on=TODAY, by=technician
         )
 
 
 def test_a_second_fee_for_the_same_period_is_refused(established, technician):
     consortium, _members, _people = established
-    services.membership_fee_set(
+    follow_up.membership_fee_set(
         consortium=consortium, period="2026", amount=Decimal("1000"), due_on=TODAY, by=technician
     )
 
     with pytest.raises(services.Refused):
-        services.membership_fee_set(
+        follow_up.membership_fee_set(
             consortium=consortium, period="2026", amount=Decimal("900"), due_on=TODAY, by=technician
         )
 
@@ -473,7 +466,7 @@ def test_a_second_fee_for_the_same_period_is_refused(established, technician):
 
 def test_a_won_bid_counts_as_a_contract_won_with_its_members(client, established, technician, sodercan):
     consortium, members, people = established
-    won = services.bid_submit(
+    won = follow_up.bid_submit(
         consortium=consortium,
         title="Floating platform moorings",
         client="Scottish wind farm",
@@ -483,7 +476,7 @@ def test_a_won_bid_counts_as_a_contract_won_with_its_members(client, established
         members=members[:2],
         by=technician,
     )
-    lost = services.bid_submit(
+    lost = follow_up.bid_submit(
         consortium=consortium,
         title="Tidal turbine housings",
         country="FR",
@@ -492,7 +485,7 @@ def test_a_won_bid_counts_as_a_contract_won_with_its_members(client, established
         members=members[2:],
         by=technician,
     )
-    services.bid_submit(
+    follow_up.bid_submit(
         consortium=consortium,
         title="Pending offer",
         country="NO",
@@ -501,8 +494,8 @@ def test_a_won_bid_counts_as_a_contract_won_with_its_members(client, established
         members=members[:1],
         by=technician,
     )
-    services.bid_decide(bid=won, won=True, decided_on=TODAY, by=technician)
-    services.bid_decide(bid=lost, won=False, decided_on=TODAY, by=technician)
+    follow_up.bid_decide(bid=won, won=True, decided_on=TODAY, by=technician)
+    follow_up.bid_decide(bid=lost, won=False, decided_on=TODAY, by=technician)
 
     contracts = consortium_contracts_won(agency_id=sodercan.pk, year=2026)
     assert (contracts.count, contracts.total_value) == (1, Decimal("1250000.40"))
@@ -523,7 +516,7 @@ def test_a_bid_with_a_non_member_is_refused(established, technician):
     _, outsider = company("Fuera S.L.")
 
     with pytest.raises(services.Refused, match="Not members of Cantabria Offshore Energy"):
-        services.bid_submit(
+        follow_up.bid_submit(
             consortium=consortium,
             title="Offer",
             country="GB",
@@ -533,7 +526,7 @@ def test_a_bid_with_a_non_member_is_refused(established, technician):
             by=technician,
         )
     with pytest.raises(services.Refused, match="not an ISO 3166 country code"):
-        services.bid_submit(
+        follow_up.bid_submit(
             consortium=consortium,
             title="Offer",
             country="UK",
@@ -554,21 +547,21 @@ def test_staff_of_another_agency_do_not_see_the_formation_in_the_admin(client, p
     other = staff_of(AgencyFactory(name="Extremadura Avante", slug="extremadura-avante"), PROGRAMME_MANAGER)
 
     client.force_login(technician)
-    assert "Cantabrian marine energy" in client.get(reverse("admin:consortia_formation_changelist")).content.decode()
-    assert client.get(reverse("admin:consortia_formation_change", args=[formation.pk])).status_code == 200
+    assert "Cantabrian marine energy" in client.get(reverse("admin:programmes_formation_changelist")).content.decode()
+    assert client.get(reverse("admin:programmes_formation_change", args=[formation.pk])).status_code == 200
 
     client.force_login(other)
     assert (
-        "Cantabrian marine energy" not in client.get(reverse("admin:consortia_formation_changelist")).content.decode()
+        "Cantabrian marine energy" not in client.get(reverse("admin:programmes_formation_changelist")).content.decode()
     )
     for url in (
-        reverse("admin:consortia_formation_change", args=[formation.pk]),
-        reverse("admin:consortia_formation_establish", args=[formation.pk]),
+        reverse("admin:programmes_formation_change", args=[formation.pk]),
+        reverse("admin:programmes_formation_establish", args=[formation.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].endswith("/admin/"), url
     response = client.post(
-        reverse("admin:consortia_formation_changelist"),
+        reverse("admin:programmes_formation_changelist"),
         {"action": "abandon", "_selected_action": [formation.pk]},
     )
     formation.refresh_from_db()
@@ -578,7 +571,7 @@ def test_staff_of_another_agency_do_not_see_the_formation_in_the_admin(client, p
 def test_staff_open_a_formation_in_the_admin_only_for_their_agencys_programmes(client, programme, technician):
     theirs = ProgrammeFactory(name="Export Consortiums of Extremadura")
     client.force_login(technician)
-    add_url = reverse("admin:consortia_formation_add")
+    add_url = reverse("admin:programmes_formation_add")
     assert "Export Consortiums of Extremadura" not in client.get(add_url).content.decode()
     data = {
         "sector": "metal",
@@ -603,7 +596,7 @@ def test_staff_identify_candidates_among_the_companies_of_their_region(client, p
     _, cantabrian = company("Cántabra S.L.")
     _, extremaduran = company("Extremeña S.L.", region="ES43")
     client.force_login(technician)
-    url = reverse("admin:consortia_formation_change", args=[formation.pk])
+    url = reverse("admin:programmes_formation_change", args=[formation.pk])
     page = client.get(url).content.decode()
     assert "Cántabra S.L." in page and "Extremeña S.L." not in page
 
@@ -637,7 +630,7 @@ def test_staff_establish_the_consortium_on_the_button_page(client, programme, te
     formation, people = formation_with_joined(programme, technician, 3)
     lead = next(iter(people.values()))[1]
     client.force_login(technician)
-    url = reverse("admin:consortia_formation_establish", args=[formation.pk])
+    url = reverse("admin:programmes_formation_establish", args=[formation.pk])
     assert "Establish the consortium" in client.get(url).content.decode()
 
     response = client.post(
@@ -666,7 +659,7 @@ def test_the_establish_page_explains_a_refusal_next_to_the_form(client, programm
     client.force_login(technician)
 
     response = client.post(
-        reverse("admin:consortia_formation_establish", args=[formation.pk]),
+        reverse("admin:programmes_formation_establish", args=[formation.pk]),
         {
             "name": "Too small",
             "established_on": TODAY.isoformat(),
@@ -685,7 +678,7 @@ def test_the_establish_page_shows_a_date_in_the_future_next_to_the_date(client, 
     client.force_login(technician)
 
     response = client.post(
-        reverse("admin:consortia_formation_establish", args=[formation.pk]),
+        reverse("admin:programmes_formation_establish", args=[formation.pk]),
         {
             "name": "Cantabria Offshore Energy",
             "established_on": (TODAY + timedelta(days=30)).isoformat(),
@@ -704,10 +697,10 @@ def test_the_establish_page_shows_a_date_in_the_future_next_to_the_date(client, 
 
 def test_the_fee_and_bid_admin_pages_open_for_the_agencys_staff(client, established, technician):
     consortium, members, _people = established
-    fee = services.membership_fee_set(
+    fee = follow_up.membership_fee_set(
         consortium=consortium, period="2026", amount=Decimal("1000"), due_on=TODAY, by=technician
     )
-    services.fee_payment_record(fee=fee, organisation=members[0], amount=Decimal("1000"), paid_on=TODAY, by=technician)
+    follow_up.fee_payment_record(fee=fee, organisation=members[0], amount=Decimal("1000"), paid_on=TODAY, by=technician)
     client.force_login(technician)
 
     page = client.get(reverse("admin:consortia_membershipfee_change", args=[fee.pk])).content.decode()
@@ -784,13 +777,13 @@ def test_the_consortium_page_takes_the_same_queries_for_few_or_many_fees_and_con
 
     def add_rows(count, start):
         for index in range(start, start + count):
-            fee = services.membership_fee_set(
+            fee = follow_up.membership_fee_set(
                 consortium=consortium, period=f"P{index}", amount=Decimal("100"), due_on=TODAY, by=technician
             )
-            services.fee_payment_record(
+            follow_up.fee_payment_record(
                 fee=fee, organisation=members[0], amount=Decimal("100"), paid_on=TODAY, by=technician
             )
-            bid = services.bid_submit(
+            bid = follow_up.bid_submit(
                 consortium=consortium,
                 title=f"Contract {index}",
                 country="GB",
@@ -799,7 +792,7 @@ def test_the_consortium_page_takes_the_same_queries_for_few_or_many_fees_and_con
                 members=members,
                 by=technician,
             )
-            services.bid_decide(bid=bid, won=True, decided_on=TODAY, by=technician)
+            follow_up.bid_decide(bid=bid, won=True, decided_on=TODAY, by=technician)
 
     client.force_login(lead_person)
     add_rows(1, 0)

@@ -15,10 +15,13 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from consortia import formation as services
-from consortia.models import ConsortiumBid, FeePayment, FormationCandidate, MembershipFee
+from consortia import follow_up
+from consortia.models import ConsortiumBid, FeePayment, MembershipFee
 from consortia.selectors import consortium_contracts_won
-from consortia.tests.test_formation import (  # noqa: F401
+from programmes.formation import services
+from programmes.models import FormationCandidate
+from programmes.tests.factories import AgencyFactory
+from programmes.tests.test_formation import (  # noqa: F401
     TODAY,
     company,
     establish,
@@ -30,7 +33,6 @@ from consortia.tests.test_formation import (  # noqa: F401
     technician,
     today_is_fixed,
 )
-from programmes.tests.factories import AgencyFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -119,10 +121,10 @@ def established(programme, technician):
 @pytest.fixture
 def fee(established, technician):
     consortium, members = established
-    fee = services.membership_fee_set(
+    fee = follow_up.membership_fee_set(
         consortium=consortium, period="2026", amount=Decimal("1000"), due_on=TODAY - timedelta(days=5), by=technician
     )
-    services.fee_payment_record(
+    follow_up.fee_payment_record(
         fee=fee, organisation=members[0], amount=Decimal("1000"), paid_on=TODAY - timedelta(days=2), by=technician
     )
     return fee
@@ -140,11 +142,11 @@ def submitted_bid(consortium, members, technician, **overrides):
         "by": technician,
     }
     arguments.update(overrides)
-    return services.bid_submit(**arguments)
+    return follow_up.bid_submit(**arguments)
 
 
 def formation_url(formation):
-    return reverse("admin:consortia_formation_change", args=[formation.pk])
+    return reverse("admin:programmes_formation_change", args=[formation.pk])
 
 
 # --- candidates: formation_candidate_add -------------------------------------------------------------
@@ -264,7 +266,7 @@ def test_a_meeting_added_on_the_formation_page_moves_the_formation_to_its_meetin
 
 
 def meeting_add(client, formation, **changes):
-    url = reverse("admin:consortia_formationmeeting_add")
+    url = reverse("admin:programmes_formationmeeting_add")
     fields = {"formation": formation.pk, "held_on": TODAY, "place": "Santander"}
     return client.post(url, page_data(client, url, **{**fields, **changes}))
 
@@ -562,7 +564,7 @@ def test_the_decision_page_shows_the_services_refusals(staff_client, established
     url = reverse("admin:consortia_consortiumbid_decide", args=[bid.pk])
 
     future = staff_client.post(url, {"outcome": "won", "decided_on": (TODAY + timedelta(days=1)).isoformat()})
-    services.bid_decide(bid=bid, won=False, decided_on=TODAY, by=technician)
+    follow_up.bid_decide(bid=bid, won=False, decided_on=TODAY, by=technician)
     changed_mind = staff_client.post(url, {"outcome": "won", "decided_on": TODAY.isoformat()})
 
     assert future.context["form"].errors["decided_on"] == ["The client's decision cannot be dated in the future."]
@@ -576,7 +578,7 @@ def test_the_list_actions_decide_bids_and_report_a_refusal(staff_client, establi
     consortium, members = established
     waiting = submitted_bid(consortium, members, technician, title="Waiting")
     lost = submitted_bid(consortium, members, technician, title="Lost already")
-    services.bid_decide(bid=lost, won=False, decided_on=TODAY, by=technician)
+    follow_up.bid_decide(bid=lost, won=False, decided_on=TODAY, by=technician)
 
     response = staff_client.post(
         reverse("admin:consortia_consortiumbid_changelist"),

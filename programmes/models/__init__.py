@@ -1,0 +1,47 @@
+"""What is offered: agencies, programmes, calls and their rules, the de minimis ledger, reports and
+subscriptions; and the formation of export consortia (seed 002).
+
+A package whose modules are re-exported here, so `programmes.models.X` is the one import point
+(the migrations also name `validate_timezone` and `_private_storage` here).
+"""
+
+from .formation import Formation, FormationAttendance, FormationCandidate, FormationMeeting
+from .programme import (
+    TIMEZONE_CHOICES,
+    Agency,
+    AidAward,
+    Call,
+    CallOpeningNotice,
+    CallQuerySet,
+    CallRule,
+    CostCategory,
+    DocumentKind,
+    Programme,
+    ProgrammeSubscription,
+    Report,
+    ReviewCriterion,
+    _private_storage,
+    validate_timezone,
+)
+
+__all__ = [
+    "TIMEZONE_CHOICES",
+    "Agency",
+    "AidAward",
+    "Call",
+    "CallOpeningNotice",
+    "CallQuerySet",
+    "CallRule",
+    "CostCategory",
+    "DocumentKind",
+    "Formation",
+    "FormationAttendance",
+    "FormationCandidate",
+    "FormationMeeting",
+    "Programme",
+    "ProgrammeSubscription",
+    "Report",
+    "ReviewCriterion",
+    "_private_storage",
+    "validate_timezone",
+]
