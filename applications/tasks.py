@@ -1,6 +1,15 @@
-"""Celery tasks of the applications app: they take ids (or nothing) and call services."""
+"""Celery tasks of the applications app: they take ids (or nothing) and call services.
+
+The report task is defined beside the building it runs (applications.reports.services), which
+enqueues it; it is named here so the worker finds it.
+"""
 
 from celery import shared_task
+
+from .reminders import send_due_reminders as reminders_send
+from .reports.services import build_report
+
+__all__ = ["build_report", "send_due_reminders"]
 
 
 @shared_task(acks_late=True)
@@ -10,15 +19,4 @@ def send_due_reminders() -> int:
     Idempotent: each reminder is claimed by a unique row before its e-mail is
     written, so a redelivered task or two workers at once send nothing twice.
     """
-    from .reminders import send_due_reminders as reminders_send
-
     return reminders_send()
-
-
-# The name it had when reports lived in programmes, so a report queued before an upgrade is still built.
-@shared_task(name="programmes.tasks.build_report", acks_late=True, soft_time_limit=600, time_limit=660)
-def build_report(report_id: int) -> str:
-    """Build a requested report (applications.reports.report_build); returns its final status."""
-    from .reports import report_build
-
-    return report_build(report_id).status

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from .subscriptions import announce_open_calls as announce
+
 
 @shared_task(acks_late=True)
 def announce_open_calls() -> int:
     """Tell subscribers about calls that opened (idempotent): run by beat every hour."""
-    from .subscriptions import announce_open_calls as announce
-
     return announce()
