@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import refusals
+from portal.figures import counted_data_changed
 from portal.money import format_eur, to_cents
 
 from .models import Consortium, ConsortiumBid, ConsortiumManager, FeePayment, Membership, MembershipFee, Organisation
@@ -186,6 +187,7 @@ def bid_submit(
         raise Refused(_messages(error), field="members") from error
     _save(bid, by)
     bid.members.set(members)
+    counted_data_changed()
     return bid
 
 
@@ -208,4 +210,5 @@ def bid_decide(*, bid, won: bool, decided_on: date, by) -> ConsortiumBid:
     except ValidationError as error:
         raise Refused.from_error(error) from error
     _save(bid, by, update_fields=["status", "decided_on"])
+    counted_data_changed()
     return bid

@@ -29,6 +29,7 @@ from consortia.follow_up import Refused, consortium_manager_appoint
 from consortia.models import Consortium, Membership, Organisation
 from consortia.selectors import acts_for, people_acting_for
 from consortia.services import NotAllowed
+from portal.figures import counted_data_changed
 from portal.money import format_eur, to_cents
 from portal.notifications import notify
 from portal.regions import region_name
@@ -396,4 +397,5 @@ def formation_establish(
                 context={"formation": formation, "consortium": consortium, "organisation": candidate.organisation},
                 key=f"formation-established-{formation.pk}-{candidate.organisation_id}-{representative.pk}",
             )
+    counted_data_changed()
     return consortium
