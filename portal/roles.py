@@ -1,6 +1,10 @@
 """The staff roles: groups and the permissions each one carries."""
 
+import logging
+
 from django.contrib.auth.models import Group, Permission
+
+logger = logging.getLogger(__name__)
 
 AGENCY_STAFF = "Agency staff"
 PROGRAMME_MANAGER = "Programme manager"
@@ -119,11 +123,19 @@ def ensure_groups() -> dict[str, Group]:
             for app_label, models in entries
             for model in models
         ]
-        permissions = [
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in codenames
-        ]
-        group.permissions.set(permissions)
+        found = {
+            (permission.content_type.app_label, permission.codename): permission
+            for permission in Permission.objects.filter(
+                codename__in=[codename for _, codename in codenames]
+            ).select_related("content_type")
+        }
+        missing = [f"{app_label}.{codename}" for app_label, codename in codenames if (app_label, codename) not in found]
+        if missing:
+            # The database is at an older migration than this code (a rollback in progress): leave
+            # the group as it is rather than strip it of rights the older state names otherwise.
+            logger.warning("Group %s left unchanged: permissions not in the database: %s", name, ", ".join(missing))
+        else:
+            group.permissions.set([found[key] for key in codenames])
         groups[name] = group
     return groups
 
