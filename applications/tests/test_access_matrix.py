@@ -6,7 +6,7 @@ each list action); the public walk reads the URL resolver. A model, an admin vie
 later is asked about by itself; a public URL whose object the matrix cannot fill fails until it is
 described in ROUTES below.
 
-Each case asks with GET and with POST, as each actor of applications/tests/access_world.py, about a
+Each case asks with GET and with POST, as each actor of applications/tests/world.py, about a
 real object of agency A. What is expected comes from the world (whose agency the object is), the
 role permissions (through the ModelAdmin's has_*_permission) and, for the public pages, who acts
 for the applicant. Someone refused gets "not found", "forbidden" or the login page, never a 500, and
@@ -29,7 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import portal.urls  # noqa: F401  (the admin's URLs are built, so every ModelAdmin is registered)
 from applications.admin_workflow import MOVES
-from applications.tests.access_world import (
+from applications.tests.world import (
     ACTORS,
     ANONYMOUS,
     APPLICANT,
@@ -402,7 +402,7 @@ def admin_problems(case, actor, method, world, clients) -> list[str]:
 
 def test_the_world_has_an_object_of_agency_a_for_every_registered_model(world):
     missing = sorted(model._meta.label for model in admin.site._registry if model._meta.label not in world.objects)
-    assert not missing, f"Add an object of these models to applications/tests/access_world.py: {missing}"
+    assert not missing, f"Add an object of these models to applications/tests/world.py: {missing}"
     for label, obj in world.objects.items():
         assert world.agency_of(obj) in (None, world.agency_a.pk), label
 

@@ -1,6 +1,6 @@
 """No admin page offers staff another agency's objects to choose: walked over the whole admin registry.
 
-Two agencies each get an object of every model the admin shows (`agency_world`). Staff of the
+Two agencies each get an object of every model the admin shows (applications/tests/world.py). Staff of the
 second agency, holding every permission on the scoped admins, open each admin's list, add page and
 change page; every model choice of the form and of its inlines, every autocomplete answer, every
 raw-id pop-up and every related list filter is compared with the rows built for the first agency.
@@ -17,22 +17,20 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from applications.models import Status
+from applications.tests.world import build_world
 from consortia.models import Membership
 from portal.models import User
 from portal.roles import AGENCY_STAFF, ensure_groups
 from portal.scoping import AgencyScopedAdmin
 from portal.tests.factories import UserFactory
 
-from .agency_world import agency_world, objects_created
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world():
-    first, first_rows = objects_created(lambda: agency_world("Extremadura", "ES43"))
-    second, _ = objects_created(lambda: agency_world("Emilia", "ITH5"))
-    return first, first_rows, second
+    world = build_world()
+    return world.a, world.a.rows, world.b
 
 
 def all_permissions_staff(agency):
@@ -132,10 +130,14 @@ def test_no_admin_page_offers_another_agencys_objects(client, world):
         info = model._meta.app_label, model._meta.model_name
         # The world must hold an object of this admin for each agency, or this walk proves nothing.
         if not model_admin.get_queryset(first_staff).filter(pk__in=first_rows.get(concrete(model), ())).exists():
-            offers.problems.append(f"{label}: the world builds no object of the first agency (agency_world)")
+            offers.problems.append(
+                f"{label}: the world builds no object of the first agency (applications/tests/world.py)"
+            )
         mine = model_admin.get_queryset(request).first()
         if mine is None:
-            offers.problems.append(f"{label}: the world builds no object of the second agency (agency_world)")
+            offers.problems.append(
+                f"{label}: the world builds no object of the second agency (applications/tests/world.py)"
+            )
 
         changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)))
         assert changelist.status_code == 200, label

@@ -6,19 +6,18 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from applications.tests.world import build_world
 from portal.models import User
 from portal.roles import AGENCY_STAFF, ensure_groups
 from portal.scoping import AgencyScopedAdmin
 from portal.tests.factories import UserFactory
-
-from .agency_world import agency_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world():
-    return agency_world("Extremadura", "ES43")
+    return build_world().a
 
 
 def test_staff_open_an_attachments_page_and_find_the_checked_download_link(client, world):
@@ -61,7 +60,7 @@ def test_every_change_page_opens_read_only_for_staff_who_may_only_view_it(client
     for model in scoped:
         model_admin = admin.site._registry[model]
         obj = model_admin.get_queryset(request).first()
-        assert obj is not None, f"{model._meta.label}: the world builds no object (agency_world)"
+        assert obj is not None, f"{model._meta.label}: the world builds no object (applications/tests/world.py)"
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
 
         response = client.get(url)

@@ -14,14 +14,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from applications.models import StatusChange
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.world import build_world
 from consortia.tests.factories import OrganisationFactory
 from portal.admin_history import ReadOnlyHistoryMixin, has_audit_history
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER
 from portal.tests.factories import StaffFactory
 from programmes.models import CallRule
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
-
-from .agency_world import agency_world, objects_created
 
 pytestmark = pytest.mark.django_db
 
@@ -172,8 +171,8 @@ def test_every_admin_of_a_model_with_history_inherits_the_read_only_scoped_pages
 
 
 def test_every_version_page_is_out_of_reach_of_another_agency_and_never_written(client):
-    first, rows = objects_created(lambda: agency_world("Extremadura", "ES43"))
-    second, _ = objects_created(lambda: agency_world("Emilia", "ITH5"))
+    world = build_world()
+    first, rows, second = world.a, world.a.rows, world.b
     outsider = named_staff(second["agency"], "manager@emilia.example", PROGRAMME_MANAGER)
     insider = named_staff(first["agency"], "manager@extremadura.example", PROGRAMME_MANAGER)
     walked = []
@@ -184,7 +183,9 @@ def test_every_version_page_is_out_of_reach_of_another_agency_and_never_written(
         history = getattr(model, model._meta.simple_history_manager_attribute)
         records = history.filter(**{f"{model._meta.pk.attname}__in": rows.get(model._meta.concrete_model, ())})
         record = records.order_by("history_id").first()
-        assert record is not None, f"{model._meta.label}: the world builds no object with history (agency_world)"
+        assert record is not None, (
+            f"{model._meta.label}: the world builds no object with history (applications/tests/world.py)"
+        )
         obj = record.instance
         count = history.count()
         client.force_login(outsider)
