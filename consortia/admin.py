@@ -97,6 +97,9 @@ class ConsortiumAdmin(AgencyScopedAdmin):
             super()
             .get_queryset(request)
             .annotate(active_member_count=Count("memberships", filter=Q(memberships__status="active")))
+            # The count groups the rows, which drops the model's default order: say it again, so the
+            # autocomplete's pages (which set no order of their own) are stable.
+            .order_by("name", "pk")
         )
 
     @admin.display(description=_("active members"), ordering="active_member_count")
