@@ -15,8 +15,6 @@ from .pimex.selectors import participation_for, pimex_commitments, pimex_panel, 
 from .post_award import accepted_costs, completion_problems, paid_amount, payable_amount, retention_date
 from .queries import (
     NEXT_STEPS,
-    _editable_filter,
-    _visible_filter,
     application_for,
     applications_of,
     attachment_for,
@@ -28,8 +26,6 @@ from .reviews import ranking, review_summary, review_weighted_total, reviews_pre
 __all__ = [
     "COMMITTED",
     "NEXT_STEPS",
-    "_editable_filter",
-    "_visible_filter",
     "accepted_costs",
     "application_for",
     "applications_of",

@@ -43,6 +43,7 @@ from .forms import (
 )
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
+from .queries import _editable_filter
 from .workflow import APPLICANT, may_withdraw
 
 STEPS = [
@@ -293,7 +294,7 @@ def submit(request, pk):
 @login_required
 def detail(request, pk):
     application = selectors.application_for(request.user, pk)
-    editable = Application.objects.filter(pk=pk).filter(selectors._editable_filter(request.user)).exists()
+    editable = Application.objects.filter(pk=pk).filter(_editable_filter(request.user)).exists()
     clarification = None
     if application.status == Status.CLARIFICATION_REQUESTED:
         clarification = next(
@@ -394,7 +395,7 @@ def report(request, pk, kind):
     """
     report = selectors.project_report_for(request.user, pk, kind)
     application = report.application
-    editable = Application.objects.filter(pk=pk).filter(selectors._editable_filter(request.user)).exists()
+    editable = Application.objects.filter(pk=pk).filter(_editable_filter(request.user)).exists()
     can_write = editable and report.status == report.Status.DUE and application.status == Status.APPROVED
     programme = application.call.programme
     action = request.POST.get("action") if request.method == "POST" else None
