@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applications.programme_fields import answers, missing_fields
+from consortia.models import SmeSize
+from consortia.stages import Stage
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.refusals import Refused
@@ -124,6 +126,31 @@ class Application(ConstraintErrorsOnFields, models.Model):
         help_text=_("What the call's rules allowed when the application was last evaluated."),
     )
     clarification_due_on = models.DateField(_("clarification due on"), null=True, blank=True)
+    # The decision, frozen when the grant is approved: the facts that set the amount, as they were then.
+    # Dashboards, indicators, reports and the payable amount read these, never today's data.
+    decided_stage = CleanCharField(
+        _("consortium stage at the decision"), max_length=16, blank=True, choices=Stage.choices, editable=False
+    )
+    decided_size = CleanCharField(
+        _("SME size at the decision"), max_length=8, blank=True, choices=SmeSize.choices, editable=False
+    )
+    decided_rate = models.DecimalField(
+        _("funding rate applied (%)"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    decided_cap = MoneyField(_("grant cap applied (EUR)"), null=True, blank=True, editable=False)
+    decision_rules = models.JSONField(
+        _("the call's rules at the decision"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The rules' version and parameters, and each result, as the decision used them."),
+    )
+    decision_override_reason = CleanTextField(
+        _("reason for deciding against the reviews"),
+        blank=True,
+        editable=False,
+        help_text=_("Written by the programme manager who approved without the reviews the call requires."),
+    )
     # What programmes ask beyond the common form (see applications.programme_fields).
     markets = models.JSONField(_("target markets (codes)"), default=list, blank=True)
     activity_types = models.JSONField(_("types of activity (codes)"), default=list, blank=True)
