@@ -89,7 +89,7 @@ def clarification_request(*, application, by, message: str, due_on: date) -> App
     return application
 
 
-def application_approve(*, application, by, amount: Decimal, note: str = "") -> Application:
+def application_approve(*, application, by, amount: Decimal, note: str = "", override_reason: str = "") -> Application:
     """Approve a grant: never above the maximum grant, never above what is left of the call's budget.
 
     The call row is locked before the remaining budget is read, so decisions on
@@ -129,7 +129,8 @@ def application_approve(*, application, by, amount: Decimal, note: str = "") -> 
         application.granted_amount = amount
         application.max_grant = evaluation.max_grant
         application.eligible_costs = evaluation.eligible_costs
-        application.save(update_fields=["granted_amount", "max_grant", "eligible_costs"])
+        application.decision_override_reason = override_reason.strip()
+        application.save(update_fields=["granted_amount", "max_grant", "eligible_costs", "decision_override_reason"])
         try:
             aid_awards_record(application=application, amount=amount, on=timezone.localdate())
         except AidSplitRefused as error:
