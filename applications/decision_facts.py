@@ -9,6 +9,10 @@ result — and everything after the decision (the payable amount, the decision b
 application's pages) reads those, never today's data.
 """
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from consortia.services import sme_size
 
 from .models import Application
@@ -49,3 +53,33 @@ def decision_facts_freeze(*, application: Application, evaluation, backfilled: b
         setattr(application, name, value)
     application.save(update_fields=FROZEN_FIELDS)
     return application
+
+
+@dataclass
+class DecisionRecord:
+    """The frozen facts, ready to show: labels translated, the day parsed."""
+
+    stage: str
+    size: str
+    rate: Decimal | None
+    cap: Decimal | None
+    version: str
+    evaluated_on: date | None
+    backfilled: bool
+
+
+def decision_record(application: Application) -> DecisionRecord | None:
+    """What the decision rested on, as frozen at approval; None before any decision froze it."""
+    rules = application.decision_rules or {}
+    if not rules:
+        return None
+    evaluated_on = rules.get("evaluated_on")
+    return DecisionRecord(
+        stage=application.get_decided_stage_display() if application.decided_stage else "",
+        size=application.get_decided_size_display() if application.decided_size else "",
+        rate=application.decided_rate,
+        cap=application.decided_cap,
+        version=rules.get("version", ""),
+        evaluated_on=date.fromisoformat(evaluated_on) if evaluated_on else None,
+        backfilled=bool(rules.get("backfilled")),
+    )
