@@ -1,4 +1,4 @@
-"""The decision is frozen: approval keeps the facts and rules it used; later changes leave them and the payment alone."""
+"""A frozen decision: approval keeps the facts and rules it used; later changes leave them and the payment alone."""
 
 from datetime import date, timedelta
 from decimal import Decimal
