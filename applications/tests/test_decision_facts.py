@@ -165,7 +165,7 @@ def test_staff_read_the_decision_block_on_the_admin_change_page(client, programm
     html = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
 
     assert "facts the decision rested on" in html.lower()
-    block = html[html.index("decision-facts") :]
+    block = html[html.index('<dl class="row decision-facts') :]
     assert "Initiation" in block
     assert "8,000.00\xa0€" in block
     assert application.decision_rules["version"] in block
