@@ -18,6 +18,7 @@ from programmes.rules import evaluate_application
 # The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
 from . import admin_programmes  # noqa: F401  (the call page completed, the reports)
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
+from .decision_facts import decision_record
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
 from .models import (
     Application,
@@ -247,6 +248,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         "accepted_by",
         "retention_until",
         "money_after_grant",
+        "decision",
     ]
     inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, PaymentInline, ReviewInline]
 
@@ -254,11 +256,22 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return [
-                (name, {**opts, "fields": [f for f in opts["fields"] if f != "rules_evaluation"]})
+                (name, {**opts, "fields": [f for f in opts["fields"] if f not in ("rules_evaluation", "decision")]})
                 for name, opts in fieldsets
             ]
-        main = [f for f in fieldsets[0][1]["fields"] if f != "rules_evaluation"]
-        return [(None, {"fields": main}), (_("Eligibility and maximum grant"), {"fields": ["rules_evaluation"]})]
+        main = [f for f in fieldsets[0][1]["fields"] if f not in ("rules_evaluation", "decision")]
+        blocks = [(None, {"fields": main}), (_("Eligibility and maximum grant"), {"fields": ["rules_evaluation"]})]
+        if obj.decision_rules:
+            blocks.append((_("Decision"), {"fields": ["decision"]}))
+        return blocks
+
+    @admin.display(description=_("facts the decision rested on"))
+    def decision(self, obj):
+        # Frozen at approval (applications.decision_facts): read back, never worked out again.
+        record = decision_record(obj) if obj is not None else None
+        if record is None:
+            return "—"
+        return render_to_string("applications/_decision.html", {"decision": record})
 
     @admin.display(description=_("after the grant"))
     def money_after_grant(self, obj):

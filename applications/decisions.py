@@ -23,6 +23,7 @@ from programmes.rules import evaluate_application
 from programmes.services import AidSplitRefused, aid_awards_record
 
 from .beneficiary_reports import project_reports_schedule
+from .decision_facts import decision_facts_freeze
 from .models import Application, Status
 from .post_award import operation_close
 from .submission import application_change_status
@@ -131,6 +132,7 @@ def application_approve(*, application, by, amount: Decimal, note: str = "", ove
         application.eligible_costs = evaluation.eligible_costs
         application.decision_override_reason = override_reason.strip()
         application.save(update_fields=["granted_amount", "max_grant", "eligible_costs", "decision_override_reason"])
+        decision_facts_freeze(application=application, evaluation=evaluation)
         try:
             aid_awards_record(application=application, amount=amount, on=timezone.localdate())
         except AidSplitRefused as error:

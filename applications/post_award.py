@@ -3,8 +3,9 @@
 The rules on money:
 - an expense is claimed against one approved budget line; what is claimed on a line (not
   rejected) never exceeds the line's approved amount;
-- the payable amount is the accepted costs times the programme's funding rate (co-financing:
-  40%), or the accepted costs where the programme sets no rate, never above the granted amount;
+- the payable amount is the accepted costs times the funding rate the decision applied (the
+  call's rate, frozen at approval; co-financing: 40%), or the accepted costs where the call's
+  rules set no rate, never above the granted amount;
 - payments never add up to more than the payable amount; each one sets the retention date:
   5 years from 31 December of the year of the last payment (CPR Art. 82), before which nothing
   of the operation can be deleted (`applications.retention`).
@@ -171,9 +172,14 @@ def accepted_costs(application) -> Decimal:
 
 
 def payable_amount(application) -> Decimal:
-    """What the accepted costs entitle the beneficiary to: rate applied, never above the granted amount."""
+    """What the accepted costs entitle the beneficiary to: rate applied, never above the granted amount.
+
+    The rate is the one the decision applied (`decided_rate`, frozen at approval from the
+    call's rules): editing the call's rules afterwards changes nothing already decided. No
+    rate rule at the decision: the accepted costs count in full, up to the grant.
+    """
     costs = accepted_costs(application)
-    rate = application.call.programme.funding_rate
+    rate = application.decided_rate
     amount = to_cents(costs * rate / HUNDRED) if rate is not None else costs
     return min(amount, to_cents(application.granted_amount or 0))
 

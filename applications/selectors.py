@@ -4,12 +4,14 @@ The reads live beside the writes they serve; this module only names them. Module
 applications import from those modules, never from here, so no circle can form.
 - queries: which applications, reports and documents a user may see or edit;
 - decisions: money committed and remaining on a call, the next one on the reserve list;
+  decision_facts: the facts a decision rested on, as frozen at approval;
 - reviews: review summaries and the ranking;
 - post_award: accepted costs, what is payable and paid, what is missing to close;
 - pimex.selectors: a participant's PIMEX progress.
 The dashboard, indicators, reports and open data keep their selectors in their sub-packages.
 """
 
+from .decision_facts import decision_record
 from .decisions import COMMITTED, call_committed, call_remaining, next_reserve
 from .pimex.selectors import participation_for, pimex_commitments, pimex_panel, pimex_progress
 from .post_award import accepted_costs, completion_problems, paid_amount, payable_amount, retention_date
@@ -34,6 +36,7 @@ __all__ = [
     "call_committed",
     "call_remaining",
     "completion_problems",
+    "decision_record",
     "next_reserve",
     "paid_amount",
     "participation_for",

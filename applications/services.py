@@ -3,7 +3,8 @@
 The writes live in the modules of their step; this module only names them. Modules inside
 applications import from the step's module, never from here, so no circle can form.
 - submission: create, submit, withdraw, answer a clarification, the status log and references;
-- decisions: review, clarification request, approve, reserve, reject, close;
+- decisions: review, clarification request, approve, reserve, reject, close; decision_facts:
+  the facts an approval freezes;
 - reviews: conflicts of interest, scores, applying the ranking;
 - post_award: acceptance, expenses, payments, closing the operation;
 - beneficiary_reports: the interim and final reports;
@@ -21,6 +22,7 @@ from .beneficiary_reports import (
     report_row_add,
     report_row_remove,
 )
+from .decision_facts import decision_facts_freeze
 from .decisions import (
     DecisionRefused,
     application_approve,
@@ -88,6 +90,7 @@ __all__ = [
     "clarification_answer",
     "clarification_request",
     "content_hash",
+    "decision_facts_freeze",
     "expense_claim",
     "expense_claim_with_invoice",
     "expense_remove",

@@ -314,6 +314,7 @@ def detail(request, pk):
             "clarification": clarification,
             "payments": list(application.payments.order_by("paid_on", "pk")),
             "pimex": pimex_panel(application=application),
+            "decision": selectors.decision_record(application),
             "clarification_form": ClarificationForm(),
             "withdraw_form": WithdrawForm(),
             "can_withdraw": editable and may_withdraw(application.status, actor=APPLICANT),

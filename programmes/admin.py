@@ -49,7 +49,7 @@ class ProgrammeAdmin(AgencyScopedAdmin):
     fieldsets = (
         (None, {"fields": ("agency", "kind", "applicant_type", "name", "slug", "is_active")}),
         (_("Texts for applicants"), {"fields": ("summary", "who_can_apply", "funding_rules")}),
-        (_("Funding"), {"fields": ("annual_budget", "funding_rate", "grant_min", "grant_max")}),
+        (_("Funding"), {"fields": ("annual_budget",)}),
         (_("EU fund"), {"fields": ("fund", "specific_objective", "intervention_type", "eu_cofinancing_rate")}),
     )
 

@@ -70,9 +70,6 @@ PROGRAMMES = [
         "intervention_type": "Support to SMEs' internationalisation",
         "eu_cofinancing_rate": D("80.00"),
         "annual_budget": D("58000.00"),
-        "funding_rate": None,
-        "grant_min": None,
-        "grant_max": D("8000.00"),
         "categories": [
             ("commercial-trips", "Commercial trips", "Trade missions and business trips to target markets."),
             ("promotional-material", "Promotional material", "Catalogues, samples, websites in other languages."),
@@ -129,9 +126,6 @@ PROGRAMMES = [
         "intervention_type": "Support to SMEs' internationalisation",
         "eu_cofinancing_rate": D("40.00"),
         "annual_budget": D("2000000.00"),
-        "funding_rate": D("40.00"),
-        "grant_min": D("30000.00"),
-        "grant_max": D("150000.00"),
         "categories": [
             ("b2b-meetings", "B2B meetings", "Meetings with foreign buyers and partners."),
             ("outgoing-missions", "Outgoing missions", "Missions of member companies to target markets."),
@@ -189,9 +183,6 @@ PROGRAMMES = [
         "intervention_type": "Support to SMEs' internationalisation",
         "eu_cofinancing_rate": D("60.00"),
         "annual_budget": D("700000.00"),
-        "funding_rate": None,
-        "grant_min": None,
-        "grant_max": D("700000.00"),
         "categories": [
             ("establishment", "Establishment of the consortium", "Statutes, legal advice, registration."),
             ("consortium-manager", "Consortium manager", "The manager appointed to run the consortium."),
@@ -245,9 +236,6 @@ PROGRAMMES = [
         "intervention_type": "Advanced support services for SMEs",
         "eu_cofinancing_rate": D("80.00"),
         "annual_budget": D("88280.00"),
-        "funding_rate": None,
-        "grant_min": None,
-        "grant_max": D("2500.00"),
         "categories": [
             ("promotion-actions", "Promotion actions", "Trade fairs, trips and promotional material abroad."),
             ("training", "Group training sessions", "Three face-to-face group sessions (provided by the agency)."),
@@ -298,9 +286,6 @@ PROGRAMMES = [
         "legal_basis": "gber",
         "eu_cofinancing_rate": D("85.00"),
         "annual_budget": D("5000000.00"),
-        "funding_rate": D("85.00"),
-        "grant_min": None,
-        "grant_max": None,
         "categories": [
             ("market-research", "Market research", "Studies of markets, consumers and legal aspects."),
             ("promotion-campaigns", "International promotion campaigns", "Campaigns for regional products."),

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.beneficiary_reports import project_reports_schedule
+from applications.decision_facts import decision_facts_freeze
 from applications.demo import data as demo_data
 from applications.demo.formation import formation_demo_load
 from applications.models import (
@@ -252,6 +253,8 @@ def _applications(programmes, consortia, organisations):
         if granted is not None:
             application.granted_amount = Decimal(granted)
             application.save(update_fields=["granted_amount"])
+            # The facts the decision rests on, frozen as application_approve freezes them.
+            decision_facts_freeze(application=application, evaluation=evaluation)
             aid_awards_record(application=application, amount=application.granted_amount, on=timezone.localdate())
             if final_status == "approved":
                 project_reports_schedule(application=application)

@@ -186,6 +186,11 @@ def max_grant_for(rules, eligible: Decimal, stage: str | None) -> Decimal:
     return to_cents(grant)
 
 
+def rate_of(rules) -> Decimal | None:
+    """The co-financing rate of the call's rules (None: no rate rule, the costs count in full)."""
+    return next((params["rate"] for code, params in rules if code == "funding_rate"), None)
+
+
 class TaxIds:
     """New valid tax ids, compact, never one already taken in the country."""
 
@@ -539,6 +544,7 @@ class Generator:
             ]
             submitted_at = steps[0][1] if steps else None
             max_grant = granted = None
+            stage = None
             awards = []
             if submitted_at:
                 stage = consortium_stage(applicant, submitted_at.astimezone(zone).date()) if is_consortium else None
@@ -574,6 +580,9 @@ class Generator:
                 eligible_costs=eligible if submitted_at else None,
                 max_grant=max_grant,
                 granted_amount=granted,
+                # The decision's frozen facts (applications.decision_facts): its stage and rate.
+                decided_stage=(stage or "") if granted is not None else "",
+                decided_rate=rate_of(rules) if granted is not None else None,
                 clarification_due_on=due,
             )
             planned.append((application, (created, steps, lines, awards)))

@@ -26,7 +26,7 @@ from applications.retention import RetentionRefused
 from applications.services import application_change_status
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import OrganisationFactory, RepresentationFactory, representative
-from programmes.models import Programme
+from programmes.models import CallRule, Programme
 from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +45,10 @@ def noon(day: date) -> datetime:
 
 
 def call_of(kind=Programme.Kind.COFINANCING, rate=None, **fields):
-    programme = ProgrammeFactory(kind=kind, funding_rate=rate)
+    """A call of a programme of `kind`; with `rate`, its rules co-finance that share of the costs."""
+    programme = ProgrammeFactory(kind=kind)
     closes = datetime(2026, 10, 30, 14, 0, tzinfo=MADRID)
-    return CallFactory(
+    call = CallFactory(
         programme=programme,
         opens_at=closes - timedelta(days=120),
         closes_at=closes,
@@ -56,6 +57,9 @@ def call_of(kind=Programme.Kind.COFINANCING, rate=None, **fields):
         grant_conditions="Keep every invoice; publicise the EU support.",
         **fields,
     )
+    if rate is not None:
+        CallRule.objects.create(call=call, position=1, code="funding_rate", rate=rate)
+    return call
 
 
 def approved(call, organisation, staff, *, lines=("6000.00", "4000.00"), granted="10000.00") -> Application:

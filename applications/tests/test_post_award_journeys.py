@@ -22,6 +22,7 @@ from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, RepresentationFactory
 from portal.tests.browser import log_in
 from portal.tests.factories import StaffFactory, UserFactory
+from programmes.models import CallRule
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,7 +53,6 @@ def operation(kind, tmp_path):
     programme = ProgrammeFactory(
         agency=agency,
         kind=programme_kind,
-        funding_rate=rate,
         applicant_type="consortium" if "consortium" in applies else applies,
         annual_budget=Decimal("700000.00"),
     )
@@ -66,6 +66,9 @@ def operation(kind, tmp_path):
         grant_conditions="Keep the invoices five years.",
         budget=Decimal("500000.00"),
     )
+    if rate is not None:
+        # The co-financing rate is the call's rule: the engine grants with it, the payment pays with it.
+        CallRule.objects.create(call=call, position=1, code="funding_rate", rate=rate)
     representative = UserFactory(email=f"rep-{kind}@example.org", verified=True)
     technician = StaffFactory(email=f"tecnico-{kind}@agency.example", agency=agency, verified=True)
     if applies == "formed consortium":

@@ -14,7 +14,7 @@ from applications.models import Application, BudgetLine, Expense, StatusChange
 from applications.reviews import ranking
 from consortia.models import Consortium, Membership, Organisation
 from portal.models import User
-from programmes.models import Agency, Call, CostCategory, Programme
+from programmes.models import Agency, Call, CallRule, CostCategory, Programme
 from programmes.rules import evaluate_application, validate_rule_parameters
 
 pytestmark = pytest.mark.django_db
@@ -88,10 +88,16 @@ def test_the_figures_of_the_seeds_are_configured(seeded):
     cofinancing = Programme.objects.get(kind="cofinancing")
     pimex = Programme.objects.get(kind="pimex")
 
-    assert export.annual_budget == 58000 and export.grant_max == 8000
-    assert (cofinancing.funding_rate, cofinancing.grant_min, cofinancing.grant_max) == (40, 30000, 150000)
-    assert pimex.annual_budget == 88280 and pimex.grant_max == 2500
-    assert Programme.objects.get(slug="export-consortia-cantabria").grant_max == 700000
+    def rules(programme, code, *fields):
+        return sorted(CallRule.objects.filter(call__programme=programme, code=code).values_list(*fields).distinct())
+
+    # The amounts of a grant are the calls' rules, the one source the engine and the payable amount read.
+    assert export.annual_budget == 58000
+    assert rules(export, "stage_cap", "amount") == [(3000,), (5000,), (8000,)]
+    assert rules(cofinancing, "funding_rate", "rate") == [(40,)]
+    assert rules(cofinancing, "grant_range", "amount", "limit") == [(30000, 150000)]
+    assert pimex.annual_budget == 88280 and rules(pimex, "per_company_cap", "amount") == [(2500,)]
+    assert rules(Programme.objects.get(slug="export-consortia-cantabria"), "grant_cap", "amount") == [(700000,)]
     alentejo_budgets = sorted(
         Call.objects.filter(programme__kind="collective_actions").values_list("budget", flat=True)
     )

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from applications.tests.factories import ApplicationFactory
 from consortia.tests.factories import OrganisationFactory
 from portal.constraints import ConstraintErrorsOnFields, constraint_error_field, constraint_field_names
-from programmes.models import Call
+from programmes.models import Call, CallRule
 from programmes.tests.factories import CallFactory, ProgrammeFactory
 
 PROJECT_APPS = ["portal", "consortia", "programmes", "applications"]
@@ -86,19 +86,17 @@ def test_a_negative_budget_is_refused_next_to_the_budget():
 
 @pytest.mark.django_db
 def test_a_constraint_over_two_fields_reports_on_the_one_it_names():
-    programme = ProgrammeFactory(grant_min=Decimal("3000.00"), grant_max=Decimal("5000.00"))
-    programme.grant_max = Decimal("2000.00")
-    CallFactory(programme=programme, slug="export-2026")
+    programme = ProgrammeFactory()
+    first = CallFactory(programme=programme, slug="export-2026")
     second = CallFactory.build(programme=programme, slug="export-2026")
+    grant_range = CallRule(call=first, code="grant_range", amount=Decimal("5000.00"), limit=Decimal("2000.00"))
 
-    with pytest.raises(ValidationError) as programme_error:
-        programme.full_clean()
+    with pytest.raises(ValidationError) as rule_error:
+        grant_range.full_clean()
     with pytest.raises(ValidationError) as call_error:
         second.full_clean()
 
-    assert programme_error.value.message_dict["grant_max"] == [
-        "The maximum grant cannot be less than the minimum grant."
-    ]
+    assert rule_error.value.message_dict["amount"] == ["The amount cannot be more than the upper limit."]
     assert call_error.value.message_dict["slug"] == ["The programme already has a call with this slug."]
     assert NON_FIELD_ERRORS not in call_error.value.message_dict
 

@@ -125,16 +125,6 @@ class Programme(ConstraintErrorsOnFields, models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     annual_budget = MoneyField(_("yearly budget (EUR)"), null=True, blank=True)
-    funding_rate = models.DecimalField(
-        _("funding rate (percentage of eligible costs)"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    grant_min = MoneyField(_("minimum grant (EUR)"), null=True, blank=True)
-    grant_max = MoneyField(_("maximum grant (EUR)"), null=True, blank=True)
     legal_basis = CleanCharField(
         _("State aid basis"),
         max_length=16,
@@ -148,8 +138,8 @@ class Programme(ConstraintErrorsOnFields, models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    # Where the error of a constraint over several fields is shown (portal.constraints).
-    constraint_error_fields = {"programme_grant_min_le_max": "grant_max"}
+    # The amounts of a grant (rate, minimum, maximum, caps) are the rules of each call
+    # (programmes.CallRule), the one source the rules engine and the payable amount read.
 
     class Meta:
         verbose_name = _("programme")
@@ -167,30 +157,6 @@ class Programme(ConstraintErrorsOnFields, models.Model):
                 name="programme_budget_not_negative",
                 violation_error_code="programme_budget_not_negative",
                 violation_error_message=_("The yearly budget cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(funding_rate__isnull=True) | Q(funding_rate__gte=0, funding_rate__lte=100),
-                name="programme_funding_rate_0_100",
-                violation_error_code="programme_funding_rate_0_100",
-                violation_error_message=_("The funding rate is a percentage between 0 and 100."),
-            ),
-            models.CheckConstraint(
-                condition=Q(grant_min__isnull=True) | Q(grant_min__gte=0),
-                name="programme_grant_min_not_negative",
-                violation_error_code="programme_grant_min_not_negative",
-                violation_error_message=_("The minimum grant cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(grant_max__isnull=True) | Q(grant_max__gte=0),
-                name="programme_grant_max_not_negative",
-                violation_error_code="programme_grant_max_not_negative",
-                violation_error_message=_("The maximum grant cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(grant_min__isnull=True) | Q(grant_max__isnull=True) | Q(grant_min__lte=F("grant_max")),
-                name="programme_grant_min_le_max",
-                violation_error_code="programme_grant_min_le_max",
-                violation_error_message=_("The maximum grant cannot be less than the minimum grant."),
             ),
         ]
 

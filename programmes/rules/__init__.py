@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import ELIGIBILITY, FUNDING, Evaluation, Facts, Rule, RuleResult
 from .eligibility import DECLARATIONS, NACE_SECTIONS, STAGES
-from .engine import REGISTRY, evaluate_applicant, evaluate_application, gather_facts, rule_for
+from .engine import REGISTRY, evaluate_applicant, evaluate_application, gather_facts, rule_for, rules_record
 
 RULE_CHOICES = [(code, rule.label) for code, rule in REGISTRY.items()]
 
@@ -53,5 +53,6 @@ __all__ = [
     "evaluate_application",
     "gather_facts",
     "rule_for",
+    "rules_record",
     "validate_rule_parameters",
 ]

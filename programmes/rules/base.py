@@ -79,6 +79,13 @@ class Evaluation:
     `eligible`: every rule passed. `results`: one per configured rule, in the
     call's order. `max_grant`: the most that may be granted (0.00 when not
     eligible). `explanation`: the steps that led to the grant.
+
+    What a decision freezes (applications.decisions): `evaluated_on`, the day of
+    the facts; `stage`, the consortium's stage on that day (None for other
+    applicants); `applied_rate`, the co-financing rate the funding rules applied
+    (None when no rate rule: the grant may reach 100% of the eligible costs);
+    `applied_cap`, the cap that actually limited the grant (None when none did);
+    `rules`, the call's rules' parameters, and `rules_version`, a short hash of them.
     """
 
     eligible: bool
@@ -87,6 +94,12 @@ class Evaluation:
     eligible_costs: Decimal = Decimal("0.00")
     computed_grant: Decimal = Decimal("0.00")
     explanation: list[str] = field(default_factory=list)
+    evaluated_on: date | None = None
+    stage: str | None = None
+    applied_rate: Decimal | None = None
+    applied_cap: Decimal | None = None
+    rules: list[dict] = field(default_factory=list)
+    rules_version: str = ""
 
     @property
     def failures(self) -> list[RuleResult]:

@@ -1,5 +1,7 @@
 """Evaluating an application against its call's rules, in a fixed number of queries."""
 
+import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -13,9 +15,17 @@ from consortia.services import active_memberships, consortium_stage
 from portal.money import to_cents
 from programmes.services import de_minimis_headrooms
 
-from .base import FUNDING, Evaluation, Facts, RuleResult, money
+from .base import FUNDING, PARAMETERS, Evaluation, Facts, RuleResult, money
 from .eligibility import ELIGIBILITY_RULES
-from .funding import FUNDING_RULES, CategoryCapRule, GrantRangeRule, StageCapRule
+from .funding import (
+    FUNDING_RULES,
+    CategoryCapRule,
+    FundingRateRule,
+    GrantCapRule,
+    GrantRangeRule,
+    PerCompanyCapRule,
+    StageCapRule,
+)
 
 REGISTRY = {rule.code: rule for rule in ELIGIBILITY_RULES + FUNDING_RULES}
 
@@ -146,6 +156,30 @@ def _eligible_costs(facts: Facts, rows) -> tuple[Decimal, list[str], list[tuple[
     return to_cents(eligible), steps, results
 
 
+# Funding rules whose result is a ceiling: when one lowers the grant, it is the cap that applied.
+CAP_RULES = (GrantCapRule, StageCapRule, PerCompanyCapRule, GrantRangeRule)
+
+
+def _parameter(row, name):
+    if name == "category":
+        return row.category.code if row.category_id else None
+    value = getattr(row, name)
+    if value in (None, ""):
+        return None
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def rules_record(rows) -> tuple[str, list[dict]]:
+    """The call's rules as plain data (in the call's order) and a short hash of them, their version.
+
+    Two calls with the same rules in the same order have the same version; any
+    change of a code or a parameter gives another one.
+    """
+    rules = [{"code": row.code, **{name: _parameter(row, name) for name in PARAMETERS}} for row in rows]
+    digest = hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
+    return digest[:12], rules
+
+
 def evaluate_application(application) -> Evaluation:
     """Check an application against its call's rules and work out the maximum grant.
 
@@ -161,14 +195,20 @@ def evaluate_application(application) -> Evaluation:
     facts.eligible_costs = eligible_costs
 
     grant = eligible_costs
+    rate, cap = None, None
     for row in rows:
         rule = REGISTRY.get(row.code)
         if rule is None or rule.kind != FUNDING or isinstance(rule, CategoryCapRule):
             continue
         if isinstance(rule, StageCapRule) and not rule.applies(row, facts):
             continue
+        before = grant
         grant, result = rule.apply(row, facts, grant, eligible_costs)
         grant = to_cents(grant)
+        if isinstance(rule, FundingRateRule):
+            rate = row.rate if rate is None else to_cents(rate * row.rate / 100)
+        elif isinstance(rule, CAP_RULES) and grant < before:
+            cap = grant
         by_row[row.pk] = result
         if result.passed or isinstance(rule, GrantRangeRule):
             steps.append(result.message)
@@ -190,6 +230,7 @@ def evaluate_application(application) -> Evaluation:
         if eligible
         else _("Not eligible: no grant (the rules would give %(grant)s)") % {"grant": money(grant)}
     )
+    version, parameters = rules_record(rows)
     return Evaluation(
         eligible=eligible,
         results=results,
@@ -197,6 +238,12 @@ def evaluate_application(application) -> Evaluation:
         eligible_costs=eligible_costs,
         computed_grant=grant,
         explanation=steps,
+        evaluated_on=facts.on,
+        stage=facts.stage,
+        applied_rate=rate,
+        applied_cap=cap,
+        rules=parameters,
+        rules_version=version,
     )
 
 

@@ -86,21 +86,6 @@ def test_it_refuses_two_calls_with_the_same_slug_in_a_programme():
         _call(programme=programme, slug="second-round")
 
 
-def test_it_refuses_a_programme_whose_minimum_grant_is_above_its_maximum():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        _programme(grant_min=Decimal("20000.00"), grant_max=Decimal("10000.00"))
-
-
-def test_it_accepts_a_programme_whose_minimum_grant_equals_its_maximum():
-    programme = _programme(grant_min=Decimal("10000.00"), grant_max=Decimal("10000.00"))
-
-    assert programme.pk is not None
-
-
-def test_it_accepts_a_programme_with_only_a_maximum_grant():
-    assert _programme(grant_min=None, grant_max=Decimal("10000.00")).pk is not None
-
-
 def test_it_refuses_an_unknown_programme_kind():
     with pytest.raises(IntegrityError), transaction.atomic():
         _programme(kind="venture_capital")
@@ -109,11 +94,6 @@ def test_it_refuses_an_unknown_programme_kind():
 @pytest.mark.parametrize("kind", [choice for choice, _label in Programme.Kind.choices])
 def test_it_accepts_every_programme_kind_of_the_contract(kind):
     assert _programme(kind=kind).kind == kind
-
-
-def test_it_refuses_a_funding_rate_above_100_percent():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        _programme(funding_rate=Decimal("100.01"))
 
 
 # --- Call.clean ----------------------------------------------------------------------

@@ -456,6 +456,56 @@ def test_rounding_is_half_up_to_cents_once():
     assert evaluate_application(consortium_application(call, costs=["1000.04"])).max_grant == D("400.02")
 
 
+def test_the_evaluation_names_the_rate_and_the_cap_that_applied():
+    call = call_with(
+        ("funding_rate", {"rate": D("50")}),
+        ("per_company_cap", {"amount": D("2000.00")}),
+        ("grant_cap", {"amount": D("9000.00")}),
+    )
+
+    capped = evaluate_application(consortium_application(call, consortium_of(3), costs=["20000.00"]))
+    within = evaluate_application(consortium_application(call, consortium_of(3), costs=["8000.00"]))
+
+    # 50% of 20,000 = 10,000, lowered to 6,000 by 2,000 for each of 3 companies; the 9,000 cap does not bite.
+    assert (capped.applied_rate, capped.applied_cap, capped.max_grant) == (D("50"), D("6000.00"), D("6000.00"))
+    assert (within.applied_rate, within.applied_cap, within.max_grant) == (D("50"), None, D("4000.00"))
+
+
+def test_the_evaluation_records_the_rules_and_their_version():
+    first = call_with(
+        ("funding_rate", {"rate": D("40")}), ("grant_range", {"amount": D("30000"), "limit": D("150000")})
+    )
+    same = call_with(("funding_rate", {"rate": D("40")}), ("grant_range", {"amount": D("30000"), "limit": D("150000")}))
+    other = call_with(
+        ("funding_rate", {"rate": D("40")}), ("grant_range", {"amount": D("30000"), "limit": D("140000")})
+    )
+
+    evaluations = [evaluate_application(consortium_application(c, costs=["100000.00"])) for c in (first, same, other)]
+
+    assert evaluations[0].rules == [
+        {
+            "code": "funding_rate",
+            "number": None,
+            "amount": None,
+            "limit": None,
+            "rate": "40.00",
+            "choices": None,
+            "category": None,
+        },
+        {
+            "code": "grant_range",
+            "number": None,
+            "amount": "30000.00",
+            "limit": "150000.00",
+            "rate": None,
+            "choices": None,
+            "category": None,
+        },
+    ]
+    assert evaluations[0].rules_version == evaluations[1].rules_version != evaluations[2].rules_version
+    assert evaluations[0].evaluated_on == TODAY and evaluations[0].stage == "initiation"
+
+
 def test_a_call_without_rules_funds_the_costs_and_says_so():
     evaluation = evaluate_application(consortium_application(CallFactory(), costs=["1200.00"]))
 
