@@ -88,13 +88,13 @@ AGENCIES = [
 COLLECTIVE_ACTIONS_RULES = [
     programme_rule(
         "applicant_type",
-        "Seed 004: “Beneficiaries: Agencies and public entities, Business Associations and other support "
+        "The published programme: “Beneficiaries: Agencies and public entities, Business Associations and other support "
         "services organizations (non-profit)”.",
         choices="non_profit,public_body",
     ),
     agency_rule(
         "member_regions",
-        "Seed 004 is about the Alentejo's SMEs but does not say where the applicant must be based; the agency "
+        "The published programme is about the Alentejo's SMEs but does not say where the applicant must be based; the agency "
         "asks for a registered office in the Alentejo (PT18).",
         choices="PT18",
     ),
@@ -102,13 +102,13 @@ COLLECTIVE_ACTIONS_RULES = [
     agency_rule("declarations", TRUTHFUL, choices="truthful"),
     programme_rule(
         "declarations",
-        "Seed 004: the activities “must benefit the SMEs as a whole”, “not a specific establishment”.",
+        "The published programme: the activities “must benefit the SMEs as a whole”, “not a specific establishment”.",
         choices="collective_benefit",
         position=45,
     ),
     agency_rule(
         "funding_rate",
-        "Seed 004 gives the contests' budgets but no funding rate: 85% of the eligible costs is the agency's "
+        "The published programme gives the contests' budgets but no funding rate: 85% of the eligible costs is the agency's "
         "configuration, not a published figure.",
         rate=D("85.00"),
     ),
@@ -163,47 +163,47 @@ PROGRAMMES = [
                 "rules": [
                     programme_rule(
                         "applicant_type",
-                        "Seed 000: export consortia, “the creation of a business group” of SMEs.",
+                        "The published programme: export consortia, “the creation of a business group” of SMEs.",
                         choices="consortium",
                     ),
                     programme_rule(
                         "min_members",
-                        "Seed 000: “at least three companies with a registered office in Extremadura”.",
+                        "The published programme: “at least three companies with a registered office in Extremadura”.",
                         number=3,
                         choices="ES43",
                     ),
                     agency_rule(
                         "member_regions",
-                        "Seed 000 asks for at least three companies with a registered office in Extremadura; "
+                        "The published programme asks for at least three companies with a registered office in Extremadura; "
                         "that every member has it there is the agency's reading.",
                         choices="ES43",
                     ),
                     agency_rule(
                         "member_activity",
-                        "Seed 000: “activity focused on manufacturing or processing, as well as companies whose "
+                        "The published programme: “activity focused on manufacturing or processing, as well as companies whose "
                         "final product is a service”. The NACE sections are the agency's reading: manufacturing "
                         "(C, processing included) and the service sections; not farming, mining, utilities, "
                         "construction or real estate (A, B, D, E, F, L).",
                         choices=EXPORT_CONSORTIA_ACTIVITIES,
                     ),
-                    programme_rule("sme_only", "Seed 000: a programme “to help SMEs to make the leap to foreign markets”."),
+                    programme_rule("sme_only", "The published programme: a programme “to help SMEs to make the leap to foreign markets”."),
                     agency_rule("one_per_call", ONE_PER_CALL),
                     agency_rule("declarations", DE_MINIMIS_DECLARATION, choices="truthful,de_minimis,no_export_aid"),
                     programme_rule(
                         "stage_cap",
-                        "Seed 000: “Initiation Consortiums receive up to 8.000€”.",
+                        "The published programme: “Initiation Consortiums receive up to 8.000€”.",
                         choices="initiation",
                         amount=D("8000.00"),
                     ),
                     programme_rule(
                         "stage_cap",
-                        "Seed 000: “Consortiums in Development up to 5.000€”.",
+                        "The published programme: “Consortiums in Development up to 5.000€”.",
                         choices="development",
                         amount=D("5000.00"),
                     ),
                     programme_rule(
                         "stage_cap",
-                        "Seed 000: “Consolidated Consortiums up to 3.000€”.",
+                        "The published programme: “Consolidated Consortiums up to 3.000€”.",
                         choices="consolidated",
                         amount=D("3000.00"),
                     ),
@@ -259,38 +259,38 @@ PROGRAMMES = [
                 "rules": [
                     programme_rule(
                         "applicant_type",
-                        "Seed 001: “yearly promotional projects submitted by Internationalisation Consortia”.",
+                        "The published programme: “yearly promotional projects submitted by Internationalisation Consortia”.",
                         choices="consortium",
                     ),
                     agency_rule(
                         "min_members",
-                        "Seed 001 gives no minimum number of members; the agency asks for three.",
+                        "The published programme gives no minimum number of members; the agency asks for three.",
                         number=3,
                     ),
                     agency_rule(
                         "member_regions",
-                        "Seed 001 describes regional co-financing by Emilia-Romagna but does not say where the "
+                        "The published programme describes regional co-financing by Emilia-Romagna but does not say where the "
                         "members must be; the agency asks for their registered office in the region.",
                         choices="ITH5",
                     ),
                     programme_rule(
                         "sme_only",
-                        "Seed 001: projects “for penetrating foreign target markets by member SMEs”.",
+                        "The published programme: projects “for penetrating foreign target markets by member SMEs”.",
                     ),
                     agency_rule("one_per_call", ONE_PER_CALL),
                     agency_rule("declarations", DE_MINIMIS_DECLARATION, choices="truthful,de_minimis,no_export_aid"),
                     agency_rule(
                         "category_cap",
-                        "Seed 001 says the consortia employ skilled export staff but sets no limit on staff "
+                        "The published programme says the consortia employ skilled export staff but sets no limit on staff "
                         "costs; the agency caps them at 30% of the project, so most of the grant goes to "
                         "promotion.",
                         category="staff",
                         rate=D("30.00"),
                     ),
-                    programme_rule("funding_rate", "Seed 001: “Amount of co-financing: 40% of eligible costs”.", rate=D("40.00")),
+                    programme_rule("funding_rate", "The published programme: “Amount of co-financing: 40% of eligible costs”.", rate=D("40.00")),
                     programme_rule(
                         "grant_range",
-                        "Seed 001: “from 30,000 up to 150,000 euro per promotional project/consortium”.",
+                        "The published programme: “from 30,000 up to 150,000 euro per promotional project/consortium”.",
                         amount=D("30000.00"),
                         limit=D("150000.00"),
                     ),
@@ -344,33 +344,33 @@ PROGRAMMES = [
                 "rules": [
                     programme_rule(
                         "applicant_type",
-                        "Seed 002: “Provide funding to formally stablish the consortium”.",
+                        "The published programme: “Provide funding to formally stablish the consortium”.",
                         choices="consortium",
                     ),
                     agency_rule(
                         "min_members",
-                        "Seed 002 identifies “around 25” companies but gives no minimum; the agency asks for "
+                        "The published programme identifies “around 25” companies but gives no minimum; the agency asks for "
                         "three members in Cantabria.",
                         number=3,
                         choices="ES13",
                     ),
                     programme_rule(
                         "member_regions",
-                        "Seed 002: “to help local firms”; the consortia are of Cantabrian companies.",
+                        "The published programme: “to help local firms”; the consortia are of Cantabrian companies.",
                         choices="ES13",
                     ),
                     programme_rule(
                         "consortium_sector",
-                        "Seed 002: “with focus on metal, agri-food and, currently under development, marine "
+                        "The published programme: “with focus on metal, agri-food and, currently under development, marine "
                         "renewable energies”.",
                         choices="metal,agri_food,marine_renewable_energy",
                     ),
-                    programme_rule("sme_only", "Seed 002: “There are many barriers for SMEs wishing to export”."),
+                    programme_rule("sme_only", "The published programme: “There are many barriers for SMEs wishing to export”."),
                     agency_rule("one_per_call", ONE_PER_CALL),
                     agency_rule("declarations", DE_MINIMIS_DECLARATION, choices="truthful,de_minimis"),
                     agency_rule(
                         "grant_cap",
-                        "Seed 002: “Initial seed funding the consortia is required (up to €700.000)”. It does not "
+                        "The published programme: “Initial seed funding the consortia is required (up to €700.000)”. It does not "
                         "say whether this is per consortium or in all; the agency makes it the call's budget and "
                         "the most one consortium may receive.",
                         amount=D("700000.00"),
@@ -424,23 +424,23 @@ PROGRAMMES = [
                 "rules": [
                     programme_rule(
                         "applicant_type",
-                        "Seed 003: “a Support Program to help Extremadura companies”.",
+                        "The published programme: “a Support Program to help Extremadura companies”.",
                         choices="company",
                     ),
-                    programme_rule("member_regions", "Seed 003: “Extremadura companies”.", choices="ES43"),
-                    programme_rule("sme_only", "Seed 003: “SMEs with motivation to internationalise”."),
+                    programme_rule("member_regions", "The published programme: “Extremadura companies”.", choices="ES43"),
+                    programme_rule("sme_only", "The published programme: “SMEs with motivation to internationalise”."),
                     agency_rule("one_per_call", ONE_PER_CALL),
                     agency_rule("declarations", DE_MINIMIS_DECLARATION, choices="truthful,de_minimis"),
                     programme_rule(
                         "declarations",
-                        "Seed 003: participants “commit themselves” to three group training sessions and three "
+                        "The published programme: participants “commit themselves” to three group training sessions and three "
                         "individual tutorials.",
                         choices="pimex_commitment",
                         position=55,
                     ),
                     programme_rule(
                         "per_company_cap",
-                        "Seed 003: “Actions and expenses valued at a maximum of 2,500€ per company”.",
+                        "The published programme: “Actions and expenses valued at a maximum of 2,500€ per company”.",
                         amount=D("2500.00"),
                     ),
                     agency_rule("de_minimis", DE_MINIMIS_CEILING),
