@@ -160,7 +160,8 @@ def test_the_rule_inline_shows_the_basis_and_the_note(superuser_client, call):
     assert "85% is the agency&#x27;s choice." in html
 
 
-def test_a_manager_labels_a_rule_as_the_programme_s_with_the_words_it_follows(superuser_client, call):
+def test_a_manager_labels_a_rule_as_the_programme_s_with_the_words_it_follows(client, manager, call):
+    client.force_login(manager)
     rule = CallRule.objects.create(call=call, position=10, code="funding_rate", rate=Decimal("40"))
     data = call_form(call, [])
     data.update(
@@ -177,7 +178,7 @@ def test_a_manager_labels_a_rule_as_the_programme_s_with_the_words_it_follows(su
         }
     )
 
-    response = superuser_client.post(reverse("admin:programmes_call_change", args=[call.pk]), data)
+    response = client.post(reverse("admin:programmes_call_change", args=[call.pk]), data)
 
     assert response.status_code == 302, response.content.decode()[:2000]
     rule.refresh_from_db()
