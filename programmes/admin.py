@@ -63,7 +63,8 @@ class CallRuleForm(forms.ModelForm):
 
     class Meta:
         model = CallRule
-        fields = ["position", "code", "number", "amount", "limit", "rate", "choices", "category"]
+        fields = ["position", "code", "number", "amount", "limit", "rate", "choices", "category", "basis", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,6 +72,14 @@ class CallRuleForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()
+        # A rule written or changed here says where it comes from: the programme's words, or
+        # the agency's reason (the public pages show it). Rows saved before the basis existed
+        # are kept until someone edits them.
+        if self.has_changed() and not self.cleaned_data.get("note") and "note" not in self.errors:
+            self.add_error(
+                "note",
+                _("Say where this rule comes from: the programme's words it follows, or why the agency set it."),
+            )
         # The rule's own check of its parameters, each message next to its field.
         if self.cleaned_data.get("code"):
             try:
@@ -85,7 +94,19 @@ class CallRuleInline(admin.TabularInline):
     model = CallRule
     form = CallRuleForm
     extra = 0
-    fields = ["position", "code", "number", "amount", "limit", "rate", "choices", "category", "in_plain_words"]
+    fields = [
+        "position",
+        "code",
+        "number",
+        "amount",
+        "limit",
+        "rate",
+        "choices",
+        "category",
+        "basis",
+        "note",
+        "in_plain_words",
+    ]
     readonly_fields = ["in_plain_words"]
     verbose_name_plural = _("eligibility and funding rules (checked in this order)")
 

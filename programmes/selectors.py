@@ -11,6 +11,10 @@ from .formation.selectors import formation_invitations_of as formation_invitatio
 from .formation.selectors import formation_seed_funding as formation_seed_funding
 from .formation.selectors import seed_funding_committed as seed_funding_committed
 from .models import Call, CallRule, Programme
+from .rules import rules_in_words as rules_in_words
+
+# A call's rules as the public pages describe them: in order, with the cost category a cap names.
+PUBLIC_RULES = CallRule.objects.select_related("category").order_by("position", "pk")
 
 
 def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Programme]]:
@@ -41,13 +45,15 @@ def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Pr
 
 
 def programme_detail(*, slug: str) -> Programme:
-    """A programme with its agency, cost categories and published calls."""
+    """A programme with its agency, cost categories and published calls, each call with its rules."""
     queryset = (
         Programme.objects.filter(is_active=True)
         .select_related("agency")
         .prefetch_related(
             "cost_categories",
             Prefetch("calls", queryset=Call.objects.published().order_by("-opens_at"), to_attr="published_calls"),
+            # One query for the rules of every call (the page describes those of the open calls).
+            Prefetch("published_calls__rules", queryset=PUBLIC_RULES),
         )
     )
     programme = get_object_or_404(queryset, slug=slug)
@@ -63,7 +69,7 @@ def call_detail(*, programme_slug: str, slug: str) -> Call:
         .select_related("programme__agency")
         .prefetch_related(
             "programme__cost_categories",
-            Prefetch("rules", queryset=CallRule.objects.select_related("category").order_by("position", "pk")),
+            Prefetch("rules", queryset=PUBLIC_RULES),
         )
     )
     return get_object_or_404(queryset, programme__slug=programme_slug, programme__is_active=True, slug=slug)

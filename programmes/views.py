@@ -12,7 +12,6 @@ from . import selectors
 from .formation import services as formation_services
 from .formation.forms import FormationAnswerForm
 from .models import Programme
-from .rules import ELIGIBILITY, FUNDING, rule_for
 from .subscriptions import subscription_toggle
 
 
@@ -21,6 +20,9 @@ from .subscriptions import subscription_toggle
 def programme(request, slug):
     programme = selectors.programme_detail(slug=slug)
     now = timezone.now()
+    for published in programme.published_calls:
+        # The rules of each open call, in words, from the prefetched rows (no query per call).
+        published.rules_in_words = selectors.rules_in_words(published.rules.all()) if published.is_open(now) else None
     return render(
         request,
         "programmes/programme_detail.html",
@@ -47,7 +49,6 @@ def subscribe(request, slug):
 @transaction.non_atomic_requests
 def call(request, programme_slug, slug):
     call = selectors.call_detail(programme_slug=programme_slug, slug=slug)
-    known = [(rule_for(row.code), row) for row in call.rules.all() if rule_for(row.code)]
     return render(
         request,
         "programmes/call_detail.html",
@@ -56,8 +57,7 @@ def call(request, programme_slug, slug):
             "programme": call.programme,
             "is_open": call.is_open(),
             "now": timezone.now(),
-            "eligibility_rules": [rule.describe(row) for rule, row in known if rule.kind == ELIGIBILITY],
-            "funding_rules": [rule.describe(row) for rule, row in known if rule.kind == FUNDING],
+            "rules": selectors.rules_in_words(call.rules.all()),
         },
     )
 

@@ -7,6 +7,49 @@ we know of. Dates are relative to the year the command runs in.
 
 from decimal import Decimal as D
 
+
+# Where each rule of a demo call comes from (programmes.CallRule.basis and note): the programme's
+# published description (the seed's own words, quoted in the note), or the agency's
+# configuration where the description is silent or had to be interpreted (the note says why).
+# The public pages show the second kind under "The agency's configuration"; docs/programmes.md
+# lists every demo value with its source. A rule may give its own "position" (default: 10 per row).
+def programme_rule(code, note, **params):
+    return code, {**params, "basis": "programme", "note": note}
+
+
+def agency_rule(code, note, **params):
+    return code, {**params, "basis": "agency", "note": note}
+
+
+def rule_positions(rules):
+    """Each rule as (position, code, parameters): its own "position", or 10 past the last row without one."""
+    index = 0
+    for code, params in rules:
+        params = dict(params)
+        if "position" not in params:
+            index += 1
+        yield params.pop("position", index * 10), code, params
+
+
+ONE_PER_CALL = "The programme's description is silent; the agency takes one application per applicant and call."
+TRUTHFUL = "The programme's description is silent; the agency asks every applicant to declare the truth of its data."
+DE_MINIMIS_DECLARATION = (
+    "The programme's description does not name the State aid basis; the agency grants the aid as de minimis "
+    "aid (Regulation (EU) 2023/2831), which requires these declarations."
+)
+DE_MINIMIS_CEILING = (
+    "The programme's description does not name the State aid basis; the agency grants the aid as de minimis "
+    "aid (Regulation (EU) 2023/2831): at most 300,000 EUR per undertaking over three years."
+)
+
+# Seed 000: "with their activity focused on manufacturing or processing, as well as companies whose
+# final product is a service". Manufacturing (C) includes processing (food, wine, cork...); the
+# service sections are trade, transport, hospitality, information, finance, professional,
+# administrative, education, health, arts and other services. Left out: goods that are grown,
+# extracted, supplied through networks or built (A, B, D, E, F), real estate (L: owning and letting
+# property), public administration (O), households (T) and extraterritorial bodies (U).
+EXPORT_CONSORTIA_ACTIVITIES = "C,G,H,I,J,K,M,N,P,Q,R,S"
+
 AGENCIES = [
     {
         "slug": "extremadura-avante",
@@ -40,6 +83,35 @@ AGENCIES = [
         "region": "PT18",
         "timezone": "Europe/Lisbon",
     },
+]
+
+COLLECTIVE_ACTIONS_RULES = [
+    programme_rule(
+        "applicant_type",
+        "The published programme: “Beneficiaries: Agencies and public entities, Business Associations and other support "
+        "services organizations (non-profit)”.",
+        choices="non_profit,public_body",
+    ),
+    agency_rule(
+        "member_regions",
+        "The published programme is about the Alentejo's SMEs but does not say where the applicant must be based; the agency "
+        "asks for a registered office in the Alentejo (PT18).",
+        choices="PT18",
+    ),
+    agency_rule("one_per_call", ONE_PER_CALL),
+    agency_rule("declarations", TRUTHFUL, choices="truthful"),
+    programme_rule(
+        "declarations",
+        "The published programme: the activities “must benefit the SMEs as a whole”, “not a specific establishment”.",
+        choices="collective_benefit",
+        position=45,
+    ),
+    agency_rule(
+        "funding_rate",
+        "The published programme gives the contests' budgets but no funding rate: 85% of the eligible costs is the agency's "
+        "configuration, not a published figure.",
+        rate=D("85.00"),
+    ),
 ]
 
 # Each call: "window" is either "year" (1 January to 31 December, local time) or
@@ -86,18 +158,53 @@ PROGRAMMES = [
                 "window": "year",
                 "description": "Open call for the whole year: applications are accepted until 31 December.",
                 "rules": [
-                    ("applicant_type", {"choices": "consortium"}),
-                    ("min_members", {"number": 3, "choices": "ES43"}),
-                    ("member_regions", {"choices": "ES43"}),
-                    # Manufacturing or processing, or a service as final product.
-                    ("member_activity", {"choices": "A,C,H,I,J,M,N"}),
-                    ("sme_only", {}),
-                    ("one_per_call", {}),
-                    ("declarations", {"choices": "truthful,de_minimis,no_export_aid"}),
-                    ("stage_cap", {"choices": "initiation", "amount": D("8000.00")}),
-                    ("stage_cap", {"choices": "development", "amount": D("5000.00")}),
-                    ("stage_cap", {"choices": "consolidated", "amount": D("3000.00")}),
-                    ("de_minimis", {}),
+                    programme_rule(
+                        "applicant_type",
+                        "The published programme: export consortia, “the creation of a business group” of SMEs.",
+                        choices="consortium",
+                    ),
+                    programme_rule(
+                        "min_members",
+                        "The published programme: “at least three companies with a registered office in Extremadura”.",
+                        number=3,
+                        choices="ES43",
+                    ),
+                    agency_rule(
+                        "member_regions",
+                        "The published programme asks for at least three companies with a registered office in Extremadura; "
+                        "that every member has it there is the agency's reading.",
+                        choices="ES43",
+                    ),
+                    agency_rule(
+                        "member_activity",
+                        "The published programme: “activity focused on manufacturing or processing, as well as companies whose "
+                        "final product is a service”. The NACE sections are the agency's reading: manufacturing "
+                        "(C, processing included) and the service sections; not farming, mining, utilities, "
+                        "construction or real estate (A, B, D, E, F, L).",
+                        choices=EXPORT_CONSORTIA_ACTIVITIES,
+                    ),
+                    programme_rule("sme_only", "The published programme: a programme “to help SMEs to make the leap to foreign markets”."),
+                    agency_rule("one_per_call", ONE_PER_CALL),
+                    agency_rule("declarations", DE_MINIMIS_DECLARATION, choices="truthful,de_minimis,no_export_aid"),
+                    programme_rule(
+                        "stage_cap",
+                        "The published programme: “Initiation Consortiums receive up to 8.000€”.",
+                        choices="initiation",
+                        amount=D("8000.00"),
+                    ),
+                    programme_rule(
+                        "stage_cap",
+                        "The published programme: “Consortiums in Development up to 5.000€”.",
+                        choices="development",
+                        amount=D("5000.00"),
+                    ),
+                    programme_rule(
+                        "stage_cap",
+                        "The published programme: “Consolidated Consortiums up to 3.000€”.",
+                        choices="consolidated",
+                        amount=D("3000.00"),
+                    ),
+                    agency_rule("de_minimis", DE_MINIMIS_CEILING),
                 ],
             }
         ],
@@ -144,17 +251,44 @@ PROGRAMMES = [
                 "window": (20, 40, 13),
                 "description": "Yearly promotional projects of internationalisation consortia.",
                 "rules": [
-                    ("applicant_type", {"choices": "consortium"}),
-                    ("min_members", {"number": 3}),
-                    ("member_regions", {"choices": "ITH5"}),
-                    ("sme_only", {}),
-                    ("one_per_call", {}),
-                    ("declarations", {"choices": "truthful,de_minimis,no_export_aid"}),
-                    # Assumption: the consortium's own export staff at most 30% of the project.
-                    ("category_cap", {"category": "staff", "rate": D("30.00")}),
-                    ("funding_rate", {"rate": D("40.00")}),
-                    ("grant_range", {"amount": D("30000.00"), "limit": D("150000.00")}),
-                    ("de_minimis", {}),
+                    programme_rule(
+                        "applicant_type",
+                        "The published programme: “yearly promotional projects submitted by Internationalisation Consortia”.",
+                        choices="consortium",
+                    ),
+                    agency_rule(
+                        "min_members",
+                        "The published programme gives no minimum number of members; the agency asks for three.",
+                        number=3,
+                    ),
+                    agency_rule(
+                        "member_regions",
+                        "The published programme describes regional co-financing by Emilia-Romagna but does not say where the "
+                        "members must be; the agency asks for their registered office in the region.",
+                        choices="ITH5",
+                    ),
+                    programme_rule(
+                        "sme_only",
+                        "The published programme: projects “for penetrating foreign target markets by member SMEs”.",
+                    ),
+                    agency_rule("one_per_call", ONE_PER_CALL),
+                    agency_rule("declarations", DE_MINIMIS_DECLARATION, choices="truthful,de_minimis,no_export_aid"),
+                    agency_rule(
+                        "category_cap",
+                        "The published programme says the consortia employ skilled export staff but sets no limit on staff "
+                        "costs; the agency caps them at 30% of the project, so most of the grant goes to "
+                        "promotion.",
+                        category="staff",
+                        rate=D("30.00"),
+                    ),
+                    programme_rule("funding_rate", "The published programme: “Amount of co-financing: 40% of eligible costs”.", rate=D("40.00")),
+                    programme_rule(
+                        "grant_range",
+                        "The published programme: “from 30,000 up to 150,000 euro per promotional project/consortium”.",
+                        amount=D("30000.00"),
+                        limit=D("150000.00"),
+                    ),
+                    agency_rule("de_minimis", DE_MINIMIS_CEILING),
                 ],
             }
         ],
@@ -199,15 +333,40 @@ PROGRAMMES = [
                 "window": (10, 60, 14),
                 "description": "Seed funding for consortia in metal, agri-food and marine renewable energy.",
                 "rules": [
-                    ("applicant_type", {"choices": "consortium"}),
-                    ("min_members", {"number": 3, "choices": "ES13"}),
-                    ("member_regions", {"choices": "ES13"}),
-                    ("consortium_sector", {"choices": "metal,agri_food,marine_renewable_energy"}),
-                    ("sme_only", {}),
-                    ("one_per_call", {}),
-                    ("declarations", {"choices": "truthful,de_minimis"}),
-                    ("grant_cap", {"amount": D("700000.00")}),
-                    ("de_minimis", {}),
+                    programme_rule(
+                        "applicant_type",
+                        "The published programme: “Provide funding to formally stablish the consortium”.",
+                        choices="consortium",
+                    ),
+                    agency_rule(
+                        "min_members",
+                        "The published programme identifies “around 25” companies but gives no minimum; the agency asks for "
+                        "three members in Cantabria.",
+                        number=3,
+                        choices="ES13",
+                    ),
+                    programme_rule(
+                        "member_regions",
+                        "The published programme: “to help local firms”; the consortia are of Cantabrian companies.",
+                        choices="ES13",
+                    ),
+                    programme_rule(
+                        "consortium_sector",
+                        "The published programme: “with focus on metal, agri-food and, currently under development, marine "
+                        "renewable energies”.",
+                        choices="metal,agri_food,marine_renewable_energy",
+                    ),
+                    programme_rule("sme_only", "The published programme: “There are many barriers for SMEs wishing to export”."),
+                    agency_rule("one_per_call", ONE_PER_CALL),
+                    agency_rule("declarations", DE_MINIMIS_DECLARATION, choices="truthful,de_minimis"),
+                    agency_rule(
+                        "grant_cap",
+                        "The published programme: “Initial seed funding the consortia is required (up to €700.000)”. It does not "
+                        "say whether this is per consortium or in all; the agency makes it the call's budget and "
+                        "the most one consortium may receive.",
+                        amount=D("700000.00"),
+                    ),
+                    agency_rule("de_minimis", DE_MINIMIS_CEILING),
                 ],
             }
         ],
@@ -251,13 +410,28 @@ PROGRAMMES = [
                 "window": (45, 25, 14),
                 "description": "Budget for promotion actions of the participating companies (75,000 of 88,280 EUR).",
                 "rules": [
-                    ("applicant_type", {"choices": "company"}),
-                    ("member_regions", {"choices": "ES43"}),
-                    ("sme_only", {}),
-                    ("one_per_call", {}),
-                    ("declarations", {"choices": "truthful,pimex_commitment,de_minimis"}),
-                    ("per_company_cap", {"amount": D("2500.00")}),
-                    ("de_minimis", {}),
+                    programme_rule(
+                        "applicant_type",
+                        "The published programme: “a Support Program to help Extremadura companies”.",
+                        choices="company",
+                    ),
+                    programme_rule("member_regions", "The published programme: “Extremadura companies”.", choices="ES43"),
+                    programme_rule("sme_only", "The published programme: “SMEs with motivation to internationalise”."),
+                    agency_rule("one_per_call", ONE_PER_CALL),
+                    agency_rule("declarations", DE_MINIMIS_DECLARATION, choices="truthful,de_minimis"),
+                    programme_rule(
+                        "declarations",
+                        "The published programme: participants “commit themselves” to three group training sessions and three "
+                        "individual tutorials.",
+                        choices="pimex_commitment",
+                        position=55,
+                    ),
+                    programme_rule(
+                        "per_company_cap",
+                        "The published programme: “Actions and expenses valued at a maximum of 2,500€ per company”.",
+                        amount=D("2500.00"),
+                    ),
+                    agency_rule("de_minimis", DE_MINIMIS_CEILING),
                 ],
             }
         ],
@@ -301,13 +475,7 @@ PROGRAMMES = [
                 "budget": D("3000000.00"),
                 "window": (30, 30, 18),
                 "description": "First contest of the year.",
-                "rules": [
-                    ("applicant_type", {"choices": "non_profit,public_body"}),
-                    ("member_regions", {"choices": "PT18"}),
-                    ("one_per_call", {}),
-                    ("declarations", {"choices": "truthful,collective_benefit"}),
-                    ("funding_rate", {"rate": D("85.00")}),
-                ],
+                "rules": COLLECTIVE_ACTIONS_RULES,
             },
             {
                 "slug": "contest-2-{year}",
@@ -316,19 +484,15 @@ PROGRAMMES = [
                 "budget": D("2000000.00"),
                 "window": (-40, 90, 18),
                 "description": "Second contest: opens after the first one has closed.",
-                "rules": [
-                    ("applicant_type", {"choices": "non_profit,public_body"}),
-                    ("member_regions", {"choices": "PT18"}),
-                    ("one_per_call", {}),
-                    ("declarations", {"choices": "truthful,collective_benefit"}),
-                    ("funding_rate", {"rate": D("85.00")}),
-                ],
+                "rules": COLLECTIVE_ACTIONS_RULES,
             },
         ],
     },
 ]
 
 # (key, kind, legal name, country, region, city, NACE, founded year, staff, turnover, balance sheet)
+# The cherry company processes and preserves cherries (10.39): it belongs to an export consortium,
+# whose members manufacture or process, or sell a service (seed 000).
 ORGANISATIONS = [
     ("dehesa", "company", "Dehesa Ibérica del Sur S.L.", "ES", "ES43", "Jerez de los Caballeros", "10.13", 1998, "38", "7200000", "5100000"),
     ("aceites", "company", "Aceites Sierra de Gata S.L.", "ES", "ES43", "Hoyos", "10.41", 2005, "9", "1400000", "900000"),
@@ -338,7 +502,7 @@ ORGANISATIONS = [
     ("corcho", "company", "Corchos Extremeños S.L.", "ES", "ES43", "San Vicente de Alcántara", "16.29", 1992, "27", "4100000", "3300000"),
     ("granitos", "company", "Granitos Quintana S.L.", "ES", "ES43", "Quintana de la Serena", "23.70", 1985, "31", "5600000", "4800000"),
     ("metalicas", "company", "Metálicas Guadiana S.L.", "ES", "ES43", "Badajoz", "25.11", 2008, "18", "2700000", "1900000"),
-    ("cerezas", "company", "Cerezas Valle del Jerte S.L.", "ES", "ES43", "Cabezuela del Valle", "01.24", 2012, "6", "850000", "600000"),
+    ("cerezas", "company", "Cerezas Valle del Jerte S.L.", "ES", "ES43", "Cabezuela del Valle", "10.39", 2012, "6", "850000", "600000"),
     ("tomates", "company", "Tomates Vegas Altas S.L.", "ES", "ES43", "Don Benito", "10.39", 2003, "64", "14500000", "9800000"),
     ("embutidos", "company", "Embutidos Montánchez S.L.", "ES", "ES43", "Montánchez", "10.13", 1995, "11", "1600000", "1200000"),
     ("solar", "company", "Ingeniería Solar Extremadura S.L.", "ES", "ES43", "Mérida", "71.12", 2016, "8", "950000", "700000"),

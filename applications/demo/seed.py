@@ -126,8 +126,7 @@ def _programmes(agencies, today):
                     "final_report_due_on": closes.date() + timedelta(days=120),
                 },
             )
-            if not call.rules.exists():
-                _rules(call, spec.get("rules", []))
+            _rules(call, spec.get("rules", []))
             if not call.criteria.exists():
                 ReviewCriterion.objects.bulk_create(
                     ReviewCriterion(
@@ -149,12 +148,22 @@ def _programmes(agencies, today):
 
 
 def _rules(call, rules):
+    """Create the call's demo rules, or bring those a previous run created up to date in place.
+
+    A row is the demo's by its position and code; rows a manager added are left alone. A second
+    run with the same data changes nothing.
+    """
     categories = {c.code: c for c in call.programme.cost_categories.all()}
-    for position, (code, params) in enumerate(rules, start=1):
-        params = dict(params)
+    existing = {(row.position, row.code): row for row in call.rules.all()}
+    for position, code, params in demo_data.rule_positions(rules):
         if "category" in params:
             params["category"] = categories[params["category"]]
-        rule = CallRule(call=call, position=position * 10, code=code, **params)
+        rule = existing.get((position, code)) or CallRule(call=call, position=position, code=code)
+        changed = [name for name, value in params.items() if getattr(rule, name) != value]
+        if rule.pk is not None and not changed:
+            continue
+        for name in changed:
+            setattr(rule, name, params[name])
         rule.full_clean()
         validate_rule_parameters(rule)
         rule.save()
@@ -180,6 +189,10 @@ def _organisations():
                 "balance_sheet": Decimal(balance),
             },
         )
+        if organisation.nace_code != nace:
+            # The demo's activity codes were corrected (the cherry company processes cherries).
+            organisation.nace_code = nace
+            organisation.save(update_fields=["nace_code"])
         organisations[key] = organisation
     return organisations
 
@@ -263,8 +276,7 @@ def _applications(programmes, consortia, organisations):
 
 
 def _declarations(call):
-    rule = call.rules.filter(code="declarations").first()
-    return rule.choice_list if rule else []
+    return [code for rule in call.rules.filter(code="declarations") for code in rule.choice_list]
 
 
 def _reviews():

@@ -515,7 +515,7 @@ class Generator:
         shape = SHAPES[row["slug"]]
         spec = row["calls"][0]
         rules = [(code, params) for code, params in spec.get("rules", [])]
-        declarations = next((p["choices"].split(",") for c, p in rules if c == "declarations"), [])
+        declarations = [d for c, p in rules if c == "declarations" for d in p["choices"].split(",")]
         zone = programme.agency.tzinfo
         mix = status_mix((self.now - call.closes_at).total_seconds() / 86400)
         statuses = [status for status, n in apportion(count, mix).items() for _ in range(n)]
@@ -751,11 +751,10 @@ class Generator:
         rules, criteria = [], []
         for call, row in calls:
             spec = row["calls"][0]
-            for position, (code, params) in enumerate(spec.get("rules", []), start=1):
-                params = dict(params)
+            for position, code, params in demo_data.rule_positions(spec.get("rules", [])):
                 if "category" in params:
                     params["category"] = categories[call.programme_id][params["category"]]
-                rules.append(CallRule(call=call, position=position * 10, code=code, **params))
+                rules.append(CallRule(call=call, position=position, code=code, **params))
             criteria.extend(
                 ReviewCriterion(
                     call=call,

@@ -19,7 +19,19 @@ from programmes.rules import evaluate_application, validate_rule_parameters
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Agency, Programme, Call, CostCategory, Organisation, Consortium, Membership, Application, BudgetLine, User]
+MODELS = [
+    Agency,
+    Programme,
+    Call,
+    CallRule,
+    CostCategory,
+    Organisation,
+    Consortium,
+    Membership,
+    Application,
+    BudgetLine,
+    User,
+]
 
 
 def snapshot():
@@ -277,3 +289,65 @@ def test_the_demo_beneficiary_has_accepted_a_grant_and_reported_an_expense(seede
     client.login(email="beneficiary@demo.example", password=DEMO_PASSWORD)
     page = client.get(f"/en/my/applications/{application.pk}/reports/final/")
     assert page.status_code == 200 and "GF-2026-4471" in page.text
+
+
+# --- where each rule comes from ---------------------------------------------------------------
+
+
+def demo_rule(programme_slug, code, **fields):
+    return CallRule.objects.get(call__programme__slug=programme_slug, code=code, **fields)
+
+
+def test_every_demo_rule_says_where_it_comes_from(seeded):
+    for rule in CallRule.objects.all():
+        assert rule.basis in ("programme", "agency") and rule.note, (rule.call.title, rule.code)
+
+
+def test_values_the_seeds_do_not_state_are_the_agency_s_configuration(seeded):
+    alentejo = "collective-actions-alentejo"
+    emilia = "consortia-promotion-projects-emilia-romagna"
+
+    assert {r.basis for r in CallRule.objects.filter(call__programme__slug=alentejo, code="funding_rate")} == {"agency"}
+    assert {r.basis for r in CallRule.objects.filter(call__programme__slug=alentejo, code="member_regions")} == {
+        "agency"
+    }
+    assert demo_rule(emilia, "category_cap").basis == "agency"
+    assert demo_rule(emilia, "min_members").basis == "agency"
+    # What the seeds do state is the programme's rule, with the seed's words.
+    assert demo_rule(emilia, "funding_rate").basis == "programme"
+    assert "40% of eligible costs" in demo_rule(emilia, "funding_rate").note
+    assert {r.basis for r in CallRule.objects.filter(call__programme__slug=alentejo, code="declarations")} == {
+        "agency",
+        "programme",
+    }
+
+
+def test_the_export_consortiums_activity_rule_quotes_seed_000(seeded):
+    rule = demo_rule("export-consortiums-extremadura", "member_activity")
+
+    assert rule.basis == "agency"
+    assert "manufacturing or processing, as well as companies whose final product is a service" in rule.note
+    assert "C" in rule.choice_list and "M" in rule.choice_list
+    assert not {"A", "B", "F", "L"} & set(rule.choice_list)
+
+
+def test_a_second_run_brings_the_rules_of_an_older_demo_up_to_date_in_place(seeded):
+    # A demo loaded before the rules said their basis: the old activity list, one PIMEX declarations
+    # row, and the cherry company recorded as a fruit grower.
+    activity = demo_rule("export-consortiums-extremadura", "member_activity")
+    CallRule.objects.filter(pk=activity.pk).update(choices="A,C,H,I,J,M,N", basis="agency", note="")
+    pimex = Call.objects.get(programme__slug="pimex")
+    pimex.rules.filter(code="declarations", position=55).delete()
+    pimex.rules.filter(code="declarations", position=50).update(choices="truthful,pimex_commitment,de_minimis")
+    Organisation.objects.filter(legal_name="Cerezas Valle del Jerte S.L.").update(nace_code="01.24")
+    count = CallRule.objects.count()
+
+    call_command("seed_demo", verbosity=0)
+
+    activity.refresh_from_db()
+    assert "A" not in activity.choice_list and "manufacturing or processing" in activity.note
+    declarations = {r.position: (r.choices, r.basis) for r in pimex.rules.filter(code="declarations")}
+    assert declarations == {50: ("truthful,de_minimis", "agency"), 55: ("pimex_commitment", "programme")}
+    assert CallRule.objects.count() == count + 1
+    assert Organisation.objects.get(legal_name="Cerezas Valle del Jerte S.L.").nace_code == "10.39"
+    assert evaluated("Wines and cherries in Mexico").eligible

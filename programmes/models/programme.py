@@ -342,7 +342,17 @@ class CallRule(ConstraintErrorsOnFields, models.Model):
 
     The parameters are typed columns, so money stays Decimal with database
     checks; each rule uses the few it needs (programmes.rules says which).
+
+    `basis` says where the rule comes from: the programme's published rule, or
+    the agency's configuration where the published programme is silent (a
+    funding rate the description never gives, an exact NACE list); `note`
+    says which words of the programme it rests on, or why the agency chose it.
+    The public pages label the agency's configuration as such.
     """
+
+    class Basis(models.TextChoices):
+        PROGRAMME = "programme", _("The programme's published rule")
+        AGENCY = "agency", _("The agency's configuration")
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="rules")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -363,6 +373,18 @@ class CallRule(ConstraintErrorsOnFields, models.Model):
     )
     category = models.ForeignKey(
         CostCategory, verbose_name=_("cost category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Rows are the agency's configuration unless someone says the programme published the rule:
+    # a rule is never presented as the programme's by default.
+    basis = CleanCharField(_("basis"), max_length=16, choices=Basis.choices, default=Basis.AGENCY)
+    note = CleanCharField(
+        _("where it comes from"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The programme's words the rule follows, or why the agency set it where the programme is silent. "
+            "Shown to applicants."
+        ),
     )
 
     # Where the error of a constraint over several fields is shown (portal.constraints).
@@ -397,6 +419,12 @@ class CallRule(ConstraintErrorsOnFields, models.Model):
                 violation_error_code="call_rule_amount_le_limit",
                 violation_error_message=_("The amount cannot be more than the upper limit."),
             ),
+            models.CheckConstraint(
+                condition=Q(basis__in=["programme", "agency"]),
+                name="call_rule_basis_valid",
+                violation_error_code="call_rule_basis_valid",
+                violation_error_message=_("Choose a basis from the list."),
+            ),
         ]
 
     def __str__(self):
@@ -405,6 +433,10 @@ class CallRule(ConstraintErrorsOnFields, models.Model):
     @property
     def choice_list(self) -> list[str]:
         return [c.strip() for c in self.choices.split(",") if c.strip()]
+
+    @property
+    def is_agency_configuration(self) -> bool:
+        return self.basis == self.Basis.AGENCY
 
     # Its parameters are checked against the rule by programmes.rules.validate_rule_parameters,
     # which the forms that edit rules call (the rules engine sits above the models).

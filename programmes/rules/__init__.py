@@ -12,9 +12,10 @@ decide the eligible costs.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .base import ELIGIBILITY, FUNDING, Evaluation, Facts, Rule, RuleResult
+from .base import ELIGIBILITY, FUNDING, HOW_MUCH, WHO, Evaluation, Facts, Rule, RuleResult
 from .eligibility import DECLARATIONS, NACE_SECTIONS, STAGES
 from .engine import REGISTRY, evaluate_applicant, evaluate_application, gather_facts, rule_for, rules_record
+from .words import RuleInWords, RulesInWords, rules_in_words
 
 RULE_CHOICES = [(code, rule.label) for code, rule in REGISTRY.items()]
 
@@ -40,19 +41,24 @@ __all__ = [
     "DECLARATIONS",
     "ELIGIBILITY",
     "FUNDING",
+    "HOW_MUCH",
     "NACE_SECTIONS",
     "REGISTRY",
     "RULE_CHOICES",
     "STAGES",
+    "WHO",
     "Evaluation",
     "Facts",
     "Rule",
+    "RuleInWords",
     "RuleResult",
+    "RulesInWords",
     "describe_rule",
     "evaluate_applicant",
     "evaluate_application",
     "gather_facts",
     "rule_for",
+    "rules_in_words",
     "rules_record",
     "validate_rule_parameters",
 ]

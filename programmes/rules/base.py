@@ -12,6 +12,10 @@ from portal.money import to_cents
 ELIGIBILITY = "eligibility"
 FUNDING = "funding"
 
+# How the public pages group the rules: who can apply, and how much they may get.
+WHO = "who"
+HOW_MUCH = "how_much"
+
 # The parameter columns of programmes.CallRule.
 PARAMETERS = ("number", "amount", "limit", "rate", "choices", "category")
 
@@ -120,6 +124,7 @@ class Rule:
     code: str = ""
     label = ""
     kind = ELIGIBILITY
+    group = WHO  # where the public pages list it (WHO or HOW_MUCH)
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     # For rules with `choices`: the allowed values (None: any).
@@ -158,6 +163,7 @@ class Rule:
 
 class EligibilityRule(Rule):
     kind = ELIGIBILITY
+    group = WHO
 
     def check(self, row, facts: Facts) -> RuleResult:
         raise NotImplementedError
@@ -165,6 +171,7 @@ class EligibilityRule(Rule):
 
 class FundingRule(Rule):
     kind = FUNDING
+    group = HOW_MUCH
 
     def apply(self, row, facts: Facts, grant: Decimal, eligible_costs: Decimal) -> tuple[Decimal, RuleResult]:
         """The grant after this rule, and the result that explains the step."""

@@ -10,7 +10,7 @@ from portal.regions import NUTS2, region_name
 from programmes.models import DocumentKind
 from programmes.services import AidSplitRefused, de_minimis_share
 
-from .base import EligibilityRule, Facts, money, quantity
+from .base import HOW_MUCH, EligibilityRule, Facts, money, quantity
 
 APPLICANT_TYPES = {
     "consortium": _("a consortium"),
@@ -368,6 +368,7 @@ class AttachmentsRule(EligibilityRule):
 class MinEligibleCostRule(EligibilityRule):
     code = "min_eligible_cost"
     label = _("Minimum eligible cost")
+    group = HOW_MUCH
     required = ("amount",)
 
     def describe(self, row):
@@ -393,6 +394,7 @@ class DeMinimisRule(EligibilityRule):
 
     code = "de_minimis"
     label = _("De minimis ceiling")
+    group = HOW_MUCH
 
     def describe(self, row):
         return _(

@@ -107,12 +107,13 @@ def test_the_programme_page_takes_the_same_queries_for_one_or_many_calls(client,
     programme = ProgrammeFactory()
     CallFactory(programme=programme)
     CostCategoryFactory(programme=programme)
-    with django_assert_num_queries(3):
+    # The programme and agency, cost categories, calls, and the rules of all the calls.
+    with django_assert_num_queries(4):
         client.get(f"/{language}/programmes/{programme.slug}/")
 
     CallFactory.create_batch(5, programme=programme)
     CostCategoryFactory.create_batch(5, programme=programme)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(f"/{language}/programmes/{programme.slug}/")
     assert response.status_code == 200
 

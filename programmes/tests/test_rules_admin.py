@@ -42,6 +42,8 @@ def call_form(call, rules):
         "criteria-MAX_NUM_FORMS": "1000",
     }
     for index, rule in enumerate(rules):
+        # Every rule says where it comes from; these tests are about the parameters.
+        rule = {"basis": "agency", "note": "The agency's choice.", **rule}
         for key, value in rule.items():
             data[f"rules-{index}-{key}"] = value
     return data
