@@ -31,7 +31,7 @@ def decision_facts_backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("applications", "0012_decision_facts"),
-        ("programmes", "0016_programme_amounts_to_rules"),
+        ("programmes", "0017_call_rule_basis"),
         ("consortia", "0006_formation_moved_out"),
     ]
 

@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0012_formation_moved_in'),
+        ('programmes', '0016_programme_amounts_to_rules'),
     ]
 
     operations = [
