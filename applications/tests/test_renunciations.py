@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,16 +107,25 @@ def test_headroom_and_commitment_follow_approval_revocation_and_renunciations(
     assert [row[2] for row in ledger(second)] == [D("4000.00"), D("-1500.00"), D("-2500.00")]
 
 
-def test_the_headroom_on_a_day_before_the_correction_still_counts_the_aid(de_minimis_call, company, staff):
+def test_a_revocation_weeks_later_is_dated_that_day_and_the_headroom_before_it_still_counts_the_aid(
+    de_minimis_call, company, staff
+):
+    awarded_on = timezone.localdate()
     application = approved(de_minimis_call, staff, organisation=company)
-    grant_revoke(application=application, by=staff, reason="Fraud.")
+    later = timezone.now() + timedelta(days=40)
 
-    yesterday_seen_from_the_ledger = timezone.localdate()
-    AidAward.objects.filter(kind="correction").update(corrected_on=yesterday_seen_from_the_ledger + timedelta(days=1))
+    with time_machine.travel(later, tick=False):
+        grant_revoke(application=application, by=staff, reason="Fraud.")
+        revoked_on = timezone.localdate()
 
-    # On the day the aid was awarded, before the correction's date, the aid still counts.
-    assert de_minimis_headroom(company, on=yesterday_seen_from_the_ledger) == CEILING - D("4000.00")
-    assert de_minimis_headroom(company, on=yesterday_seen_from_the_ledger + timedelta(days=1)) == CEILING
+    correction = AidAward.objects.get(kind="correction")
+    assert (correction.awarded_on, correction.corrected_on) == (awarded_on, revoked_on)
+    assert correction.corrects == AidAward.objects.get(kind="award")
+    # Asked for a day before the revocation, the ledger still counts the aid; from that day on, not.
+    assert de_minimis_headroom(company, on=revoked_on - timedelta(days=1)) == CEILING - D("4000.00")
+    assert de_minimis_headroom(company, on=revoked_on) == CEILING
+    # Three years after the award, award and correction leave the rolling period together.
+    assert de_minimis_headroom(company, on=awarded_on + timedelta(days=3 * 366 + 1)) == CEILING
 
 
 def test_a_consortium_grant_is_corrected_for_each_member_and_adds_up_to_the_cent(agency, staff):
