@@ -79,8 +79,8 @@ def _actor(application, by, as_staff: bool | None) -> str:
     return actor
 
 
-def renunciation_check(*, application, amount: Decimal | None = None, paid: Decimal | None = None) -> Decimal:
-    """The amount the grant would keep (0.00 for a whole renunciation), or a refusal saying why not.
+def renunciation_check(*, application, amount: Decimal | None = None, way: str = RENOUNCE) -> Decimal:
+    """The amount the grant would keep (0.00 for a whole renunciation or a revocation), or a refusal saying why not.
 
     Reads only: the pages ask it before the confirmation step, the service asks it again under the
     locks. `amount` is the granted amount the beneficiary keeps (None or 0: the whole grant is given up).
@@ -94,7 +94,13 @@ def renunciation_check(*, application, amount: Decimal | None = None, paid: Deci
             _("The amount kept must be below the granted %(granted)s.") % {"granted": format_eur(granted)},
             field="amount",
         )
-    paid = paid_amount(application) if paid is None else paid
+    paid = paid_amount(application)
+    if new < paid and way == REVOKE:
+        raise EndingRefused(
+            _("%(paid)s of this grant was already paid: a grant with payments cannot be revoked.")
+            % {"paid": format_eur(paid)},
+            code="below_paid",
+        )
     if new < paid:
         if new == 0:
             message = _(
@@ -140,10 +146,8 @@ def _grant_end(*, application, by, way, reason, amount, as_staff) -> GrantEnded:
                 else _("Say why the grant is renounced."),
                 field="reason",
             )
-        if way == REVOKE and amount:
-            raise ValueError("A revocation ends the whole grant.")
         granted = to_cents(locked.granted_amount or 0)
-        new = renunciation_check(application=locked, amount=amount)
+        new = renunciation_check(application=locked, amount=None if way == REVOKE else amount, way=way)
         agency_zone = locked.call.programme.agency.tzinfo
         today = timezone.localdate(timezone=agency_zone)
         if way == REVOKE:

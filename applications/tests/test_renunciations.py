@@ -212,6 +212,18 @@ def test_a_renunciation_below_what_was_paid_is_refused_and_says_so(de_minimis_ca
     assert de_minimis_headroom(company) == CEILING - D("3000.00")
 
 
+def test_a_grant_with_payments_cannot_be_revoked(de_minimis_call, company, staff):
+    application = approved(de_minimis_call, staff, organisation=company)
+    Payment.objects.create(application=application, amount=D("500.00"), paid_on=timezone.localdate())
+
+    with pytest.raises(EndingRefused, match="a grant with payments cannot be revoked"):
+        grant_revoke(application=application, by=staff, reason="Late report.")
+
+    application.refresh_from_db()
+    assert application.status == "approved"
+    assert de_minimis_headroom(company) == CEILING - D("4000.00")
+
+
 def test_the_applicant_cannot_revoke_and_nobody_else_can_renounce(de_minimis_call, company, applicant, staff, outsider):
     application = approved(de_minimis_call, staff, organisation=company)
 
