@@ -1,10 +1,12 @@
 """After the decision: withdraw, renounce (whole or part), revoke. Money, ledger, history, e-mails, doors."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -450,3 +452,38 @@ def test_a_consortium_member_who_is_not_the_lead_cannot_renounce(client, agency,
     assert client.post(url, {"extent": "whole", "reason": "x", "confirmed": "yes"}).status_code == 404
     application.refresh_from_db()
     assert application.status == "approved"
+
+
+# --- at the same moment ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_renunciation_and_a_revocation_at_the_same_moment_end_the_grant_once(agency, company, applicant, staff):
+    call = CallFactory(programme=ProgrammeFactory(agency=agency, legal_basis="de_minimis"), budget=D("10000.00"))
+    application = approved(call, staff, organisation=company)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def end(service, by):
+        try:
+            barrier.wait(timeout=30)
+            service(application=application, by=by, reason="At once.")
+            outcomes.append("done")
+        except EndingRefused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=end, args=(grant_renounce, applicant)),
+        threading.Thread(target=end, args=(grant_revoke, staff)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["done", "refused"]
+    assert AidAward.objects.filter(application=application, kind="correction").count() == 1
+    assert de_minimis_headroom(company) == CEILING
+    assert StatusChange.objects.filter(application=application, to_status="withdrawn").count() == 1
