@@ -349,6 +349,8 @@ def test_a_partial_renunciation_in_the_admin_shows_the_refusal_next_to_the_amoun
     application = approved(de_minimis_call, staff, organisation=company)
     Payment.objects.create(application=application, amount=D("3000.00"), paid_on=timezone.localdate())
     client.force_login(staff)
+    page = client.get(move_url(application, "renounce")).content.decode()
+    assert "4,000.00\xa0€" in page and "3,000.00\xa0€" in page and 'name="amount"' in page
 
     response = client.post(move_url(application, "renounce"), {"amount": "2500.00", "reason": "Letter of 3 May."})
 
