@@ -62,14 +62,24 @@ class AttachmentInline(admin.TabularInline):
 
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
+    fk_name = "application"
     extra = 0
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note", "amounts", "proposed_next"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("status history")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by", "proposed_next")
+
+    @admin.display(description=_("granted amount"))
+    def amounts(self, obj):
+        if obj.amount_after is None:
+            return "—"
+        return f"{format_eur(obj.amount_before)} → {format_eur(obj.amount_after)}"
 
 
 class ProjectReportInline(admin.TabularInline):
@@ -374,7 +384,17 @@ class StatusChangeAdmin(AgencyScopedAdmin):
     list_filter = ["to_status"]
     list_select_related = ["application", "changed_by"]
     search_fields = ["application__reference"]
-    readonly_fields = ["application", "from_status", "to_status", "changed_by", "changed_at", "note"]
+    readonly_fields = [
+        "application",
+        "from_status",
+        "to_status",
+        "changed_by",
+        "changed_at",
+        "note",
+        "amount_before",
+        "amount_after",
+        "proposed_next",
+    ]
 
     def has_add_permission(self, request):
         return False

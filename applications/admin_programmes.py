@@ -29,7 +29,12 @@ from .reports import report_agency, report_parameters_clean, report_request, rep
 
 
 class CallAdmin(programmes_admin.CallAdmin):
-    readonly_fields = [*programmes_admin.CallAdmin.readonly_fields, "committed_eur", "remaining_eur"]
+    readonly_fields = [
+        *programmes_admin.CallAdmin.readonly_fields,
+        "committed_eur",
+        "remaining_eur",
+        "next_reserve_proposed",
+    ]
 
     def save_model(self, request, obj, form, change):
         previous = {}
@@ -65,6 +70,21 @@ class CallAdmin(programmes_admin.CallAdmin):
     @admin.display(description=_("remaining budget"))
     def remaining_eur(self, obj):
         return format_eur(call_remaining(obj)) if obj and obj.pk else "—"
+
+    @admin.display(description=_("next on the reserve list"))
+    def next_reserve_proposed(self, obj):
+        """The reserve application the money left could fund (freed by a renunciation or revocation, say)."""
+        if not (obj and obj.pk) or call_remaining(obj) <= 0:
+            return "—"
+        proposal = next_reserve(obj)
+        if proposal is None:
+            return gettext("No application on the reserve list fits what is left.")
+        return format_html(
+            '<a href="{}" class="next-reserve">{}</a> ({})',
+            reverse("admin:applications_application_change", args=[proposal.pk]),
+            proposal,
+            gettext("maximum grant %(amount)s") % {"amount": format_eur(proposal.max_grant)},
+        )
 
     def ranking_view(self, request, pk):
         """The call's ranking with its cut-off line; POST applies it (approve above, reserve below)."""

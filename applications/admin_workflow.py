@@ -8,17 +8,19 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.localization import LocalDecimalField
+from portal.money import format_eur
 from portal.refusals import Refused, show_refusal
 
 from . import decisions
 from .models import Status
 from .post_award import paid_amount, payable_amount, payment_record
-from .submission import application_withdraw
-from .workflow import STAFF, may_move
+from .renunciations import GrantEnded, application_withdraw, grant_renounce, grant_revoke
+from .workflow import RENOUNCE, REVOKE, STAFF, WITHDRAW, check_end, may_end, may_move
 
 
 class NoteForm(forms.Form):
@@ -49,6 +51,30 @@ class ApproveForm(forms.Form):
     )
 
 
+class RenounceForm(forms.Form):
+    """A renunciation the beneficiary sent the agency: the whole grant, or a part (the amount it keeps)."""
+
+    amount = LocalDecimalField(
+        label=gettext_lazy("Amount the beneficiary keeps (EUR)"),
+        help_text=gettext_lazy("Empty: the whole grant is renounced. Never below what was already paid."),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.00"),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason given by the beneficiary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the revocation (sent to the beneficiary)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
 class PaymentForm(forms.Form):
     amount = LocalDecimalField(
         label=gettext_lazy("Amount paid (EUR)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
@@ -65,16 +91,22 @@ MOVES = {
     "reserve": (Status.RESERVE, gettext_lazy("Put on the reserve list"), NoteForm),
     "reject": (Status.REJECTED, gettext_lazy("Reject"), ReasonForm),
     "withdraw": (Status.WITHDRAWN, gettext_lazy("Withdraw"), ReasonForm),
+    "renounce": (Status.WITHDRAWN, gettext_lazy("Record a renunciation"), RenounceForm),
+    "revoke": (Status.WITHDRAWN, gettext_lazy("Revoke the grant"), RevokeForm),
     "close": (Status.CLOSED, gettext_lazy("Close"), NoteForm),
 }
+# Moves that end an application early: who may make them is the workflow's rule on endings.
+ENDING_MOVES = {"withdraw": WITHDRAW, "renounce": RENOUNCE, "revoke": REVOKE}
+
+
+def move_allowed(name, status) -> bool:
+    if name in ENDING_MOVES:
+        return may_end(ENDING_MOVES[name], status, actor=STAFF)
+    return may_move(status, MOVES[name][0], actor=STAFF)
 
 
 def available_moves(application):
-    return [
-        (name, label)
-        for name, (target, label, _form) in MOVES.items()
-        if may_move(application.status, target, actor=STAFF)
-    ]
+    return [(name, label) for name, (_target, label, _form) in MOVES.items() if move_allowed(name, application.status)]
 
 
 def perform(name, *, application, by, data):
@@ -93,6 +125,12 @@ def perform(name, *, application, by, data):
         return decisions.application_reject(application=application, by=by, reason=note)
     if name == "withdraw":
         return application_withdraw(application=application, by=by, note=note, as_staff=True)
+    if name == "renounce":
+        return grant_renounce(
+            application=application, by=by, reason=data["reason"], amount=data.get("amount"), as_staff=True
+        )
+    if name == "revoke":
+        return grant_revoke(application=application, by=by, reason=data["reason"])
     return decisions.application_close(application=application, by=by, note=note)
 
 
@@ -106,18 +144,24 @@ def workflow_urls(model_admin):
             return redirect("admin:index")
         target, label, form_class = MOVES[name]
         change_url = reverse("admin:applications_application_change", args=[pk])
-        if not may_move(application.status, target, actor=STAFF):
-            messages.error(
-                request,
-                _("An application that is “%(from)s” cannot become “%(to)s”.")
-                % {"from": application.get_status_display(), "to": Status(target).label},
-            )
+        if not move_allowed(name, application.status):
+            if name in ENDING_MOVES:
+                try:
+                    check_end(ENDING_MOVES[name], application.status, actor=STAFF)
+                except Refused as refusal:
+                    show_refusal(request, refusal)
+            else:
+                messages.error(
+                    request,
+                    _("An application that is “%(from)s” cannot become “%(to)s”.")
+                    % {"from": application.get_status_display(), "to": Status(target).label},
+                )
             return redirect(change_url)
         initial = {"amount": application.max_grant} if name == "approve" else {}
         form = form_class(request.POST or None, initial=initial) if form_class else None
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
-                perform(name, application=application, by=request.user, data=form.cleaned_data if form else {})
+                result = perform(name, application=application, by=request.user, data=form.cleaned_data if form else {})
             except Refused as refusal:
                 if form is None:
                     show_refusal(request, refusal)
@@ -125,6 +169,8 @@ def workflow_urls(model_admin):
                 show_refusal(form, refusal)
             else:
                 messages.success(request, _("Done: %(move)s.") % {"move": label})
+                if isinstance(result, GrantEnded):
+                    _say_what_is_freed(request, result)
                 return redirect(change_url)
         context = {
             **model_admin.admin_site.each_context(request),
@@ -135,6 +181,8 @@ def workflow_urls(model_admin):
             "opts": model_admin.model._meta,
             "change_url": change_url,
             "remaining": decisions.call_remaining(application.call) if name == "approve" else None,
+            "granted": application.granted_amount if name in ("renounce", "revoke") else None,
+            "paid": paid_amount(application) if name in ("renounce", "revoke") else None,
         }
         return TemplateResponse(request, "admin/applications/move.html", context)
 
@@ -183,6 +231,27 @@ def workflow_urls(model_admin):
             name="applications_application_payment",
         ),
     ]
+
+
+def _say_what_is_freed(request, result: GrantEnded):
+    """After a renunciation or revocation: the money freed on the call, and the reserve application it could fund."""
+    if result.next_reserve is None:
+        messages.info(
+            request,
+            _("%(freed)s freed on the call; no application on the reserve list fits it.")
+            % {"freed": format_eur(result.freed)},
+        )
+        return
+    url = reverse("admin:applications_application_change", args=[result.next_reserve.pk])
+    messages.info(
+        request,
+        format_html(
+            _('{freed} freed on the call. Next on the reserve list: <a href="{url}">{application}</a>.'),
+            freed=format_eur(result.freed),
+            url=url,
+            application=result.next_reserve,
+        ),
+    )
 
 
 def _bulk(modeladmin, request, queryset, name, amount_from_max=False):

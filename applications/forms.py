@@ -260,3 +260,34 @@ def _country(value: str) -> str:
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Why do you withdraw? (optional)"), required=False, max_length=500)
+
+
+class RenounceForm(forms.Form):
+    """The beneficiary renounces its grant: all of it, or a part (it says the amount it keeps)."""
+
+    WHOLE, PART = "whole", "part"
+    extent = forms.ChoiceField(
+        label=_("What do you renounce?"),
+        choices=[(WHOLE, _("The whole grant")), (PART, _("Part of the grant"))],
+        widget=forms.RadioSelect,
+        initial=WHOLE,
+    )
+    amount = LocalDecimalField(
+        label=_("Amount you keep (EUR)"),
+        help_text=_("Only for a partial renunciation: the grant becomes this amount."),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    reason = forms.CharField(label=_("Why do you renounce?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("extent") == self.PART and cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Say how much of the grant you keep."))
+        return cleaned
+
+    def kept_amount(self):
+        """The amount the grant keeps: None when the whole grant is renounced."""
+        return self.cleaned_data["amount"] if self.cleaned_data["extent"] == self.PART else None

@@ -7,6 +7,7 @@ applications import from those modules, never from here, so no circle can form.
   decision_facts: the facts a decision rested on, as frozen at approval;
 - reviews: review summaries and the ranking;
 - post_award: accepted costs, what is payable and paid, what is missing to close;
+- renunciations: who acts on an application (agency or beneficiary), what a renunciation would keep;
 - pimex.selectors: a participant's PIMEX progress.
 The dashboard, indicators, reports and open data keep their selectors in their sub-packages.
 """
@@ -23,12 +24,14 @@ from .queries import (
     budget_lines_with_claims,
     project_report_for,
 )
+from .renunciations import actor_for, renunciation_check
 from .reviews import ranking, review_summary, review_weighted_total, reviews_prefetch
 
 __all__ = [
     "COMMITTED",
     "NEXT_STEPS",
     "accepted_costs",
+    "actor_for",
     "application_for",
     "applications_of",
     "attachment_for",
@@ -46,6 +49,7 @@ __all__ = [
     "pimex_progress",
     "project_report_for",
     "ranking",
+    "renunciation_check",
     "retention_date",
     "review_summary",
     "review_weighted_total",

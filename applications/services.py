@@ -2,7 +2,8 @@
 
 The writes live in the modules of their step; this module only names them. Modules inside
 applications import from the step's module, never from here, so no circle can form.
-- submission: create, submit, withdraw, answer a clarification, the status log and references;
+- submission: create, submit, answer a clarification, the status log and references;
+- renunciations: withdraw before a decision, renounce (whole or part) or revoke after it;
 - decisions: review, clarification request, approve, reserve, reject, close; decision_facts:
   the facts an approval freezes;
 - reviews: conflicts of interest, scores, applying the ranking;
@@ -52,6 +53,7 @@ from .post_award import (
     payment_record,
 )
 from .reminders import send_due_reminders
+from .renunciations import GrantEnded, application_withdraw, grant_renounce, grant_revoke
 from .reports import report_build, report_request, report_retry
 from .reviews import ReviewRefused, ranking_apply, review_declare, review_score
 from .submission import (
@@ -59,16 +61,17 @@ from .submission import (
     application_change_status,
     application_create,
     application_submit,
-    application_withdraw,
     clarification_answer,
     content_hash,
     reference_allocate,
     submitted_content,
 )
-from .workflow import IllegalTransition
+from .workflow import EndingRefused, IllegalTransition
 
 __all__ = [
     "DecisionRefused",
+    "EndingRefused",
+    "GrantEnded",
     "IllegalTransition",
     "PimexRefused",
     "PostAwardRefused",
@@ -96,6 +99,8 @@ __all__ = [
     "expense_remove",
     "expense_verify",
     "grant_accept",
+    "grant_renounce",
+    "grant_revoke",
     "operation_close",
     "payment_record",
     "pimex_action_plan_save",

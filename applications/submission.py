@@ -17,7 +17,7 @@ from .attachments import attachment_add
 from .models import Application, Status, StatusChange
 from .programme_fields import FIELDS_BY_KIND, missing_fields
 from .receipts import receipt_render
-from .workflow import APPLICANT, STAFF, IllegalTransition, check_move, may_move, may_withdraw
+from .workflow import APPLICANT, check_move, may_move
 
 
 def reference_allocate(*, call_id: int) -> str:
@@ -83,7 +83,7 @@ def application_create(*, call, title: str, consortium=None, organisation=None, 
     return application
 
 
-# --- the applicant's side: submission, withdrawal, clarification answers ---------------------
+# --- the applicant's side: submission, clarification answers (withdrawal: renunciations) ---------------------
 
 
 class SubmissionRefused(Refused):
@@ -197,24 +197,6 @@ def _notify_submitted(application, by):
         key=f"submitted:{application.pk}:{by.pk}",
         attachments=[(f"receipt-{application.reference}.pdf", application.receipt.name, "application/pdf")],
     )
-
-
-@transaction.atomic
-def application_withdraw(*, application, by, note="", as_staff=False) -> Application:
-    """Withdraw an application, as the workflow table lets the actor (`workflow.may_withdraw`).
-
-    The applicant withdraws before a decision; the agency's staff (`as_staff`: the
-    move is made in the administration) may also record a later withdrawal. Raises
-    SubmissionRefused, saying why, when the actor may not withdraw it now.
-    """
-    from django.utils.translation import gettext as _
-
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    if not may_withdraw(locked.status, actor=STAFF if as_staff else APPLICANT):
-        if as_staff:
-            raise SubmissionRefused([IllegalTransition(locked.status, Status.WITHDRAWN)])
-        raise SubmissionRefused([_("An application can be withdrawn only before a decision.")])
-    return application_change_status(application=locked, to_status=Status.WITHDRAWN, by=by, note=note)
 
 
 @transaction.atomic

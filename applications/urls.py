@@ -10,6 +10,7 @@ urlpatterns = [
     path("applications/<int:pk>/edit/<str:step>/", views.edit, name="edit"),
     path("applications/<int:pk>/submit/", views.submit, name="submit"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/renounce/", views.renounce, name="renounce"),
     path("applications/<int:pk>/clarify/", views.clarify, name="clarify"),
     path("applications/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("applications/<int:pk>/reports/<str:kind>/", views.report, name="report"),

@@ -21,7 +21,8 @@ from consortia import services as consortia_services
 from consortia.forms import InviteForm
 from consortia.models import Stage
 from consortia.selectors import consortia_of, organisations_of
-from portal.refusals import show_refusal
+from portal.money import format_eur
+from portal.refusals import Refused, show_refusal
 from programmes.models import Call
 from programmes.rules import evaluate_applicant, evaluate_application
 
@@ -38,13 +39,14 @@ from .forms import (
     ExpenseForm,
     ProjectForm,
     ProjectReportForm,
+    RenounceForm,
     ReportActivityForm,
     WithdrawForm,
 )
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
 from .queries import _editable_filter
-from .workflow import APPLICANT, may_withdraw
+from .workflow import APPLICANT, RENOUNCE, EndingRefused, check_end, may_end, may_withdraw
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -318,6 +320,7 @@ def detail(request, pk):
             "clarification_form": ClarificationForm(),
             "withdraw_form": WithdrawForm(),
             "can_withdraw": editable and may_withdraw(application.status, actor=APPLICANT),
+            "can_renounce": editable and may_end(RENOUNCE, application.status, actor=APPLICANT),
         },
     )
 
@@ -359,6 +362,59 @@ def withdraw(request, pk):
     else:
         messages.info(request, _("The application is withdrawn."))
     return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def renounce(request, pk):
+    """The beneficiary renounces its grant, whole or in part: a form, a confirmation step, then the service.
+
+    The first POST checks the request (`renunciation_check`) and shows what will happen; only the
+    POST of the confirmation (`confirmed=yes`) renounces. A refusal comes back next to its field.
+    """
+    application = selectors.application_for(request.user, pk, editable=True)
+    try:
+        check_end(RENOUNCE, application.status, actor=APPLICANT)
+    except EndingRefused as refusal:
+        show_refusal(request, refusal)
+        return redirect("applications:detail", pk=pk)
+    form = RenounceForm(request.POST or None)
+    confirming, kept = False, None
+    if request.method == "POST" and form.is_valid():
+        kept = form.kept_amount()
+        try:
+            if request.POST.get("confirmed") == "yes":
+                services.grant_renounce(
+                    application=application,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    amount=kept,
+                    as_staff=False,
+                )
+                messages.success(
+                    request,
+                    _("The grant is renounced; the agency is told.")
+                    if kept is None
+                    else _("Your renunciation is recorded: the grant is now %(amount)s.")
+                    % {"amount": format_eur(kept)},
+                )
+                return redirect("applications:detail", pk=pk)
+            selectors.renunciation_check(application=application, amount=kept)
+            confirming = True
+        except Refused as refusal:
+            show_refusal(form, refusal)
+    granted = application.granted_amount
+    return render(
+        request,
+        "applications/renounce.html",
+        {
+            "application": application,
+            "form": form,
+            "confirming": confirming,
+            "kept": kept,
+            "given_up": (granted - kept) if kept is not None else granted,
+            "paid": selectors.paid_amount(application),
+        },
+    )
 
 
 @login_required

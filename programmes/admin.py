@@ -172,31 +172,63 @@ class CostCategoryAdmin(AgencyScopedAdmin):
 
 @admin.register(AidAward)
 class AidAwardAdmin(AgencyScopedAdmin):
-    """The de minimis ledger. Rows written by a grant decision cannot be edited or deleted here;
-    aid declared from other authorities can be added by hand."""
+    """The de minimis ledger. It keeps its history: no amount is ever edited here. Grants write their
+    awards when decided and their corrections (negative, dated) when renounced or revoked; aid declared
+    from other authorities is typed in once, then read-only like every row."""
 
     agency_path = "programme__agency"
 
-    list_display = ["organisation", "programme", "amount_eur", "awarded_on", "legal_basis"]
-    list_filter = ["legal_basis", "programme"]
-    list_select_related = ["organisation", "programme"]
-    search_fields = ["organisation__legal_name", "organisation__tax_id"]
+    list_display = [
+        "organisation",
+        "programme",
+        "application",
+        "kind",
+        "amount_eur",
+        "awarded_on",
+        "corrected_on",
+        "legal_basis",
+    ]
+    list_filter = ["kind", "legal_basis", "programme"]
+    list_select_related = ["organisation", "programme", "application"]
+    search_fields = ["organisation__legal_name", "organisation__tax_id", "application__reference"]
     date_hierarchy = "awarded_on"
-    autocomplete_fields = ["organisation", "programme", "application"]
-    fields = ["organisation", "legal_basis", "amount", "awarded_on", "programme", "application", "granting_authority"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.application_id is not None:
-            return [*self.fields, "created_at"]
-        return ["created_at"]
+    autocomplete_fields = ["organisation", "programme"]
+    # What can be typed in: aid declared from another authority (an award, never a correction).
+    fields = ["organisation", "legal_basis", "amount", "awarded_on", "programme", "granting_authority"]
+    # What a recorded row shows, all read-only.
+    shown = [
+        "organisation",
+        "kind",
+        "legal_basis",
+        "amount",
+        "awarded_on",
+        "corrected_on",
+        "corrects",
+        "note",
+        "programme",
+        "application",
+        "granting_authority",
+        "created_at",
+    ]
 
     def get_fields(self, request, obj=None):
-        return [*self.fields, "created_at"] if obj is not None else self.fields
+        return self.shown if obj is not None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # A recorded entry is history: corrections are new rows written by the services, never edits.
+        return self.shown if obj is not None else ["created_at"]
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.application_id is not None:
+        # A grant's awards and corrections stay; a declared aid typed by mistake may be removed.
+        if obj is not None and (obj.application_id is not None or obj.kind == AidAward.Kind.CORRECTION):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # The bulk delete would pass over the rows a grant wrote.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_eur(self, obj):
@@ -208,7 +240,7 @@ class AidAwardInline(admin.TabularInline):
 
     model = AidAward
     extra = 0
-    fields = ["awarded_on", "legal_basis", "amount", "programme", "application", "granting_authority"]
+    fields = ["awarded_on", "kind", "legal_basis", "amount", "corrected_on", "programme", "application", "note"]
     readonly_fields = fields
     can_delete = False
     show_change_link = True

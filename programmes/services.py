@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,17 @@ def de_minimis_window_start(on: date) -> date:
     return years_after(on, -settings.DE_MINIMIS_YEARS)
 
 
+def ledger_on(on: date):
+    """The de minimis entries that count on `on`: awards in the rolling period, and the corrections of
+    those awards recorded by `on` (a correction counts from its own date, in its award's period)."""
+    return AidAward.objects.filter(
+        Q(corrected_on__isnull=True) | Q(corrected_on__lte=on),
+        legal_basis=AidAward.LegalBasis.DE_MINIMIS,
+        awarded_on__gt=de_minimis_window_start(on),
+        awarded_on__lte=on,
+    )
+
+
 def de_minimis_used(organisation, on: date | None = None) -> Decimal:
     """De minimis aid awarded to the organisation's single undertaking in the rolling period ending on `on`.
 
@@ -53,12 +64,7 @@ def de_minimis_used(organisation, on: date | None = None) -> Decimal:
     ids = single_undertaking_ids(organisation)
     if not ids:
         return ZERO
-    total = AidAward.objects.filter(
-        organisation_id__in=ids,
-        legal_basis=AidAward.LegalBasis.DE_MINIMIS,
-        awarded_on__gt=de_minimis_window_start(on),
-        awarded_on__lte=on,
-    ).aggregate(total=Sum("amount"))["total"]
+    total = ledger_on(on).filter(organisation_id__in=ids).aggregate(total=Sum("amount"))["total"]
     return to_cents(total or ZERO)
 
 
@@ -81,12 +87,8 @@ def de_minimis_headrooms(organisations, on: date) -> dict[int, Decimal]:
     undertakings = {organisation.pk: single_undertaking_ids(organisation) for organisation in organisations}
     every_id = set().union(*undertakings.values()) if undertakings else set()
     used = dict(
-        AidAward.objects.filter(
-            organisation_id__in=every_id,
-            legal_basis=AidAward.LegalBasis.DE_MINIMIS,
-            awarded_on__gt=de_minimis_window_start(on),
-            awarded_on__lte=on,
-        )
+        ledger_on(on)
+        .filter(organisation_id__in=every_id)
         .values("organisation_id")
         .annotate(total=Sum("amount"))
         .values_list("organisation_id", "total")
@@ -176,7 +178,7 @@ def aid_awards_record(*, application, amount: Decimal, on: date) -> list[AidAwar
     with transaction.atomic():
         # The application's own model: the ledger sits below applications and does not import it.
         type(application)._default_manager.select_for_update().filter(pk=application.pk).values_list("pk").first()
-        existing = list(AidAward.objects.filter(application_id=application.pk).order_by("pk"))
+        existing = list(AidAward.objects.filter(application_id=application.pk, kind=AidAward.Kind.AWARD).order_by("pk"))
         if existing:
             return existing
         programme = application.call.programme
@@ -194,3 +196,64 @@ def aid_awards_record(*, application, amount: Decimal, on: date) -> list[AidAwar
                 for organisation_id, part in shares.items()
             ]
         )
+
+
+def aid_granted(application) -> dict[int, Decimal]:
+    """What the ledger holds for an application now, per undertaking (awards plus corrections): pk -> EUR."""
+    rows = (
+        AidAward.objects.filter(application_id=application.pk)
+        .values("organisation_id")
+        .annotate(total=Sum("amount"))
+        .order_by("organisation_id")
+        .values_list("organisation_id", "total")
+    )
+    return {organisation_id: to_cents(total) for organisation_id, total in rows}
+
+
+def aid_corrections_record(
+    *, application, granted: Decimal, new_amount: Decimal, on: date, note: str = ""
+) -> list[AidAward]:
+    """Correct the ledger when a grant of `granted` becomes `new_amount` (0: renounced or revoked whole).
+
+    Nothing is edited or deleted: each undertaking that received a share of the
+    aid gets a correction row, dated `on`, bringing its aid down in proportion to
+    the new amount; the corrections add up exactly (`split_amount`) to the change.
+    Each correction names its undertaking's award and counts in the award's rolling
+    period. The application row and its ledger rows are locked. Returns the rows
+    written (none when the application has no aid recorded or nothing changes).
+    """
+    granted, new_amount = to_cents(granted), to_cents(new_amount)
+    if new_amount < 0 or granted <= 0 or new_amount > granted:
+        raise ValueError("A correction reduces a positive grant to an amount between zero and the grant.")
+    with transaction.atomic():
+        type(application)._default_manager.select_for_update().filter(pk=application.pk).values_list("pk").first()
+        rows = list(AidAward.objects.select_for_update().filter(application_id=application.pk).order_by("pk"))
+        awards = {row.organisation_id: row for row in rows if row.kind == AidAward.Kind.AWARD}
+        held = {organisation_id: ZERO for organisation_id in awards}
+        for row in rows:
+            if row.organisation_id in held:
+                held[row.organisation_id] += row.amount
+        ids = [organisation_id for organisation_id, amount in held.items() if amount > 0]
+        total = sum((held[i] for i in ids), ZERO)
+        if not ids or total <= 0:
+            return []
+        # The aid still held goes down in proportion: its new total is to the new amount what it was to the grant.
+        target = to_cents(total * new_amount / granted) if new_amount < granted else total
+        kept = split_amount(amount=target, weights=[held[i] for i in ids]) if target > 0 else [ZERO] * len(ids)
+        corrections = [
+            AidAward(
+                organisation_id=organisation_id,
+                programme_id=awards[organisation_id].programme_id,
+                application_id=application.pk,
+                amount=part - held[organisation_id],
+                awarded_on=awards[organisation_id].awarded_on,
+                legal_basis=awards[organisation_id].legal_basis,
+                kind=AidAward.Kind.CORRECTION,
+                corrects=awards[organisation_id],
+                corrected_on=on,
+                note=note[:300],
+            )
+            for organisation_id, part in zip(ids, kept, strict=True)
+            if part != held[organisation_id]
+        ]
+        return AidAward.objects.bulk_create(corrections)

@@ -399,6 +399,18 @@ class StatusChange(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
     note = CleanTextField(_("note"), blank=True)
+    # A change of the granted amount (a partial renunciation): what it was, what it became.
+    amount_before = MoneyField(_("granted before"), null=True, blank=True)
+    amount_after = MoneyField(_("granted after"), null=True, blank=True)
+    # When the move freed money: the reserve application proposed for it (for staff; not the applicant's to see).
+    proposed_next = models.ForeignKey(
+        Application,
+        verbose_name=_("reserve application proposed"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("status change")

@@ -467,6 +467,8 @@ ROUTES = {
     "applications:edit": Route(lambda w: {"pk": w.named["draft"].pk, "step": "project"}, {OWNER}, {OWNER}),
     "applications:submit": Route(lambda w: {"pk": w.named["draft"].pk}, set(), {OWNER}, data={}),
     "applications:withdraw": Route(lambda w: {"pk": w.named["submitted"].pk}, set(), {OWNER}, data={"reason": "x"}),
+    # Renouncing the grant: the beneficiary's representatives (the lead's), never the other members.
+    "applications:renounce": Route(lambda w: {"pk": w.named["approved"].pk}, {OWNER}, {OWNER}),
     "applications:clarify": Route(
         lambda w: {"pk": w.named["clarification"].pk}, set(), {OWNER}, data={"text": "Here is the answer."}
     ),

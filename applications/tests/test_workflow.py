@@ -373,14 +373,14 @@ def test_concurrent_submissions_of_one_call_get_gapless_unique_references():
 
 WITHDRAWABLE = {
     "applicant": {Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED},
-    # After a decision only staff record a withdrawal (a beneficiary renouncing its grant).
+    # Staff also withdraw from the reserve list; an approved grant is renounced or revoked instead
+    # (applications/tests/test_renunciations.py), so no withdrawal is offered for it.
     "staff": {
         Status.DRAFT,
         Status.SUBMITTED,
         Status.UNDER_REVIEW,
         Status.CLARIFICATION_REQUESTED,
         Status.RESERVE,
-        Status.APPROVED,
     },
 }
 

@@ -446,8 +446,16 @@ class AidAward(ConstraintErrorsOnFields, models.Model):
     """State aid awarded to one undertaking: the de minimis ledger.
 
     Written when a grant is decided; a consortium grant gives one row per active
-    member (equal shares unless the memberships record them).
+    member (equal shares unless the memberships record them). The ledger keeps its
+    history: when a grant is renounced (whole or part) or revoked, nothing is edited;
+    each undertaking's award gets a correction row with a negative amount, dated the
+    day it is recorded (`corrected_on`). A correction counts in the rolling period of
+    the aid it corrects (its `awarded_on` is the award's), from its own date on.
     """
+
+    class Kind(models.TextChoices):
+        AWARD = "award", _("Award")
+        CORRECTION = "correction", _("Correction")
 
     class LegalBasis(models.TextChoices):
         DE_MINIMIS = "de_minimis", _("De minimis")
@@ -474,10 +482,26 @@ class AidAward(ConstraintErrorsOnFields, models.Model):
     granting_authority = CleanCharField(
         _("granting authority"), max_length=200, blank=True, help_text=_("For aid declared from other authorities.")
     )
+    kind = CleanCharField(_("entry"), max_length=16, choices=Kind.choices, default=Kind.AWARD)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text=_("The award this correction reduces or cancels."),
+    )
+    corrected_on = models.DateField(_("corrected on"), null=True, blank=True)
+    note = CleanCharField(_("why"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     # Where the error of a constraint over several fields is shown (portal.constraints).
-    constraint_error_fields = {"aid_award_once_per_application_and_undertaking": "organisation"}
+    constraint_error_fields = {
+        "aid_award_once_per_application_and_undertaking": "organisation",
+        "aid_award_only_corrections_negative": "amount",
+        "aid_award_correction_complete": "corrects",
+    }
 
     class Meta:
         verbose_name = _("aid award")
@@ -485,10 +509,25 @@ class AidAward(ConstraintErrorsOnFields, models.Model):
         ordering = ["-awarded_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gte=0),
-                name="aid_award_amount_not_negative",
-                violation_error_code="aid_award_amount_not_negative",
-                violation_error_message=_("The amount cannot be negative."),
+                condition=Q(kind="correction") | Q(amount__gte=0),
+                name="aid_award_only_corrections_negative",
+                violation_error_code="aid_award_only_corrections_negative",
+                violation_error_message=_("The amount of an award cannot be negative: only a correction can."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["award", "correction"]),
+                name="aid_award_kind_valid",
+                violation_error_code="aid_award_kind_valid",
+                violation_error_message=_("Choose award or correction."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="award", corrects__isnull=True, corrected_on__isnull=True))
+                | Q(kind="correction", corrects__isnull=False, corrected_on__isnull=False),
+                name="aid_award_correction_complete",
+                violation_error_code="aid_award_correction_complete",
+                violation_error_message=_(
+                    "A correction names the award it corrects and its date; an award has neither."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(legal_basis__in=["de_minimis", "gber", "none"]),
@@ -498,7 +537,7 @@ class AidAward(ConstraintErrorsOnFields, models.Model):
             ),
             models.UniqueConstraint(
                 fields=["application", "organisation"],
-                condition=Q(application__isnull=False),
+                condition=Q(application__isnull=False, kind="award"),
                 name="aid_award_once_per_application_and_undertaking",
                 violation_error_code="aid_award_once_per_application_and_undertaking",
                 violation_error_message=_("The aid of this application to this undertaking is already recorded."),
@@ -507,6 +546,8 @@ class AidAward(ConstraintErrorsOnFields, models.Model):
         indexes = [models.Index(fields=["organisation", "awarded_on"], name="aid_award_ledger_idx")]
 
     def __str__(self):
+        if self.kind == self.Kind.CORRECTION:
+            return f"{self.organisation}: {self.amount} ({self.awarded_on} → {self.corrected_on})"
         return f"{self.organisation}: {self.amount} ({self.awarded_on})"
 
 
