@@ -30,7 +30,7 @@ def decision_facts_backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0012_decision_facts"),
+        ("applications", "0014_status_change_amounts"),
         ("programmes", "0017_call_rule_basis"),
         ("consortia", "0006_formation_moved_out"),
     ]

@@ -79,7 +79,7 @@ def programme_amounts_to_rules(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0012_formation_moved_in'),
+        ('programmes', '0015_aid_corrections'),
     ]
 
     operations = [
