@@ -5,12 +5,14 @@ applications import from those modules, never from here, so no circle can form.
 - queries: which applications, reports and documents a user may see or edit;
 - decisions: money committed and remaining on a call, the next one on the reserve list;
 - reviews: review summaries and the ranking;
+- formation_grants: the seed-funding call's one pool as the formations see it, a formation's grant;
 - post_award: accepted costs, what is payable and paid, what is missing to close;
 - pimex.selectors: a participant's PIMEX progress.
 The dashboard, indicators, reports and open data keep their selectors in their sub-packages.
 """
 
 from .decisions import COMMITTED, call_committed, call_remaining, next_reserve
+from .formation_grants import SeedFunding, formation_grant_of, formation_seed_funding
 from .pimex.selectors import participation_for, pimex_commitments, pimex_panel, pimex_progress
 from .post_award import accepted_costs, completion_problems, paid_amount, payable_amount, retention_date
 from .queries import (
@@ -26,6 +28,7 @@ from .reviews import ranking, review_summary, review_weighted_total, reviews_pre
 __all__ = [
     "COMMITTED",
     "NEXT_STEPS",
+    "SeedFunding",
     "accepted_costs",
     "application_for",
     "applications_of",
@@ -34,6 +37,8 @@ __all__ = [
     "call_committed",
     "call_remaining",
     "completion_problems",
+    "formation_grant_of",
+    "formation_seed_funding",
     "next_reserve",
     "paid_amount",
     "participation_for",
