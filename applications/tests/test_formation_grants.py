@@ -385,3 +385,14 @@ def test_the_formation_links_to_its_grant_and_the_grant_to_its_formation(client,
     assert grant.reference in formation_page
     assert reverse("admin:programmes_formation_change", args=[formation.pk]) in grant_page
     assert "Seed funding of the formation “Formation”" in grant_page
+
+
+def test_the_consortiums_members_see_the_grant_comes_from_the_formation(client, programme, technician, director):
+    formation, people = formation_with_joined(programme, technician, 3)
+    representative, lead, _candidate = next(iter(people.values()))
+    establish(formation, director, lead)
+    client.force_login(representative)
+
+    page = client.get(reverse("applications:detail", args=[formation_grant_of(formation).pk])).content.decode()
+
+    assert "the agency made this application when it established the consortium" in page
