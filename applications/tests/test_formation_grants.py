@@ -41,7 +41,7 @@ from portal.refusals import Refused
 from programmes.formation import services as forming
 from programmes.models import AidAward, Formation
 from programmes.services import de_minimis_headroom
-from programmes.tests.factories import CallFactory
+from programmes.tests.factories import CallFactory, ProgrammeFactory
 from programmes.tests.test_formation import (  # noqa: F401
     TODAY,
     director,
@@ -53,6 +53,7 @@ from programmes.tests.test_formation import (  # noqa: F401
     technician,
     today_is_fixed,
 )
+from programmes.tests.test_formation_admin import page_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -396,3 +397,22 @@ def test_the_consortiums_members_see_the_grant_comes_from_the_formation(client, 
     page = client.get(reverse("applications:detail", args=[formation_grant_of(formation).pk])).content.decode()
 
     assert "the agency made this application when it established the consortium" in page
+
+
+def test_staff_choose_the_seed_funding_call_on_the_formation_page_among_the_programmes_calls(
+    client, programme, technician
+):
+    formation, _people = formation_with_joined(programme, technician, 3)
+    other_programme = ProgrammeFactory(agency=programme.agency, name="Another programme of SODERCAN")
+    elsewhere = CallFactory(programme=other_programme, title="A call of another programme")
+    client.force_login(technician)
+    url = reverse("admin:programmes_formation_change", args=[formation.pk])
+
+    response = client.post(url, page_data(client, url, call=str(elsewhere.pk)))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["call"] == [
+        "Choose a call of the formation's programme (Export consortia of Cantabria)."
+    ]
+    formation.refresh_from_db()
+    assert formation.call == seed_call(programme)

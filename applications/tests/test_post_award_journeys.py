@@ -20,8 +20,8 @@ from applications.services import application_change_status, formation_establish
 from applications.tests import pimex_factories
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, RepresentationFactory
-from portal.tests.browser import log_in
 from portal.roles import PROGRAMME_MANAGER
+from portal.tests.browser import log_in
 from portal.tests.factories import StaffFactory, UserFactory
 from programmes.formation import services as forming
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory

@@ -1,7 +1,6 @@
 """SODERCAN's consortium formation (seed 002): from candidate companies to an established consortium,
 then its manager, membership fees and the contracts it wins."""
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
