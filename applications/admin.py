@@ -16,7 +16,10 @@ from portal.scoping import AgencyScopedAdmin
 from programmes.rules import evaluate_application
 
 # The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
-from . import admin_programmes  # noqa: F401  (the call page completed, the reports)
+from . import (
+    admin_formation,  # noqa: F401  (the formation's establish page and its grant, seed 002)
+    admin_programmes,  # noqa: F401  (the call page completed, the reports)
+)
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
 from .decision_facts import decision_record
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
@@ -259,6 +262,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         "retention_until",
         "money_after_grant",
         "decision",
+        "from_formation",
     ]
     inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, PaymentInline, ReviewInline]
 
@@ -282,6 +286,17 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         if record is None:
             return "—"
         return render_to_string("applications/_decision.html", {"decision": record})
+
+    @admin.display(description=_("consortium formation"))
+    def from_formation(self, obj):
+        # The seed funding of a consortium the agency formed (seed 002): the grant comes from its formation.
+        if obj is None or obj.formation_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:programmes_formation_change", args=[obj.formation_id]),
+            _("Seed funding of the formation “%(formation)s”") % {"formation": obj.formation},
+        )
 
     @admin.display(description=_("after the grant"))
     def money_after_grant(self, obj):

@@ -6,6 +6,7 @@ applications import from those modules, never from here, so no circle can form.
 - decisions: money committed and remaining on a call, the next one on the reserve list;
   decision_facts: the facts a decision rested on, as frozen at approval;
 - reviews: review summaries and the ranking;
+- formation_grants: the seed-funding call's one pool as the formations see it, a formation's grant;
 - post_award: accepted costs, what is payable and paid, what is missing to close;
 - renunciations: who acts on an application (agency or beneficiary), what a renunciation would keep;
 - pimex.selectors: a participant's PIMEX progress.
@@ -14,6 +15,7 @@ The dashboard, indicators, reports and open data keep their selectors in their s
 
 from .decision_facts import decision_record
 from .decisions import COMMITTED, call_committed, call_remaining, next_reserve
+from .formation_grants import SeedFunding, formation_grant_of, formation_seed_funding
 from .pimex.selectors import participation_for, pimex_commitments, pimex_panel, pimex_progress
 from .post_award import accepted_costs, completion_problems, paid_amount, payable_amount, retention_date
 from .queries import (
@@ -30,6 +32,7 @@ from .reviews import ranking, review_summary, review_weighted_total, reviews_pre
 __all__ = [
     "COMMITTED",
     "NEXT_STEPS",
+    "SeedFunding",
     "accepted_costs",
     "actor_for",
     "application_for",
@@ -40,6 +43,8 @@ __all__ = [
     "call_remaining",
     "completion_problems",
     "decision_record",
+    "formation_grant_of",
+    "formation_seed_funding",
     "next_reserve",
     "paid_amount",
     "participation_for",

@@ -10,6 +10,7 @@ applications import from the step's module, never from here, so no circle can fo
 - post_award: acceptance, expenses, payments, closing the operation;
 - beneficiary_reports: the interim and final reports;
 - attachments: documents;
+- formation_grants: establishing a consortium the agency formed, with its seed funding granted (seed 002);
 - pimex.services: PIMEX coaching; reports: the reports built by the worker; reminders.
 """
 
@@ -33,6 +34,7 @@ from .decisions import (
     clarification_request,
     review_start,
 )
+from .formation_grants import FormationGrantRefused, formation_establish
 from .models import RetentionRefused
 from .pimex.services import (
     PimexRefused,
@@ -71,6 +73,7 @@ from .workflow import EndingRefused, IllegalTransition
 __all__ = [
     "DecisionRefused",
     "EndingRefused",
+    "FormationGrantRefused",
     "GrantEnded",
     "IllegalTransition",
     "PimexRefused",
@@ -98,6 +101,7 @@ __all__ = [
     "expense_claim_with_invoice",
     "expense_remove",
     "expense_verify",
+    "formation_establish",
     "grant_accept",
     "grant_renounce",
     "grant_revoke",

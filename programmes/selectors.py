@@ -5,11 +5,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 # The formation of export consortia (seed 002) has its own package; its reads are importable from here too.
-from .formation.selectors import SeedFunding as SeedFunding
+# The seed funding granted to formations is read from the call's grants: applications.selectors.
 from .formation.selectors import formation_candidacy_for as formation_candidacy_for
 from .formation.selectors import formation_invitations_of as formation_invitations_of
-from .formation.selectors import formation_seed_funding as formation_seed_funding
-from .formation.selectors import seed_funding_committed as seed_funding_committed
+from .formation.selectors import formations_under_way as formations_under_way
 from .models import Call, CallRule, Programme
 from .rules import rules_in_words as rules_in_words
 

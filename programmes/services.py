@@ -15,9 +15,10 @@ from portal.money import to_cents
 from portal.refusals import Refused
 
 # The formation of export consortia (seed 002) has its own package; its writes are importable from here too.
+# Establishing the consortium grants its seed funding as an application: its one door is
+# applications.services.formation_establish, which calls formation_consortium_create (not exported here).
 from .formation.services import formation_candidate_add as formation_candidate_add
 from .formation.services import formation_candidate_answer as formation_candidate_answer
-from .formation.services import formation_establish as formation_establish
 from .formation.services import formation_invite as formation_invite
 from .formation.services import formation_meeting_record as formation_meeting_record
 from .formation.services import formation_move as formation_move

@@ -1,10 +1,14 @@
 """Demo data of SODERCAN's consortium formation (seed 002), loaded by `seed_demo` (applications.demo.seed).
 
 One formation under way in marine renewable energy (candidates, an introductory
-meeting, answers given and one still awaited), and the life of the established
+meeting, answers given and one still awaited); one agri-food formation established
+through the one door (applications.services.formation_establish), so its seed funding
+is a grant on the programme's seed-funding call, recorded in the de minimis ledger
+and split between its three founding members; and the life of the established
 Cantabria Metal Export consortium: its manager, membership fees and payments, and
-its international bids, one of them won. Idempotent: every row is found by its
-natural key before it is created. Companies and people are invented.
+its international bids, one of them won. Both formations draw from the year's
+seed-funding call. Idempotent: every row is found by its natural key before it is
+created. Companies and people are invented.
 """
 
 from datetime import date, timedelta
@@ -13,8 +17,10 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 
 from applications.demo.data import DEMO_PASSWORD
+from applications.services import formation_establish
 from consortia import follow_up
 from consortia.models import Consortium, ConsortiumBid, FeePayment, MembershipFee, Organisation, Representation
+from consortia.taxids import make_tax_id
 from portal.models import User
 from programmes.formation import services
 from programmes.models import Formation, Programme
@@ -44,6 +50,28 @@ CANDIDATES = [
 ]
 DECLINED_REASON = "Our workshop is fully booked with the metal consortium's contracts for the next two years."
 
+# The agri-food formation, established: its seed funding is granted on the seed-funding call.
+AGRI_FOOD_FORMATION = "Cantabrian fine foods for export"
+AGRI_FOOD_CONSORTIUM = "Cantabria Fine Foods Export"
+AGRI_FOOD_SEED_FUNDING = Decimal("150000.00")
+# (legal name, why identified); the third company is added here (the other two are seed_demo's).
+AGRI_FOOD_CANDIDATES = [
+    ("Anchoas de Santoña S.L.", "Anchovies sold in eight countries; runs its own cold chain."),
+    ("Sobaos Pasiegos Selaya S.L.", "Traditional pastries with a protected name; supermarket buyers in France."),
+    ("Quesería Valle de Liébana S.L.", "Protected-origin cheese; ready to serve gourmet shops abroad."),
+]
+CHEESE_COMPANY = {
+    "legal_name": "Quesería Valle de Liébana S.L.",
+    "kind": "company",
+    "region": "ES13",
+    "city": "Potes",
+    "nace_code": "10.51",
+    "founded_on": date(1995, 3, 1),
+    "employees": Decimal("15"),
+    "turnover": Decimal("2100000"),
+    "balance_sheet": Decimal("1300000"),
+}
+
 
 def _sodercan_staff():
     """Who records the demo steps: the demo administrator (there is no SODERCAN staff account)."""
@@ -65,11 +93,17 @@ def _representative():
     return user
 
 
-def _formation(programme, staff, today):
+def _seed_funding_call(programme, today):
+    """The year's seed-funding call of the programme (seed_demo creates it): the pool both formations draw from."""
+    return programme.calls.filter(slug=f"seed-funding-{today.year}").first()
+
+
+def _formation(programme, call, staff, today):
     if Formation.objects.filter(programme=programme, name=FORMATION_NAME).exists():
         return
     formation = services.formation_open(
         programme=programme,
+        call=call,
         sector="marine_renewable_energy",
         name=FORMATION_NAME,
         seed_funding=Decimal("180000.00"),
@@ -101,6 +135,61 @@ def _formation(programme, staff, today):
                 reason=DECLINED_REASON if reason is None else reason,
                 by=staff,
             )
+
+
+def _cheese_company():
+    organisation = Organisation.objects.filter(legal_name=CHEESE_COMPANY["legal_name"]).first()
+    if organisation is None:
+        organisation = Organisation(country="ES", tax_id=make_tax_id("ES", 6_900_013), **CHEESE_COMPANY)
+        organisation.full_clean()
+        organisation.save()
+    return organisation
+
+
+def _agri_food_formation(programme, call, staff, today):
+    """An agri-food formation taken to the end: established by the one door, its seed funding granted."""
+    if call is None or Formation.objects.filter(programme=programme, name=AGRI_FOOD_FORMATION).exists():
+        return
+    _cheese_company()
+    formation = services.formation_open(
+        programme=programme,
+        call=call,
+        sector="agri_food",
+        name=AGRI_FOOD_FORMATION,
+        seed_funding=AGRI_FOOD_SEED_FUNDING,
+        opened_on=today - timedelta(days=150),
+        notes="Second agri-food consortium: preserved fish, pastries and cheese for gourmet shops abroad.",
+        by=staff,
+    )
+    candidates = [
+        services.formation_candidate_add(
+            formation=formation, organisation=Organisation.objects.get(legal_name=legal_name), notes=why, by=staff
+        )
+        for legal_name, why in AGRI_FOOD_CANDIDATES
+    ]
+    for days_ago, place in ((120, "SODERCAN, Santander"), (90, "Santoña fish market")):
+        services.formation_meeting_record(
+            formation=formation,
+            held_on=today - timedelta(days=days_ago),
+            place=place,
+            agenda="Aims, process and benefits; a shared offer for gourmet importers.",
+            attended=candidates,
+            by=staff,
+        )
+    services.formation_invite(formation=formation, by=staff)
+    for candidate in candidates:
+        services.formation_candidate_answer(candidate=candidate, join=True, by=staff)
+    formation_establish(
+        formation=formation,
+        name=AGRI_FOOD_CONSORTIUM,
+        established_on=today - timedelta(days=20),
+        statutes_reference="Notarial deed 812, Registro Mercantil de Cantabria, sheet S-40311",
+        lead=candidates[0].organisation,
+        declarations=[code for rule in call.rules.filter(code="declarations") for code in rule.choice_list],
+        manager_name="Lucía Gómez Arce",
+        manager_email="manager@cantabria-finefoods.example",
+        by=staff,
+    )
 
 
 def _metal_consortium_life(staff, today):
@@ -175,6 +264,8 @@ def formation_demo_load(*, today: date) -> str | None:
     if programme is None or staff is None:
         return None
     representative = _representative()
-    _formation(programme, staff, today)
+    call = _seed_funding_call(programme, today)
+    _formation(programme, call, staff, today)
+    _agri_food_formation(programme, call, staff, today)
     _metal_consortium_life(staff, today)
     return representative.email

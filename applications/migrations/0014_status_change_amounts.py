@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0012_decision_facts'),
+        ('applications', '0013_application_formation'),
     ]
 
     operations = [

@@ -104,6 +104,18 @@ class Application(ConstraintErrorsOnFields, models.Model):
         blank=True,
         related_name="applications",
     )
+    # The seed funding of a consortium the agency formed (seed 002): the application is the grant of its
+    # formation, created and decided by applications.formation_grants when the consortium is established.
+    formation = models.OneToOneField(
+        "programmes.Formation",
+        verbose_name=_("consortium formation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="grant_application",
+        help_text=_("The agency's formation whose seed funding this application grants."),
+    )
     status = CleanCharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
     reference = CleanCharField(_("reference"), max_length=30, blank=True, default="")
     title = CleanCharField(_("project title"), max_length=200)

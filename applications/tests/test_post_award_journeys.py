@@ -16,12 +16,14 @@ from django.utils.formats import number_format
 
 from applications.decisions import application_approve
 from applications.models import Application, Payment
-from applications.services import application_change_status
+from applications.services import application_change_status, formation_establish
 from applications.tests import pimex_factories
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, RepresentationFactory
+from portal.roles import PROGRAMME_MANAGER
 from portal.tests.browser import log_in
 from portal.tests.factories import StaffFactory, UserFactory
+from programmes.formation import services as forming
 from programmes.models import CallRule
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
@@ -99,11 +101,16 @@ def operation(kind, tmp_path):
 
 
 def formed_consortium(programme, technician):
-    """Companies identified, met, joined; the consortium established with its manager (seed 002)."""
-    from programmes.formation import services as forming
-
+    """Companies identified, met, joined; the consortium established with its manager (seed 002), its seed
+    funding granted on the programme's seed-funding call (another call than the one the journey applies to)."""
+    seed_call = CallFactory(programme=programme, title="Seed funding", reference_prefix="SOD", budget=Decimal("700000"))
+    CostCategoryFactory(programme=programme, code="establishment", name="Establishment of the consortium")
+    director = StaffFactory(
+        email="director@agency.example", agency=programme.agency, role=PROGRAMME_MANAGER, verified=True
+    )
     formation = forming.formation_open(
         programme=programme,
+        call=seed_call,
         sector="metal",
         name="Cantabria Metal Export",
         seed_funding=Decimal("200000.00"),
@@ -117,17 +124,17 @@ def formed_consortium(programme, technician):
     for candidate in candidates:
         candidate.refresh_from_db()
         forming.formation_candidate_answer(candidate=candidate, join=True, by=technician)
-    consortium = forming.formation_establish(
+    established = formation_establish(
         formation=formation,
         name="Cantabria Metal Export",
         established_on=timezone.localdate(),
         statutes_reference="Deed 118/2024, Santander",
         lead=companies[0],
-        by=technician,
+        by=director,
         manager_name="Marta Ruiz",
         manager_email="gerencia@metal.example",
     )
-    return companies[0], consortium
+    return companies[0], established.consortium
 
 
 def beneficiary_reports(page, application, representative, invoice: Path, expense: str, kind: str):

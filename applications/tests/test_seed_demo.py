@@ -10,11 +10,12 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from applications.demo.data import DEMO_PASSWORD
+from applications.demo.formation import AGRI_FOOD_FORMATION, AGRI_FOOD_SEED_FUNDING, FORMATION_NAME
 from applications.models import Application, BudgetLine, Expense, StatusChange
 from applications.reviews import ranking
 from consortia.models import Consortium, Membership, Organisation
 from portal.models import User
-from programmes.models import Agency, Call, CallRule, CostCategory, Programme
+from programmes.models import Agency, AidAward, Call, CallRule, CostCategory, Formation, Programme
 from programmes.rules import evaluate_application, validate_rule_parameters
 
 pytestmark = pytest.mark.django_db
@@ -351,3 +352,21 @@ def test_a_second_run_brings_the_rules_of_an_older_demo_up_to_date_in_place(seed
     assert CallRule.objects.count() == count + 1
     assert Organisation.objects.get(legal_name="Cerezas Valle del Jerte S.L.").nace_code == "10.39"
     assert evaluated("Wines and cherries in Mexico").eligible
+
+
+def test_the_demo_formation_is_established_with_its_seed_funding_granted_on_the_seed_funding_call(seeded):
+    # SODERCAN's seed fund (seed 002): one pool for the formations and the call's applicants.
+    formation = Formation.objects.get(name=AGRI_FOOD_FORMATION)
+    grant = Application.objects.get(formation=formation)
+    assert formation.status == "established" and grant.consortium == formation.consortium
+    assert (grant.call, grant.status, grant.granted_amount) == (formation.call, "approved", AGRI_FOOD_SEED_FUNDING)
+    assert grant.call.slug.startswith("seed-funding-")
+    aid = AidAward.objects.filter(application=grant)
+    assert aid.count() == 3 and sum(a.amount for a in aid) == AGRI_FOOD_SEED_FUNDING
+    # The formation under way draws from the same call.
+    assert Formation.objects.get(name=FORMATION_NAME).call == grant.call
+
+    call_command("seed_demo", verbosity=0)
+
+    assert Application.objects.filter(formation__isnull=False).count() == 1
+    assert AidAward.objects.filter(application=grant).count() == 3

@@ -1,6 +1,10 @@
 """The admin of the consortium formation pipeline (seed 002): formations with their candidates and
-meetings, the establish and answer pages. Everything is scoped to the user's agency. What follows the
+meetings, and the answer page. Everything is scoped to the user's agency. What follows the
 establishment (managers, membership fees and payments, bids) is consortia.follow_up_admin's.
+
+Establishing the consortium grants its seed funding as an application on the formation's call, so
+its page, and the seed funding figures of the call, are added by the applications layer:
+applications/admin_formation.py registers its FormationAdmin over this one.
 
 Every write goes through the services of `programmes.formation.services` (portal.admin_services): a
 new formation, candidate or meeting is recorded by its service; a status moves only by a button or a
@@ -34,7 +38,6 @@ from programmes.models import Formation, FormationAttendance, FormationCandidate
 
 from . import services as formation_services
 from .forms import FormationAnswerForm
-from .selectors import formation_seed_funding
 
 
 class FormationServiceAdmin(ServiceAdmin):
@@ -210,18 +213,18 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
         )
 
     def get_fields(self, request, obj=None):
-        fields = ["programme", "sector", "name", "opened_on", "seed_funding", "coordinator", "notes"]
+        fields = ["programme", "sector", "name", "opened_on", "seed_funding", "call", "coordinator", "notes"]
         if obj is None:
             return fields
-        return ["status", *fields, "seed_funding_summary", "consortium_link", "statutes_reference"]
+        return ["status", *fields, "consortium_link", "statutes_reference"]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["status", "seed_funding_summary", "consortium_link", "statutes_reference"]
+        readonly = ["status", "consortium_link", "statutes_reference"]
         if obj is not None:
             # The programme (and so the agency) is fixed once opened; closed formations are a record.
             readonly.append("programme")
             if not obj.is_open:
-                readonly += ["sector", "name", "opened_on", "seed_funding", "coordinator"]
+                readonly += ["sector", "name", "opened_on", "seed_funding", "call", "coordinator"]
         return readonly
 
     def get_changeform_initial_data(self, request):
@@ -244,6 +247,7 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
                 sector=data["sector"],
                 name=data["name"],
                 seed_funding=data["seed_funding"],
+                call=data.get("call"),
                 opened_on=data["opened_on"],
                 coordinator=data.get("coordinator"),
                 notes=data.get("notes", ""),
@@ -272,19 +276,6 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
     @admin.display(description=_("joined"), ordering="candidates_joined")
     def joined_count(self, obj):
         return obj.candidates_joined
-
-    @admin.display(description=_("seed funding of the programme"))
-    def seed_funding_summary(self, obj):
-        funding = formation_seed_funding(programme=obj.programme)
-        return gettext(
-            "Budget %(budget)s · committed by established consortia %(committed)s · left %(remaining)s · "
-            "planned by formations under way %(planned)s"
-        ) % {
-            "budget": format_eur(funding.budget),
-            "committed": format_eur(funding.committed),
-            "remaining": format_eur(funding.remaining),
-            "planned": format_eur(funding.planned),
-        }
 
     @admin.display(description=_("consortium"))
     def consortium_link(self, obj):
@@ -354,11 +345,6 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/establish/",
-                self.admin_site.admin_view(self.establish_view),
-                name="programmes_formation_establish",
-            ),
-            path(
                 "<int:pk>/candidates/<int:candidate_pk>/answer/",
                 self.admin_site.admin_view(self.answer_view),
                 name="programmes_formation_answer",
@@ -408,84 +394,6 @@ class FormationAdmin(FormationServiceAdmin, AgencyScopedAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/programmes/formation/answer.html", context)
-
-    def establish_view(self, request, pk):
-        """The button page: name the consortium, its statutes, lead and manager; the service does the rest."""
-        formation = self.get_queryset(request).select_related("agency", "programme").filter(pk=pk).first()
-        if formation is None or not self.has_change_permission(request, formation):
-            messages.error(request, gettext("This formation does not exist or is not of your agency."))
-            return redirect("admin:index")
-        change_url = reverse("admin:programmes_formation_change", args=[pk])
-        joined = Organisation.objects.filter(
-            formation_candidacies__formation=formation,
-            formation_candidacies__status=FormationCandidate.Status.JOINED,
-        ).order_by("legal_name")
-        form = EstablishForm(
-            request.POST or None,
-            joined=joined,
-            initial={"name": formation.name, "established_on": formation_services.agency_today(formation.agency)},
-        )
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                consortium = formation_services.formation_establish(
-                    formation=formation,
-                    name=data["name"],
-                    established_on=data["established_on"],
-                    statutes_reference=data["statutes_reference"],
-                    lead=data["lead"],
-                    manager_name=data["manager_name"],
-                    manager_email=data["manager_email"],
-                    manager_phone=data["manager_phone"],
-                    by=request.user,
-                )
-            except formation_services.Refused as refusal:
-                show_refusal(form, refusal)
-            else:
-                messages.success(
-                    request,
-                    gettext("The consortium %(consortium)s is established with its founding members.")
-                    % {"consortium": consortium},
-                )
-                return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Establish the consortium: %(formation)s") % {"formation": formation},
-            "formation": formation,
-            "form": form,
-            "joined": list(joined),
-            "minimum": formation_services.MIN_FOUNDING_MEMBERS,
-            "funding": formation_seed_funding(programme=formation.programme),
-            "opts": self.model._meta,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/programmes/formation/establish.html", context)
-
-
-class EstablishForm(forms.Form):
-    name = forms.CharField(label=_("Name of the consortium"), max_length=200)
-    established_on = forms.DateField(label=_("Established on"), widget=forms.DateInput(attrs={"type": "date"}))
-    statutes_reference = forms.CharField(
-        label=_("Statutes"),
-        max_length=300,
-        help_text=_("Where the signed statutes are: notarial deed and registry entry."),
-    )
-    lead = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organisation.objects.none())
-    manager_name = forms.CharField(label=_("Consortium manager"), max_length=200, required=False)
-    manager_email = forms.EmailField(label=_("Manager's e-mail"), required=False)
-    manager_phone = forms.CharField(label=_("Manager's phone"), max_length=40, required=False)
-
-    def __init__(self, *args, joined, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = joined
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("manager_name") and not cleaned.get("manager_email"):
-            self.add_error("manager_email", _("Give the manager's e-mail."))
-        if cleaned.get("manager_email") and not cleaned.get("manager_name"):
-            self.add_error("manager_name", _("Give the manager's name."))
-        return cleaned
 
 
 class FormationAttendanceInline(admin.TabularInline):

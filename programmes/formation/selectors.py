@@ -1,13 +1,9 @@
 """Reads for the formation of export consortia (seed 002), each with its related rows fetched once."""
 
-from dataclasses import dataclass
-from decimal import Decimal
-
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from consortia.selectors import organisations_of
-from portal.money import to_cents
 from programmes.models import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 
 OPEN_FORMATION = [Formation.Status.IDENTIFYING, Formation.Status.MEETING, Formation.Status.DECIDING]
@@ -47,40 +43,8 @@ def formation_candidacy_for(user, pk) -> FormationCandidate:
     return get_object_or_404(queryset, pk=pk)
 
 
-def seed_funding_committed(programme_id: int) -> Decimal:
-    """Seed funding committed on a programme: that of its formations which established a consortium."""
-    total = Formation.objects.filter(programme_id=programme_id, status=Formation.Status.ESTABLISHED).aggregate(
-        total=Sum("seed_funding")
-    )["total"]
-    return to_cents(total or 0)
+def formations_under_way(call_id: int):
+    """Formations still under way that will draw their seed funding from a call (planned, not yet granted).
 
-
-@dataclass(frozen=True)
-class SeedFunding:
-    """The seed funding of a programme's formations against its budget (None when no budget is set)."""
-
-    budget: Decimal | None
-    committed: Decimal
-    planned: Decimal
-    remaining: Decimal | None
-
-    @property
-    def over_planned(self) -> bool:
-        """Whether the formations under way would not all fit in what is left."""
-        return self.remaining is not None and self.planned > self.remaining
-
-
-def formation_seed_funding(*, programme) -> SeedFunding:
-    """Committed (established formations) and planned (formations under way) seed funding vs. the budget."""
-    totals = Formation.objects.filter(programme=programme).aggregate(
-        committed=Sum("seed_funding", filter=Q(status=Formation.Status.ESTABLISHED)),
-        planned=Sum("seed_funding", filter=Q(status__in=OPEN_FORMATION)),
-    )
-    committed = to_cents(totals["committed"] or 0)
-    budget = programme.annual_budget
-    return SeedFunding(
-        budget=budget,
-        committed=committed,
-        planned=to_cents(totals["planned"] or 0),
-        remaining=None if budget is None else to_cents(budget - committed),
-    )
+    What is granted is read from the call's applications, one level up (applications.formation_grants)."""
+    return Formation.objects.filter(call_id=call_id, status__in=OPEN_FORMATION)

@@ -1,12 +1,18 @@
 """Forming an export consortium the agency's way (seed 002).
 
-The pipeline: staff open a formation for a sector with its seed funding, identify
-candidate companies (around 25), hold introductory meetings, then invite the
-candidates to decide. Each company answers in the portal, once and for all. With
-at least three companies joined, staff establish the consortium: the joined
-companies become its founding members, a manager is appointed, and the seed
-funding is committed on the programme's budget (under a lock on the programme
-row, so that money is never over-committed whatever the number of staff at work).
+The pipeline: staff open a formation for a sector with its seed funding and the
+programme's seed-funding call it draws from, identify candidate companies (around
+25), hold introductory meetings, then invite the candidates to decide. Each company
+answers in the portal, once and for all. With at least three companies joined, a
+programme manager establishes the consortium: the joined companies become its
+founding members, a manager is appointed, and the seed funding is granted as an
+application of the new consortium on the formation's call.
+
+The establishment has one door, `applications.services.formation_establish`
+(applications.formation_grants), because the grant is an application: it calls
+`formation_consortium_create` here (the consortium and its members) and then
+decides the grant through the call's budget, rules and de minimis ledger, all in
+one transaction. Nothing else calls `formation_consortium_create`.
 
 What follows (membership fees and their payments, the consortium's international
 bids) belongs to the consortium: consortia.follow_up.
@@ -18,7 +24,6 @@ message for the user.
 """
 
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,12 +35,10 @@ from consortia.models import Consortium, Membership, Organisation
 from consortia.selectors import acts_for, people_acting_for
 from consortia.services import NotAllowed
 from portal.figures import counted_data_changed
-from portal.money import format_eur, to_cents
+from portal.money import to_cents
 from portal.notifications import notify
 from portal.regions import region_name
-from programmes.models import Formation, FormationAttendance, FormationCandidate, FormationMeeting, Programme
-
-from .selectors import seed_funding_committed
+from programmes.models import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 
 # A consortium offers a full service only with several firms; the programme's calls ask for 3 members.
 MIN_FOUNDING_MEMBERS = 3
@@ -43,7 +46,8 @@ MIN_FOUNDING_MEMBERS = 3
 Status = Formation.Status
 Candidate = FormationCandidate.Status
 
-# Allowed moves of a formation; establishment happens only through `formation_establish`.
+# Allowed moves of a formation; establishment happens only through `formation_consortium_create`
+# (called by the one door, applications.formation_grants.formation_establish).
 TRANSITIONS = {
     Status.IDENTIFYING: {Status.MEETING, Status.DECIDING, Status.ABANDONED},
     Status.MEETING: {Status.DECIDING, Status.ABANDONED},
@@ -82,11 +86,22 @@ def _refuse_unless_open(formation: Formation) -> None:
 
 @transaction.atomic
 def formation_open(
-    *, programme, sector: str, name: str, seed_funding, by, opened_on: date | None = None, coordinator=None, notes=""
+    *,
+    programme,
+    sector: str,
+    name: str,
+    seed_funding,
+    by,
+    call=None,
+    opened_on: date | None = None,
+    coordinator=None,
+    notes="",
 ) -> Formation:
-    """Open a formation for a sector of the programme, with the seed funding it will need."""
+    """Open a formation for a sector of the programme, with the seed funding it will need and the
+    programme's call it will be granted on (which may be chosen later, before establishing)."""
     formation = Formation(
         programme=programme,
+        call=call,
         sector=sector,
         name=name.strip(),
         seed_funding=to_cents(seed_funding),
@@ -104,7 +119,7 @@ def formation_open(
 
 @transaction.atomic
 def formation_seed_funding_set(*, formation, amount, by) -> Formation:
-    """Change the seed funding a formation under way plans; it is committed as it is when established."""
+    """Change the seed funding a formation under way plans; it is granted as it is when established."""
     formation = _locked_formation(formation)
     _refuse_unless_open(formation)
     formation.seed_funding = to_cents(amount)
@@ -278,7 +293,7 @@ def formation_candidate_answer(*, candidate, join: bool, by, reason: str = "") -
 
 
 @transaction.atomic
-def formation_establish(
+def formation_consortium_create(
     *,
     formation,
     name: str,
@@ -290,16 +305,15 @@ def formation_establish(
     manager_email: str = "",
     manager_phone: str = "",
 ) -> Consortium:
-    """Establish the consortium: the joined companies become its founding members.
+    """The consortium of an establishment: the joined companies become its founding members.
 
-    Refused with fewer than MIN_FOUNDING_MEMBERS joined companies, with a lead that has
-    not joined, or when the formation's seed funding would take the seed funding
-    committed on the programme (its established formations) above the programme's
-    budget. The programme row is locked while checking, so two establishments at
-    once cannot together over-commit it. A manager is appointed when named.
+    A step of the one door, `applications.formation_grants.formation_establish`, which grants the
+    seed funding in the same transaction: call that, never this alone (it commits no money).
+    Refused with fewer than MIN_FOUNDING_MEMBERS joined companies, with a lead that has not
+    joined, or without the seed-funding call the grant is made on. The formation row is locked,
+    so an answer and the establishment never cross. A manager is appointed when named.
     """
-    # Lock order, everywhere: programme, formation, candidates.
-    programme = Programme.objects.select_for_update().get(pk=formation.programme_id)
+    # Lock order, everywhere: the call (taken by the door), formation, candidates.
     formation = _locked_formation(formation)
     if formation.status == Status.ESTABLISHED:
         raise Refused(
@@ -310,6 +324,11 @@ def formation_establish(
         raise Refused(
             _("The companies have not been asked to decide yet (the formation is “%(status)s”): invite them first.")
             % {"status": formation.get_status_display()}
+        )
+    if formation.call_id is None:
+        raise Refused(
+            _("Choose on the formation's page the seed-funding call of the programme its seed funding is granted on."),
+            field="call",
         )
     joined = list(
         formation.candidates.filter(status=Candidate.JOINED)
@@ -340,24 +359,6 @@ def formation_establish(
         )
     if established_on > agency_today(formation.agency):
         raise Refused(_("The establishment date cannot be in the future."), field="established_on")
-    budget = programme.annual_budget
-    if budget is None:
-        raise Refused(_("The programme has no budget: set it before committing seed funding."))
-    committed = seed_funding_committed(programme.pk)
-    if committed + formation.seed_funding > budget:
-        raise Refused(
-            _(
-                "The seed funding of %(amount)s would bring the seed funding committed on %(programme)s to "
-                "%(total)s, above its budget of %(budget)s (%(left)s left)."
-            )
-            % {
-                "amount": format_eur(formation.seed_funding),
-                "programme": programme,
-                "total": format_eur(committed + formation.seed_funding),
-                "budget": format_eur(budget),
-                "left": format_eur(max(budget - committed, Decimal("0"))),
-            }
-        )
 
     consortium = Consortium(
         name=name.strip(), sector=formation.sector, established_on=established_on, has_joint_actions=False, lead=lead

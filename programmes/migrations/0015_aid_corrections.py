@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('applications', '0012_decision_facts'),
         ('consortia', '0006_formation_moved_out'),
-        ('programmes', '0012_formation_moved_in'),
+        ('programmes', '0014_formation_call'),
     ]
 
     operations = [

@@ -1,8 +1,10 @@
 """The formation of export consortia the agency's way (SODERCAN's process, seed 002).
 
 The agency identifies companies, holds introductory meetings, lets them decide, then establishes
-the consortium (consortia.Consortium) and commits the seed funding on the programme's budget. The
-rules live in programmes.formation.services; these are the records. The tables keep the names
+the consortium (consortia.Consortium), whose seed funding is granted as an application of the new
+consortium on the formation's call (the programme's seed-funding call: one pool for the call's
+applicants and the formations). The rules live in programmes.formation.services and, for the
+grant, applications.formation_grants; these are the records. The tables keep the names
 they had when these models belonged to consortia (db_table, and table_name for the history).
 """
 
@@ -20,13 +22,13 @@ from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.text import CleanCharField, CleanTextField
 
-from .programme import Agency, Programme
+from .programme import Agency, Call, Programme
 
 
 class Formation(ConstraintErrorsOnFields, models.Model):
     """An agency forming an export consortium in one sector: it identifies companies, brings them
     to introductory meetings, lets them decide whether to join, then funds the consortium's
-    establishment. The seed funding is committed on the programme's budget when it is established."""
+    establishment. The seed funding is granted on the formation's call when the consortium is established."""
 
     class Status(models.TextChoices):
         IDENTIFYING = "identifying", _("Identifying companies")
@@ -57,7 +59,22 @@ class Formation(ConstraintErrorsOnFields, models.Model):
     seed_funding = MoneyField(
         _("seed funding (EUR)"),
         validators=[MinValueValidator(0)],
-        help_text=_("The funding to establish the consortium; committed on the programme's budget when established."),
+        help_text=_(
+            "The funding to establish the consortium; granted to it on the seed-funding call when established."
+        ),
+    )
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("seed-funding call"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="formations",
+        limit_choices_to={"programme__kind": "export_consortia"},
+        help_text=_(
+            "The call of the programme the seed funding is granted on: the formations and the call's applicants "
+            "draw from its one budget. Required before establishing the consortium."
+        ),
     )
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,6 +150,14 @@ class Formation(ConstraintErrorsOnFields, models.Model):
         # The agency is the programme's: one fact, kept in one place for the scoping of the admin.
         if self.programme_id:
             self.agency_id = self.programme.agency_id
+        # The seed funding is granted on a call of the formation's own programme (one pool per call).
+        if self.call_id and self.programme_id and self.call.programme_id != self.programme_id:
+            raise ValidationError(
+                {
+                    "call": _("Choose a call of the formation's programme (%(programme)s).")
+                    % {"programme": self.programme}
+                }
+            )
 
 
 class FormationCandidate(ConstraintErrorsOnFields, models.Model):

@@ -1,7 +1,6 @@
 """SODERCAN's consortium formation (seed 002): from candidate companies to an established consortium,
 then its manager, membership fees and the contracts it wins."""
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.selectors import formation_seed_funding
+from applications.services import formation_establish
 from consortia import follow_up
 from consortia.models import Consortium, ConsortiumBid, FeePayment, Membership
 from consortia.selectors import consortium_contracts_won, consortium_fees_outstanding
@@ -19,9 +20,8 @@ from consortia.tests.factories import OrganisationFactory
 from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes.formation import services
-from programmes.formation.selectors import formation_seed_funding
 from programmes.models import Formation
-from programmes.tests.factories import AgencyFactory, ProgrammeFactory
+from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +40,23 @@ def sodercan():
 
 @pytest.fixture
 def programme(sodercan):
-    return ProgrammeFactory(
+    """SODERCAN's programme with its seed-funding call (700,000 EUR, seed 002) and the cost category the
+    seed funding of a formation is granted in."""
+    programme = ProgrammeFactory(
         agency=sodercan,
         name="Export consortia of Cantabria",
         slug="export-consortia-cantabria",
-        annual_budget=Decimal("700000.00"),
+        annual_budget=None,
     )
+    CallFactory(
+        programme=programme,
+        title="Seed funding for export consortia",
+        slug="seed-funding",
+        reference_prefix="SOD",
+        budget=Decimal("700000.00"),
+    )
+    CostCategoryFactory(programme=programme, code="establishment", name="Establishment of the consortium")
+    return programme
 
 
 def staff_of(agency, group=AGENCY_STAFF, email=None):
@@ -59,6 +70,12 @@ def staff_of(agency, group=AGENCY_STAFF, email=None):
 @pytest.fixture
 def technician(sodercan):
     return staff_of(sodercan)
+
+
+@pytest.fixture
+def director(sodercan):
+    """A programme manager of SODERCAN: establishing a consortium grants its seed funding, a manager's act."""
+    return staff_of(sodercan, PROGRAMME_MANAGER)
 
 
 def company(name, region="ES13"):
@@ -76,6 +93,7 @@ def open_formation(programme, technician, *, seed_funding="180000.00", name="Mar
         sector="marine_renewable_energy",
         name=name,
         seed_funding=Decimal(seed_funding),
+        call=programme.calls.get(),
         opened_on=TODAY - timedelta(days=120),
         coordinator=technician,
         by=technician,
@@ -98,17 +116,18 @@ def answer(people, name, join=True, reason=""):
     return services.formation_candidate_answer(candidate=candidate, join=join, reason=reason, by=person)
 
 
-def establish(formation, technician, lead, **overrides):
+def establish(formation, by, lead, **overrides):
+    """Establish through the one door (applications.services.formation_establish); returns the consortium."""
     arguments = {
         "formation": formation,
         "name": "Cantabria Offshore Energy",
         "established_on": TODAY - timedelta(days=10),
         "statutes_reference": "Notarial deed 1234/2026, Registro Mercantil de Cantabria",
         "lead": lead,
-        "by": technician,
+        "by": by,
     }
     arguments.update(overrides)
-    return services.formation_establish(**arguments)
+    return formation_establish(**arguments).consortium
 
 
 def formation_with_joined(programme, technician, count, *, seed_funding="180000.00", name="Formation", prefix="Firm"):
@@ -131,7 +150,7 @@ def today_is_fixed():
 
 
 def test_a_formation_goes_from_candidates_to_an_established_consortium_with_a_manager_and_fees(
-    client, programme, technician
+    client, programme, technician, director
 ):
     formation = open_formation(programme, technician)
     names = ["Offshore Cantábrico S.L.", "Naval Santander S.L.", "Mecanizados del Pas S.L.", "Calderería Besaya S.L."]
@@ -170,7 +189,7 @@ def test_a_formation_goes_from_candidates_to_an_established_consortium_with_a_ma
     assert Notification.objects.filter(kind="formation_answered", recipient=technician.email).count() == 4
 
     lead = people[names[0]][1]
-    consortium = establish(formation, technician, lead, manager_name="Elena Ruiz", manager_email="Elena@Example.org")
+    consortium = establish(formation, director, lead, manager_name="Elena Ruiz", manager_email="Elena@Example.org")
 
     formation.refresh_from_db()
     assert formation.status == "established" and formation.consortium == consortium
@@ -184,7 +203,8 @@ def test_a_formation_goes_from_candidates_to_an_established_consortium_with_a_ma
         "elena@example.org",
         TODAY - timedelta(days=10),
     )
-    assert formation_seed_funding(programme=programme).committed == Decimal("180000.00")
+    # The seed funding is a grant on the formation's call (applications.formation_grants tests the money).
+    assert formation_seed_funding(call=formation.call).committed == Decimal("180000.00")
     assert Notification.objects.filter(kind="formation_established").count() == 3
 
     fee = follow_up.membership_fee_set(
@@ -205,94 +225,28 @@ def test_a_formation_goes_from_candidates_to_an_established_consortium_with_a_ma
     assert "Your membership fees" in page and "2,500.00" in page
 
 
-def test_establishing_with_fewer_than_three_joined_companies_is_refused(programme, technician):
+def test_establishing_with_fewer_than_three_joined_companies_is_refused(programme, technician, director):
     formation = open_formation(programme, technician)
     people = invited(formation, technician, ["Uno S.L.", "Dos S.L.", "Tres S.L."])
     answer(people, "Uno S.L.")
     answer(people, "Dos S.L.")
 
     with pytest.raises(services.Refused, match="Only 2 companies have joined; a consortium needs at least 3"):
-        establish(formation, technician, people["Uno S.L."][1])
+        establish(formation, director, people["Uno S.L."][1])
 
     formation.refresh_from_db()
     assert formation.status == "deciding" and formation.consortium is None
     assert not Consortium.objects.exists()
 
 
-def test_the_lead_must_be_a_founding_member(programme, technician):
+def test_the_lead_must_be_a_founding_member(programme, technician, director):
     formation = open_formation(programme, technician)
     people = invited(formation, technician, ["Uno S.L.", "Dos S.L.", "Tres S.L.", "Cuatro S.L."])
     for name in ["Uno S.L.", "Dos S.L.", "Tres S.L."]:
         answer(people, name)
 
     with pytest.raises(services.Refused, match="has not joined"):
-        establish(formation, technician, people["Cuatro S.L."][1])
-
-
-def test_seed_funding_above_the_programme_budget_is_refused(programme, technician):
-    first, first_people = formation_with_joined(programme, technician, 3, seed_funding="500000.00", prefix="A")
-    establish(first, technician, next(iter(first_people.values()))[1], name="First")
-    second, second_people = formation_with_joined(programme, technician, 3, seed_funding="200000.01", prefix="B")
-
-    with pytest.raises(services.Refused) as refusal:
-        establish(second, technician, next(iter(second_people.values()))[1], name="Second")
-
-    assert "above its budget of 700,000.00" in str(refusal.value)
-    assert "to 700,000.01" in str(refusal.value) and "(200,000.00\xa0€ left)" in str(refusal.value)
-    second.refresh_from_db()
-    assert second.status == "deciding"
-    assert formation_seed_funding(programme=programme).committed == Decimal("500000.00")
-
-    # Exactly up to the budget is allowed.
-    second.seed_funding = Decimal("200000.00")
-    second.save(update_fields=["seed_funding"])
-    establish(second, technician, next(iter(second_people.values()))[1], name="Second")
-    funding = formation_seed_funding(programme=programme)
-    assert (funding.committed, funding.remaining) == (Decimal("700000.00"), Decimal("0.00"))
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_establishments_at_once_cannot_together_exceed_the_budget(programme, technician, monkeypatch):
-    formations = []
-    for prefix in ("North", "South"):
-        formation, people = formation_with_joined(
-            programme, technician, 3, seed_funding="400000.00", name=f"{prefix} formation", prefix=prefix
-        )
-        formations.append((formation, next(iter(people.values()))[1]))
-
-    # Reading what is committed is made slow, so that without the lock on the programme row
-    # both establishments would read 0 committed and both go through.
-    original = services.seed_funding_committed
-    barrier = threading.Barrier(2)
-
-    def slow_committed(programme_id):
-        value = original(programme_id)
-        threading.Event().wait(0.5)
-        return value
-
-    monkeypatch.setattr(services, "seed_funding_committed", slow_committed)
-    outcomes = []
-
-    def run(formation, lead):
-        try:
-            barrier.wait(timeout=5)
-            establish(formation, technician, lead, name=formation.name)
-            outcomes.append("established")
-        except services.Refused:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in formations]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(outcomes) == ["established", "refused"]
-    assert Consortium.objects.count() == 1
-    assert formation_seed_funding(programme=programme).committed == Decimal("400000.00")
+        establish(formation, director, people["Cuatro S.L."][1])
 
 
 # --- answers in the portal --------------------------------------------------------------------------
@@ -329,7 +283,7 @@ def test_a_company_not_yet_invited_cannot_answer(client, programme, technician):
     assert "formation-invitation" not in client.get(reverse("my_portal")).content.decode()
 
 
-def test_a_declined_company_is_not_a_founding_member_and_its_answer_is_final(client, programme, technician):
+def test_a_declined_company_is_not_a_founding_member_and_its_answer_is_final(client, programme, technician, director):
     formation = open_formation(programme, technician)
     people = invited(formation, technician, ["Uno S.L.", "Dos S.L.", "Tres S.L.", "Cuatro S.L."])
     for name in ["Uno S.L.", "Dos S.L.", "Tres S.L."]:
@@ -345,7 +299,7 @@ def test_a_declined_company_is_not_a_founding_member_and_its_answer_is_final(cli
     candidate.refresh_from_db()
     assert candidate.status == "declined" and candidate.reason == "Not our market"
     assert "Declined on" in page and "Not our market" in page
-    consortium = establish(formation, technician, people["Uno S.L."][1])
+    consortium = establish(formation, director, people["Uno S.L."][1])
     assert not Membership.objects.filter(consortium=consortium, organisation=declined).exists()
     assert consortium.memberships.filter(status="active").count() == 3
 
@@ -398,10 +352,10 @@ def test_staff_record_an_answer_given_outside_the_portal(client, programme, tech
 
 
 @pytest.fixture
-def established(programme, technician):
+def established(programme, technician, director):
     formation, people = formation_with_joined(programme, technician, 3)
     members = [organisation for _person, organisation, _candidate in people.values()]
-    consortium = establish(formation, technician, members[0], manager_name="Elena Ruiz", manager_email="e@example.org")
+    consortium = establish(formation, director, members[0], manager_name="Elena Ruiz", manager_email="e@example.org")
     return consortium, members, people
 
 
@@ -608,6 +562,7 @@ def test_staff_identify_candidates_among_the_companies_of_their_region(client, p
                 "name": formation.name,
                 "opened_on": formation.opened_on.isoformat(),
                 "seed_funding": "180000.00",
+                "call": formation.call_id,
                 "coordinator": technician.pk,
                 "notes": "",
                 "candidates-TOTAL_FORMS": "1",
@@ -626,10 +581,10 @@ def test_staff_identify_candidates_among_the_companies_of_their_region(client, p
     ]
 
 
-def test_staff_establish_the_consortium_on_the_button_page(client, programme, technician):
+def test_a_programme_manager_establishes_the_consortium_on_the_button_page(client, programme, technician, director):
     formation, people = formation_with_joined(programme, technician, 3)
     lead = next(iter(people.values()))[1]
-    client.force_login(technician)
+    client.force_login(director)
     url = reverse("admin:programmes_formation_establish", args=[formation.pk])
     assert "Establish the consortium" in client.get(url).content.decode()
 
@@ -640,6 +595,7 @@ def test_staff_establish_the_consortium_on_the_button_page(client, programme, te
             "established_on": (TODAY - timedelta(days=1)).isoformat(),
             "statutes_reference": "Deed 55/2026",
             "lead": lead.pk,
+            "seed_funding": "180000.00",
             "manager_name": "Elena Ruiz",
             "manager_email": "elena@example.org",
         },
@@ -654,9 +610,9 @@ def test_staff_establish_the_consortium_on_the_button_page(client, programme, te
     assert "Cantabria Offshore Energy" in consortia
 
 
-def test_the_establish_page_explains_a_refusal_next_to_the_form(client, programme, technician):
+def test_the_establish_page_explains_a_refusal_next_to_the_form(client, programme, technician, director):
     formation, people = formation_with_joined(programme, technician, 2)
-    client.force_login(technician)
+    client.force_login(director)
 
     response = client.post(
         reverse("admin:programmes_formation_establish", args=[formation.pk]),
@@ -665,6 +621,7 @@ def test_the_establish_page_explains_a_refusal_next_to_the_form(client, programm
             "established_on": TODAY.isoformat(),
             "statutes_reference": "Deed",
             "lead": next(iter(people.values()))[1].pk,
+            "seed_funding": "180000.00",
         },
     )
 
@@ -673,9 +630,9 @@ def test_the_establish_page_explains_a_refusal_next_to_the_form(client, programm
     assert 'value="Too small"' in response.content.decode()
 
 
-def test_the_establish_page_shows_a_date_in_the_future_next_to_the_date(client, programme, technician):
+def test_the_establish_page_shows_a_date_in_the_future_next_to_the_date(client, programme, technician, director):
     formation, people = formation_with_joined(programme, technician, 3)
-    client.force_login(technician)
+    client.force_login(director)
 
     response = client.post(
         reverse("admin:programmes_formation_establish", args=[formation.pk]),
@@ -684,6 +641,7 @@ def test_the_establish_page_shows_a_date_in_the_future_next_to_the_date(client, 
             "established_on": (TODAY + timedelta(days=30)).isoformat(),
             "statutes_reference": "Deed 55/2026",
             "lead": next(iter(people.values()))[1].pk,
+            "seed_funding": "180000.00",
         },
     )
 

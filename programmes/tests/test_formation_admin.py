@@ -24,6 +24,7 @@ from programmes.tests.factories import AgencyFactory
 from programmes.tests.test_formation import (  # noqa: F401
     TODAY,
     company,
+    director,
     establish,
     formation_with_joined,
     open_formation,
@@ -109,11 +110,11 @@ def staff_client(client, technician):
 
 
 @pytest.fixture
-def established(programme, technician):
+def established(programme, technician, director):
     formation, people = formation_with_joined(programme, technician, 3)
     members = [organisation for _person, organisation, _candidate in people.values()]
     consortium = establish(
-        formation, technician, members[0], manager_name="Elena Ruiz", manager_email="elena@example.org"
+        formation, director, members[0], manager_name="Elena Ruiz", manager_email="elena@example.org"
     )
     return consortium, members
 
@@ -223,7 +224,7 @@ def test_a_forged_post_does_not_change_a_candidates_company_or_status(staff_clie
 
 
 def test_the_seed_funding_of_a_formation_under_way_changes_through_the_service_and_then_is_fixed(
-    staff_client, programme, technician
+    staff_client, programme, technician, director
 ):
     formation, people = formation_with_joined(programme, technician, 3)
     url = formation_url(formation)
@@ -236,7 +237,7 @@ def test_the_seed_funding_of_a_formation_under_way_changes_through_the_service_a
     latest = formation.history.first()
     assert (latest.seed_funding, latest.history_user) == (Decimal("150000.00"), technician)
 
-    establish(formation, technician, next(iter(people.values()))[1])
+    establish(formation, director, next(iter(people.values()))[1])
     response = staff_client.post(url, {**page_data(staff_client, url), "seed_funding": "1.00"})
     formation.refresh_from_db()
     assert formation.seed_funding == Decimal("150000.00")
