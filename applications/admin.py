@@ -16,7 +16,10 @@ from portal.scoping import AgencyScopedAdmin
 from programmes.rules import evaluate_application
 
 # The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
-from . import admin_programmes  # noqa: F401  (the call page completed, the reports)
+from . import (
+    admin_budgets,  # noqa: F401  (programme-year budgets, their lines, the agency's spending)
+    admin_programmes,  # noqa: F401  (the call page completed, the reports)
+)
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
 from .models import (

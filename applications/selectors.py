@@ -3,14 +3,26 @@
 The reads live beside the writes they serve; this module only names them. Modules inside
 applications import from those modules, never from here, so no circle can form.
 - queries: which applications, reports and documents a user may see or edit;
-- decisions: money committed and remaining on a call, the next one on the reserve list;
+- budgets: money committed, paid and remaining on a call and on a programme-year's lines;
+- decisions: the next one on the reserve list;
 - reviews: review summaries and the ranking;
 - post_award: accepted costs, what is payable and paid, what is missing to close;
 - pimex.selectors: a participant's PIMEX progress.
 The dashboard, indicators, reports and open data keep their selectors in their sub-packages.
 """
 
-from .decisions import COMMITTED, call_committed, call_remaining, next_reserve
+from .budgets import (
+    COMMITTED,
+    budget_line_figures,
+    call_committed,
+    call_remaining,
+    line_committed,
+    programme_budget_committed,
+    programme_year_committed,
+    programme_year_grants,
+    programme_year_paid,
+)
+from .decisions import next_reserve
 from .pimex.selectors import participation_for, pimex_commitments, pimex_panel, pimex_progress
 from .post_award import accepted_costs, completion_problems, paid_amount, payable_amount, retention_date
 from .queries import (
@@ -30,10 +42,12 @@ __all__ = [
     "application_for",
     "applications_of",
     "attachment_for",
+    "budget_line_figures",
     "budget_lines_with_claims",
     "call_committed",
     "call_remaining",
     "completion_problems",
+    "line_committed",
     "next_reserve",
     "paid_amount",
     "participation_for",
@@ -41,6 +55,10 @@ __all__ = [
     "pimex_commitments",
     "pimex_panel",
     "pimex_progress",
+    "programme_budget_committed",
+    "programme_year_committed",
+    "programme_year_grants",
+    "programme_year_paid",
     "project_report_for",
     "ranking",
     "retention_date",

@@ -3,6 +3,7 @@
 The writes live in the modules of their step; this module only names them. Modules inside
 applications import from the step's module, never from here, so no circle can form.
 - submission: create, submit, withdraw, answer a clarification, the status log and references;
+- budgets: a call's budget, a programme-year's lines, the agency's own spending;
 - decisions: review, clarification request, approve, reserve, reject, close;
 - reviews: conflicts of interest, scores, applying the ranking;
 - post_award: acceptance, expenses, payments, closing the operation;
@@ -20,6 +21,15 @@ from .beneficiary_reports import (
     project_reports_schedule,
     report_row_add,
     report_row_remove,
+)
+from .budgets import (
+    BudgetRefused,
+    agency_spending_record,
+    call_budget_set,
+    programme_budget_delete,
+    programme_budget_line_add,
+    programme_budget_line_delete,
+    programme_budget_line_set,
 )
 from .decisions import (
     DecisionRefused,
@@ -66,6 +76,7 @@ from .submission import (
 from .workflow import IllegalTransition
 
 __all__ = [
+    "BudgetRefused",
     "DecisionRefused",
     "IllegalTransition",
     "PimexRefused",
@@ -74,6 +85,7 @@ __all__ = [
     "RetentionRefused",
     "ReviewRefused",
     "SubmissionRefused",
+    "agency_spending_record",
     "application_approve",
     "application_change_status",
     "application_close",
@@ -84,6 +96,7 @@ __all__ = [
     "application_withdraw",
     "attachment_add",
     "attachment_remove",
+    "call_budget_set",
     "call_reports_reschedule",
     "clarification_answer",
     "clarification_request",
@@ -100,6 +113,10 @@ __all__ = [
     "pimex_session_capacity_check",
     "pimex_survey_submit",
     "pimex_swot_save",
+    "programme_budget_delete",
+    "programme_budget_line_add",
+    "programme_budget_line_delete",
+    "programme_budget_line_set",
     "project_report_save",
     "project_report_submit",
     "project_reports_schedule",

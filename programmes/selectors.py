@@ -1,6 +1,6 @@
 """Reads for programmes and calls, each with its related rows fetched once."""
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -10,7 +10,7 @@ from .formation.selectors import formation_candidacy_for as formation_candidacy_
 from .formation.selectors import formation_invitations_of as formation_invitations_of
 from .formation.selectors import formation_seed_funding as formation_seed_funding
 from .formation.selectors import seed_funding_committed as seed_funding_committed
-from .models import Call, CallRule, Programme
+from .models import Call, CallRule, Programme, ProgrammeBudgetLine
 
 
 def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Programme]]:
@@ -41,9 +41,20 @@ def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Pr
 
 
 def programme_detail(*, slug: str) -> Programme:
-    """A programme with its agency, cost categories and published calls."""
+    """A programme with its agency, cost categories and published calls.
+
+    `yearly_budget`: the total of the lines of the programme's budget for this year (None without one).
+    """
+    this_year = (
+        ProgrammeBudgetLine.objects.filter(budget__programme=OuterRef("pk"), budget__year=timezone.localdate().year)
+        .order_by()
+        .values("budget")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
     queryset = (
         Programme.objects.filter(is_active=True)
+        .annotate(yearly_budget=Subquery(this_year))
         .select_related("agency")
         .prefetch_related(
             "cost_categories",

@@ -14,12 +14,34 @@ from applications.models import Application, BudgetLine, Expense, StatusChange
 from applications.reviews import ranking
 from consortia.models import Consortium, Membership, Organisation
 from portal.models import User
-from programmes.models import Agency, Call, CostCategory, Programme
+from programmes.models import (
+    Agency,
+    AgencySpending,
+    Call,
+    CostCategory,
+    Programme,
+    ProgrammeBudget,
+    ProgrammeBudgetLine,
+)
 from programmes.rules import evaluate_application, validate_rule_parameters
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Agency, Programme, Call, CostCategory, Organisation, Consortium, Membership, Application, BudgetLine, User]
+MODELS = [
+    Agency,
+    Programme,
+    Call,
+    CostCategory,
+    ProgrammeBudget,
+    ProgrammeBudgetLine,
+    AgencySpending,
+    Organisation,
+    Consortium,
+    Membership,
+    Application,
+    BudgetLine,
+    User,
+]
 
 
 def snapshot():
@@ -88,9 +110,9 @@ def test_the_figures_of_the_seeds_are_configured(seeded):
     cofinancing = Programme.objects.get(kind="cofinancing")
     pimex = Programme.objects.get(kind="pimex")
 
-    assert export.annual_budget == 58000 and export.grant_max == 8000
+    assert export.grant_max == 8000
     assert (cofinancing.funding_rate, cofinancing.grant_min, cofinancing.grant_max) == (40, 30000, 150000)
-    assert pimex.annual_budget == 88280 and pimex.grant_max == 2500
+    assert pimex.grant_max == 2500
     assert Programme.objects.get(slug="export-consortia-cantabria").grant_max == 700000
     alentejo_budgets = sorted(
         Call.objects.filter(programme__kind="collective_actions").values_list("budget", flat=True)
@@ -271,3 +293,22 @@ def test_the_demo_beneficiary_has_accepted_a_grant_and_reported_an_expense(seede
     client.login(email="beneficiary@demo.example", password=DEMO_PASSWORD)
     page = client.get(f"/en/my/applications/{application.pk}/reports/final/")
     assert page.status_code == 200 and "GF-2026-4471" in page.text
+
+
+def lines_of(slug):
+    budget = ProgrammeBudget.objects.get(programme__slug=slug)
+    return [(line.name, line.purpose, line.amount) for line in budget.lines.all()]
+
+
+def test_the_yearly_budgets_of_the_seeds_are_split_into_lines(seeded):
+    assert lines_of("export-consortiums-extremadura") == [("Grants to export consortia", "grants", 58000)]
+    assert lines_of("pimex") == [
+        ("Promotion actions", "grants", 75000),
+        ("Group training sessions", "agency_spending", 5000),
+        ("Senior consultancy", "agency_spending", 8280),
+    ]
+    assert lines_of("consortia-promotion-projects-emilia-romagna")[0][1:] == ("grants", 2000000)
+    assert lines_of("export-consortia-cantabria")[0][1:] == ("grants", 700000)
+    # Alentejo's contests have their own budgets and no yearly budget.
+    assert not ProgrammeBudget.objects.filter(programme__slug="collective-actions-alentejo").exists()
+    assert AgencySpending.objects.filter(line__budget__programme__slug="pimex").count() == 2
