@@ -17,6 +17,7 @@ from programmes.rules import evaluate_application
 
 # The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
 from . import (
+    admin_budgets,  # noqa: F401  (programme-year budgets, their lines, the agency's spending)
     admin_formation,  # noqa: F401  (the formation's establish page and its grant, seed 002)
     admin_programmes,  # noqa: F401  (the call page completed, the reports)
 )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.reviews import ranking, ranking_apply
+from portal.admin_services import ServiceAdmin, ServiceForm
 from portal.money import format_eur, to_cents
 from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin
@@ -24,11 +25,22 @@ from programmes import admin as programmes_admin
 from programmes.models import Call, Report
 
 from .beneficiary_reports import call_reports_reschedule
+from .budgets import BudgetRefused, call_budget_set
 from .decisions import call_committed, call_remaining, next_reserve
 from .reports import report_agency, report_parameters_clean, report_request, report_retry
 
 
-class CallAdmin(programmes_admin.CallAdmin):
+class CallForm(ServiceForm):
+    """The call's page: its budget (and budget year) is set by `call_budget_set`, refused next to the field."""
+
+    def validate_unique(self):
+        # The call itself is saved by the admin: its slug is checked here, as on any page.
+        super(ServiceForm, self).validate_unique()
+
+
+class CallAdmin(ServiceAdmin, programmes_admin.CallAdmin):
+    form = CallForm
+    service_refusals = (BudgetRefused,)
     readonly_fields = [
         *programmes_admin.CallAdmin.readonly_fields,
         "committed_eur",
@@ -37,6 +49,9 @@ class CallAdmin(programmes_admin.CallAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        if change and {"budget", "budget_year"} & set(form.changed_data):
+            # Under the call's lock, never below what is committed (applications/budgets.py).
+            call_budget_set(call=obj, budget=obj.budget, budget_year=obj.budget_year, by=request.user)
         previous = {}
         if change and {"interim_report_due_on", "final_report_due_on"} & set(form.changed_data):
             previous = {

@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,28 +22,25 @@ from programmes.rules import evaluate_application
 from programmes.services import AidSplitRefused, aid_awards_record
 
 from .beneficiary_reports import project_reports_schedule
+from .budgets import COMMITTED as COMMITTED  # money committed: named here too for older callers
+from .budgets import above_envelope_message, call_committed, call_remaining, programme_year_grants
 from .decision_facts import decision_facts_freeze
 from .models import Application, Status
 from .post_award import operation_close
 from .submission import application_change_status
-
-# Money of these applications is committed on the call's budget.
-COMMITTED = (Status.APPROVED, Status.CLOSED)
 
 
 class DecisionRefused(Refused):
     """The decision cannot be taken; the message says why."""
 
 
-def call_committed(call_id: int) -> Decimal:
-    total = Application.objects.filter(call_id=call_id, status__in=COMMITTED).aggregate(total=Sum("granted_amount"))[
-        "total"
-    ]
-    return to_cents(total or 0)
-
-
-def call_remaining(call) -> Decimal:
-    return to_cents(call.budget - call_committed(call.pk))
+def _programme_year_check(call, amount: Decimal) -> None:
+    """After the call's lock: lock the programme-year the call draws from (if it has a budget) and
+    refuse an amount above what is left of its grants line. Same lock order everywhere: call, then
+    programme-year (applications/budgets.py)."""
+    envelope = programme_year_grants(call, lock=True)
+    if envelope is not None and amount > envelope.remaining:
+        raise DecisionRefused(above_envelope_message(amount=amount, envelope=envelope), code="above_envelope")
 
 
 def _notify_applicant(application, template, **context):
@@ -126,6 +122,7 @@ def application_approve(*, application, by, amount: Decimal, note: str = "", ove
                 _("%(amount)s is above what is left of the call's budget (%(remaining)s).")
                 % {"amount": amount, "remaining": remaining}
             )
+        _programme_year_check(call, amount)
         application_change_status(application=application, to_status=Status.APPROVED, by=by, note=note)
         application.granted_amount = amount
         application.max_grant = evaluation.max_grant

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from portal.refusals import Refused
 from programmes.models import Call, ReviewCriterion
 
+from .budgets import programme_year_grants
 from .decisions import application_approve, application_reserve, call_committed
 from .models import Application, Review, Score, Status
 
@@ -232,9 +233,12 @@ def ranking(call) -> list[RankingRow]:
     cumulative amount first exceeds the budget, and every row after the line is
     below it, even if its amount alone would still fit: the order of merit is
     never skipped. Rows that cannot be funded (a criterion below its threshold,
-    no maximum grant) are below the cut-off and take no money.
+    no maximum grant) are below the cut-off and take no money. When the call
+    draws from a programme-year budget, the line is also drawn where what is
+    left of its grants line runs out (other calls of the year count first).
 
-    Four queries whatever the number of applications.
+    Four queries whatever the number of applications, and one to three more for
+    the programme-year's budget.
     """
     completed = Review.objects.filter(application=OuterRef("pk"), completed_at__isnull=False, has_conflict=False)
     applications = list(
@@ -253,6 +257,9 @@ def ranking(call) -> list[RankingRow]:
     )
 
     running = call_committed(call.pk)
+    # The programme-year's grants line, when the call draws from one, is a second limit.
+    envelope = programme_year_grants(call)
+    envelope_left = envelope.remaining if envelope is not None else None
     crossed = False
     rows = []
     for rank, (application, summary) in enumerate(scored, start=1):
@@ -264,8 +271,14 @@ def ranking(call) -> list[RankingRow]:
             proposed = application.max_grant
             if proposed is None or summary.below_threshold:
                 above = False
-            elif not crossed and running + proposed <= call.budget:
+            elif (
+                not crossed
+                and running + proposed <= call.budget
+                and (envelope_left is None or proposed <= envelope_left)
+            ):
                 running += proposed
+                if envelope_left is not None:
+                    envelope_left -= proposed
                 above = True
             else:
                 first_below = not crossed

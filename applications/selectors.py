@@ -3,8 +3,9 @@
 The reads live beside the writes they serve; this module only names them. Modules inside
 applications import from those modules, never from here, so no circle can form.
 - queries: which applications, reports and documents a user may see or edit;
-- decisions: money committed and remaining on a call, the next one on the reserve list;
-  decision_facts: the facts a decision rested on, as frozen at approval;
+- budgets: money committed, paid and remaining on a call and on a programme-year's lines;
+- decisions: the next one on the reserve list; decision_facts: the facts a decision rested on,
+  as frozen at approval;
 - reviews: review summaries and the ranking;
 - formation_grants: the seed-funding call's one pool as the formations see it, a formation's grant;
 - post_award: accepted costs, what is payable and paid, what is missing to close;
@@ -13,8 +14,19 @@ applications import from those modules, never from here, so no circle can form.
 The dashboard, indicators, reports and open data keep their selectors in their sub-packages.
 """
 
+from .budgets import (
+    COMMITTED,
+    budget_line_figures,
+    call_committed,
+    call_remaining,
+    line_committed,
+    programme_budget_committed,
+    programme_year_committed,
+    programme_year_grants,
+    programme_year_paid,
+)
 from .decision_facts import decision_record
-from .decisions import COMMITTED, call_committed, call_remaining, next_reserve
+from .decisions import next_reserve
 from .formation_grants import SeedFunding, formation_grant_of, formation_seed_funding
 from .pimex.selectors import participation_for, pimex_commitments, pimex_panel, pimex_progress
 from .post_award import accepted_costs, completion_problems, paid_amount, payable_amount, retention_date
@@ -38,6 +50,7 @@ __all__ = [
     "application_for",
     "applications_of",
     "attachment_for",
+    "budget_line_figures",
     "budget_lines_with_claims",
     "call_committed",
     "call_remaining",
@@ -45,6 +58,7 @@ __all__ = [
     "decision_record",
     "formation_grant_of",
     "formation_seed_funding",
+    "line_committed",
     "next_reserve",
     "paid_amount",
     "participation_for",
@@ -52,6 +66,10 @@ __all__ = [
     "pimex_commitments",
     "pimex_panel",
     "pimex_progress",
+    "programme_budget_committed",
+    "programme_year_committed",
+    "programme_year_grants",
+    "programme_year_paid",
     "project_report_for",
     "ranking",
     "renunciation_check",

@@ -4,6 +4,7 @@ The writes live in the modules of their step; this module only names them. Modul
 applications import from the step's module, never from here, so no circle can form.
 - submission: create, submit, answer a clarification, the status log and references;
 - renunciations: withdraw before a decision, renounce (whole or part) or revoke after it;
+- budgets: a call's budget, a programme-year's lines, the agency's own spending;
 - decisions: review, clarification request, approve, reserve, reject, close; decision_facts:
   the facts an approval freezes;
 - reviews: conflicts of interest, scores, applying the ranking;
@@ -23,6 +24,15 @@ from .beneficiary_reports import (
     project_reports_schedule,
     report_row_add,
     report_row_remove,
+)
+from .budgets import (
+    BudgetRefused,
+    agency_spending_record,
+    call_budget_set,
+    programme_budget_delete,
+    programme_budget_line_add,
+    programme_budget_line_delete,
+    programme_budget_line_set,
 )
 from .decision_facts import decision_facts_freeze
 from .decisions import (
@@ -71,6 +81,7 @@ from .submission import (
 from .workflow import EndingRefused, IllegalTransition
 
 __all__ = [
+    "BudgetRefused",
     "DecisionRefused",
     "EndingRefused",
     "FormationGrantRefused",
@@ -82,6 +93,7 @@ __all__ = [
     "RetentionRefused",
     "ReviewRefused",
     "SubmissionRefused",
+    "agency_spending_record",
     "application_approve",
     "application_change_status",
     "application_close",
@@ -92,6 +104,7 @@ __all__ = [
     "application_withdraw",
     "attachment_add",
     "attachment_remove",
+    "call_budget_set",
     "call_reports_reschedule",
     "clarification_answer",
     "clarification_request",
@@ -112,6 +125,10 @@ __all__ = [
     "pimex_session_capacity_check",
     "pimex_survey_submit",
     "pimex_swot_save",
+    "programme_budget_delete",
+    "programme_budget_line_add",
+    "programme_budget_line_delete",
+    "programme_budget_line_set",
     "project_report_save",
     "project_report_submit",
     "project_reports_schedule",

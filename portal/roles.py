@@ -68,10 +68,15 @@ _PIMEX_CONFIGURING = ("applications", ["pimexcallsettings", "pimexsession"])
 # The participant's page saves its tutorials and deliverables; the application on it stays read-only.
 _PIMEX_PARTICIPANT = ("applications", ["pimexparticipant"])
 
+# Programme-year budgets and their lines (applications/budgets.py): staff read them, managers set them
+# and record the agency's own spending against them.
+_BUDGETS = ("programmes", ["programmebudget", "programmebudgetline", "agencyspending"])
+_BUDGETS_SETTING = ("programmes", ["programmebudget", "programmebudgetline"])
+
 ROLE_PERMISSIONS = {
     # Staff review: they read everything of their agency and work on applications.
     AGENCY_STAFF: {
-        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING, _FOLLOWING],
+        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING, _FOLLOWING, _BUDGETS],
         "add": [_REVIEWING, ("programmes", ["report"]), _PIMEX_RECORDING, _FORMING, _FOLLOWING],
         "change": [
             ("applications", ["application", "review", "score", "projectreport", "expense"]),
@@ -84,9 +89,10 @@ ROLE_PERMISSIONS = {
     },
     # Managers also configure programmes, calls, cost categories and review criteria.
     PROGRAMME_MANAGER: {
-        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING, _FOLLOWING],
+        "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING, _FOLLOWING, _BUDGETS],
         "add": [
             ("programmes", ["call", "costcategory", "callrule", "reviewcriterion", "report"]),
+            _BUDGETS,
             _REVIEWING,
             _PIMEX_CONFIGURING,
             _PIMEX_RECORDING,
@@ -96,6 +102,7 @@ ROLE_PERMISSIONS = {
         "change": [
             ("programmes", ["programme", "call", "costcategory", "callrule", "reviewcriterion"]),
             ("applications", ["application", "review", "score", "projectreport", "expense"]),
+            _BUDGETS,
             _PIMEX_CONFIGURING,
             _PIMEX_RECORDING,
             _PIMEX_PARTICIPANT,
@@ -104,6 +111,7 @@ ROLE_PERMISSIONS = {
         ],
         "delete": [
             ("programmes", ["costcategory", "callrule", "reviewcriterion"]),
+            _BUDGETS_SETTING,
             _PIMEX_CONFIGURING,
             _PIMEX_RECORDING,
             _FORMING_DELETE,

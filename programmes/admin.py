@@ -30,8 +30,19 @@ class CostCategoryInline(admin.TabularInline):
     fields = ["position", "code", "name", "description"]
 
 
+class CallInlineForm(forms.ModelForm):
+    """A call added here gets its budget; an existing call's budget is changed on the call's own page,
+    which refuses a budget below what its decisions committed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding and "budget" in self.fields:
+            self.fields["budget"].disabled = True
+
+
 class CallInline(admin.TabularInline):
     model = Call
+    form = CallInlineForm
     extra = 0
     fields = ["title", "opens_at", "closes_at", "budget", "is_published"]
     show_change_link = True

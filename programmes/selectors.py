@@ -1,6 +1,6 @@
 """Reads for programmes and calls, each with its related rows fetched once."""
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from .formation.selectors import formation_candidacy_for as formation_candidacy_for
 from .formation.selectors import formation_invitations_of as formation_invitations_of
 from .formation.selectors import formations_under_way as formations_under_way
-from .models import Call, CallRule, Programme
+from .models import Call, CallRule, Programme, ProgrammeBudgetLine
 from .rules import rules_in_words as rules_in_words
 
 # A call's rules as the public pages describe them: in order, with the cost category a cap names.
@@ -44,9 +44,20 @@ def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Pr
 
 
 def programme_detail(*, slug: str) -> Programme:
-    """A programme with its agency, cost categories and published calls, each call with its rules."""
+    """A programme with its agency, cost categories and published calls, each call with its rules.
+
+    `yearly_budget`: the total of the lines of the programme's budget for this year (None without one).
+    """
+    this_year = (
+        ProgrammeBudgetLine.objects.filter(budget__programme=OuterRef("pk"), budget__year=timezone.localdate().year)
+        .order_by()
+        .values("budget")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
     queryset = (
         Programme.objects.filter(is_active=True)
+        .annotate(yearly_budget=Subquery(this_year))
         .select_related("agency")
         .prefetch_related(
             "cost_categories",

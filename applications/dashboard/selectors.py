@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -22,15 +23,18 @@ from django.db.models import (
     FloatField,
     Func,
     Min,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.decisions import COMMITTED
+from applications.budgets import COMMITTED
 from applications.indicators import SIZES, erdf_indicators
 from applications.models import (
     Application,
@@ -50,7 +54,7 @@ from applications.models import (
 from consortia.models import Consortium, Membership, Stage
 from consortia.selectors import consortium_contracts_won
 from portal.money import to_cents
-from programmes.models import Call, Programme
+from programmes.models import AgencySpending, Call, Programme, ProgrammeBudgetLine
 
 ZERO = Decimal("0.00")
 # A first decision on an application: approval, reserve list or rejection.
@@ -147,6 +151,71 @@ def budget_rows(scope: Scope) -> list[dict]:
 def budget_totals(rows: list[dict]) -> dict:
     keys = ("budget", "requested", "committed", "remaining", "paid")
     return {key: to_cents(sum((row[key] for row in rows), ZERO)) for key in keys}
+
+
+# --- budget per programme year and line ------------------------------------------------------
+
+
+def envelope_rows(scope: Scope) -> list[dict]:
+    """Per line of each programme-year budget in scope: budget, committed, paid, remaining. One query.
+
+    The year is the budget year (the calls drawing from it); a chosen call narrows to its programme
+    and budget year. On the grants line, committed and paid are the grants and payments of the
+    programme's calls of that budget year; on a line of the agency's own spending, both are the
+    spending recorded on it.
+    """
+    lines = ProgrammeBudgetLine.objects.select_related("budget__programme")
+    if scope.agency_id is not None:
+        lines = lines.filter(budget__programme__agency_id=scope.agency_id)
+    if scope.programme_id is not None:
+        lines = lines.filter(budget__programme_id=scope.programme_id)
+    if scope.call_id is not None:
+        call = Call.objects.filter(pk=scope.call_id)
+        lines = lines.filter(
+            budget__programme_id=Subquery(call.values("programme_id")[:1]),
+            budget__year=Subquery(call.values("budget_year")[:1]),
+        )
+    if scope.year is not None:
+        lines = lines.filter(budget__year=scope.year)
+
+    def total(queryset, group, amount):
+        return Subquery(queryset.order_by().values(group).annotate(total=Sum(amount)).values("total")[:1])
+
+    same_year = {"call__programme_id": OuterRef("budget__programme_id"), "call__budget_year": OuterRef("budget__year")}
+    granted = total(Application.objects.filter(status__in=COMMITTED, **same_year), "call__programme", "granted_amount")
+    paid = total(
+        Payment.objects.filter(**{f"application__{key}": value for key, value in same_year.items()}),
+        "application__call__programme",
+        "amount",
+    )
+    spent = total(AgencySpending.objects.filter(line=OuterRef("pk")), "line", "amount")
+    grants = Q(purpose=ProgrammeBudgetLine.Purpose.GRANTS)
+    lines = lines.annotate(
+        committed=Coalesce(Case(When(grants, then=granted), default=spent), Value(ZERO)),
+        paid=Coalesce(Case(When(grants, then=paid), default=spent), Value(ZERO)),
+    ).order_by("budget__programme__name", "-budget__year", "position", "pk")
+    return [
+        {
+            "programme": line.budget.programme.name,
+            "year": line.budget.year,
+            "line": line.name,
+            "purpose": line.purpose,
+            "budget": to_cents(line.amount),
+            "committed": to_cents(line.committed),
+            "paid": to_cents(line.paid),
+            "remaining": to_cents(line.amount - line.committed),
+        }
+        for line in lines
+    ]
+
+
+ENVELOPE_COLUMNS = ["programme", "year", "line", "purpose", "budget", "committed", "paid", "remaining"]
+
+
+def envelope_table(data: dict) -> tuple:
+    """The download of the budget per programme year and line."""
+    rows = [[row[column] for column in ENVELOPE_COLUMNS] for row in data["envelopes"]]
+    return (_("Budget per programme year and line"), ENVELOPE_COLUMNS, rows)
 
 
 # --- pipeline -------------------------------------------------------------------------------
@@ -355,6 +424,7 @@ def figures(scope: Scope, zone=None) -> dict:
         "on": on,
         "budget": budget,
         "budget_totals": budget_totals(budget),
+        "envelopes": envelope_rows(scope),
         "pipeline": pipeline(scope),
         "consortia": consortia_figures(scope, on),
         "categories": actions_by_category(scope),
@@ -399,6 +469,7 @@ def tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]:
                 for r in data["budget"]
             ],
         ),
+        "envelopes": envelope_table(data),
         "pipeline": (_("Applications by status"), ["status", "count"], pipeline_rows),
         "stages": (
             _("Consortia by stage"),

@@ -95,12 +95,21 @@ def _charts(data: dict) -> dict:
         "budget": bars(
             [(r["call"], r["committed"]) for r in data["budget"]], total=[r["budget"] for r in data["budget"]]
         ),
+        "envelopes": _envelope_chart(data),
         "pipeline": bars([(r["label"], r["count"]) for r in data["pipeline"]["by_status"] if r["count"]]),
         "stages": bars([(r["label"], r["count"]) for r in data["consortia"]["by_stage"]]),
         "sectors": bars([(r["label"], r["count"]) for r in data["consortia"]["by_sector"]]),
         "categories": bars([(r["category"], r["amount"]) for r in data["categories"]]),
         "rco01": bars([(label, data["indicators"]["rows"][0][size]) for size, label in SmeSize.choices]),
     }
+
+
+def _envelope_chart(data: dict) -> dict:
+    # Committed of each line of the programme-year budgets, against the line's budget.
+    rows = data["envelopes"]
+    labels = [f"{r['programme']} {r['year']}: {r['line']}" for r in rows]
+    items = [(label, r["committed"]) for label, r in zip(labels, rows, strict=True)]
+    return bars(items, total=[r["budget"] for r in rows])
 
 
 def _cell(value):

@@ -52,6 +52,7 @@ def _seed(operations: int):
             slug=f"call-{n}",
             reference_prefix="BEN",
             year=2026,
+            budget_year=2026,
             opens_at=opens,
             closes_at=opens + timedelta(days=300),
             budget=Decimal("1000000.00"),

@@ -459,7 +459,8 @@ PROGRAMMES = [
         "intervention_type": "Support to SMEs' internationalisation (collective actions)",
         "legal_basis": "gber",
         "eu_cofinancing_rate": D("85.00"),
-        "annual_budget": D("5000000.00"),
+        # The seed gives each contest its budget (3M and 2M), not a yearly budget: no programme-year envelope.
+        "annual_budget": None,
         "categories": [
             ("market-research", "Market research", "Studies of markets, consumers and legal aspects."),
             ("promotion-campaigns", "International promotion campaigns", "Campaigns for regional products."),
@@ -664,3 +665,26 @@ DEMO_RECEIPT_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+# Programme-year budgets: each programme's budget for the year its calls draw from, in lines
+# (name, purpose, amount); one line is for grants, the others for the agency's own spending.
+# Alentejo's contests have their own budgets and no yearly budget (seed 004): not listed.
+BUDGETS = {
+    "export-consortiums-extremadura": [("Grants to export consortia", "grants", D("58000.00"))],
+    "consortia-promotion-projects-emilia-romagna": [("Co-financing of promotion projects", "grants", D("2000000.00"))],
+    "export-consortia-cantabria": [("Seed funding for new consortia", "grants", D("700000.00"))],
+    # Seed 003: 88,280 = 75,000 promotion actions + 5,000 training + 8,280 consultancy (2016).
+    "pimex": [
+        ("Promotion actions", "grants", D("75000.00")),
+        ("Group training sessions", "agency_spending", D("5000.00")),
+        ("Senior consultancy", "agency_spending", D("8280.00")),
+    ],
+}
+
+# The agency's own spending on PIMEX's lines: (line name, days before today, amount, what was paid for).
+AGENCY_SPENDING = [
+    ("Group training sessions", 20, D("1200.00"), "Trainer and room for the first group session (export markets)"),
+    ("Senior consultancy", 10, D("1650.00"), "Senior consultant: review of the participants' action plans"),
+]
+

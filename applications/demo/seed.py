@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.beneficiary_reports import project_reports_schedule
+from applications.budgets import agency_spending_record
 from applications.decision_facts import decision_facts_freeze
 from applications.demo import data as demo_data
 from applications.demo.formation import formation_demo_load
@@ -37,7 +38,16 @@ from consortia.taxids import make_tax_id
 from portal.figures import counted_data_changed
 from portal.models import User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
-from programmes.models import Agency, Call, CallRule, CostCategory, Programme, ReviewCriterion
+from programmes.models import (
+    Agency,
+    Call,
+    CallRule,
+    CostCategory,
+    Programme,
+    ProgrammeBudget,
+    ProgrammeBudgetLine,
+    ReviewCriterion,
+)
 from programmes.rules import evaluate_application, validate_rule_parameters
 from programmes.services import aid_awards_record
 
@@ -63,6 +73,7 @@ def demo_seed(*, today: date) -> Seeded:
     with transaction.atomic():
         agencies = _agencies()
         programmes = _programmes(agencies, today)
+        _programme_budgets(programmes, today)
         organisations = _organisations()
         consortia = _consortia(organisations, today)
         created = _applications(programmes, consortia, organisations)
@@ -145,6 +156,33 @@ def _programmes(agencies, today):
             calls.append(call)
         programmes[row["slug"]] = (programme, calls)
     return programmes
+
+
+def _programme_budgets(programmes, today):
+    """Each listed programme's budget for every year its calls draw from, with its lines; PIMEX's spending."""
+    for slug, lines in demo_data.BUDGETS.items():
+        programme, calls = programmes[slug]
+        for year in sorted({call.budget_year for call in calls}):
+            budget, _ = ProgrammeBudget.objects.get_or_create(
+                programme=programme, year=year, defaults={"note": "Figures of the programme's seed description."}
+            )
+            for position, (name, purpose, amount) in enumerate(lines, start=1):
+                # At most one grants line: found by its purpose (a migrated budget names it otherwise).
+                found = {"purpose": purpose} if purpose == "grants" else {"purpose": purpose, "name": name}
+                if not budget.lines.filter(**found).exists():
+                    ProgrammeBudgetLine.objects.create(
+                        budget=budget, name=name, purpose=purpose, amount=amount, position=position
+                    )
+    for line_name, days_ago, amount, description in demo_data.AGENCY_SPENDING:
+        line = (
+            ProgrammeBudgetLine.objects.filter(budget__programme__slug="pimex", name=line_name)
+            .order_by("-budget__year")
+            .first()
+        )
+        if line is not None and not line.spending.filter(description=description).exists():
+            agency_spending_record(
+                line=line, spent_on=today - timedelta(days=days_ago), amount=amount, description=description
+            )
 
 
 def _rules(call, rules):

@@ -340,6 +340,7 @@ class Generator:
             slug=f"v{batch}-{year}-{number + 1}",
             reference_prefix=prefix[:10],
             year=year,
+            budget_year=year,
             description=spec.get("description", ""),
             opens_at=opens,
             closes_at=closes,

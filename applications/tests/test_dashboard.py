@@ -15,7 +15,7 @@ from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import OwnershipLink
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.tests.factories import UserFactory
-from programmes.models import Programme, Report
+from programmes.models import AgencySpending, Programme, ProgrammeBudget, ProgrammeBudgetLine, Report
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,22 @@ def decided(call, status, *, days, granted=None, lines=(), consortium=None, orga
     for category, amount in lines:
         BudgetLineFactory(application=application, category=category, amount=D(amount))
     return application
+
+
+def budgets(exports, pimex):
+    """The programmes' yearly budgets of 2026: Export Consortiums' 58,000 for grants; PIMEX's three lines."""
+    ProgrammeBudgetLine.objects.create(
+        budget=ProgrammeBudget.objects.create(programme=exports, year=2026), name="Grants", amount=D("58000.00")
+    )
+    pimex_2026 = ProgrammeBudget.objects.create(programme=pimex, year=2026)
+    ProgrammeBudgetLine.objects.create(budget=pimex_2026, name="Promotion actions", amount=D("75000.00"))
+    training = ProgrammeBudgetLine.objects.create(
+        budget=pimex_2026, name="Training", purpose="agency_spending", amount=D("5000.00"), position=1
+    )
+    ProgrammeBudgetLine.objects.create(
+        budget=pimex_2026, name="Consultancy", purpose="agency_spending", amount=D("8280.00"), position=2
+    )
+    AgencySpending.objects.create(line=training, spent_on=date(2026, 3, 1), amount=D("1200.00"), description="Trainer")
 
 
 def consortium_of(*members, established_on=date(2024, 3, 1), joint=True, sector="agri_food"):
@@ -113,6 +129,8 @@ def world(agency, staff, manager):
             lines=[(promotion, "2500.00")])  # fmt: skip
     decided(pimex_2026, "under_review", days=0, organisation=w, consortium=None)
     decided(exports_2025, "approved", days=15, granted=D("4000.00"), consortium=k1, lines=[(trips, "4000.00")])
+
+    budgets(exports, pimex)
 
     elsewhere = AgencyFactory(slug="alentejo", name="Alentejo 2020", country="PT", region="PT18")
     other_programme = ProgrammeFactory(agency=elsewhere, name="Collective Actions")
@@ -295,6 +313,32 @@ def test_every_table_downloads_as_csv_and_json(client, world):
     assert client.get(reverse("programmes:dashboard_table", args=["budget", "xml"])).status_code == 404
 
 
+def test_each_line_of_the_programmes_yearly_budgets_shows_budget_committed_paid_remaining(client, world):
+    client.force_login(world["manager"])
+
+    page = client.get(URL, {"year": 2026})
+
+    rows = [
+        (r["programme"], r["line"], r["budget"], r["committed"], r["paid"], r["remaining"])
+        for r in page.context["current"]["envelopes"]
+    ]
+    assert rows == [
+        ("Export Consortiums", "Grants", D("58000.00"), D("8000.00"), D("0.00"), D("50000.00")),
+        ("PIMEX", "Promotion actions", D("75000.00"), D("2500.00"), D("0.00"), D("72500.00")),
+        ("PIMEX", "Training", D("5000.00"), D("1200.00"), D("1200.00"), D("3800.00")),
+        ("PIMEX", "Consultancy", D("8280.00"), D("0.00"), D("0.00"), D("8280.00")),
+    ]
+    assert ["Training", "PIMEX", "2026", "5,000.00\xa0€", "1,200.00\xa0€", "1,200.00\xa0€", "3,800.00\xa0€"] in cells(
+        page.text, "table-striped envelopes-table"
+    )
+    table = client.get(reverse("programmes:dashboard_table", args=["envelopes", "csv"]), {"year": 2026})
+    lines = table.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "programme,year,line,purpose,budget,committed,paid,remaining"
+    assert lines[3] == "PIMEX,2026,Training,agency_spending,5000.00,1200.00,1200.00,3800.00"
+    # Another year's figures have no budget of 2026.
+    assert client.get(URL, {"year": 2025}).context["current"]["envelopes"] == []
+
+
 def test_a_formula_in_a_call_title_is_neutralised_in_the_csv(client, world):
     world["exports_2026"].title = '=HYPERLINK("http://evil.example")'
     world["exports_2026"].save()
@@ -309,10 +353,11 @@ def test_the_charts_have_their_data_tables(client, world):
 
     page = client.get(URL, {"year": 2026}).text
 
-    assert page.count("<svg") == 6
+    assert page.count("<svg") == 7
     assert page.count('aria-hidden="true" focusable="false"') == page.count("<svg")  # the tables speak for them
     for table in (
         "budget-table",
+        "envelopes-table",
         "pipeline-table",
         "stages-table",
         "sectors-table",

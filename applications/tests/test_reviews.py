@@ -341,9 +341,10 @@ def test_the_ranking_takes_a_fixed_number_of_queries(call, one_criterion, review
         reviewed(call, [reviewer, second_reviewer], 5 + index % 5, "1000.00", f"Company {index}")
     fifteen = count()
 
-    # Applications with their applicants, their reviews, the reviews' scores with criteria, the committed money.
-    assert three == (3, 4)
-    assert fifteen == (15, 4)
+    # Applications with their applicants, their reviews, the reviews' scores with criteria, the committed money,
+    # the programme-year's budget (with what is left of its grants line).
+    assert three == (3, 5)
+    assert fifteen == (15, 5)
 
 
 def test_applying_the_ranking_approves_above_the_line_and_reserves_below(

@@ -15,7 +15,18 @@ from applications.models import Application, BudgetLine, Expense, StatusChange
 from applications.reviews import ranking
 from consortia.models import Consortium, Membership, Organisation
 from portal.models import User
-from programmes.models import Agency, AidAward, Call, CallRule, CostCategory, Formation, Programme
+from programmes.models import (
+    Agency,
+    AgencySpending,
+    AidAward,
+    Call,
+    CallRule,
+    CostCategory,
+    Formation,
+    Programme,
+    ProgrammeBudget,
+    ProgrammeBudgetLine,
+)
 from programmes.rules import evaluate_application, validate_rule_parameters
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +37,10 @@ MODELS = [
     Call,
     CallRule,
     CostCategory,
+    CostCategory,
+    ProgrammeBudget,
+    ProgrammeBudgetLine,
+    AgencySpending,
     Organisation,
     Consortium,
     Membership,
@@ -370,3 +385,22 @@ def test_the_demo_formation_is_established_with_its_seed_funding_granted_on_the_
 
     assert Application.objects.filter(formation__isnull=False).count() == 1
     assert AidAward.objects.filter(application=grant).count() == 3
+
+
+def lines_of(slug):
+    budget = ProgrammeBudget.objects.get(programme__slug=slug)
+    return [(line.name, line.purpose, line.amount) for line in budget.lines.all()]
+
+
+def test_the_yearly_budgets_of_the_seeds_are_split_into_lines(seeded):
+    assert lines_of("export-consortiums-extremadura") == [("Grants to export consortia", "grants", 58000)]
+    assert lines_of("pimex") == [
+        ("Promotion actions", "grants", 75000),
+        ("Group training sessions", "agency_spending", 5000),
+        ("Senior consultancy", "agency_spending", 8280),
+    ]
+    assert lines_of("consortia-promotion-projects-emilia-romagna")[0][1:] == ("grants", 2000000)
+    assert lines_of("export-consortia-cantabria")[0][1:] == ("grants", 700000)
+    # Alentejo's contests have their own budgets and no yearly budget.
+    assert not ProgrammeBudget.objects.filter(programme__slug="collective-actions-alentejo").exists()
+    assert AgencySpending.objects.filter(line__budget__programme__slug="pimex").count() == 2

@@ -39,6 +39,7 @@ from django_celery_beat.models import (
 
 from applications.attachments import attachment_add
 from applications.beneficiary_reports import project_report_submit, report_row_add
+from applications.budgets import agency_spending_record
 from applications.decisions import application_approve
 from applications.models import (
     ContractWon,
@@ -62,7 +63,17 @@ from portal.models import Notification, User
 from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from portal.tests.factories import StaffFactory, SuperuserFactory, UserFactory
 from programmes.formation import services as formation
-from programmes.models import Agency, AidAward, CallRule, Formation, Programme, Report, ReviewCriterion
+from programmes.models import (
+    Agency,
+    AidAward,
+    CallRule,
+    Formation,
+    Programme,
+    ProgrammeBudget,
+    ProgrammeBudgetLine,
+    Report,
+    ReviewCriterion,
+)
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 D = Decimal
@@ -226,6 +237,15 @@ def _agency(tag: str, region: str) -> dict[str, object]:
         CostCategoryFactory(programme=programme, code="travel", name=f"Commercial trips {tag}"),
     ]
     criterion = ReviewCriterion.objects.create(call=call, name=f"Quality {tag}", weight=100, max_score=10)
+    # The programme's budget for the call's year: grants (the approval below draws from it) and training.
+    programme_budget = ProgrammeBudget.objects.create(programme=programme, year=call.budget_year)
+    ProgrammeBudgetLine.objects.create(budget=programme_budget, name=f"Grants {tag}", amount=D("100000.00"))
+    training = ProgrammeBudgetLine.objects.create(
+        budget=programme_budget, name=f"Training {tag}", purpose="agency_spending", amount=D("5000.00"), position=1
+    )
+    agency_spending = agency_spending_record(
+        line=training, spent_on=today, amount=D("1000.00"), description=f"Trainer {tag}", by=manager
+    )
 
     # --- applications in every state, moved by the workflow -------------------------------------
     def application(consortium, title, *statuses):
@@ -424,6 +444,8 @@ def _agency(tag: str, region: str) -> dict[str, object]:
         "invoice": expense.invoice,
         "payment": payment,
         "report": report,
+        "programme_budget": programme_budget,
+        "agency_spending": agency_spending,
         "pimex_call": pimex_call,
         "pimex": pimex_application,
         "formation": forming,
@@ -477,6 +499,8 @@ def build_world() -> World:
         "programmes.CostCategory": a["category"],
         "programmes.AidAward": a["aid_award"],
         "programmes.Report": a["report"],
+        "programmes.ProgrammeBudget": a["programme_budget"],
+        "programmes.AgencySpending": a["agency_spending"],
         "applications.PimexCallSettings": PimexCallSettings.objects.get(call=a["pimex_call"]),
         "applications.PimexSession": PimexSession.objects.filter(call=a["pimex_call"]).first(),
         "applications.PimexParticipant": PimexParticipant.objects.get(pk=pimex.pk),

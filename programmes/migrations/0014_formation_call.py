@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0012_formation_moved_in"),
+        ("programmes", "0013_programme_budgets"),
     ]
 
     operations = [

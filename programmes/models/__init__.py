@@ -5,6 +5,7 @@ A package whose modules are re-exported here, so `programmes.models.X` is the on
 (the migrations also name `validate_timezone` and `_private_storage` here).
 """
 
+from .budgets import AgencySpending, ProgrammeBudget, ProgrammeBudgetLine
 from .formation import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 from .programme import (
     TIMEZONE_CHOICES,
@@ -27,6 +28,7 @@ from .programme import (
 __all__ = [
     "TIMEZONE_CHOICES",
     "Agency",
+    "AgencySpending",
     "AidAward",
     "Call",
     "CallOpeningNotice",
@@ -39,6 +41,8 @@ __all__ = [
     "FormationCandidate",
     "FormationMeeting",
     "Programme",
+    "ProgrammeBudget",
+    "ProgrammeBudgetLine",
     "ProgrammeSubscription",
     "Report",
     "ReviewCriterion",

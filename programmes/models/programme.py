@@ -196,6 +196,14 @@ class Call(ConstraintErrorsOnFields, models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     budget = MoneyField(_("budget (EUR)"))
+    budget_year = models.PositiveSmallIntegerField(
+        _("budget year"),
+        blank=True,
+        help_text=_(
+            "The year of the programme's budget this call draws from. Left empty: the year the call opens "
+            "(in the agency's time zone)."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=True)
     # The last number given to a submitted application; raised under a row lock
     # so references are unique and gapless per call.
@@ -278,8 +286,20 @@ class Call(ConstraintErrorsOnFields, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A call saved without a budget year (a factory, a script) draws from the year it opens.
+        if self.budget_year is None:
+            self.budget_year = self.default_budget_year()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("programmes:call", kwargs={"programme_slug": self.programme.slug, "slug": self.slug})
+
+    def default_budget_year(self) -> int | None:
+        """The year the call opens, in its agency's time zone."""
+        if self.opens_at is None or self.programme_id is None:
+            return None
+        return timezone.localtime(self.opens_at, self.programme.agency.tzinfo).year
 
     @cached_property
     def tzinfo(self):
@@ -291,6 +311,8 @@ class Call(ConstraintErrorsOnFields, models.Model):
 
     def clean(self):
         super().clean()
+        if self.budget_year is None:
+            self.budget_year = self.default_budget_year()
         errors = {}
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
             errors["closes_at"] = _("The call must close after it opens.")
