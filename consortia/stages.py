@@ -125,17 +125,21 @@ def stage_of(*, established_on: date, first_joint_action_on: date | None, on: da
     return Stage.CONSOLIDATED.value
 
 
-def stage_expression(on: date) -> Case:
-    """The stage on a day as an SQL expression over a consortium's row: the comparisons of `stage_of`."""
+def stage_expression(on: date, prefix: str = "") -> Case:
+    """The stage on a day as an SQL expression over a consortium's row: the comparisons of `stage_of`.
+
+    `prefix`: the path to the consortium from the queried model ("consortium__" from an application).
+    """
     boundaries = stage_boundaries(on)
+    acted_on, established_on = f"{prefix}first_joint_action_on", f"{prefix}established_on"
     return Case(
         When(
-            Q(first_joint_action_on__isnull=True)
-            | Q(first_joint_action_on__gt=on)
-            | Q(established_on__gt=boundaries.development_from),
+            Q(**{f"{acted_on}__isnull": True})
+            | Q(**{f"{acted_on}__gt": on})
+            | Q(**{f"{established_on}__gt": boundaries.development_from}),
             then=Value(Stage.INITIATION.value),
         ),
-        When(established_on__gt=boundaries.consolidated_from, then=Value(Stage.DEVELOPMENT.value)),
+        When(Q(**{f"{established_on}__gt": boundaries.consolidated_from}), then=Value(Stage.DEVELOPMENT.value)),
         default=Value(Stage.CONSOLIDATED.value),
         output_field=models.CharField(),
     )

@@ -389,6 +389,16 @@ CONSORTIA = [
     ("Consorzio Ceramica e Design", "construction", 2, True, [("ceramiche", "active"), ("meccanica", "active"), ("moda", "active")]),
 ]
 
+# The evidence of the stage: the first joint promotion action of the consortia that had one (the others
+# are in initiation), dated by the seed some months after their establishment.
+FIRST_JOINT_ACTIONS = {
+    "Consorcio Piedra y Corcho": "Joint stand at the Stone+tec fair, Nuremberg",
+    "Consorcio Vinos y Frutas de Extremadura": "Joint tasting of wines and cherries in Hamburg",
+    "Cantabria Metal Export": "Joint offer at the Offshore Europe fair, Aberdeen",
+    "Consorzio Food Valley Export": "Joint stand at Anuga, Cologne",
+    "Consorzio Ceramica e Design": "Joint showroom at Cersaie, Bologna",
+}
+
 # (programme slug, call index, applicant: ("consortium", name) or ("organisation", key),
 #  title, final status, granted amount, budget lines as (category code, description, amount))
 APPLICATIONS = [

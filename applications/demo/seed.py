@@ -189,7 +189,11 @@ def _consortia(organisations, today):
         established = date(today.year - years, 2, 1) if years else today - timedelta(days=60)
         consortium, created = Consortium.objects.get_or_create(
             name=name,
-            defaults={"sector": sector, "established_on": established, "has_joint_actions": joint_actions},
+            defaults={
+                "sector": sector,
+                "established_on": established,
+                **_first_joint_action(name, established, joint_actions),
+            },
         )
         consortia[name] = consortium
         if not created:
@@ -202,6 +206,18 @@ def _consortia(organisations, today):
                 membership.left_on = established + timedelta(days=365)
             membership.save()
     return consortia
+
+
+def _first_joint_action(name, established, joint_actions) -> dict:
+    """The evidence of a demo consortium's stage: its members' first joint action, four months after it was
+    established (before its first anniversary, so the stage follows from the dates), or none."""
+    if not joint_actions:
+        return {"has_joint_actions": False}
+    return {
+        "has_joint_actions": True,
+        "first_joint_action_on": established + timedelta(days=120),
+        "first_joint_action": demo_data.FIRST_JOINT_ACTIONS.get(name, "Joint stand at a trade fair"),
+    }
 
 
 def _applications(programmes, consortia, organisations):

@@ -446,7 +446,16 @@ class Generator:
                 name=name,
                 sector=sector,
                 established_on=established,
-                has_joint_actions=rng.random() < 0.8,
+                # Four in five have their first joint action on record, three months after the establishment.
+                **(
+                    {
+                        "has_joint_actions": True,
+                        "first_joint_action_on": established + timedelta(days=90),
+                        "first_joint_action": "Joint stand at a trade fair",
+                    }
+                    if rng.random() < 0.8
+                    else {"has_joint_actions": False}
+                ),
                 description="Companies of one sector that promote themselves abroad together.",
                 target_markets=", ".join(rng.sample(MARKETS, 3)),
                 lead=chosen[0],
@@ -574,6 +583,8 @@ class Generator:
                 eligible_costs=eligible if submitted_at else None,
                 max_grant=max_grant,
                 granted_amount=granted,
+                # The stage the grant was decided in (the cap above read it at submission), frozen with it.
+                decided_stage=(stage or "") if granted is not None else "",
                 clarification_due_on=due,
             )
             planned.append((application, (created, steps, lines, awards)))
