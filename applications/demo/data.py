@@ -399,6 +399,22 @@ FIRST_JOINT_ACTIONS = {
     "Consorzio Ceramica e Design": "Joint showroom at Cersaie, Bologna",
 }
 
+# The approved export consortium's results, for the dashboard's stage figures and actions by type (seed 000
+# counts missions and events, consultancy services and marketing activities): its grant accepted and its
+# final report sent by the demo beneficiary (who represents one of its members), with the actions as
+# (type, cost category code, description, country, days before today).
+CONSORTIUM_REPORT = {
+    "consortium": "Consorcio Vinos y Frutas de Extremadura",
+    "narrative": "A tasting in Mexico City for 60 buyers, with merchandising; two follow-up missions and a market study.",
+    "new_markets": "Mexico",
+    "actions": [
+        ("mission", "promotion-actions", "Tasting of wines and cherries, Mexico City", "MX", 60),
+        ("mission", "commercial-trips", "Follow-up mission to Guadalajara", "MX", 30),
+        ("consultancy", "consultancy", "Study of the Mexican import rules for fresh fruit", "MX", 45),
+        ("marketing", "marketing", "Merchandising for the tasting", "MX", 61),
+    ],
+}
+
 # (programme slug, call index, applicant: ("consortium", name) or ("organisation", key),
 #  title, final status, granted amount, budget lines as (category code, description, amount))
 APPLICATIONS = [
