@@ -302,3 +302,29 @@ def test_the_admin_list_action_checks_the_first_joint_action(superuser_client, s
     html = response.content.decode()
     assert "1 first joint action checked." in html
     assert "Nothing yet: No joint action is recorded" in html
+
+
+def test_a_consortium_added_in_the_admin_gets_its_evidence_through_the_service(superuser_client, superuser, company):
+    data = {
+        "name": "Added by staff",
+        "sector": "metal",
+        "established_on": "2020-02-01",
+        "lead": company.pk,
+        "target_markets": "",
+        "description": "",
+        "first_joint_action_on": "2021-05-01",
+        "first_joint_action": FAIR,
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "managers-TOTAL_FORMS": "0",
+        "managers-INITIAL_FORMS": "0",
+    }
+
+    response = superuser_client.post(reverse("admin:consortia_consortium_add"), data)
+
+    assert response.status_code == 302
+    added = Consortium.objects.get(name="Added by staff")
+    assert (added.has_joint_actions, added.first_joint_action_on) == (True, date(2021, 5, 1))
+    assert added.first_joint_action_recorded_by == superuser
+    assert consortium_stage(added, on=date(2021, 4, 30)) == "initiation"
+    assert consortium_stage(added, on=date(2021, 5, 1)) == "development"
