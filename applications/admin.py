@@ -467,7 +467,7 @@ class ReportActivityInline(admin.TabularInline):
     model = ReportActivity
     extra = 0
     can_delete = False
-    fields = ["carried_out_on", "category", "description", "country"]
+    fields = ["carried_out_on", "action_type", "category", "description", "country"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from portal.figures import counted_data_changed
 from programmes.models import Programme
 
-from .models import Application, ProjectReport, Status
+from .models import ActionType, Application, ProjectReport, ReportActivity, Status
 from .post_award import PostAwardRefused, report_open_check
 
 # Reports are owed on operations that are running: approved, not yet closed.
@@ -93,7 +93,12 @@ def _open_report(report) -> ProjectReport:
 
 
 def report_row_add(*, report: ProjectReport, row, by):
-    """Add a contract won or an action carried out to a report still open (under its row lock)."""
+    """Add a contract won or an action carried out to a report still open (under its row lock).
+
+    An action says its type (mission, consultancy, marketing or other): the dashboard counts them by it.
+    """
+    if isinstance(row, ReportActivity) and row.action_type not in ActionType.values:
+        raise ReportRefused(_("Say what type of action it was."), field="action_type")
     with transaction.atomic():
         row.report = _open_report(report)
         row.save()

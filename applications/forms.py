@@ -239,7 +239,7 @@ class ReportActivityForm(forms.ModelForm):
     class Meta:
         model = ReportActivity
         formfield_callback = localized_formfield
-        fields = ["category", "description", "country", "carried_out_on"]
+        fields = ["action_type", "category", "description", "country", "carried_out_on"]
         widgets = {"carried_out_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, programme, **kwargs):

@@ -13,16 +13,33 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from applications.models import Application
 from consortia.models import Membership, Organisation, OwnershipLink
 from consortia.services import PARTNER_THRESHOLD, SME_SIZES, size_for_figures, sme_size
+from consortia.stages import stage_expression
 from programmes.models import Programme
 
 SELECTED = [Application.Status.APPROVED, Application.Status.CLOSED]
 SIZES = list(SME_SIZES)
 ZERO = Decimal(0)
+
+
+def decided_stage(on: date, prefix: str = "") -> Coalesce:
+    """The consortium stage an approved (or closed) application counts in, as an SQL expression over it.
+
+    The stage frozen at the approval (`Application.decided_stage`): a consortium that records a joint
+    action, or grows older, afterwards does not move a grant it already had. An approval older than the
+    frozen facts, with none recorded, counts in its consortium's stage on `on` (the reference day).
+    `prefix`: the path to the application from the queried model.
+    """
+    return Coalesce(
+        NullIf(F(f"{prefix}decided_stage"), Value("")),
+        stage_expression(on, prefix=f"{prefix}consortium__"),
+        output_field=CharField(),
+    )
 
 
 def supported_organisations(applications: QuerySet, on: date) -> QuerySet:

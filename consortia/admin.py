@@ -1,14 +1,24 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from portal.admin_services import ServiceAdmin, ServiceForm
 from portal.money import format_eur
+from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin
 
 # The admin of what follows a consortium's formation (seed 002) registers its models when imported.
 from .follow_up_admin import ConsortiumManagerInline, consortium_of_agency
 from .models import Consortium, Membership, Organisation, OwnershipLink, SmeSize
-from .services import sme_size
+from .services import (
+    EvidenceRefused,
+    consortium_joint_action_check,
+    consortium_joint_action_clear,
+    consortium_joint_action_record,
+    joint_action_clean,
+    sme_size,
+)
 
 
 def applied_to_agency(agency_id):
@@ -84,13 +94,101 @@ class OrganisationAdmin(AgencyScopedAdmin):
         return SmeSize(sme_size(obj)).label
 
 
+class ConsortiumAdminForm(ServiceForm):
+    """The consortium's page: the first joint action typed here is recorded by the evidence service."""
+
+    def clean(self):
+        cleaned = super().clean()
+        on, what = cleaned.get("first_joint_action_on"), cleaned.get("first_joint_action") or ""
+        if (on is not None or what) and "first_joint_action_on" not in self.errors:
+            try:
+                joint_action_clean(on=on, description=what)
+            except EvidenceRefused as refusal:
+                show_refusal(self, refusal)
+        return cleaned
+
+
 @admin.register(Consortium)
-class ConsortiumAdmin(AgencyScopedAdmin):
+class ConsortiumAdmin(ServiceAdmin, AgencyScopedAdmin):
     agency_path = staticmethod(consortium_of_agency)
-    list_display = ["name", "sector", "established_on", "has_joint_actions", "active_members"]
+    form = ConsortiumAdminForm
+    service_refusals = (EvidenceRefused,)
+    list_display = [
+        "name",
+        "sector",
+        "established_on",
+        "first_joint_action_on",
+        "joint_action_checked",
+        "active_members",
+    ]
     list_filter = ["sector", "has_joint_actions"]
     search_fields = ["name", "memberships__organisation__legal_name", "memberships__organisation__tax_id"]
     inlines = [MembershipInline, ConsortiumManagerInline]
+    readonly_fields = [
+        "first_joint_action_recorded_by",
+        "first_joint_action_checked_by",
+        "first_joint_action_checked_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "sector", "established_on", "lead", "target_markets", "description"]}),
+        (
+            _("Evidence of the stage: the members' first joint promotion action"),
+            {
+                "fields": [
+                    "first_joint_action_on",
+                    "first_joint_action",
+                    "first_joint_action_recorded_by",
+                    "first_joint_action_checked_by",
+                    "first_joint_action_checked_at",
+                ],
+                "description": _(
+                    "The consortium is in the initiation stage until the date of this action. Changing it takes "
+                    "the check away; check it with the action of the consortia list."
+                ),
+            },
+        ),
+    ]
+    actions = ["check_joint_action"]
+
+    @admin.display(description=_("joint action checked"), boolean=True, ordering="first_joint_action_checked_at")
+    def joint_action_checked(self, obj):
+        if obj.first_joint_action_on is None:
+            return None
+        return obj.first_joint_action_checked_at is not None
+
+    def save_model(self, request, obj, form, change):
+        # The evidence is the evidence services' to write: the row is saved with what it had, then the
+        # service records (or, emptied, removes) what staff typed.
+        on, what = form.cleaned_data.get("first_joint_action_on"), form.cleaned_data.get("first_joint_action") or ""
+        if change:
+            stored = Consortium.objects.values_list("first_joint_action_on", "first_joint_action").get(pk=obj.pk)
+        else:
+            stored = (None, "")
+            obj.has_joint_actions = False
+        obj.first_joint_action_on, obj.first_joint_action = stored
+        super().save_model(request, obj, form, change)
+        if on is None and not what:
+            if stored[0] is not None:
+                consortium_joint_action_clear(by=request.user, consortium=obj)
+        elif (on, what.strip()) != stored:
+            consortium_joint_action_record(by=request.user, consortium=obj, on=on, description=what)
+
+    @admin.action(description=_("Check the first joint action of the selected consortia"), permissions=["change"])
+    def check_joint_action(self, request, queryset):
+        checked = 0
+        for consortium in queryset:
+            try:
+                consortium_joint_action_check(by=request.user, consortium=consortium)
+            except EvidenceRefused as refusal:
+                show_refusal(request, refusal, about=consortium)
+            else:
+                checked += 1
+        if checked:
+            messages.success(
+                request,
+                ngettext("%(count)d first joint action checked.", "%(count)d first joint actions checked.", checked)
+                % {"count": checked},
+            )
 
     def get_queryset(self, request):
         return (

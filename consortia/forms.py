@@ -134,11 +134,47 @@ class JoinRequestForm(FindOrganisationForm):
     )
 
 
+def _joint_action_fields(*, required: bool):
+    """The evidence of the stage as a form asks for it: the date and what the members did together."""
+    on = forms.DateField(
+        label=_("Date of the members' first joint promotion action"),
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=None if required else _("Leave empty if the members have not yet promoted themselves together."),
+    )
+    what = forms.CharField(
+        label=_("What the members did together"),
+        max_length=300,
+        required=required,
+        help_text=_("E.g. a joint stand at a trade fair in Düsseldorf."),
+    )
+    return on, what
+
+
+class JointActionForm(forms.Form):
+    """The members' first joint promotion action: the evidence that ends the initiation stage."""
+
+    first_joint_action_on, first_joint_action = _joint_action_fields(required=True)
+
+
 class ConsortiumForm(forms.ModelForm):
+    # The evidence of the stage, given to the service (consortia.evidence), never saved by the form.
+    first_joint_action_on, first_joint_action = _joint_action_fields(required=False)
+    field_order = [
+        "lead",
+        "name",
+        "sector",
+        "established_on",
+        "first_joint_action_on",
+        "first_joint_action",
+        "target_markets",
+        "description",
+    ]
+
     class Meta:
         model = Consortium
         formfield_callback = localized_formfield
-        fields = ["lead", "name", "sector", "established_on", "has_joint_actions", "target_markets", "description"]
+        fields = ["lead", "name", "sector", "established_on", "target_markets", "description"]
         widgets = {
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),

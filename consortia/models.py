@@ -247,8 +247,41 @@ class Consortium(models.Model):
     name = CleanCharField(_("name"), max_length=200)
     sector = CleanCharField(_("sector"), max_length=32, choices=Sector.choices)
     established_on = models.DateField(_("established on"))
+    # The evidence of the stage (seed 000): the members' first joint promotion action, its date and what it
+    # was, who recorded it and which staff member checked it. Written only by the evidence services
+    # (consortia.evidence); `has_joint_actions` follows from it (a constraint keeps them together) and stays
+    # for the readers and filters that ask "has it any?". The stage on a day counts the action only from
+    # its date (consortia.stages).
     has_joint_actions = models.BooleanField(
-        _("members have already carried out joint promotion actions"), default=False
+        _("members have already carried out joint promotion actions"), default=False, editable=False
+    )
+    first_joint_action_on = models.DateField(_("first joint promotion action on"), null=True, blank=True)
+    first_joint_action = CleanCharField(
+        _("first joint promotion action"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the members did together, e.g. a joint stand at a trade fair in Düsseldorf."),
+    )
+    first_joint_action_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first joint action recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    first_joint_action_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first joint action checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    first_joint_action_checked_at = models.DateTimeField(
+        _("first joint action checked at"), null=True, blank=True, editable=False
     )
     description = CleanTextField(_("description"), blank=True)
     target_markets = CleanCharField(
@@ -272,9 +305,30 @@ class Consortium(models.Model):
         verbose_name_plural = _("consortia")
         ordering = ["name"]
         indexes = [models.Index(fields=["sector"], name="consortium_sector_idx")]
+        constraints = [
+            # Derived, never set on its own: it says whether a first joint action is recorded.
+            models.CheckConstraint(
+                condition=Q(has_joint_actions=True, first_joint_action_on__isnull=False)
+                | Q(has_joint_actions=False, first_joint_action_on__isnull=True),
+                name="consortium_joint_actions_follow_evidence",
+            ),
+            # A recorded action says what it was; a check needs something to check.
+            models.CheckConstraint(
+                condition=Q(first_joint_action_on__isnull=True) | ~Q(first_joint_action=""),
+                name="consortium_joint_action_described",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_joint_action_checked_at__isnull=True) | Q(first_joint_action_on__isnull=False),
+                name="consortium_joint_action_checked_when_recorded",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def joint_action_checked(self) -> bool:
+        return self.first_joint_action_checked_at is not None
 
 
 class Membership(ConstraintErrorsOnFields, models.Model):

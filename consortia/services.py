@@ -27,6 +27,12 @@ from portal.refusals import Refused
 
 # What follows a consortium's formation (its manager, fees and bids) has its own module; its writes
 # are importable from here too.
+from .evidence import EvidenceRefused as EvidenceRefused
+from .evidence import can_record_joint_action as can_record_joint_action
+from .evidence import consortium_joint_action_check as consortium_joint_action_check
+from .evidence import consortium_joint_action_clear as consortium_joint_action_clear
+from .evidence import consortium_joint_action_record as consortium_joint_action_record
+from .evidence import joint_action_clean
 from .follow_up import bid_decide as bid_decide
 from .follow_up import bid_members_check as bid_members_check
 from .follow_up import bid_submit as bid_submit
@@ -41,6 +47,8 @@ from .stages import stage_of
 from .stages import years_after as years_after
 
 ZERO = Decimal("0")
+# The first joint action of a consortium created by a caller that only said it had one.
+DECLARED_WITHOUT_DATE = "Declared when the consortium was created, without a date"
 HUNDRED = Decimal("100")
 
 # Recommendation 2003/361/EC, Annex, Title I.
@@ -225,15 +233,16 @@ def single_undertaking_ids(organisation: Organisation) -> set[int]:
 def consortium_stage(consortium: Consortium, on: date | None = None) -> str:
     """The stage of a consortium on a day: "initiation", "development" or "consolidated".
 
-    Initiation while its members have carried out no joint promotion action, or in
-    its first year; development from the 1st anniversary of its establishment up to
-    and including the 3rd; consolidated from the day after the 3rd anniversary.
+    Initiation while its members have carried out no joint promotion action (the
+    first one recorded is dated after `on`, or none is recorded), or in its first
+    year; development from the 1st anniversary of its establishment up to and
+    including the 3rd; consolidated from the day after the 3rd anniversary.
     `on` defaults to today in the portal's time zone. The same rule, in SQL:
     `Consortium.objects.with_stage(on)` (see consortia.stages).
     """
     return stage_of(
         established_on=consortium.established_on,
-        has_joint_actions=consortium.has_joint_actions,
+        first_joint_action_on=consortium.first_joint_action_on,
         on=on or timezone.localdate(),
     )
 
@@ -337,10 +346,34 @@ def representation_decide(*, by, representation: Representation, accept: bool) -
 
 
 @transaction.atomic
-def consortium_create(*, user, lead: Organisation, consortium: Consortium) -> Consortium:
-    """Create a consortium led by one of the user's organisations, which becomes its first member."""
+def consortium_create(
+    *,
+    user,
+    lead: Organisation,
+    consortium: Consortium,
+    first_joint_action_on: date | None = None,
+    first_joint_action: str = "",
+) -> Consortium:
+    """Create a consortium led by one of the user's organisations, which becomes its first member.
+
+    `first_joint_action_on` and `first_joint_action`: the members' first joint promotion action, when
+    they have had one (the evidence of the stage, see consortia.evidence); both or neither. A caller
+    that still says only `consortium.has_joint_actions=True` (no date) gets an action dated on the
+    establishment date, as the consortia of before the evidence got theirs (migration 0007).
+    """
     if not acts_for(user, lead):
         raise NotAllowed
+    if first_joint_action_on is None and not first_joint_action and consortium.has_joint_actions:
+        first_joint_action_on = consortium.first_joint_action_on or consortium.established_on
+        first_joint_action = consortium.first_joint_action or DECLARED_WITHOUT_DATE
+    consortium.has_joint_actions = False
+    consortium.first_joint_action_on, consortium.first_joint_action = None, ""
+    consortium.first_joint_action_checked_by = consortium.first_joint_action_checked_at = None
+    if first_joint_action_on is not None or first_joint_action:
+        on, description = joint_action_clean(on=first_joint_action_on, description=first_joint_action)
+        consortium.has_joint_actions = True
+        consortium.first_joint_action_on, consortium.first_joint_action = on, description
+        consortium.first_joint_action_recorded_by = user
     consortium.lead = lead
     consortium.full_clean()
     consortium.save()

@@ -1,7 +1,8 @@
 """The stage of an export consortium (seed 000), defined once for Python and for SQL.
 
 A consortium is in *initiation* while its members have carried out no joint
-promotion action, or in its first year; in *development* from the 1st anniversary
+promotion action (none recorded dated on or before the day asked: the evidence,
+not a declaration read again today), or in its first year; in *development* from the 1st anniversary
 of its establishment up to and including the 3rd; *consolidated* from the day
 after the 3rd anniversary. An anniversary of 29 February falls on 28 February in
 a common year.
@@ -109,25 +110,36 @@ def stage_boundaries(on: date) -> StageBoundaries:
     )
 
 
-def stage_of(*, established_on: date, has_joint_actions: bool, on: date) -> str:
-    """The stage, on a day, of a consortium established on `established_on`."""
+def stage_of(*, established_on: date, first_joint_action_on: date | None, on: date) -> str:
+    """The stage, on a day, of a consortium established on `established_on` whose members' first joint
+    promotion action is dated `first_joint_action_on` (None: none recorded).
+
+    An action dated after `on` had not happened yet on that day: the consortium was still in initiation.
+    """
     boundaries = stage_boundaries(on)
-    if not has_joint_actions or established_on > boundaries.development_from:
+    acted = first_joint_action_on is not None and first_joint_action_on <= on
+    if not acted or established_on > boundaries.development_from:
         return Stage.INITIATION.value
     if established_on > boundaries.consolidated_from:
         return Stage.DEVELOPMENT.value
     return Stage.CONSOLIDATED.value
 
 
-def stage_expression(on: date) -> Case:
-    """The stage on a day as an SQL expression over a consortium's row: the comparisons of `stage_of`."""
+def stage_expression(on: date, prefix: str = "") -> Case:
+    """The stage on a day as an SQL expression over a consortium's row: the comparisons of `stage_of`.
+
+    `prefix`: the path to the consortium from the queried model ("consortium__" from an application).
+    """
     boundaries = stage_boundaries(on)
+    acted_on, established_on = f"{prefix}first_joint_action_on", f"{prefix}established_on"
     return Case(
         When(
-            Q(has_joint_actions=False) | Q(established_on__gt=boundaries.development_from),
+            Q(**{f"{acted_on}__isnull": True})
+            | Q(**{f"{acted_on}__gt": on})
+            | Q(**{f"{established_on}__gt": boundaries.development_from}),
             then=Value(Stage.INITIATION.value),
         ),
-        When(established_on__gt=boundaries.consolidated_from, then=Value(Stage.DEVELOPMENT.value)),
+        When(Q(**{f"{established_on}__gt": boundaries.consolidated_from}), then=Value(Stage.DEVELOPMENT.value)),
         default=Value(Stage.CONSOLIDATED.value),
         output_field=models.CharField(),
     )

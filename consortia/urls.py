@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("consortia/new/", views.consortium_create, name="consortium_create"),
     path("consortia/<int:pk>/invite/", views.consortium_invite, name="consortium_invite"),
+    path("consortia/<int:pk>/joint-action/", views.consortium_joint_action, name="consortium_joint_action"),
     path("memberships/<int:pk>/leave/", views.membership_leave, name="membership_leave"),
     path("memberships/<int:pk>/<str:answer>/", views.membership_answer, name="membership_answer"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),

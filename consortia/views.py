@@ -9,12 +9,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.refusals import show_refusal
+
 from . import selectors, services
 from .forms import (
     ChooseOrganisationForm,
     ConsortiumForm,
     InviteForm,
     JoinRequestForm,
+    JointActionForm,
     OrganisationForm,
     OwnershipLinkForm,
 )
@@ -144,12 +147,59 @@ def consortium_create(request):
         return redirect("consortia:organisation_create")
     form = ConsortiumForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        consortium = services.consortium_create(
-            user=request.user, lead=form.cleaned_data["lead"], consortium=form.save(commit=False)
-        )
-        messages.success(request, _("The consortium is created. Invite its members."))
-        return redirect("consortia:consortium", pk=consortium.pk)
+        try:
+            consortium = services.consortium_create(
+                user=request.user,
+                lead=form.cleaned_data["lead"],
+                consortium=form.save(commit=False),
+                first_joint_action_on=form.cleaned_data["first_joint_action_on"],
+                first_joint_action=form.cleaned_data["first_joint_action"],
+            )
+        except services.EvidenceRefused as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The consortium is created. Invite its members."))
+            return redirect("consortia:consortium", pk=consortium.pk)
     return _form_page(request, form, title=_("Create a consortium"), submit_label=_("Create"))
+
+
+@login_required
+def consortium_joint_action(request, pk):
+    """Record the members' first joint promotion action (the evidence that ends the initiation stage)."""
+    consortium = selectors.consortium_for(request.user, pk)
+    if not services.can_record_joint_action(request.user, consortium):
+        if services.can_manage_consortium(request.user, consortium):
+            messages.info(request, _("Staff have checked the first joint action: ask the agency to correct it."))
+        return redirect("consortia:consortium", pk=pk)
+    initial = {
+        "first_joint_action_on": consortium.first_joint_action_on,
+        "first_joint_action": consortium.first_joint_action,
+    }
+    form = JointActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consortium_joint_action_record(
+                by=request.user,
+                consortium=consortium,
+                on=form.cleaned_data["first_joint_action_on"],
+                description=form.cleaned_data["first_joint_action"],
+            )
+        except services.EvidenceRefused as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The first joint action is recorded: the agency may check it."))
+            return redirect("consortia:consortium", pk=pk)
+    return _form_page(
+        request,
+        form,
+        title=_("First joint promotion action of %(consortium)s") % {"consortium": consortium},
+        intro=_(
+            "A consortium is in the initiation stage until its members have promoted themselves abroad together. "
+            "Record their first joint action: from its date the consortium's stage follows its age."
+        ),
+        submit_label=_("Record"),
+        cancel_url=reverse("consortia:consortium", args=[pk]),
+    )
 
 
 @login_required

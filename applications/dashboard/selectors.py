@@ -35,8 +35,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.budgets import COMMITTED
-from applications.indicators import SIZES, erdf_indicators
+from applications.indicators import SIZES, decided_stage, erdf_indicators
 from applications.models import (
+    ActionType,
     Application,
     BudgetLine,
     ContractWon,
@@ -274,13 +275,17 @@ def pipeline(scope: Scope) -> dict:
 
 
 def consortia_figures(scope: Scope, on: date) -> dict:
-    """Consortia supported (approved or closed): number, distinct member companies, by stage and sector. Two queries."""
-    supported = applications_in(scope).filter(status__in=COMMITTED, consortium__isnull=False).values("consortium")
-    rows = list(Consortium.objects.filter(pk__in=supported).with_stage(on).values_list("sector", "stage"))
-    by_stage = dict.fromkeys(Stage.values, 0)
+    """Consortia supported (approved or closed): number, distinct member companies, by sector, and consortia and
+    companies by the stage their grant was decided in (`stage_figures`). Four queries."""
+    funded = applications_in(scope).filter(status__in=COMMITTED, consortium__isnull=False)
+    supported = funded.values("consortium")
+    # One row per funded application: its consortium, the sector and the stage its grant was decided in.
+    rows = list(
+        funded.annotate(stage=decided_stage(on)).values_list("consortium", "consortium__sector", "stage").order_by()
+    )
+    sectors = {consortium: sector for consortium, sector, _stage in rows}
     by_sector: dict[str, int] = {}
-    for sector, stage in rows:
-        by_stage[stage] += 1
+    for sector in sectors.values():
         by_sector[sector] = by_sector.get(sector, 0) + 1
     companies = (
         Membership.objects.filter(Membership.active_on_filter(on), consortium__in=supported)
@@ -290,12 +295,42 @@ def consortia_figures(scope: Scope, on: date) -> dict:
     )
     sector_labels = dict(Consortium.Sector.choices)
     return {
-        "count": len(rows),
+        "count": len(sectors),
         "companies": companies,
-        "by_stage": [{"stage": stage.value, "label": stage.label, "count": by_stage[stage.value]} for stage in Stage],
+        **stage_figures(funded, rows, on),
         "by_sector": [
             {"sector": key, "label": sector_labels.get(key, key), "count": count}
             for key, count in sorted(by_sector.items(), key=lambda item: (-item[1], item[0]))
+        ],
+    }
+
+
+def stage_figures(funded, rows: list[tuple], on: date) -> dict:
+    """Consortia and member companies by stage (seed 000: 31 companies, 13 in initiation, 12 in development,
+    6 consolidated). Each funded application counts in the stage frozen at its approval, never today's: a
+    consortium (or a company) is counted once per stage, so one funded twice in two stages counts in both.
+    Companies: the active members on the reference day of the consortia funded. One query (`rows` are the
+    funded applications' consortium, sector and stage, read by the caller).
+    """
+    consortia = {stage: set() for stage in Stage.values}
+    for consortium, _sector, stage in rows:
+        consortia[stage].add(consortium)
+    companies = dict.fromkeys(Stage.values, 0)
+    members = (
+        funded.filter(Membership.active_on_filter(on, prefix="consortium__memberships__"))
+        .annotate(stage=decided_stage(on))
+        .values("stage")
+        .annotate(count=Count("consortium__memberships__organisation", distinct=True))
+        .order_by()
+    )
+    for row in members:
+        companies[row["stage"]] = row["count"]
+    return {
+        "by_stage": [
+            {"stage": stage.value, "label": stage.label, "count": len(consortia[stage.value])} for stage in Stage
+        ],
+        "companies_by_stage": [
+            {"stage": stage.value, "label": stage.label, "count": companies[stage.value]} for stage in Stage
         ],
     }
 
@@ -374,7 +409,8 @@ def pimex_figures(scope: Scope) -> dict:
 
 
 def outcomes(scope: Scope) -> dict:
-    """What the beneficiaries report: contracts won, new markets, SMEs reached, actions carried out. Four queries."""
+    """What the beneficiaries report: contracts won, new markets, SMEs reached, actions carried out (by cost
+    category and by type). Five queries."""
     reports = ProjectReport.objects.filter(
         application__in=applications_in(scope).values("pk"), status=ProjectReport.Status.SUBMITTED
     )
@@ -400,8 +436,23 @@ def outcomes(scope: Scope) -> dict:
         "new_markets": len(markets),
         "smes_reached": reached,
         "actions": actions,
+        "action_types": actions_by_type(reports),
         **consortium_outcomes(scope),
     }
+
+
+def actions_by_type(reports) -> list[dict]:
+    """The actions the beneficiaries report carried out, by type: missions and events, consultancy, marketing,
+    other (seed 000's results: 10 missions, 5 consultancy services, 6 marketing activities). Every type, in
+    its order, zeros included. One query."""
+    counts = dict(
+        ReportActivity.objects.filter(report__in=reports.values("pk"))
+        .values("action_type")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("action_type", "count")
+    )
+    return [{"type": kind.value, "label": kind.label, "count": counts.get(kind.value, 0)} for kind in ActionType]
 
 
 def consortium_outcomes(scope: Scope) -> dict:
@@ -476,6 +527,11 @@ def tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]:
             ["stage", "count"],
             [[r["label"], r["count"]] for r in data["consortia"]["by_stage"]],
         ),
+        "company_stages": (
+            _("Member companies by stage"),
+            ["stage", "count"],
+            [[r["label"], r["count"]] for r in data["consortia"]["companies_by_stage"]],
+        ),
         "sectors": (
             _("Consortia by sector"),
             ["sector", "count"],
@@ -490,6 +546,11 @@ def tables(data: dict) -> dict[str, tuple[str, list[str], list[list]]]:
             _("Actions carried out, as reported"),
             ["action", "count"],
             [[r["category"], r["count"]] for r in data["outcomes"]["actions"]],
+        ),
+        "action_types": (
+            _("Actions carried out by type, as reported"),
+            ["type", "count"],
+            [[r["label"], r["count"]] for r in data["outcomes"]["action_types"]],
         ),
         "outcomes": (
             _("Outcomes reported"),

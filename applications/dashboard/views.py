@@ -98,6 +98,7 @@ def _charts(data: dict) -> dict:
         "envelopes": _envelope_chart(data),
         "pipeline": bars([(r["label"], r["count"]) for r in data["pipeline"]["by_status"] if r["count"]]),
         "stages": bars([(r["label"], r["count"]) for r in data["consortia"]["by_stage"]]),
+        **_stage_charts(data),
         "sectors": bars([(r["label"], r["count"]) for r in data["consortia"]["by_sector"]]),
         "categories": bars([(r["category"], r["amount"]) for r in data["categories"]]),
         "rco01": bars([(label, data["indicators"]["rows"][0][size]) for size, label in SmeSize.choices]),
@@ -110,6 +111,14 @@ def _envelope_chart(data: dict) -> dict:
     labels = [f"{r['programme']} {r['year']}: {r['line']}" for r in rows]
     items = [(label, r["committed"]) for label, r in zip(labels, rows, strict=True)]
     return bars(items, total=[r["budget"] for r in rows])
+
+
+def _stage_charts(data: dict) -> dict:
+    """Companies by the stage of their consortium's grant, and the actions reported by type (seed 000's figures)."""
+    return {
+        "company_stages": bars([(r["label"], r["count"]) for r in data["consortia"]["companies_by_stage"]]),
+        "action_types": bars([(r["label"], r["count"]) for r in data["outcomes"]["action_types"]]),
+    }
 
 
 def _cell(value):

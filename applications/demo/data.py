@@ -539,6 +539,32 @@ CONSORTIA = [
     ("Consorzio Ceramica e Design", "construction", 2, True, [("ceramiche", "active"), ("meccanica", "active"), ("moda", "active")]),
 ]
 
+# The evidence of the stage: the first joint promotion action of the consortia that had one (the others
+# are in initiation), dated by the seed some months after their establishment.
+FIRST_JOINT_ACTIONS = {
+    "Consorcio Piedra y Corcho": "Joint stand at the Stone+tec fair, Nuremberg",
+    "Consorcio Vinos y Frutas de Extremadura": "Joint tasting of wines and cherries in Hamburg",
+    "Cantabria Metal Export": "Joint offer at the Offshore Europe fair, Aberdeen",
+    "Consorzio Food Valley Export": "Joint stand at Anuga, Cologne",
+    "Consorzio Ceramica e Design": "Joint showroom at Cersaie, Bologna",
+}
+
+# The approved export consortium's results, for the dashboard's stage figures and actions by type (seed 000
+# counts missions and events, consultancy services and marketing activities): its grant accepted and its
+# final report sent by the demo beneficiary (who represents one of its members), with the actions as
+# (type, cost category code, description, country, days before today).
+CONSORTIUM_REPORT = {
+    "consortium": "Consorcio Vinos y Frutas de Extremadura",
+    "narrative": "A tasting in Mexico City for 60 buyers, with merchandising; two follow-up missions and a market study.",
+    "new_markets": "Mexico",
+    "actions": [
+        ("mission", "promotion-actions", "Tasting of wines and cherries, Mexico City", "MX", 60),
+        ("mission", "commercial-trips", "Follow-up mission to Guadalajara", "MX", 30),
+        ("consultancy", "consultancy", "Study of the Mexican import rules for fresh fruit", "MX", 45),
+        ("marketing", "marketing", "Merchandising for the tasting", "MX", 61),
+    ],
+}
+
 # (programme slug, call index, applicant: ("consortium", name) or ("organisation", key),
 #  title, final status, granted amount, budget lines as (category code, description, amount))
 APPLICATIONS = [

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from applications.beneficiary_reports import project_reports_schedule
+from applications.beneficiary_reports import project_report_submit, project_reports_schedule, report_row_add
 from applications.budgets import agency_spending_record
 from applications.decision_facts import decision_facts_freeze
 from applications.demo import data as demo_data
@@ -29,11 +29,13 @@ from applications.models import (
     PimexSession,
     PimexSwot,
     PimexTutorial,
+    ReportActivity,
 )
 from applications.post_award import expense_claim_with_invoice, grant_accept
 from applications.reviews import review_declare, review_score
 from applications.services import application_change_status, application_create
 from consortia.models import Consortium, Membership, Organisation, Representation
+from consortia.services import consortium_stage
 from consortia.taxids import make_tax_id
 from portal.figures import counted_data_changed
 from portal.models import User
@@ -81,6 +83,7 @@ def demo_seed(*, today: date) -> Seeded:
         _reviews()
         _pimex(today)
         _post_award()
+        _consortium_results()
         invited = _consortium_formation(today)
         # Many rows are written here, not by the services: the dashboard's figures are stale once this commits.
         counted_data_changed()
@@ -241,7 +244,11 @@ def _consortia(organisations, today):
         established = date(today.year - years, 2, 1) if years else today - timedelta(days=60)
         consortium, created = Consortium.objects.get_or_create(
             name=name,
-            defaults={"sector": sector, "established_on": established, "has_joint_actions": joint_actions},
+            defaults={
+                "sector": sector,
+                "established_on": established,
+                **_first_joint_action(name, established, joint_actions),
+            },
         )
         consortia[name] = consortium
         if not created:
@@ -254,6 +261,18 @@ def _consortia(organisations, today):
                 membership.left_on = established + timedelta(days=365)
             membership.save()
     return consortia
+
+
+def _first_joint_action(name, established, joint_actions) -> dict:
+    """The evidence of a demo consortium's stage: its members' first joint action, four months after it was
+    established (before its first anniversary, so the stage follows from the dates), or none."""
+    if not joint_actions:
+        return {"has_joint_actions": False}
+    return {
+        "has_joint_actions": True,
+        "first_joint_action_on": established + timedelta(days=120),
+        "first_joint_action": demo_data.FIRST_JOINT_ACTIONS.get(name, "Joint stand at a trade fair"),
+    }
 
 
 def _applications(programmes, consortia, organisations):
@@ -386,6 +405,44 @@ def _post_award():
         supplier="Dubai World Trade Centre",
         invoice_number="GF-2026-4471",
         invoice_date=timezone.localdate() - timedelta(days=20),
+    )
+
+
+def _consortium_results():
+    """The approved export consortium: its grant decided in its stage of that day (frozen as the approval
+    freezes it), accepted, and its final report sent with the actions carried out, each with its type."""
+    spec = demo_data.CONSORTIUM_REPORT
+    application = (
+        Application.objects.filter(consortium__name=spec["consortium"], status="approved")
+        .select_related("consortium", "call__programme")
+        .first()
+    )
+    user = User.objects.filter(email="beneficiary@demo.example").first()
+    if application is None or user is None:
+        return
+    if not application.decided_stage:
+        approval = application.status_changes.filter(to_status="approved").order_by("changed_at").first()
+        approved_on = timezone.localdate(approval.changed_at) if approval else timezone.localdate()
+        application.decided_stage = consortium_stage(application.consortium, on=approved_on)
+        application.save(update_fields=["decided_stage"])
+    if application.accepted_at is None:
+        application = grant_accept(application=application, by=user)
+    report = application.project_reports.filter(kind="final", status="due").first()
+    if report is None:
+        return
+    categories = {c.code: c for c in application.call.programme.cost_categories.all()}
+    today = timezone.localdate()
+    for action_type, code, description, country, days in spec["actions"]:
+        row = ReportActivity(
+            action_type=action_type,
+            category=categories[code],
+            description=description,
+            country=country,
+            carried_out_on=today - timedelta(days=days),
+        )
+        report_row_add(report=report, row=row, by=user)
+    project_report_submit(
+        report=report, by=user, narrative=spec["narrative"], outcomes={"new_markets": spec["new_markets"]}
     )
 
 

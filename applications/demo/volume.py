@@ -452,7 +452,16 @@ class Generator:
                 name=name,
                 sector=sector,
                 established_on=established,
-                has_joint_actions=rng.random() < 0.8,
+                # Four in five have their first joint action on record, three months after the establishment.
+                **(
+                    {
+                        "has_joint_actions": True,
+                        "first_joint_action_on": established + timedelta(days=90),
+                        "first_joint_action": "Joint stand at a trade fair",
+                    }
+                    if rng.random() < 0.8
+                    else {"has_joint_actions": False}
+                ),
                 description="Companies of one sector that promote themselves abroad together.",
                 target_markets=", ".join(rng.sample(MARKETS, 3)),
                 lead=chosen[0],

@@ -5,6 +5,7 @@ point (the migrations also name `private_storage` and `attachment_path` here).
 """
 
 from .application import (
+    ActionType,
     Application,
     ApplicationQuerySet,
     Attachment,
@@ -42,6 +43,7 @@ from .pimex import (
 __all__ = [
     "PIMEX_DEFAULT_GROUP_SESSIONS",
     "PIMEX_DEFAULT_TUTORIALS",
+    "ActionType",
     "Application",
     "ApplicationQuerySet",
     "Attachment",

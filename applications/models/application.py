@@ -764,6 +764,16 @@ class ContractWon(ConstraintErrorsOnFields, models.Model):
         return f"{self.description} ({self.country})"
 
 
+class ActionType(models.TextChoices):
+    """What an action carried out was, in the terms the programmes report their results (seed 000: 10
+    commercial missions or events, 5 specialised consultancy services, 6 marketing activities)."""
+
+    MISSION = "mission", _("Commercial mission, business event or fair")
+    CONSULTANCY = "consultancy", _("Specialised consultancy")
+    MARKETING = "marketing", _("Marketing or merchandising")
+    OTHER = "other", _("Other action")
+
+
 class ReportActivity(models.Model):
     """An action carried out, as a report lists it: a commercial trip, promotional material, a fair..."""
 
@@ -773,6 +783,7 @@ class ReportActivity(models.Model):
     category = models.ForeignKey(
         "programmes.CostCategory", verbose_name=_("kind of action"), on_delete=models.PROTECT, related_name="+"
     )
+    action_type = CleanCharField(_("type of action"), max_length=16, choices=ActionType.choices)
     description = CleanCharField(_("description"), max_length=300)
     country = CleanCharField(_("country"), max_length=2, blank=True)
     carried_out_on = models.DateField(_("date"))

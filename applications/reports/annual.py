@@ -8,14 +8,14 @@ each with its data table next to it.
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.charts import bars as chart_bars
 from applications.decisions import call_committed
-from applications.indicators import SELECTED, SIZES, erdf_indicators
+from applications.indicators import SELECTED, SIZES, decided_stage, erdf_indicators
 from applications.models import Application, BudgetLine
 from consortia.models import Consortium, Membership, SmeSize, Stage
 from consortia.services import active_members
@@ -34,6 +34,16 @@ def _consortia_with_members():
 def bars(items: list[tuple[str, Decimal | int]]) -> list[dict]:
     """Label, value and bar width (in SVG units, proportional to the largest value): the dashboard's bars, narrower."""
     return chart_bars(items, width=BAR_WIDTH, row=22)["rows"]
+
+
+def _decided_stage(approved, on: date) -> Subquery:
+    """The stage the consortium's approved (or closed) application of the year was decided in, if it has one."""
+    return Subquery(
+        approved.filter(consortium=OuterRef("pk"))
+        .annotate(decided_in=decided_stage(on))
+        .order_by("pk")
+        .values("decided_in")[:1]
+    )
 
 
 def annual_context(programme: Programme, year: int) -> dict:
@@ -65,18 +75,22 @@ def annual_context(programme: Programme, year: int) -> dict:
         .filter(Q(applications__in=applications.values("pk")))
         .distinct()
         .with_stage(on)
+        .annotate(decided=_decided_stage(approved, on))
         .order_by("name")
     ):
+        # A funded consortium is in the stage its grant was decided in; the others in their stage on the day.
+        stage = consortium.decided or consortium.stage
         consortia.append(
             {
                 "consortium": consortium,
-                "stage": Stage(consortium.stage).label,
+                "stage": Stage(stage).label,
+                "stage_value": stage,
                 "members": [m.legal_name for m in active_members(consortium, on)],
             }
         )
     stages = dict.fromkeys(Stage.values, 0)
     for consortium_row in consortia:
-        stages[consortium_row["consortium"].stage] += 1
+        stages[consortium_row["stage_value"]] += 1
     indicators = erdf_indicators(approved, on)
     return {
         "programme": programme,

@@ -506,6 +506,14 @@ ROUTES = {
         tolerated={MEMBER},
         data={"email": "intruder@example.org"},
     ),
+    # The consortium's first joint promotion action: recorded by those acting for its lead.
+    "consortia:consortium_joint_action": Route(
+        lambda w: {"pk": w.named["consortium"].pk},
+        {OWNER},
+        {OWNER},
+        tolerated={MEMBER},
+        data={"first_joint_action_on": "2025-05-01", "first_joint_action": "Joint stand at a fair"},
+    ),
     "consortia:membership_leave": Route(lambda w: {"pk": w.named["member_membership"].pk}, set(), {MEMBER}, data={}),
     "consortia:membership_answer": Route(
         lambda w: {"pk": w.named["invited_membership"].pk, "answer": "accept"}, set(), {MEMBER}, data={}

@@ -10,9 +10,10 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
-from applications.models import Application, StatusChange
+from applications.models import Application, ProjectReport, StatusChange
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import OwnershipLink
+from consortia.services import consortium_stage
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.tests.factories import UserFactory
 from programmes.models import AgencySpending, Programme, ProgrammeBudget, ProgrammeBudgetLine, Report
@@ -54,6 +55,10 @@ def decided(call, status, *, days, granted=None, lines=(), consortium=None, orga
         StatusChange.objects.create(
             application=application, to_status=first, changed_at=submitted_at + timedelta(days=days)
         )
+    if status in ("approved", "closed") and consortium is not None:
+        # As the approval freezes it: the consortium's stage on the day of the decision.
+        decided_on = (submitted_at + timedelta(days=days)).astimezone(MADRID).date()
+        Application.objects.filter(pk=application.pk).update(decided_stage=consortium_stage(consortium, on=decided_on))
     for category, amount in lines:
         BudgetLineFactory(application=application, category=category, amount=D(amount))
     return application
@@ -306,7 +311,7 @@ def test_every_table_downloads_as_csv_and_json(client, world):
     )
     assert budget["filters"]["year"] == 2026
     assert budget["rows"][0]["committed"] == "8000.00" and budget["rows"][0]["budget"] == "58000.00"
-    for name in ("pipeline", "stages", "sectors", "categories"):
+    for name in ("pipeline", "stages", "company_stages", "action_types", "sectors", "categories"):
         for format in ("csv", "json"):
             assert client.get(reverse("programmes:dashboard_table", args=[name, format])).status_code == 200
     assert client.get(reverse("programmes:dashboard_table", args=["nothing", "csv"])).status_code == 404
@@ -353,13 +358,15 @@ def test_the_charts_have_their_data_tables(client, world):
 
     page = client.get(URL, {"year": 2026}).text
 
-    assert page.count("<svg") == 7
+    assert page.count("<svg") == 9
     assert page.count('aria-hidden="true" focusable="false"') == page.count("<svg")  # the tables speak for them
     for table in (
         "budget-table",
         "envelopes-table",
         "pipeline-table",
         "stages-table",
+        "company-stages-table",
+        "action-types-table",
         "sectors-table",
         "categories-table",
         "indicators-table",
@@ -424,6 +431,18 @@ def test_the_dashboard_queries_stay_constant_as_the_data_grows(client, world, dj
         linked = company("2", "10000")
         OwnershipLink.objects.create(owner=members[2], owned=linked, share=D("30.00"))
         decided(world["pimex_2026"], "rejected", days=8, organisation=linked, consortium=None)
+        report = ProjectReport.objects.create(
+            application=Application.objects.filter(consortium__memberships__organisation=members[0]).get(),
+            kind="final",
+            due_on=date(2027, 3, 31),
+            status="submitted",
+            submitted_at=TODAY,
+            narrative="Done",
+        )
+        for action_type in ("mission", "consultancy", "marketing"):
+            report.activities.create(
+                category=trips, action_type=action_type, description="Action", carried_out_on=date(2026, 5, 2)
+            )
 
     cache.clear()
     with django_assert_num_queries(len(small.captured_queries)):
@@ -492,10 +511,18 @@ def test_payments_and_reported_outcomes_are_counted(client, world):
     report.contracts.create(description="Olive oil", country="MA", value=D("20000.00"), signed_on=date(2026, 10, 9))
     trips = world["exports"].cost_categories.get(name="Commercial trips")
     report.activities.create(
-        category=trips, description="Mission to Lyon", country="FR", carried_out_on=date(2026, 5, 2)
+        category=trips,
+        action_type="mission",
+        description="Mission to Lyon",
+        country="FR",
+        carried_out_on=date(2026, 5, 2),
     )
     report.activities.create(
-        category=trips, description="Mission to Rabat", country="MA", carried_out_on=date(2026, 6, 2)
+        category=trips,
+        action_type="marketing",
+        description="Stand leaflets",
+        country="MA",
+        carried_out_on=date(2026, 6, 2),
     )
     ProjectReport.objects.create(  # still due: not counted
         application=Application.objects.get(call=world["exports_2026"], granted_amount=D("3000.00")),
@@ -516,6 +543,12 @@ def test_payments_and_reported_outcomes_are_counted(client, world):
     )
     assert outcomes["new_markets"] == 2
     assert outcomes["actions"] == [{"category": "Commercial trips", "count": 2}]
+    assert {r["type"]: r["count"] for r in outcomes["action_types"]} == {
+        "mission": 1,
+        "consultancy": 0,
+        "marketing": 1,
+        "other": 0,
+    }
     csv = client.get(reverse("programmes:dashboard_table", args=["outcomes", "csv"]), {"year": 2026})
     assert "Value of the contracts won (EUR),100000.00" in csv.content.decode("utf-8-sig")
 

@@ -90,7 +90,11 @@ def world():
     report_row_add(
         report=final,
         row=ReportActivity(
-            category=trips, description="Mission to Lyon", country="FR", carried_out_on=date(2026, 5, 2)
+            category=trips,
+            action_type="mission",
+            description="Mission to Lyon",
+            country="FR",
+            carried_out_on=date(2026, 5, 2),
         ),
         by=ana,
     )

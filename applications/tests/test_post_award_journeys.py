@@ -156,6 +156,7 @@ def beneficiary_reports(page, application, representative, invoice: Path, expens
     page.get_by_text("Expense added.").wait_for()
 
     page.get_by_text("Add an action carried out").click()
+    page.locator("#id_activity-action_type").select_option("mission")
     page.locator("#id_activity-category").select_option(label="Commercial trips")
     page.locator("#id_activity-description").fill("Mission to Lyon")
     page.locator("#id_activity-country").fill("fr")

@@ -297,7 +297,11 @@ def _agency(tag: str, region: str) -> dict[str, object]:
     report_row_add(
         report=final,
         row=ReportActivity(
-            carried_out_on=today - timedelta(days=20), category=categories[0], description=f"Fair {tag}", country="JP"
+            carried_out_on=today - timedelta(days=20),
+            action_type="mission",
+            category=categories[0],
+            description=f"Fair {tag}",
+            country="JP",
         ),
         by=owner,
     )

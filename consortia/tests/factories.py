@@ -24,6 +24,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     balance_sheet = Decimal("900000.00")
 
 
+JOINT_STAND = "Joint stand at a trade fair"
+
+
 class ConsortiumFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Consortium
@@ -31,7 +34,20 @@ class ConsortiumFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Consortium {n}")
     sector = Consortium.Sector.AGRI_FOOD
     established_on = date(2024, 3, 1)
-    has_joint_actions = False
+    # The evidence of the stage: `has_joint_actions=True` alone dates the first joint action on the
+    # establishment date (as the migration did for the consortia of before); or give the date.
+    has_joint_actions = factory.LazyAttribute(lambda o: o.first_joint_action_on is not None)
+    first_joint_action_on = None
+    first_joint_action = factory.LazyAttribute(
+        lambda o: "Joint stand at a trade fair" if o.first_joint_action_on else ""
+    )
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if kwargs.get("has_joint_actions") and kwargs.get("first_joint_action_on") is None:
+            kwargs["first_joint_action_on"] = kwargs["established_on"]
+            kwargs["first_joint_action"] = kwargs.get("first_joint_action") or JOINT_STAND
+        return kwargs
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

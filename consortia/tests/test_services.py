@@ -290,8 +290,9 @@ def test_the_single_undertaking_on_prefetched_links_takes_no_query(django_assert
 
 
 def consortium(established_on, has_joint_actions=True):
-    # Stage needs no database: an unsaved consortium is enough.
-    return Consortium(name="C", sector="metal", established_on=established_on, has_joint_actions=has_joint_actions)
+    # Stage needs no database: an unsaved consortium is enough. Joint actions since the establishment day.
+    first = established_on if has_joint_actions else None
+    return Consortium(name="C", sector="metal", established_on=established_on, first_joint_action_on=first)
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,8 @@ def consortium_data(lead, **overrides):
         "name": "Sabores de la Serena",
         "sector": "agri_food",
         "established_on": "2026-01-15",
-        "has_joint_actions": "",
+        "first_joint_action_on": "",
+        "first_joint_action": "",
         "target_markets": "France, Germany",
         "description": "",
     }
@@ -213,6 +214,7 @@ def test_outsiders_get_404_for_other_peoples_organisations_consortia_and_members
     assert client.get(reverse("consortia:organisation_edit", args=[organisation.pk])).status_code == 404
     assert client.get(reverse("consortia:consortium", args=[consortium.pk])).status_code == 404
     assert client.get(reverse("consortia:consortium_invite", args=[consortium.pk])).status_code == 404
+    assert client.get(reverse("consortia:consortium_joint_action", args=[consortium.pk])).status_code == 404
     assert client.post(reverse("consortia:membership_leave", args=[membership.pk])).status_code == 404
     assert client.post(reverse("consortia:membership_answer", args=[membership.pk, "accept"])).status_code == 404
     assert client.post(reverse("consortia:representation_answer", args=[request.pk, "accept"])).status_code == 404

@@ -30,9 +30,9 @@ def decision_facts_backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0014_status_change_amounts"),
+        ("applications", "0015_action_types"),
         ("programmes", "0017_call_rule_basis"),
-        ("consortia", "0006_formation_moved_out"),
+        ("consortia", "0007_joint_action_evidence"),
     ]
 
     operations = [
