@@ -51,7 +51,7 @@ class CallInline(admin.TabularInline):
 @admin.register(Programme)
 class ProgrammeAdmin(AgencyScopedAdmin):
     agency_path = "agency"
-    list_display = ["name", "agency", "kind", "applicant_type", "annual_budget_eur", "is_active"]
+    list_display = ["name", "agency", "kind", "applicant_type", "is_active"]
     list_filter = ["kind", "agency", "is_active"]
     list_select_related = ["agency"]
     search_fields = ["name", "agency__name"]
@@ -60,13 +60,8 @@ class ProgrammeAdmin(AgencyScopedAdmin):
     fieldsets = (
         (None, {"fields": ("agency", "kind", "applicant_type", "name", "slug", "is_active")}),
         (_("Texts for applicants"), {"fields": ("summary", "who_can_apply", "funding_rules")}),
-        (_("Funding"), {"fields": ("annual_budget",)}),
         (_("EU fund"), {"fields": ("fund", "specific_objective", "intervention_type", "eu_cofinancing_rate")}),
     )
-
-    @admin.display(description=_("yearly budget"), ordering="annual_budget")
-    def annual_budget_eur(self, obj):
-        return format_eur(obj.annual_budget)
 
 
 class CallRuleForm(forms.ModelForm):

@@ -141,7 +141,6 @@ PROGRAMMES = [
         "specific_objective": "OP Extremadura, priority axis 3 (competitiveness of SMEs), investment priority 3d",
         "intervention_type": "Support to SMEs' internationalisation",
         "eu_cofinancing_rate": D("80.00"),
-        "annual_budget": D("58000.00"),
         "categories": [
             ("commercial-trips", "Commercial trips", "Trade missions and business trips to target markets."),
             ("promotional-material", "Promotional material", "Catalogues, samples, websites in other languages."),
@@ -232,7 +231,6 @@ PROGRAMMES = [
         "specific_objective": "RSO1.3: growth and competitiveness of SMEs",
         "intervention_type": "Support to SMEs' internationalisation",
         "eu_cofinancing_rate": D("40.00"),
-        "annual_budget": D("2000000.00"),
         "categories": [
             ("b2b-meetings", "B2B meetings", "Meetings with foreign buyers and partners."),
             ("outgoing-missions", "Outgoing missions", "Missions of member companies to target markets."),
@@ -316,7 +314,6 @@ PROGRAMMES = [
         "specific_objective": "RSO1.3: growth and competitiveness of SMEs",
         "intervention_type": "Support to SMEs' internationalisation",
         "eu_cofinancing_rate": D("60.00"),
-        "annual_budget": D("700000.00"),
         "categories": [
             ("establishment", "Establishment of the consortium", "Statutes, legal advice, registration."),
             ("consortium-manager", "Consortium manager", "The manager appointed to run the consortium."),
@@ -394,7 +391,6 @@ PROGRAMMES = [
         "specific_objective": "RSO1.4: skills for smart specialisation and entrepreneurship",
         "intervention_type": "Advanced support services for SMEs",
         "eu_cofinancing_rate": D("80.00"),
-        "annual_budget": D("88280.00"),
         "categories": [
             ("promotion-actions", "Promotion actions", "Trade fairs, trips and promotional material abroad."),
             ("training", "Group training sessions", "Three face-to-face group sessions (provided by the agency)."),
@@ -459,8 +455,6 @@ PROGRAMMES = [
         "intervention_type": "Support to SMEs' internationalisation (collective actions)",
         "legal_basis": "gber",
         "eu_cofinancing_rate": D("85.00"),
-        # The seed gives each contest its budget (3M and 2M), not a yearly budget: no programme-year envelope.
-        "annual_budget": None,
         "categories": [
             ("market-research", "Market research", "Studies of markets, consumers and legal aspects."),
             ("promotion-campaigns", "International promotion campaigns", "Campaigns for regional products."),

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.beneficiary_reports import project_report_submit, project_reports_schedule, report_row_add
-from applications.budgets import agency_spending_record
+from applications.budgets import agency_spending_record, programme_budget_line_set
 from applications.decision_facts import decision_facts_freeze
 from applications.demo import data as demo_data
 from applications.demo.formation import formation_demo_load
@@ -161,6 +161,10 @@ def _programmes(agencies, today):
     return programmes
 
 
+# The name the migration gave the one line of a budget made from a programme's yearly figure.
+MIGRATED_GRANTS_LINE = "Grants"
+
+
 def _programme_budgets(programmes, today):
     """Each listed programme's budget for every year its calls draw from, with its lines; PIMEX's spending."""
     for slug, lines in demo_data.BUDGETS.items():
@@ -172,10 +176,15 @@ def _programme_budgets(programmes, today):
             for position, (name, purpose, amount) in enumerate(lines, start=1):
                 # At most one grants line: found by its purpose (a migrated budget names it otherwise).
                 found = {"purpose": purpose} if purpose == "grants" else {"purpose": purpose, "name": name}
-                if not budget.lines.filter(**found).exists():
+                line = budget.lines.filter(**found).first()
+                if line is None:
                     ProgrammeBudgetLine.objects.create(
                         budget=budget, name=name, purpose=purpose, amount=amount, position=position
                     )
+                elif purpose == "grants" and line.name == MIGRATED_GRANTS_LINE and name != MIGRATED_GRANTS_LINE:
+                    # A budget migrated from the programme's single yearly figure: the seed's split replaces it
+                    # (through the service, so never below what is committed).
+                    programme_budget_line_set(line=line, amount=amount, name=name, position=position)
     for line_name, days_ago, amount, description in demo_data.AGENCY_SPENDING:
         line = (
             ProgrammeBudgetLine.objects.filter(budget__programme__slug="pimex", name=line_name)

@@ -123,7 +123,7 @@ def test_a_call_of_another_year_does_not_draw_from_this_years_budget(extremadura
 
 
 def test_without_a_yearly_budget_only_the_call_is_checked(agency, staff):
-    call = CallFactory(programme=ProgrammeFactory(agency=agency, annual_budget=D("1000.00")), budget=D("9000.00"))
+    call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D("9000.00"))
 
     application_approve(application=under_review(call, "9000.00"), by=staff, amount=D("9000.00"))
 

@@ -81,7 +81,7 @@ def _fill_every_moved_model():
     agency = AgencyFactory(region="ES13", slug="sodercan")
     technician = User.objects.create_user("tecnico@sodercan.example", is_staff=True, agency=agency)
     formation = formation_services.formation_open(
-        programme=ProgrammeFactory(agency=agency, annual_budget=Decimal("700000.00")),
+        programme=ProgrammeFactory(agency=agency),
         sector="marine_renewable_energy",
         name="Marine renewable energy consortium",
         seed_funding=Decimal("180000.00"),

@@ -56,7 +56,6 @@ def operation(kind, tmp_path):
         agency=agency,
         kind=programme_kind,
         applicant_type="consortium" if "consortium" in applies else applies,
-        annual_budget=Decimal("700000.00"),
     )
     category = CostCategoryFactory(programme=programme, name="Commercial trips")
     now = timezone.now()

@@ -358,7 +358,6 @@ def _agency(tag: str, region: str) -> dict[str, object]:
         name=f"Consortium formation {tag}",
         slug=f"{slug}-formation",
         kind=Programme.Kind.EXPORT_CONSORTIA,
-        annual_budget=D("700000.00"),
     )
     forming = formation.formation_open(
         programme=forming_programme,

@@ -124,7 +124,6 @@ class Programme(ConstraintErrorsOnFields, models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    annual_budget = MoneyField(_("yearly budget (EUR)"), null=True, blank=True)
     legal_basis = CleanCharField(
         _("State aid basis"),
         max_length=16,
@@ -151,12 +150,6 @@ class Programme(ConstraintErrorsOnFields, models.Model):
                 name="programme_kind_valid",
                 violation_error_code="programme_kind_valid",
                 violation_error_message=_("Choose a kind from the list."),
-            ),
-            models.CheckConstraint(
-                condition=Q(annual_budget__isnull=True) | Q(annual_budget__gte=0),
-                name="programme_budget_not_negative",
-                violation_error_code="programme_budget_not_negative",
-                violation_error_message=_("The yearly budget cannot be negative."),
             ),
         ]
 

@@ -30,7 +30,6 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Export Consortiums {n}")
     slug = factory.Sequence(lambda n: f"programme-{n}")
     summary = "Support for consortia of SMEs that promote themselves abroad together."
-    annual_budget = Decimal("58000.00")
 
 
 class CallFactory(factory.django.DjangoModelFactory):

@@ -46,7 +46,6 @@ def programme(sodercan):
         agency=sodercan,
         name="Export consortia of Cantabria",
         slug="export-consortia-cantabria",
-        annual_budget=None,
     )
     CallFactory(
         programme=programme,

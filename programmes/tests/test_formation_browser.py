@@ -39,7 +39,7 @@ def representative_of(legal_name, email):
 def test_an_invited_company_logs_in_sees_the_invitation_and_joins(page, live_server):
     # Staff-side steps, through the same services the admin calls.
     sodercan = AgencyFactory(name="SODERCAN", short_name="SODERCAN", slug="sodercan", region="ES13")
-    programme = ProgrammeFactory(agency=sodercan, name="Export consortia of Cantabria", annual_budget=Decimal("700000"))
+    programme = ProgrammeFactory(agency=sodercan, name="Export consortia of Cantabria")
     technician = User.objects.create_user("tecnica@sodercan.example", is_staff=True, agency=sodercan)
     formation = services.formation_open(
         programme=programme,
