@@ -247,6 +247,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         "accepted_by",
         "retention_until",
         "money_after_grant",
+        "decision_override_reason",
     ]
     inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, PaymentInline, ReviewInline]
 

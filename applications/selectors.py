@@ -21,6 +21,7 @@ from .queries import (
     budget_lines_with_claims,
     project_report_for,
 )
+from .review_summary import conflicted_applications, may_override, review_problems
 from .reviews import ranking, review_summary, review_weighted_total, reviews_prefetch
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "call_committed",
     "call_remaining",
     "completion_problems",
+    "conflicted_applications",
+    "may_override",
     "next_reserve",
     "paid_amount",
     "participation_for",
@@ -44,6 +47,7 @@ __all__ = [
     "project_report_for",
     "ranking",
     "retention_date",
+    "review_problems",
     "review_summary",
     "review_weighted_total",
     "reviews_prefetch",

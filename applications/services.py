@@ -51,6 +51,7 @@ from .post_award import (
 )
 from .reminders import send_due_reminders
 from .reports import report_build, report_request, report_retry
+from .review_summary import ReviewsMissing
 from .reviews import ReviewRefused, ranking_apply, review_declare, review_score
 from .submission import (
     SubmissionRefused,
@@ -73,6 +74,7 @@ __all__ = [
     "ReportRefused",
     "RetentionRefused",
     "ReviewRefused",
+    "ReviewsMissing",
     "SubmissionRefused",
     "application_approve",
     "application_change_status",

@@ -314,7 +314,10 @@ def test_equal_scores_rank_the_earlier_submission_first(call, one_criterion, rev
 
 def test_money_already_approved_counts_first(call, one_criterion, reviewer, manager):
     approved = reviewed(call, [reviewer], 5, "30000.00", "Approved earlier")
-    application_approve(application=approved, by=manager, amount=D("30000.00"))
+    # One review of the two the call requires: the manager approved it anyway, with a reason.
+    application_approve(
+        application=approved, by=manager, amount=D("30000.00"), override_reason="The fair's stand had to be booked."
+    )
     best = reviewed(call, [reviewer], 9, "20000.00", "Best")
     next_one = reviewed(call, [reviewer], 8, "5000.00", "Next")
 
@@ -379,9 +382,9 @@ def test_applying_the_ranking_approves_above_the_line_and_reserves_below(
 
 
 def test_applying_the_ranking_never_over_commits_the_budget(call, one_criterion, reviewer, manager):
-    # Money granted outside the ranking (no review) is committed first.
+    # Money granted outside the ranking (no review, a manager's reason) is committed first.
     outside = under_review(call, max_grant="25000.00", name="Granted outside the ranking")
-    application_approve(application=outside, by=manager, amount=D("25000.00"))
+    application_approve(application=outside, by=manager, amount=D("25000.00"), override_reason="Urgent: fair deadline.")
     call.reviews_required = 1
     call.save(update_fields=["reviews_required"])
     first = reviewed(call, [reviewer], 9, "20000.00", "First")
