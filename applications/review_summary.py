@@ -152,22 +152,24 @@ def review_gate(*, application, by, override_reason: str = "") -> tuple[str, str
     if not problems:
         return "", ""
     lacking = " ".join(problems)
-    if not override_reason:
+    if not may_override(by, application):
+        if reason:
+            raise ReviewsMissing(
+                _("Only a programme manager of the agency can approve against the reviews: %(problems)s")
+                % {"problems": lacking},
+                field=OVERRIDE_FIELD,
+                code="override_not_allowed",
+            )
         raise ReviewsMissing(
             _("The reviews do not allow this approval yet: %(problems)s") % {"problems": lacking},
             field=OVERRIDE_FIELD,
             code="reviews_missing",
         )
-    if not may_override(by, application):
-        raise ReviewsMissing(
-            _("Only a programme manager of the agency can approve against the reviews: %(problems)s")
-            % {"problems": lacking},
-            field=OVERRIDE_FIELD,
-            code="override_not_allowed",
-        )
     if not reason:
+        # A manager: the same refusal, and how to approve anyway.
         raise ReviewsMissing(
-            _("Write why the application is approved against the reviews: %(problems)s") % {"problems": lacking},
+            _("The reviews do not allow this approval yet: %(problems)s Write the reason to approve against them.")
+            % {"problems": lacking},
             field=OVERRIDE_FIELD,
             code="override_blank",
         )
