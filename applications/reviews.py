@@ -147,6 +147,8 @@ class RankingRow:
     above_cut_off: bool
     # The cut-off line is drawn just above this row (the first one the budget cannot pay).
     first_below_line: bool = False
+    # The viewer declared a conflict of interest on this application: its place and money are shown, nothing else.
+    withheld: bool = False
 
     @property
     def approved(self) -> bool:
