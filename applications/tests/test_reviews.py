@@ -445,12 +445,15 @@ def test_a_reviewer_with_a_conflict_does_not_see_the_applicant(client, call, cri
     attach(application)
     client.force_login(reviewer)
 
-    response = client.post(review_url(application), {"has_conflict": "yes", "note": "Former employer"})
-    html = client.get(review_url(application)).content.decode()
+    response = client.post(review_url(application), {"has_conflict": "yes", "note": "Former employer"}, follow=True)
+    # From then on the application is not shown to them: back to the list, and its review page is "not found".
+    html = response.content.decode()
+    again = client.get(review_url(application))
 
-    assert response.status_code == 302
+    assert response.redirect_chain[-1][0] == reverse("admin:applications_application_changelist")
     assert Review.objects.get(reviewer=reviewer).has_conflict
-    assert "You declared a conflict of interest" in html
+    assert "You recused yourself: this application is no longer shown to you." in html
+    assert again.status_code == 302 and again["Location"] == reverse("admin:index")
     assert "Conservas del Jerte SL" not in html
     assert "Stand at Anuga Cologne" not in html
     assert "Statutes of Conservas del Jerte.pdf" not in html
