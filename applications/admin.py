@@ -264,6 +264,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         "money_after_grant",
         "decision",
         "from_formation",
+        "decision_override_reason",
     ]
     inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, PaymentInline, ReviewInline]
 

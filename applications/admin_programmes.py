@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from applications.review_summary import conflicted_applications
 from applications.reviews import ranking, ranking_apply
 from portal.admin_services import ServiceAdmin, ServiceForm
 from portal.money import format_eur, to_cents
@@ -140,9 +141,15 @@ class CallAdmin(ServiceAdmin, programmes_admin.CallAdmin):
             return HttpResponseRedirect(request.path)
 
         rows = ranking(call)
+        # A reviewer who declared a conflict of interest sees the row's place and money, not whose it is.
+        withheld = {row["application_id"] for row in conflicted_applications(request.user)}
+        for row in rows:
+            row.withheld = row.application.pk in withheld
         committed = call_committed(call.pk)
         remaining = to_cents(call.budget - committed)
         proposal = next_reserve(call) if remaining > 0 else None
+        if proposal is not None and proposal.pk in withheld:
+            proposal = None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -20,6 +20,7 @@ from . import decisions
 from .models import Status
 from .post_award import paid_amount, payable_amount, payment_record
 from .renunciations import GrantEnded, application_withdraw, grant_renounce, grant_revoke
+from .review_summary import OVERRIDE_FIELD, may_override, review_problems, review_summary
 from .workflow import RENOUNCE, REVOKE, STAFF, WITHDRAW, check_end, may_end, may_move
 
 
@@ -48,6 +49,17 @@ class ApproveForm(forms.Form):
     )
     note = forms.CharField(
         label=gettext_lazy("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    # Shown only to a programme manager, on an application its reviews do not yet allow to approve.
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason to approve against the reviews"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Only if you approve although the reviews are missing or below the minimums: "
+            "kept with the decision and in its history, not sent to the applicant."
+        ),
     )
 
 
@@ -118,7 +130,13 @@ def perform(name, *, application, by, data):
     if name == "clarify":
         return decisions.clarification_request(application=application, by=by, message=note, due_on=data["due_on"])
     if name == "approve":
-        return decisions.application_approve(application=application, by=by, amount=data["amount"], note=note)
+        return decisions.application_approve(
+            application=application,
+            by=by,
+            amount=data["amount"],
+            note=note,
+            override_reason=data.get("override_reason", ""),
+        )
     if name == "reserve":
         return decisions.application_reserve(application=application, by=by, note=note)
     if name == "reject":
@@ -159,6 +177,12 @@ def workflow_urls(model_admin):
             return redirect(change_url)
         initial = {"amount": application.max_grant} if name == "approve" else {}
         form = form_class(request.POST or None, initial=initial) if form_class else None
+        lacking = []
+        if name == "approve":
+            # What the reviews lack, for everyone; the reason to approve anyway, for a manager only.
+            lacking = review_problems(review_summary(application))
+            if not lacking or not may_override(request.user, application):
+                del form.fields[OVERRIDE_FIELD]
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
                 result = perform(name, application=application, by=request.user, data=form.cleaned_data if form else {})
@@ -183,6 +207,7 @@ def workflow_urls(model_admin):
             "remaining": decisions.call_remaining(application.call) if name == "approve" else None,
             "granted": application.granted_amount if name in ("renounce", "revoke") else None,
             "paid": paid_amount(application) if name in ("renounce", "revoke") else None,
+            "review_problems": lacking,
         }
         return TemplateResponse(request, "admin/applications/move.html", context)
 

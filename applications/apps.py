@@ -7,6 +7,12 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
+        from portal.scoping import withhold
+
+        from .models import Application
         from .retention import protect
+        from .review_summary import conflicted_applications
 
         protect()
+        # A reviewer who declared a conflict of interest sees nothing of that application in the admin.
+        withhold(Application, conflicted_applications)

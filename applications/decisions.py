@@ -27,6 +27,7 @@ from .budgets import above_envelope_message, call_committed, call_remaining, pro
 from .decision_facts import decision_facts_freeze
 from .models import Application, Status
 from .post_award import operation_close
+from .review_summary import override_note, review_gate
 from .submission import application_change_status
 
 
@@ -91,7 +92,9 @@ def application_approve(*, application, by, amount: Decimal, note: str = "", ove
 
     The call row is locked before the remaining budget is read, so decisions on
     the same call queue one behind the other. The aid is recorded in the de
-    minimis ledger in the same transaction.
+    minimis ledger in the same transaction. The application must be ready on its
+    reviews (`review_summary.review_gate`) unless a programme manager gives
+    `override_reason`, which is kept with the decision and in its history note.
     """
 
     amount = to_cents(amount)
@@ -105,6 +108,8 @@ def application_approve(*, application, by, amount: Decimal, note: str = "", ove
                 _("An application that is “%(status)s” cannot be approved.")
                 % {"status": application.get_status_display()}
             )
+        # The reviews gate: the call's completed reviews and criteria minimums, or a manager's written reason.
+        override_reason, lacking = review_gate(application=application, by=by, override_reason=override_reason)
         evaluation = evaluate_application(application)
         if not evaluation.eligible:
             raise DecisionRefused(
@@ -123,7 +128,12 @@ def application_approve(*, application, by, amount: Decimal, note: str = "", ove
                 % {"amount": amount, "remaining": remaining}
             )
         _programme_year_check(call, amount)
-        application_change_status(application=application, to_status=Status.APPROVED, by=by, note=note)
+        application_change_status(
+            application=application,
+            to_status=Status.APPROVED,
+            by=by,
+            note=override_note(note, override_reason, lacking),
+        )
         application.granted_amount = amount
         application.max_grant = evaluation.max_grant
         application.eligible_costs = evaluation.eligible_costs

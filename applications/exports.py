@@ -57,10 +57,11 @@ APPLICATION_HEADERS = [
     _("Maximum grant (EUR)"),
     _("Granted amount (EUR)"),
     _("Region (NUTS 2)"),
+    _("Approved against the reviews: reason"),
 ]
 # Columns (0-based) of APPLICATION_HEADERS that hold money.
 APPLICATION_MONEY_COLUMNS = frozenset({9, 10, 11})
-APPLICATION_WIDTHS = [18, 40, 32, 16, 22, 30, 30, 18, 26, 16, 16, 16, 10]
+APPLICATION_WIDTHS = [18, 40, 32, 16, 22, 30, 30, 18, 26, 16, 16, 16, 10, 40]
 
 BUDGET_LINE_HEADERS = [
     _("Application reference"),
@@ -135,6 +136,7 @@ def _application_rows(queryset, status_labels, kind_labels, consortium_label):
             application.max_grant,
             application.granted_amount,
             company.region if company else "",
+            application.decision_override_reason,
         ]
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from consortia.selectors import organisations_of
 from portal.money import to_cents
+from portal.scoping import withheld_excluded
 
 from .models import Application, Attachment, BudgetLine, ProjectReport, StatusChange
 
@@ -89,6 +90,9 @@ def attachment_for(user, pk, *, as_staff: bool = True) -> Attachment:
     (e.g. no second factor yet): they then see only what an applicant would.
     """
     queryset = Attachment.objects.select_related("application")
+    if as_staff and user.is_staff:
+        # Staff never download a document of an application they declared a conflict of interest on.
+        queryset = withheld_excluded(queryset, user)
     if user.is_superuser and as_staff:
         return get_object_or_404(queryset, pk=pk)
     visible = Q(application__in=Application.objects.filter(_visible_filter(user)).values("pk"))

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +117,13 @@ def _review_view(model_admin, request, pk):
                 except ReviewRefused as refusal:
                     show_refusal(declaration_form, refusal)
                 else:
+                    if declaration_form.cleaned_data["has_conflict"]:
+                        # From now on the admin shows the reviewer nothing of this application.
+                        messages.success(
+                            request,
+                            gettext("You recused yourself: this application is no longer shown to you."),
+                        )
+                        return HttpResponseRedirect(reverse("admin:applications_application_changelist"))
                     messages.success(request, gettext("Your declaration is recorded."))
                     return HttpResponseRedirect(request.path)
         elif not review.has_conflict:

@@ -9,11 +9,11 @@ call's budget runs out. `ranking_apply` turns the ranking into decisions
 through `applications.decisions`, which keeps the budget lock.
 """
 
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +23,22 @@ from programmes.models import Call, ReviewCriterion
 from .budgets import programme_year_grants
 from .decisions import application_approve, application_reserve, call_committed
 from .models import Application, Review, Score, Status
+from .review_summary import ReviewSummary, review_summary, review_weighted_total, reviews_prefetch
 
-HUNDRED = Decimal(100)
-POINT = Decimal("0.01")
+__all__ = [
+    "REVIEWABLE",
+    "RankingApplied",
+    "RankingRow",
+    "ReviewRefused",
+    "ReviewSummary",
+    "ranking",
+    "ranking_apply",
+    "review_declare",
+    "review_score",
+    "review_summary",
+    "review_weighted_total",
+    "reviews_prefetch",
+]
 
 # Applications whose reviews can still be declared and scored.
 REVIEWABLE = (Status.UNDER_REVIEW, Status.CLARIFICATION_REQUESTED, Status.RESERVE)
@@ -35,10 +48,6 @@ RANKED = (Status.UNDER_REVIEW, Status.RESERVE, Status.APPROVED)
 
 class ReviewRefused(Refused):
     """The declaration or the scores cannot be recorded; the message says why."""
-
-
-def _points(value: Decimal) -> Decimal:
-    return value.quantize(POINT, rounding=ROUND_HALF_UP)
 
 
 def _check_reviewable(application, reviewer) -> None:
@@ -124,83 +133,6 @@ def review_score(*, review, scores: dict[int, tuple[int, str]], comment: str = "
     return review
 
 
-def review_weighted_total(review) -> Decimal | None:
-    """A review's weighted total on a 0–100 scale: sum(score / max × weight) / sum(weight) × 100.
-
-    Counted over the criteria the review scored; None when it scored none.
-    Reads `review.scores.all()` and each score's criterion (prefetch them for lists).
-    """
-    scores = list(review.scores.all())
-    weights = sum((s.criterion.weight for s in scores), Decimal(0))
-    if not scores or not weights:
-        return None
-    points = sum((Decimal(s.score) * s.criterion.weight / s.criterion.max_score for s in scores), Decimal(0))
-    return _points(points / weights * HUNDRED)
-
-
-@dataclass
-class ReviewSummary:
-    """Where an application's reviews stand."""
-
-    completed: int
-    required: int
-    # The weighted total (0–100) of each completed review, in the order of the reviews.
-    totals: list[Decimal] = field(default_factory=list)
-    average: Decimal | None = None
-    diverges: bool = False
-    # The criteria whose average score is below their minimum threshold.
-    below_threshold: list[ReviewCriterion] = field(default_factory=list)
-    ready: bool = False
-    recused: int = 0
-
-
-def review_summary(application) -> ReviewSummary:
-    """Summarise an application's reviews from `application.reviews` and their scores.
-
-    Only completed reviews count (a recused reviewer never completes one). The
-    application is ready for a decision when it has the call's required number
-    of completed reviews and no criterion's average score is below its threshold.
-    Issues no query when `call` is selected and `reviews__scores__criterion` prefetched.
-    """
-    call = application.call
-    reviews = list(application.reviews.all())
-    completed = [r for r in reviews if r.completed_at is not None and not r.has_conflict]
-    totals = [t for t in (review_weighted_total(r) for r in completed) if t is not None]
-    average = _points(sum(totals, Decimal(0)) / len(totals)) if totals else None
-    diverges = bool(totals) and max(totals) - min(totals) > call.divergence_threshold
-
-    by_criterion: dict[int, tuple[ReviewCriterion, list[int]]] = {}
-    for review in completed:
-        for score in review.scores.all():
-            by_criterion.setdefault(score.criterion_id, (score.criterion, []))[1].append(score.score)
-    below = [
-        criterion
-        for criterion, values in by_criterion.values()
-        if Decimal(sum(values)) / len(values) < criterion.min_score
-    ]
-    below.sort(key=lambda c: (c.position, c.pk))
-    return ReviewSummary(
-        completed=len(completed),
-        required=call.reviews_required,
-        totals=totals,
-        average=average,
-        diverges=diverges,
-        below_threshold=below,
-        ready=len(completed) >= call.reviews_required and not below,
-        recused=sum(1 for r in reviews if r.has_conflict),
-    )
-
-
-def reviews_prefetch() -> Prefetch:
-    """The prefetch `review_summary` reads: each review's scores with their criteria."""
-    return Prefetch(
-        "reviews",
-        queryset=Review.objects.order_by("declared_at", "pk").prefetch_related(
-            Prefetch("scores", queryset=Score.objects.select_related("criterion"))
-        ),
-    )
-
-
 @dataclass
 class RankingRow:
     """One application in the ranking of its call."""
@@ -216,6 +148,8 @@ class RankingRow:
     above_cut_off: bool
     # The cut-off line is drawn just above this row (the first one the budget cannot pay).
     first_below_line: bool = False
+    # The viewer declared a conflict of interest on this application: its place and money are shown, nothing else.
+    withheld: bool = False
 
     @property
     def approved(self) -> bool:

@@ -39,6 +39,7 @@ from .queries import (
     project_report_for,
 )
 from .renunciations import actor_for, renunciation_check
+from .review_summary import conflicted_applications, may_override, review_problems
 from .reviews import ranking, review_summary, review_weighted_total, reviews_prefetch
 
 __all__ = [
@@ -55,10 +56,12 @@ __all__ = [
     "call_committed",
     "call_remaining",
     "completion_problems",
+    "conflicted_applications",
     "decision_record",
     "formation_grant_of",
     "formation_seed_funding",
     "line_committed",
+    "may_override",
     "next_reserve",
     "paid_amount",
     "participation_for",
@@ -74,6 +77,7 @@ __all__ = [
     "ranking",
     "renunciation_check",
     "retention_date",
+    "review_problems",
     "review_summary",
     "review_weighted_total",
     "reviews_prefetch",

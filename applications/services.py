@@ -67,6 +67,7 @@ from .post_award import (
 from .reminders import send_due_reminders
 from .renunciations import GrantEnded, application_withdraw, grant_renounce, grant_revoke
 from .reports import report_build, report_request, report_retry
+from .review_summary import ReviewsMissing
 from .reviews import ReviewRefused, ranking_apply, review_declare, review_score
 from .submission import (
     SubmissionRefused,
@@ -92,6 +93,7 @@ __all__ = [
     "ReportRefused",
     "RetentionRefused",
     "ReviewRefused",
+    "ReviewsMissing",
     "SubmissionRefused",
     "agency_spending_record",
     "application_approve",

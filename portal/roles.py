@@ -120,6 +120,15 @@ ROLE_PERMISSIONS = {
 }
 
 
+def is_programme_manager(user) -> bool:
+    """A staff member in the programme managers' role (superusers count as managers)."""
+    if user is None or not getattr(user, "is_staff", False):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=PROGRAMME_MANAGER).exists()
+
+
 def ensure_groups() -> dict[str, Group]:
     """Create or update the role groups so each has exactly its permissions."""
     groups = {}

@@ -16,6 +16,9 @@ follows from it, in this base, for every admin that inherits it:
 - the audit history, read-only and found like the change page (`portal.admin_history`);
 - files in private storage, which have no URL, shown read-only as a link to the view that
   checks who downloads them (`private_file_urls`);
+- rows withheld from some users within their own agency (`withhold`: a reviewer's conflict of
+  interest withholds the application and everything that reaches it through foreign keys): absent
+  from lists, inlines, choices, filters, autocompletes and exports, "not found" on their pages;
 - the dashboard's figures: every save (with its inline rows), delete and bulk delete on its
   pages says the counted data changed (`portal.figures`), fresh once the admin's transaction
   commits. What an admin writes through a service (an action, a page of its own) is said by
@@ -23,6 +26,8 @@ follows from it, in this base, for every admin that inherits it:
 """
 
 import copy
+import functools
+from collections.abc import Callable
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
@@ -46,8 +51,65 @@ def _condition(path, agency_id) -> Q:
     return path(agency_id) if callable(path) else Q(**{path: agency_id})
 
 
+# Rows withheld from a user even within their agency: model -> function(user) giving the primary keys
+# of the rows of that model the user may not see (a queryset of one column), or None for none.
+# An upper app registers its own (applications: the applications a reviewer declared a conflict on).
+_WITHHELD: dict[type, Callable] = {}
+# How far foreign keys are followed from a model to a withheld one (an expense's invoice's application).
+_WITHHELD_DEPTH = 3
+
+
+def withhold(model, rows_of: Callable) -> None:
+    """Withhold rows of `model` from some users: `rows_of(user)` gives their primary keys (or None).
+
+    Every scoped page then leaves out those rows and every row that reaches one of them through
+    foreign keys: lists, change and history pages, inlines, related choices, filters,
+    autocompletes and exports.
+    """
+    _WITHHELD[model._meta.concrete_model] = rows_of
+    _withheld_paths.cache_clear()
+
+
+@functools.cache
+def _withheld_paths(model) -> tuple[tuple[str, type], ...]:
+    """Each lookup path from `model` to a withheld model through foreign keys, and that model."""
+    user_model = get_user_model()
+    paths = []
+
+    def walk(current, prefix, seen):
+        concrete = current._meta.concrete_model
+        if concrete in _WITHHELD:
+            paths.append((f"{prefix}pk" if prefix else "pk", concrete))
+        if len(seen) > _WITHHELD_DEPTH:
+            return
+        for field in concrete._meta.concrete_fields:
+            if not isinstance(field, models.ForeignKey) or issubclass(field.related_model, user_model):
+                continue
+            related = field.related_model._meta.concrete_model
+            if related not in seen:
+                walk(related, f"{prefix}{field.name}__", seen | {related})
+
+    walk(model, "", frozenset({model._meta.concrete_model}))
+    return tuple(paths)
+
+
+def withheld_excluded(queryset: QuerySet, user) -> QuerySet:
+    """Leave out of `queryset` the rows withheld from `user` and those that reach them."""
+    if not _WITHHELD or user is None or not getattr(user, "pk", None):
+        return queryset
+    for lookup, model in _withheld_paths(queryset.model):
+        rows = _WITHHELD[model](user)
+        if rows is not None:
+            queryset = queryset.exclude(**{f"{lookup}__in": rows})
+    return queryset
+
+
 def scope_queryset(queryset: QuerySet, user, path: str | Q | None) -> QuerySet:
-    """Filter a queryset to the user's agency along `path` (a lookup or a function of the agency id)."""
+    """Filter a queryset to the user's agency along `path` (a lookup or a function of the agency id).
+
+    Rows withheld from the user (`withhold`) are left out, whatever the agency.
+    """
+    queryset = withheld_excluded(queryset, user)
     if user.is_superuser or path is None:
         return queryset
     agency_id = user_agency_id(user)
@@ -224,6 +286,14 @@ class AgencyScopedAdmin(ReadOnlyHistoryMixin, LocalNumbersAdmin, admin.ModelAdmi
         # The fields the form declares itself are not made by the two methods above.
         form = super().get_form(request, obj, change=change, **kwargs)
         return scope_choices(form, request, self.admin_site, self.scoped_foreign_keys)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        # Any inline, scoped or not, leaves out the rows withheld from the user (an aid award of a
+        # conflicted application on an organisation's page).
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "queryset" in kwargs:
+            kwargs["queryset"] = withheld_excluded(kwargs["queryset"], request.user)
+        return kwargs
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):

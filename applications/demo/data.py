@@ -601,6 +601,13 @@ APPLICATIONS = [
      [("market-research", "Market studies, five markets", "90000.00")]),
 ]
 
+# Why an approved demo application has no reviews in the portal: its agency's reviewers are not demo
+# users (seed 004: AICEP and IAPMEI's technical team analysed the proposals), so the administrator
+# approves it against the reviews with this reason, as a programme manager would.
+APPROVED_WITHOUT_REVIEWS = (
+    "Analysed and approved by the agency's technical team, whose reviewers do not use the portal in the demo."
+)
+
 # The path each final status is reached by, from draft.
 STATUS_PATHS = {
     "draft": [],

@@ -70,6 +70,8 @@ SHAPES = {
 }
 
 # The mix of final statuses of a call's applications, by how long ago the call closed.
+# Why a generated grant has no reviews (applications.review_summary: approval needs them, or a reason).
+VOLUME_DECISION = "Generated volume data: decided without the portal's reviews."
 OPEN_MIX = {"draft": 25, "submitted": 33, "under_review": 20, "clarification_requested": 8, "withdrawn": 5}
 OPEN_MIX |= {"rejected": 5, "approved": 4}
 RECENT_MIX = {"draft": 6, "submitted": 10, "under_review": 33, "clarification_requested": 12, "approved": 14}
@@ -594,6 +596,8 @@ class Generator:
                 decided_stage=(stage or "") if granted is not None else "",
                 decided_rate=rate_of(rules) if granted is not None else None,
                 clarification_due_on=due,
+                # Volume decisions are generated without reviews: each says so, as an approval against them would.
+                decision_override_reason=VOLUME_DECISION if granted is not None else "",
             )
             planned.append((application, (created, steps, lines, awards)))
             self.statuses[status] += 1

@@ -40,13 +40,15 @@ FIELDS = [
     "call__programme__intervention_type",
     "call__programme__name",
     "call__programme__agency__timezone",
+    "decision_override_reason",
 ]
 MONEY_COLUMNS = frozenset({7, 8})
 # The order of the rows; pages of the public list (applications.opendata) slice in the same order.
 ORDERING = ("call__programme_id", "call_id", "reference", "pk")
 
 
-def headers() -> list[str]:
+def headers(*, decisions: bool = False) -> list[str]:
+    """The columns of `operation_rows`; `decisions` adds the staff's column of decisions taken against the reviews."""
     return [
         _("Reference"),
         _("Beneficiary"),
@@ -62,6 +64,7 @@ def headers() -> list[str]:
         _("Location (NUTS 2)"),
         _("Type of intervention"),
         _("Programme"),
+        *([_("Approved against the reviews: reason")] if decisions else []),
     ]
 
 
@@ -76,8 +79,14 @@ def operations_queryset(*, agency_id: int | None, year: int | None = None, progr
     return queryset
 
 
-def operation_rows(queryset, progress: Callable[[int, int], None] | None = None) -> Iterator[list]:
-    """One row per operation (see `headers`), read in one streamed query (plus one count)."""
+def operation_rows(
+    queryset, progress: Callable[[int, int], None] | None = None, *, decisions: bool = False
+) -> Iterator[list]:
+    """One row per operation (see `headers`), read in one streamed query (plus one count).
+
+    `decisions` (the staff's reports, never the published list) adds the reason a programme
+    manager gave for approving against the reviews, blank for a decision the reviews allowed.
+    """
     total = queryset.count() if progress else 0
     zones: dict[str, zoneinfo.ZoneInfo] = {}
     rows = queryset.order_by(*ORDERING).values_list(*FIELDS)
@@ -101,6 +110,7 @@ def operation_rows(queryset, progress: Callable[[int, int], None] | None = None)
         intervention,
         programme,
         zone_name,
+        override_reason,
     ) in rows.iterator(chunk_size=2000):
         zone = zones.get(zone_name)
         if zone is None:
@@ -120,6 +130,7 @@ def operation_rows(queryset, progress: Callable[[int, int], None] | None = None)
             organisation_region or lead_region or agency_region,
             intervention,
             programme,
+            *([override_reason] if decisions else []),
         ]
         done += 1  # noqa: SIM113 (the loop unpacks a long tuple)
         if progress:
@@ -140,26 +151,27 @@ def _filename(report, extension: str) -> str:
     return f"operations-{year or 'all'}-{report.pk}.{extension}"
 
 
-def write_xlsx(path: str, rows, progress=None) -> None:
+def write_xlsx(path: str, rows, progress=None, *, decisions: bool = False) -> None:
     workbook = Workbook(write_only=True)
-    write_sheet(workbook, _("Operations")[:31], headers(), rows, MONEY_COLUMNS)
+    write_sheet(workbook, _("Operations")[:31], headers(decisions=decisions), rows, MONEY_COLUMNS)
     workbook.save(path)
 
 
-def write_csv(path: str, rows) -> None:
+def write_csv(path: str, rows, *, decisions: bool = False) -> None:
     # utf-8-sig writes the byte order mark Excel needs to read accents; one table, machine-readable.
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([neutralise(h) for h in headers()])
+        writer.writerow([neutralise(h) for h in headers(decisions=decisions)])
         for row in rows:
             writer.writerow(["" if value is None else neutralise(value) for value in row])
 
 
 def build_xlsx(report, path: str, progress) -> str:
-    write_xlsx(path, operation_rows(_queryset_for(report), progress))
+    # A report for the agency's staff: with the decisions taken against the reviews.
+    write_xlsx(path, operation_rows(_queryset_for(report), progress, decisions=True), decisions=True)
     return _filename(report, "xlsx")
 
 
 def build_csv(report, path: str, progress) -> str:
-    write_csv(path, operation_rows(_queryset_for(report), progress))
+    write_csv(path, operation_rows(_queryset_for(report), progress, decisions=True), decisions=True)
     return _filename(report, "csv")

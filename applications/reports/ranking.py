@@ -33,6 +33,7 @@ def ranking_table(call) -> list[list]:
                 row.running_total,
                 _("yes") if row.above_cut_off else _("no"),
                 application.get_status_display(),
+                application.decision_override_reason,
             ]
         )
     return table
@@ -49,6 +50,7 @@ def headers() -> list[str]:
         _("Running total (EUR)"),
         _("Above the cut-off"),
         _("Status"),
+        _("Approved against the reviews: reason"),
     ]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications.models import StatusChange
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from consortia.tests.factories import OrganisationFactory
 from portal.tests.factories import UserFactory
 from programmes.models import AidAward, CallRule
@@ -25,7 +25,8 @@ def staff_client(client, staff):
     return client
 
 
-def submitted(agency, *, costs="5000.00", budget="50000.00", status="submitted"):
+def submitted(agency, *, costs="5000.00", budget="50000.00", status="submitted", reviewed=True):
+    """A submitted application (or under review: with the call's reviews completed, unless not `reviewed`)."""
     call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D(budget))
     CallRule.objects.create(call=call, code="grant_cap", amount=D("4000.00"))
     application = ApplicationFactory(call=call, consortium=None, organisation=OrganisationFactory())
@@ -35,6 +36,8 @@ def submitted(agency, *, costs="5000.00", budget="50000.00", status="submitted")
     application.save()
     if status == "under_review":
         application_change_status(application=application, to_status="under_review")
+        if reviewed:
+            reviews_complete(application)
     return application
 
 

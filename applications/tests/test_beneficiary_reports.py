@@ -16,7 +16,7 @@ from applications.models import Application, ProjectReport, ReminderSent
 from applications.post_award import grant_accept
 from applications.reminders import send_due_reminders
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from consortia.tests.factories import OrganisationFactory, representative
 from programmes.tests.factories import CallFactory, ProgrammeFactory
 
@@ -50,6 +50,7 @@ def approved(call, organisation, staff) -> Application:
     BudgetLineFactory(application=application, amount=Decimal("5000.00"))
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=1))
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     application = application_approve(application=application, by=staff, amount=Decimal("4000.00"))
     # The beneficiary accepts the grant: reports can then be written.
     return grant_accept(application=application, by=staff)

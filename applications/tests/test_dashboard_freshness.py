@@ -22,7 +22,7 @@ from applications.decisions import application_approve
 from applications.models import Application, ContractWon, ReportActivity
 from applications.post_award import expense_claim, expense_verify, grant_accept, payment_record
 from applications.submission import application_change_status, application_create, application_submit
-from applications.tests.factories import BudgetLineFactory
+from applications.tests.factories import BudgetLineFactory, reviews_complete
 from applications.tests.test_access_matrix import form_data
 from consortia.models import ConsortiumBid, Membership, Representation
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
@@ -54,11 +54,13 @@ def person(email, organisation=None, **fields):
 
 
 def under_review(call, consortium, amount="5000.00"):
-    """A consortium's application submitted and under review, through the workflow's service."""
+    """A consortium's application submitted and under review (its reviews done), through the workflow's service."""
     application = application_create(call=call, title="Cheese fairs in France", consortium=consortium)
     BudgetLineFactory(application=application, category=call.programme.cost_categories.get(), amount=D(amount))
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=1))
-    return application_change_status(application=application, to_status="under_review")
+    application = application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
+    return application
 
 
 @pytest.fixture

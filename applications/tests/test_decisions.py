@@ -22,7 +22,7 @@ from applications.decisions import (
 )
 from applications.models import Application, StatusChange
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from applications.workflow import IllegalTransition
 from consortia.models import Representation
 from consortia.tests.factories import OrganisationFactory
@@ -35,11 +35,14 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def under_review(call, costs="5000.00", **fields):
+def under_review(call, costs="5000.00", reviewed=True, **fields):
+    """An application under review; `reviewed`: with the reviews its call requires, completed."""
     application = ApplicationFactory(call=call, consortium=None, organisation=OrganisationFactory(), **fields)
     BudgetLineFactory(application=application, amount=D(costs))
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
+    if reviewed:
+        reviews_complete(application)
     return application
 
 
@@ -210,6 +213,7 @@ def test_a_consortium_without_active_members_cannot_be_granted(staff):
     BudgetLineFactory(application=application, amount=D("1000.00"))
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
 
     with pytest.raises(DecisionRefused, match="de minimis ledger"):
         application_approve(application=application, by=staff, amount=D("1000.00"))

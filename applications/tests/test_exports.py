@@ -161,6 +161,7 @@ def test_application_rows_show_the_lead_tax_id_and_region_for_a_consortium():
         Decimal("8000.00"),
         None,
         "ES43",
+        "",  # approved against the reviews: reason (not decided)
     ]
     assert len(row) == len(application_headers())
 

@@ -16,7 +16,7 @@ from applications.forms import BudgetLineForm, ContractWonForm, ExpenseForm, Pro
 from applications.models import Application
 from applications.pimex.forms import PlannedActionForm, SurveyForm
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from consortia.forms import OrganisationForm, OwnershipLinkForm
 from consortia.tests.factories import OrganisationFactory
 from programmes.models import CallRule
@@ -237,6 +237,7 @@ def test_staff_approve_with_an_amount_written_the_spanish_way(client, agency, st
     BudgetLineFactory(application=application, amount=D("5000.00"))
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     Application.objects.filter(pk=application.pk).update(max_grant=D("4000.00"))
     with translation.override("es"):
         url = reverse("admin:applications_application_move", args=[application.pk, "approve"])

@@ -24,7 +24,7 @@ from applications.post_award import (
 )
 from applications.retention import RetentionRefused
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from consortia.tests.factories import OrganisationFactory, RepresentationFactory, representative
 from programmes.models import CallRule, Programme
 from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
@@ -70,6 +70,7 @@ def approved(call, organisation, staff, *, lines=("6000.00", "4000.00"), granted
         BudgetLineFactory(application=application, category=category, amount=D(amount), position=position)
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=1))
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     return application_approve(application=application, by=staff, amount=D(granted))
 
 

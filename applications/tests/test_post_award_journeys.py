@@ -18,7 +18,7 @@ from applications.decisions import application_approve
 from applications.models import Application, Payment
 from applications.services import application_change_status, formation_establish
 from applications.tests import pimex_factories
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, RepresentationFactory
 from portal.roles import PROGRAMME_MANAGER
 from portal.tests.browser import log_in
@@ -89,6 +89,7 @@ def operation(kind, tmp_path):
     BudgetLineFactory(application=application, category=category, amount=Decimal(line_amount))
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=2))
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     application = application_approve(application=application, by=technician, amount=Decimal(granted))
     if kind == "pimex":
         # The coaching the company committed to: 3 sessions, 3 tutorials, SWOT, plan and survey.

@@ -314,7 +314,10 @@ def test_equal_scores_rank_the_earlier_submission_first(call, one_criterion, rev
 
 def test_money_already_approved_counts_first(call, one_criterion, reviewer, manager):
     approved = reviewed(call, [reviewer], 5, "30000.00", "Approved earlier")
-    application_approve(application=approved, by=manager, amount=D("30000.00"))
+    # One review of the two the call requires: the manager approved it anyway, with a reason.
+    application_approve(
+        application=approved, by=manager, amount=D("30000.00"), override_reason="The fair's stand had to be booked."
+    )
     best = reviewed(call, [reviewer], 9, "20000.00", "Best")
     next_one = reviewed(call, [reviewer], 8, "5000.00", "Next")
 
@@ -380,9 +383,9 @@ def test_applying_the_ranking_approves_above_the_line_and_reserves_below(
 
 
 def test_applying_the_ranking_never_over_commits_the_budget(call, one_criterion, reviewer, manager):
-    # Money granted outside the ranking (no review) is committed first.
+    # Money granted outside the ranking (no review, a manager's reason) is committed first.
     outside = under_review(call, max_grant="25000.00", name="Granted outside the ranking")
-    application_approve(application=outside, by=manager, amount=D("25000.00"))
+    application_approve(application=outside, by=manager, amount=D("25000.00"), override_reason="Urgent: fair deadline.")
     call.reviews_required = 1
     call.save(update_fields=["reviews_required"])
     first = reviewed(call, [reviewer], 9, "20000.00", "First")
@@ -443,12 +446,15 @@ def test_a_reviewer_with_a_conflict_does_not_see_the_applicant(client, call, cri
     attach(application)
     client.force_login(reviewer)
 
-    response = client.post(review_url(application), {"has_conflict": "yes", "note": "Former employer"})
-    html = client.get(review_url(application)).content.decode()
+    response = client.post(review_url(application), {"has_conflict": "yes", "note": "Former employer"}, follow=True)
+    # From then on the application is not shown to them: back to the list, and its review page is "not found".
+    html = response.content.decode()
+    again = client.get(review_url(application))
 
-    assert response.status_code == 302
+    assert response.redirect_chain[-1][0] == reverse("admin:applications_application_changelist")
     assert Review.objects.get(reviewer=reviewer).has_conflict
-    assert "You declared a conflict of interest" in html
+    assert "You recused yourself: this application is no longer shown to you." in html
+    assert again.status_code == 302 and again["Location"] == reverse("admin:index")
     assert "Conservas del Jerte SL" not in html
     assert "Stand at Anuga Cologne" not in html
     assert "Statutes of Conservas del Jerte.pdf" not in html

@@ -272,6 +272,10 @@ def _agency(tag: str, region: str) -> dict[str, object]:
 
     # --- an approved application and everything after the grant ----------------------------------
     approved = application(consortia[4], f"Approved {tag}", "submitted", "under_review")
+    # The call's two reviews, completed before the decision (the approval needs them).
+    for reviewer in (staff, manager):
+        approval_review = review_declare(application=approved, reviewer=reviewer, has_conflict=False)
+        review_score(review=approval_review, scores={criterion.pk: (9, "Strong plan.")}, comment="Fund it.")
     approved = application_approve(application=approved, by=manager, amount=D("8000.00"))
     grant_accept(application=approved, by=owner)
     final = approved.project_reports.get(kind=ProjectReport.Kind.FINAL)

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from applications.models import StatusChange
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from applications.tests.world import build_world
 from consortia.tests.factories import OrganisationFactory
 from portal.admin_history import ReadOnlyHistoryMixin, has_audit_history
@@ -55,6 +55,7 @@ def approved(client, agency):
     application.max_grant = D("4000.00")
     application.save()
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     client.force_login(named_staff(agency, "javier@extremadura.example"))
     response = client.post(
         reverse("admin:applications_application_move", args=[application.pk, "approve"]), {"amount": "3500.00"}
