@@ -27,7 +27,7 @@ from .budgets import above_envelope_message, call_committed, call_remaining, pro
 from .decision_facts import decision_facts_freeze
 from .models import Application, Status
 from .post_award import operation_close
-from .review_summary import override_note, review_gate
+from .review_summary import conflict_check, override_note, review_gate
 from .submission import application_change_status
 
 
@@ -155,6 +155,7 @@ def application_approve(*, application, by, amount: Decimal, note: str = "", ove
 @transaction.atomic
 def application_reserve(*, application, by, note: str = "") -> Application:
     application = _locked(application)
+    conflict_check(application=application, by=by)
     application_change_status(application=application, to_status=Status.RESERVE, by=by, note=note)
     _notify_applicant(application, "decision", decision="reserve", note=note)
     return application
@@ -165,6 +166,7 @@ def application_reject(*, application, by, reason: str) -> Application:
     if not reason.strip():
         raise DecisionRefused(_("Give the reason for the rejection: the applicant is told."))
     application = _locked(application)
+    conflict_check(application=application, by=by)
     application_change_status(application=application, to_status=Status.REJECTED, by=by, note=reason.strip())
     _notify_applicant(application, "decision", decision="rejected", note=reason.strip())
     return application

@@ -137,6 +137,19 @@ def review_problems(summary: ReviewSummary) -> list[str]:
     return problems
 
 
+def conflict_check(*, application, by) -> None:
+    """Refuse a decision by someone who declared a conflict of interest on the application."""
+    if (
+        by is not None
+        and by.pk
+        and Review.objects.filter(application_id=application.pk, reviewer_id=by.pk, has_conflict=True).exists()
+    ):
+        raise ReviewsMissing(
+            _("You declared a conflict of interest on this application: another member of the agency must decide it."),
+            code="conflicted_decider",
+        )
+
+
 def review_gate(*, application, by, override_reason: str = "") -> tuple[str, str]:
     """Check that the application may be approved on its reviews: (the override reason that holds, what is lacking).
 
@@ -146,6 +159,7 @@ def review_gate(*, application, by, override_reason: str = "") -> tuple[str, str
     reason, or a reason from someone else, is refused on the reason's field.
     Reads the application's reviews (two queries; the application's call is expected selected).
     """
+    conflict_check(application=application, by=by)
     reason = (override_reason or "").strip()
     summary = review_summary(application, reviews=_reviews_of(application))
     problems = review_problems(summary)

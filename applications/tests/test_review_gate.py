@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from applications.decisions import application_approve
+from applications.decisions import application_approve, application_reject, application_reserve
 from applications.exports import application_headers, application_rows
 from applications.models import Application, StatusChange
 from applications.reports import report_build, report_request
@@ -124,6 +124,31 @@ def test_with_the_reviews_it_needs_the_application_is_approved(call, quality, ma
     assert application.status == "approved" and application.decision_override_reason == ""
     change = StatusChange.objects.get(application=application, to_status="approved")
     assert change.note == "Good project"
+
+
+def test_someone_who_declared_a_conflict_cannot_decide_the_application(call, quality, market, reviewers, manager):
+    application = under_review(call)
+    scored(application, reviewers[0], quality=9, market=9)
+    scored(application, reviewers[1], quality=9, market=9)
+    review_declare(application=application, reviewer=manager, has_conflict=True, note="I advise this company")
+
+    refusal = refused(application, manager, override_reason=REASON)
+    assert refusal.code == "conflicted_decider" and "conflict of interest" in refusal.message
+    with pytest.raises(ReviewsMissing):
+        application_reject(application=application, by=manager, reason="Weak market study")
+    with pytest.raises(ReviewsMissing):
+        application_reserve(application=application, by=manager)
+    application.refresh_from_db()
+    assert application.status == "under_review"
+    # The ranking applied by the conflicted manager leaves it undecided and says why.
+    applied = ranking_apply(call=call, by=manager)
+    application.refresh_from_db()
+    assert application.status == "under_review"
+    assert [(a.pk, r.code) for a, r in applied.refused] == [(application.pk, "conflicted_decider")]
+    # Another member of the agency decides it.
+    application_approve(application=application, by=reviewers[0], amount=D("4000.00"))
+    application.refresh_from_db()
+    assert application.status == "approved"
 
 
 # --- the manager's override ----------------------------------------------------------------------
