@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from consortia.models import Organisation
+from portal.localization import LocalDecimalField
 from portal.money import format_eur
 from portal.refusals import Refused, show_refusal
 from programmes.formation import admin as formation_admin
@@ -36,7 +37,7 @@ class EstablishForm(forms.Form):
         help_text=_("Where the signed statutes are: notarial deed and registry entry."),
     )
     lead = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organisation.objects.none())
-    seed_funding = forms.DecimalField(
+    seed_funding = LocalDecimalField(
         label=_("Seed funding (EUR)"),
         max_digits=14,
         decimal_places=2,

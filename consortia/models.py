@@ -228,7 +228,7 @@ class ConsortiumQuerySet(models.QuerySet):
         return self.with_stage(on).filter(stage=stage)
 
 
-class Consortium(models.Model):
+class Consortium(ConstraintErrorsOnFields, models.Model):
     """A group of companies that promote themselves abroad together."""
 
     class Sector(models.TextChoices):
@@ -300,6 +300,13 @@ class Consortium(models.Model):
 
     objects = ConsortiumQuerySet.as_manager()
 
+    # Where the error of a constraint over several fields is shown (portal.constraints).
+    constraint_error_fields = {
+        "consortium_joint_actions_follow_evidence": "first_joint_action_on",
+        "consortium_joint_action_described": "first_joint_action",
+        "consortium_joint_action_checked_when_recorded": "first_joint_action_on",
+    }
+
     class Meta:
         verbose_name = _("consortium")
         verbose_name_plural = _("consortia")
@@ -311,15 +318,23 @@ class Consortium(models.Model):
                 condition=Q(has_joint_actions=True, first_joint_action_on__isnull=False)
                 | Q(has_joint_actions=False, first_joint_action_on__isnull=True),
                 name="consortium_joint_actions_follow_evidence",
+                violation_error_code="consortium_joint_actions_follow_evidence",
+                violation_error_message=_(
+                    "Joint actions are recorded by the date of the first joint promotion action, not ticked by hand."
+                ),
             ),
             # A recorded action says what it was; a check needs something to check.
             models.CheckConstraint(
                 condition=Q(first_joint_action_on__isnull=True) | ~Q(first_joint_action=""),
                 name="consortium_joint_action_described",
+                violation_error_code="consortium_joint_action_described",
+                violation_error_message=_("Say what the first joint promotion action was."),
             ),
             models.CheckConstraint(
                 condition=Q(first_joint_action_checked_at__isnull=True) | Q(first_joint_action_on__isnull=False),
                 name="consortium_joint_action_checked_when_recorded",
+                violation_error_code="consortium_joint_action_checked_when_recorded",
+                violation_error_message=_("Only a recorded first joint promotion action can be checked."),
             ),
         ]
 

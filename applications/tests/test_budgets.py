@@ -27,7 +27,7 @@ from applications.decisions import DecisionRefused, application_approve
 from applications.models import Application, Payment
 from applications.reviews import ranking, review_declare, review_score
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from applications.tests.test_access_matrix import form_data
 from consortia.tests.factories import OrganisationFactory
 from programmes.models import (
@@ -51,6 +51,7 @@ def under_review(call, costs):
     BudgetLineFactory(application=application, amount=D(costs))
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     return application
 
 

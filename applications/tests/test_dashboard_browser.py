@@ -65,7 +65,7 @@ def test_a_manager_reads_filters_downloads_and_requests_a_report(page, manager, 
     # A company in the consortium and in PIMEX is one enterprise supported.
     assert page.locator(".kpi-rco01").inner_text() == "3"
 
-    page.get_by_label("Programme").select_option(label="PIMEX")
+    page.get_by_label("Programme", exact=True).select_option(label="PIMEX")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url(re.compile(r"programme="))
     assert page.locator(".kpi-committed").inner_text() == "2,500.00\xa0€"

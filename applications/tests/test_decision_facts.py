@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.decisions import application_approve
 from applications.post_award import expense_verify, payable_amount
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from applications.tests.test_post_award import approved, call_of, submitted_with
+from consortia.services import consortium_joint_action_record
 from consortia.tests.factories import MembershipFactory, OrganisationFactory
 from programmes.models import CallRule
 from programmes.rules import evaluate_application
@@ -82,6 +84,7 @@ def approved_consortium(call, consortium, staff, *, costs="10000.00", granted="8
     BudgetLineFactory(application=application, amount=D(costs))
     application_change_status(application=application, to_status="submitted", at=call.opens_at + timedelta(days=1))
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     return application_approve(application=application, by=staff, amount=D(granted))
 
 
@@ -117,7 +120,11 @@ def test_the_frozen_facts_read_back_after_the_consortium_changes(programme, cons
     call = export_call(programme)
     application = approved_consortium(call, consortium, staff)
 
-    consortium.has_joint_actions = True
+    # After the decision, a joint action dated before the application is recorded, and the founding date corrected.
+    consortium_joint_action_record(
+        by=staff, consortium=consortium, on=call.opens_at.date() - timedelta(days=30), description="Joint stand"
+    )
+    consortium.refresh_from_db()
     consortium.established_on = date(2019, 1, 15)
     consortium.save()
     for _new in range(3):
@@ -158,8 +165,9 @@ def test_the_rules_version_changes_with_the_rules_only(company, staff):
 def test_staff_read_the_decision_block_on_the_admin_change_page(client, programme, consortium, member, staff):
     call = export_call(programme)
     application = approved_consortium(call, consortium, staff)
-    consortium.has_joint_actions = True
-    consortium.save()
+    consortium_joint_action_record(
+        by=staff, consortium=consortium, on=timezone.localdate() - timedelta(days=10), description="Joint stand"
+    )
 
     client.force_login(staff)
     html = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()

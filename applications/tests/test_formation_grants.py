@@ -34,7 +34,7 @@ from applications.services import (
     payment_record,
     project_report_submit,
 )
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from consortia.models import Consortium
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.refusals import Refused
@@ -71,6 +71,7 @@ def approved_on_the_call(programme, director, amount, name="Cantabria Agri-food"
     BudgetLineFactory(application=application, category=programme.cost_categories.get(), amount=D(amount))
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     return application_approve(application=application, by=director, amount=D(amount))
 
 

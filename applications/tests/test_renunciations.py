@@ -20,7 +20,7 @@ from applications.services import (
     grant_renounce,
     grant_revoke,
 )
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from applications.workflow import APPLICANT, RENOUNCE, REVOKE, STAFF, WITHDRAW, may_end
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, representative
 from portal.models import Notification
@@ -47,6 +47,7 @@ def under_review(call, organisation=None, consortium=None, costs="8000.00"):
     BudgetLineFactory(application=application, amount=D(costs))
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     return application
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applications.decisions import application_approve
 from applications.services import application_change_status
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
+from applications.tests.factories import ApplicationFactory, BudgetLineFactory, reviews_complete
 from portal.tests.browser import log_in
 from programmes.services import de_minimis_headroom
 from programmes.tests.factories import CallFactory, ProgrammeFactory
@@ -25,6 +25,7 @@ def test_the_beneficiary_renounces_part_of_the_grant_and_sees_it_in_the_timeline
     BudgetLineFactory(application=application, amount=D("8000.00"))
     application_change_status(application=application, to_status="submitted")
     application_change_status(application=application, to_status="under_review")
+    reviews_complete(application)
     application_approve(application=application, by=staff, amount=D("4000.00"))
     detail = reverse("applications:detail", args=[application.pk])
 

@@ -74,6 +74,7 @@ def _public_arguments(name):
         "consortia:membership_leave": {"pk": membership.pk},
         "consortia:consortium": {"pk": _first_pk(Consortium)},
         "consortia:consortium_invite": {"pk": _first_pk(Consortium)},
+        "consortia:consortium_joint_action": {"pk": _first_pk(Consortium)},
         "consortia:organisation": {"pk": _first_pk(Organisation)},
         "consortia:organisation_edit": {"pk": _first_pk(Organisation)},
         "consortia:ownership_link_add": {"pk": _first_pk(Organisation)},
