@@ -32,7 +32,13 @@ from .reports import report_agency, report_parameters_clean, report_request, rep
 
 
 class CallForm(ServiceForm):
-    """The call's page: its budget (and budget year) is set by `call_budget_set`, refused next to the field."""
+    """The call's page: its budget (and budget year) is set by `call_budget_set`, refused next to the field.
+
+    Its programme is chosen once: a call's grants are committed on its programme's budget, and
+    moving them to another programme would commit them there without a check.
+    """
+
+    set_once = ("programme",)
 
     def validate_unique(self):
         # The call itself is saved by the admin: its slug is checked here, as on any page.
@@ -95,11 +101,12 @@ class CallAdmin(ServiceAdmin, programmes_admin.CallAdmin):
         proposal = next_reserve(obj)
         if proposal is None:
             return gettext("No application on the reserve list fits what is left.")
+        # Not named here: the ranking names it to those who may see it (not to a reviewer in conflict).
         return format_html(
-            '<a href="{}" class="next-reserve">{}</a> ({})',
-            reverse("admin:applications_application_change", args=[proposal.pk]),
-            proposal,
-            gettext("maximum grant %(amount)s") % {"amount": format_eur(proposal.max_grant)},
+            '<a href="{}" class="next-reserve">{}</a>',
+            reverse("admin:programmes_call_ranking", args=[obj.pk]),
+            gettext("An application on the reserve list fits (maximum grant %(amount)s): see the ranking.")
+            % {"amount": format_eur(proposal.max_grant)},
         )
 
     def ranking_view(self, request, pk):

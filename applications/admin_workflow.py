@@ -20,7 +20,7 @@ from . import decisions
 from .models import Status
 from .post_award import paid_amount, payable_amount, payment_record
 from .renunciations import GrantEnded, application_withdraw, grant_renounce, grant_revoke
-from .review_summary import OVERRIDE_FIELD, may_override, review_problems, review_summary
+from .review_summary import OVERRIDE_FIELD, conflicted_applications, may_override, review_problems, review_summary
 from .workflow import RENOUNCE, REVOKE, STAFF, WITHDRAW, check_end, may_end, may_move
 
 
@@ -260,6 +260,18 @@ def workflow_urls(model_admin):
 
 def _say_what_is_freed(request, result: GrantEnded):
     """After a renunciation or revocation: the money freed on the call, and the reserve application it could fund."""
+    withheld = {row["application_id"] for row in conflicted_applications(request.user)}
+    if result.next_reserve is not None and result.next_reserve.pk in withheld:
+        # A reviewer in conflict on the proposed application is not told whose it is.
+        messages.info(
+            request,
+            _(
+                "%(freed)s freed on the call; an application on the reserve list fits it: another member of the "
+                "agency will propose it."
+            )
+            % {"freed": format_eur(result.freed)},
+        )
+        return
     if result.next_reserve is None:
         messages.info(
             request,

@@ -255,10 +255,29 @@ def _validated(line: ProgrammeBudgetLine) -> None:
 def programme_budget_line_add(
     *, budget: ProgrammeBudget, name: str, purpose: str, amount: Decimal, position: int = 0, by=None
 ) -> ProgrammeBudgetLine:
-    """Add a line to a programme-year budget (at most one for grants)."""
+    """Add a line to a programme-year budget (at most one for grants).
+
+    A grants line is never below what the year's calls have already committed: their rows are
+    locked first, as approvals lock them (calls, then the programme-year), so no approval slips in
+    between the reading and the saving.
+    """
+    if purpose == GRANTS:
+        list(
+            Call.objects.select_for_update()
+            .filter(programme_id=budget.programme_id, budget_year=budget.year)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     budget = _locked_budget(budget.pk)
     line = ProgrammeBudgetLine(budget=budget, name=name, purpose=purpose, amount=to_cents(amount), position=position)
     _validated(line)
+    if purpose == GRANTS:
+        _refuse_below(
+            amount=line.amount,
+            committed=programme_year_committed(budget.programme_id, budget.year),
+            field="amount",
+            what=_("The line “%(name)s”") % {"name": line},
+        )
     try:
         with transaction.atomic():
             line.save()

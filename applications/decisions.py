@@ -182,8 +182,15 @@ def application_close(*, application, by, note: str = "") -> Application:
 
 
 def next_reserve(call) -> Application | None:
-    """The reserve application to propose when money is freed: the oldest submission that fits."""
+    """The reserve application to propose when money is freed: the oldest submission that fits.
+
+    It fits in what is left of the call and of the programme-year's grants line the call draws
+    from (when its programme has a budget that year), as its approval would require.
+    """
     remaining = call_remaining(call)
+    envelope = programme_year_grants(call)
+    if envelope is not None:
+        remaining = min(remaining, envelope.remaining)
     for application in Application.objects.filter(call=call, status=Status.RESERVE).order_by("submitted_at", "pk"):
         if application.max_grant is None or application.max_grant <= remaining:
             return application

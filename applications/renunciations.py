@@ -214,7 +214,11 @@ def application_withdraw(*, application, by, note="", as_staff=False) -> Applica
     reason), which frees the money and corrects the ledger. Raises SubmissionRefused, saying why,
     when the actor may not withdraw it now.
     """
-    locked = Application.objects.select_for_update().select_related("call__programme").get(pk=application.pk)
+    # The call first, as approvals and the ends of a grant lock it; then the application alone.
+    Call.objects.select_for_update().filter(pk=application.call_id).values_list("pk").first()
+    locked = (
+        Application.objects.select_for_update(of=("self",)).select_related("call__programme").get(pk=application.pk)
+    )
     if as_staff and locked.status == Status.APPROVED:
         try:
             return grant_revoke(application=locked, by=by, reason=note).application

@@ -7,7 +7,8 @@ Düsseldorf"), and staff can check it. The stage on a day counts the action only
 (consortia.stages), so recording in 2027 an action of 2027 leaves the 2016 stage as it was.
 
 Who writes it: the consortium's representatives on the portal (those who act for its lead) while
-it is not checked, and staff in the administration at any time. Staff check it (who and when are
+it is not checked, and never to a later date than the one recorded (that would raise the cap on
+past days), and staff in the administration at any time. Staff check it (who and when are
 kept); a checked record is the staff's to change, and changing it takes the check away.
 
 A recorded action counts for the stage whether or not staff have checked it. Recording one can
@@ -103,6 +104,15 @@ def consortium_joint_action_record(*, by, consortium: Consortium, on: date, desc
                 field="first_joint_action_on",
             )
         raise EvidenceRefused(_("Only the consortium's representatives or staff can record its joint actions."))
+    if not _is_staff(by) and locked.first_joint_action_on is not None and on > locked.first_joint_action_on:
+        # A later date would put the consortium back in an earlier stage, with a higher cap, on past days.
+        raise EvidenceRefused(
+            _(
+                "A recorded first joint action can be moved only to an earlier date: a later one would change "
+                "the consortium's stage on past days. Ask the agency to correct it."
+            ),
+            field="first_joint_action_on",
+        )
     changed = (locked.first_joint_action_on, locked.first_joint_action) != (on, description)
     locked.first_joint_action_on = on
     locked.first_joint_action = description

@@ -19,6 +19,7 @@ from applications.budgets import (
     call_budget_set,
     call_committed,
     programme_budget_delete,
+    programme_budget_line_add,
     programme_budget_line_delete,
     programme_budget_line_set,
     programme_year_committed,
@@ -269,6 +270,35 @@ def test_a_line_below_what_is_committed_is_refused_and_cannot_be_removed(extrema
     assert not ProgrammeBudgetLine.objects.filter(pk=consultancy.pk).exists()
 
 
+def test_a_grants_line_added_to_a_year_with_commitments_is_never_below_them(agency, staff, manager, this_year):
+    programme = ProgrammeFactory(agency=agency)
+    call = CallFactory(programme=programme, budget=D("60000.00"), budget_year=this_year)
+    application_approve(application=under_review(call, "50000.00"), by=staff, amount=D("50000.00"))
+    budget = ProgrammeBudget.objects.create(programme=programme, year=this_year)
+
+    with pytest.raises(BudgetRefused, match=r"50,000\.00") as refused:
+        programme_budget_line_add(budget=budget, name="Grants", purpose=GRANTS, amount=D("10000.00"), by=manager)
+    assert refused.value.field == "amount" and not budget.lines.exists()
+
+    programme_budget_line_add(budget=budget, name="Grants", purpose=GRANTS, amount=D("50000.00"), by=manager)
+    assert budget.lines.get().amount == D("50000.00")
+
+
+def test_a_calls_programme_is_chosen_once_so_its_grants_cannot_move_to_another_budget(client, agency, staff, manager):
+    call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D("50000.00"))
+    application_approve(application=under_review(call, "40000.00"), by=staff, amount=D("40000.00"))
+    other = ProgrammeFactory(agency=agency)
+    client.force_login(manager)
+    url = reverse("admin:programmes_call_change", args=[call.pk])
+    data = form_data(client.get(url).content.decode(), url)
+    data["programme"] = [str(other.pk)]
+
+    client.post(url, data)
+
+    call.refresh_from_db()
+    assert call.programme_id != other.pk
+
+
 def test_the_call_page_refuses_a_budget_below_what_is_committed_next_to_the_field(client, agency, staff, manager):
     call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D("50000.00"), title="Export 2026")
     application_approve(application=under_review(call, "47891.00"), by=staff, amount=D("47891.00"))
@@ -353,8 +383,8 @@ def race(*steps):
         try:
             barrier.wait()
             outcomes[index] = step()
-        except (BudgetRefused, DecisionRefused) as refusal:
-            outcomes[index] = refusal
+        except Exception as error:
+            outcomes[index] = error
         finally:
             connections.close_all()
 
@@ -381,8 +411,11 @@ def test_a_call_budget_edit_racing_an_approval_never_over_commits(agency, staff,
 
         call.refresh_from_db()
         assert call_committed(call.pk) <= call.budget
-        # Exactly one of the two went through, whichever came first.
-        assert sum(isinstance(outcome, (BudgetRefused, DecisionRefused)) for outcome in outcomes) == 1
+        # Exactly one of the two went through, whichever came first; the other was refused, nothing else.
+        assert sum(isinstance(outcome, (BudgetRefused, DecisionRefused)) for outcome in outcomes) == 1, outcomes
+        assert not any(
+            isinstance(o, Exception) and not isinstance(o, (BudgetRefused, DecisionRefused)) for o in outcomes
+        ), outcomes
 
 
 @pytest.mark.postgres
@@ -395,7 +428,7 @@ def test_a_line_edit_racing_approvals_in_two_calls_never_over_commits_the_year(a
         calls = [CallFactory(programme=programme, budget=D("10000.00")) for _ in range(2)]
         applications = [under_review(call, "4000.00") for call in calls]
 
-        race(
+        outcomes = race(
             lambda grants=grants: programme_budget_line_set(line=grants, amount=D("5000.00"), by=manager),
             *[
                 lambda application=application: application_approve(
@@ -407,6 +440,11 @@ def test_a_line_edit_racing_approvals_in_two_calls_never_over_commits_the_year(a
 
         grants.refresh_from_db()
         assert programme_year_committed(programme.pk, this_year) <= grants.amount, round_number
+        # Only refusals, never another error; and the edit or an approval went first, so one approval at least.
+        assert all(not isinstance(o, Exception) or isinstance(o, (BudgetRefused, DecisionRefused)) for o in outcomes), (
+            outcomes
+        )
+        assert any(isinstance(o, Application) for o in outcomes[1:]), outcomes
 
 
 def test_paid_on_the_grants_line_counts_the_payments_of_the_years_calls(extremadura, staff):

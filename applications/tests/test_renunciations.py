@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from applications.decisions import application_approve, application_reserve, call_committed
 from applications.models import Payment, StatusChange
+from applications.reviews import review_declare
 from applications.services import (
     EndingRefused,
     SubmissionRefused,
@@ -24,6 +25,7 @@ from applications.tests.factories import ApplicationFactory, BudgetLineFactory, 
 from applications.workflow import APPLICANT, RENOUNCE, REVOKE, STAFF, WITHDRAW, may_end
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, representative
 from portal.models import Notification
+from portal.tests.factories import StaffFactory
 from programmes.models import AidAward
 from programmes.services import de_minimis_headroom
 from programmes.tests.factories import CallFactory, ProgrammeFactory
@@ -341,7 +343,26 @@ def test_staff_revoke_in_the_admin_and_are_shown_the_next_reserve(client, agency
     application.refresh_from_db()
     assert application.status == "withdrawn"
     call_page = client.get(reverse("admin:programmes_call_change", args=[call.pk])).content.decode()
-    assert "next-reserve" in call_page and str(waiting) in call_page
+    ranking_url = reverse("admin:programmes_call_ranking", args=[call.pk])
+    # The call's page says one fits and leads to the ranking, which names it to those who may see it.
+    assert "next-reserve" in call_page and ranking_url in call_page and str(waiting) not in call_page
+    assert str(waiting) in client.get(ranking_url).content.decode()
+
+
+def test_a_reviewer_in_conflict_on_the_reserve_application_is_not_told_whose_it_is(client, agency, staff, company):
+    call = CallFactory(programme=ProgrammeFactory(agency=agency), budget=D("4000.00"))
+    application = approved(call, staff, organisation=company)
+    waiting = under_review(call)
+    application_reserve(application=waiting, by=staff)
+    conflicted = StaffFactory(agency=agency)
+    review_declare(application=waiting, reviewer=conflicted, has_conflict=True, note="My brother's company")
+    client.force_login(conflicted)
+
+    response = client.post(move_url(application, "revoke"), {"reason": "Never started."}, follow=True)
+
+    page = response.content.decode()
+    assert "4,000.00\xa0€ freed on the call; an application on the reserve list fits it" in page
+    assert str(waiting) not in page and waiting.reference not in page
 
 
 def test_a_partial_renunciation_in_the_admin_shows_the_refusal_next_to_the_amount(

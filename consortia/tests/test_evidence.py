@@ -50,6 +50,22 @@ def test_a_representative_records_the_first_joint_action_and_the_stage_counts_it
     assert consortium_stage(stored, on=date(2016, 12, 31)) == "consolidated"
 
 
+def test_a_representative_cannot_move_the_action_later_which_would_raise_the_cap_on_past_days(
+    old_consortium, applicant, staff
+):
+    consortium_joint_action_record(by=applicant, consortium=old_consortium, on=date(2016, 5, 10), description=FAIR)
+
+    with pytest.raises(EvidenceRefused) as refused:
+        consortium_joint_action_record(by=applicant, consortium=old_consortium, on=date(2025, 5, 10), description=FAIR)
+
+    assert refused.value.field == "first_joint_action_on"
+    assert consortium_stage(Consortium.objects.get(pk=old_consortium.pk), on=date(2016, 12, 31)) == "consolidated"
+    # An earlier date (a lower cap) is the representative's to correct; a later one is the agency's.
+    consortium_joint_action_record(by=applicant, consortium=old_consortium, on=date(2015, 3, 2), description=FAIR)
+    consortium_joint_action_record(by=staff, consortium=old_consortium, on=date(2017, 1, 9), description=FAIR)
+    assert Consortium.objects.get(pk=old_consortium.pk).first_joint_action_on == date(2017, 1, 9)
+
+
 def test_a_member_who_does_not_represent_the_lead_cannot_record_it(consortium, member):
     with pytest.raises(EvidenceRefused):
         consortium_joint_action_record(by=member, consortium=consortium, on=date(2025, 5, 1), description=FAIR)
