@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from consortia.models import Consortium, Stage
+from consortia.models import Stage
 from consortia.services import consortium_stage
 from portal.money import format_eur
 from portal.refusals import show_refusal
@@ -24,6 +24,7 @@ from . import (
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
 from .decision_facts import decision_record
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
+from .indicators import decided_stage
 from .models import (
     Application,
     Attachment,
@@ -118,7 +119,11 @@ class PaymentInline(admin.TabularInline):
 
 
 class StageFilter(admin.SimpleListFilter):
-    """Consortium stage on today's date, worked out in SQL by the consortia's own rule (Consortium.objects.in_stage)."""
+    """The consortium stage an application counts in: the one frozen at its decision, else today's.
+
+    The same SQL expression as the dashboards (`applications.indicators.decided_stage`), built on the
+    consortia's own rule, so the list, its filter and the dashboards agree.
+    """
 
     title = _("consortium stage")
     parameter_name = "stage"
@@ -129,7 +134,11 @@ class StageFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in Stage.values:
             return queryset
-        return queryset.filter(consortium__in=Consortium.objects.in_stage(self.value(), on=timezone.localdate()))
+        return (
+            queryset.filter(consortium__isnull=False)
+            .alias(counted_stage=decided_stage(timezone.localdate()))
+            .filter(counted_stage=self.value())
+        )
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -326,7 +335,11 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
             .annotate(total=Sum("amount"))
             .values("total")
         )
-        return super().get_queryset(request).annotate(budget_total=Subquery(total))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(budget_total=Subquery(total), counted_stage=decided_stage(timezone.localdate()))
+        )
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -336,9 +349,11 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
 
     @admin.display(description=_("stage"))
     def stage(self, obj):
-        if obj.consortium is None:
+        """The stage frozen at the decision, else today's (the dashboards' rule, worked out in the list's query)."""
+        if obj.consortium_id is None:
             return "—"
-        return Stage(consortium_stage(obj.consortium)).label
+        stage = getattr(obj, "counted_stage", None) or obj.decided_stage or consortium_stage(obj.consortium)
+        return Stage(stage).label
 
     @admin.display(description=_("average score"))
     def average_score(self, obj):

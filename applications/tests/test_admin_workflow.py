@@ -306,3 +306,29 @@ def test_the_list_shows_the_average_score_with_the_same_queries_for_few_or_many(
 
     assert "80.00 (1/1)" in html
     assert len(many) == len(few)
+
+
+def test_a_decided_grant_is_listed_and_filtered_in_the_stage_it_was_decided_in(staff_client, agency):
+    # The list, its filter and the dashboards read the same rule: the stage frozen at the decision.
+    from datetime import timedelta
+
+    from consortia.tests.factories import ConsortiumFactory
+
+    call = CallFactory(programme=ProgrammeFactory(agency=agency))
+    old = ConsortiumFactory(established_on=timezone.localdate() - timedelta(days=5 * 366), has_joint_actions=True)
+    ApplicationFactory(
+        call=call,
+        title="Decided young",
+        consortium=old,
+        status="approved",
+        submitted_at=timezone.now(),
+        reference="EC-2026-0001",
+        decided_stage="initiation",
+    )
+    url = reverse("admin:applications_application_changelist")
+
+    initiation = staff_client.get(url, {"stage": "initiation"}).content.decode()
+    consolidated = staff_client.get(url, {"stage": "consolidated"}).content.decode()
+
+    assert "Decided young" in initiation and ">Initiation</td>" in initiation
+    assert "Decided young" not in consolidated
