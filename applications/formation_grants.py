@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from consortia.models import Consortium
 from portal.money import format_eur, to_cents
 from portal.refusals import Refused
-from portal.roles import PROGRAMME_MANAGER
+from portal.roles import is_programme_manager
 from programmes.formation.services import formation_consortium_create, formation_seed_funding_set
 from programmes.models import Call, CostCategory, Formation
 from programmes.rules import evaluate_application
@@ -81,11 +81,9 @@ class EstablishedFormation:
 
 def may_establish(user, formation) -> bool:
     """Establishing commits the seed funding: a programme manager of the formation's agency, or an administrator."""
-    if user is None or not user.is_active or not user.is_staff:
+    if user is None or not user.is_active or not is_programme_manager(user):
         return False
-    if user.is_superuser:
-        return True
-    return user.agency_id == formation.agency_id and user.groups.filter(name=PROGRAMME_MANAGER).exists()
+    return user.is_superuser or user.agency_id == formation.agency_id
 
 
 def seed_funding_reason(formation) -> str:
