@@ -44,7 +44,7 @@ def decision_facts_freeze(*, application: Application, evaluation, backfilled: b
     """Write the decision's facts on the application (inside the decision's transaction).
 
     `backfilled` marks facts written after the decision from the rules as they were then
-    (migration applications 0016), so a reader knows they are a reconstruction.
+    (migration applications 0018), so a reader knows they are a reconstruction.
     """
     facts = decision_facts(application=application, evaluation=evaluation)
     if backfilled:
