@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from applications.models import Application
@@ -125,12 +125,21 @@ def erdf_indicators(applications: QuerySet, on: date) -> dict[str, dict[str, int
     Three queries.
     """
     pimex = applications.filter(call__programme__kind=Programme.Kind.PIMEX, organisation=OuterRef("pk"))
+    # A company that applied itself counts in the size frozen at its latest decision in scope; a
+    # consortium member (whose size no decision froze) in its size from its figures.
+    frozen = (
+        applications.filter(organisation=OuterRef("pk"))
+        .exclude(decided_size="")
+        .order_by("-submitted_at", "-pk")
+        .values("decided_size")[:1]
+    )
     rows = list(
         _figures(supported_organisations(applications, on).filter(kind=Organisation.Kind.COMPANY))
-        .annotate(coached=Exists(pimex))
-        .values_list("pk", "employees", "turnover", "balance_sheet", "has_related", "coached")
+        .annotate(coached=Exists(pimex), frozen_size=Subquery(frozen))
+        .values_list("pk", "employees", "turnover", "balance_sheet", "has_related", "coached", "frozen_size")
     )
     sizes = _sized([row[:5] for row in rows])
+    sizes.update({row[0]: row[6] for row in rows if row[6]})
     rco01 = _count(sizes.values())
     rco04 = _count(sizes[row[0]] for row in rows if row[5])
     return {"RCO01": rco01, "RCO02": dict(rco01), "RCO04": rco04}

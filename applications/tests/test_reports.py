@@ -183,6 +183,21 @@ def test_rco01_counts_a_company_once_across_two_consortia_and_pimex(agency, call
     assert indicators["RCO04"] == {"micro": 1, "small": 0, "medium": 0, "large": 0, "total": 1}
 
 
+def test_a_company_that_grew_after_its_grant_counts_in_the_size_decided(agency):
+    # The size frozen at the decision is what the indicators of that year count, not today's figures.
+    pimex = ProgrammeFactory(agency=agency, kind=Programme.Kind.PIMEX, applicant_type="company")
+    company = OrganisationFactory(employees=Decimal("300"), turnover=Decimal("80000000"))
+    application = selected(CallFactory(programme=pimex, year=2026), 1, consortium=None, organisation=company)
+    Application.objects.filter(pk=application.pk).update(decided_size="micro")
+    scope = Application.objects.filter(call__programme__agency=agency, status__in=["approved", "closed"])
+
+    indicators = erdf_indicators(scope, date(2026, 6, 1))
+
+    assert indicators["RCO01"] == {"micro": 1, "small": 0, "medium": 0, "large": 0, "total": 1}
+    Application.objects.filter(pk=application.pk).update(decided_size="")
+    assert erdf_indicators(scope, date(2026, 6, 1))["RCO01"]["large"] == 1
+
+
 def test_a_failing_build_ends_failed_with_the_error_and_retry_succeeds(agency, call, monkeypatch):
     from applications.reports import operations
 
