@@ -57,8 +57,33 @@ def call_remaining(call) -> Decimal:
     return to_cents(call.budget - call_committed(call.pk))
 
 
-def _programme_year_applications(programme_id: int, year: int):
+def _programme_year_applications(programme_id, year):
+    """The applications of the programme's calls drawing from that year (values or OuterRef expressions)."""
     return Application.objects.filter(call__programme_id=programme_id, call__budget_year=year)
+
+
+def grants_committed_total(programme_id, year) -> Subquery:
+    """What a programme-year's grants line has committed, as a subquery: the one definition that the
+    figures, the approvals' check and the dashboard share (`programme_id`, `year`: OuterRef expressions)."""
+    return Subquery(
+        _programme_year_applications(programme_id, year)
+        .filter(status__in=COMMITTED)
+        .order_by()
+        .values("call__programme_id")
+        .annotate(total=Sum("granted_amount"))
+        .values("total")[:1]
+    )
+
+
+def grants_paid_total(programme_id, year) -> Subquery:
+    """What was paid to the grants of a programme-year, as a subquery (OuterRef expressions)."""
+    return Subquery(
+        Payment.objects.filter(application__call__programme_id=programme_id, application__call__budget_year=year)
+        .order_by()
+        .values("application__call__programme_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
 
 
 def programme_year_committed(programme_id: int, year: int) -> Decimal:
@@ -132,18 +157,9 @@ class GrantsEnvelope:
 def _with_grants_figures(budgets):
     """Annotate programme-year budgets with their grants line's amount and what is committed on it."""
     grants_line = ProgrammeBudgetLine.objects.filter(budget=OuterRef("pk"), purpose=GRANTS).values("amount")[:1]
-    committed = (
-        Application.objects.filter(
-            call__programme_id=OuterRef("programme_id"), call__budget_year=OuterRef("year"), status__in=COMMITTED
-        )
-        .order_by()
-        .values("call__programme_id")
-        .annotate(total=Sum("granted_amount"))
-        .values("total")
-    )
     return budgets.annotate(
         grants_amount=Coalesce(Subquery(grants_line), Value(ZERO)),
-        grants_committed=Coalesce(Subquery(committed), Value(ZERO)),
+        grants_committed=Coalesce(grants_committed_total(OuterRef("programme_id"), OuterRef("year")), Value(ZERO)),
     )
 
 

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.budgets import COMMITTED
+from applications.budgets import COMMITTED, grants_committed_total, grants_paid_total
 from applications.indicators import SIZES, decided_stage, erdf_indicators
 from applications.models import (
     ActionType,
@@ -182,13 +182,8 @@ def envelope_rows(scope: Scope) -> list[dict]:
     def total(queryset, group, amount):
         return Subquery(queryset.order_by().values(group).annotate(total=Sum(amount)).values("total")[:1])
 
-    same_year = {"call__programme_id": OuterRef("budget__programme_id"), "call__budget_year": OuterRef("budget__year")}
-    granted = total(Application.objects.filter(status__in=COMMITTED, **same_year), "call__programme", "granted_amount")
-    paid = total(
-        Payment.objects.filter(**{f"application__{key}": value for key, value in same_year.items()}),
-        "application__call__programme",
-        "amount",
-    )
+    programme, year = OuterRef("budget__programme_id"), OuterRef("budget__year")
+    granted, paid = grants_committed_total(programme, year), grants_paid_total(programme, year)
     spent = total(AgencySpending.objects.filter(line=OuterRef("pk")), "line", "amount")
     grants = Q(purpose=ProgrammeBudgetLine.Purpose.GRANTS)
     lines = lines.annotate(
