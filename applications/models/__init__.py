@@ -1,21 +1,16 @@
-"""The case file's models: applications and what hangs from them, and PIMEX coaching.
+"""The case file's models: applications and what hangs from them, the reports, expenses and payments
+after the award, and PIMEX coaching.
 
 A package whose modules are re-exported here, so `applications.models.X` is the one import
 point (the migrations also name `private_storage` and `attachment_path` here).
 """
 
 from .application import (
-    ActionType,
     Application,
     ApplicationQuerySet,
     Attachment,
     BudgetLine,
-    ContractWon,
-    Expense,
-    Payment,
-    ProjectReport,
     ReminderSent,
-    ReportActivity,
     RetentionRefused,
     Review,
     Score,
@@ -39,6 +34,7 @@ from .pimex import (
     PimexSwot,
     PimexTutorial,
 )
+from .post_award import ActionType, ContractWon, Expense, Payment, ProjectReport, ReportActivity
 
 __all__ = [
     "PIMEX_DEFAULT_GROUP_SESSIONS",
