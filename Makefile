@@ -5,6 +5,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The suite runs in two processes (pytest-xdist), one per core of the machines it runs on.
+TEST_PROCESSES ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # apt-get as root, or through sudo for a normal user.
@@ -20,7 +22,7 @@ demo: install system-deps messages migrate ## install, migrate, load the demo da
 
 test: install-dev system-deps browser-deps messages ## install and run the whole suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES)
 
 worker: install ## a Celery worker with beat (needs REDIS_URL)
 	$(BIN)/celery -A portal worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
