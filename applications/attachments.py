@@ -442,7 +442,7 @@ def attachment_remove(*, attachment: Attachment, by) -> None:
     attachment_id, application_id = attachment.pk, attachment.application_id
     attachment.delete()
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
     logger.info(
         "attachment %s removed from application %s by user %s", attachment_id, application_id, getattr(by, "pk", None)
     )

@@ -4,9 +4,10 @@ Every service that changes data the dashboard counts (a status, a granted amount
 sent report, an organisation, a membership, a call's budget...) calls `counted_data_changed()`
 in its transaction; the version is bumped once that transaction commits, so figures cached
 before are never read again and a decision shows on the next page view. A rolled-back write
-bumps nothing. The bump runs as a robust after-commit callback: a cache that is down costs the
-write nothing (the figures are then stale until the cache's time limit) and the other
-after-commit callbacks (the notifications) still run.
+bumps nothing. The bump runs as a robust after-commit callback, so a failing cache could never
+cost the write or the other after-commit callbacks (the notifications) anything; with Redis
+down the cache is this process's memory (portal/cache.py), and once Redis answers again the
+version is moved on (`cache_recovered`), because the bumps of the outage never reached it.
 
 The version lives here, below every app, so that the services of each app can say their data
 changed without importing the dashboard above them. It starts from the clock, so a flushed
@@ -26,6 +27,12 @@ def _bump() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (a new or flushed cache)
         cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def cache_recovered(sender, **kwargs) -> None:
+    """Redis answers again after an outage: writes made during it could not bump the version kept
+    there, so figures cached before the outage must not be read again."""
+    sender.set(VERSION_KEY, time.time_ns(), None)
 
 
 def counted_data_changed() -> None:

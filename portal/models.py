@@ -142,3 +142,21 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.status})"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background process, kept in the database so that it can be read
+    while Redis is down (`/health/detail/`). The worker's is written by the task `heartbeat`,
+    which beat sends every minute."""
+
+    WORKER = "worker"
+
+    name = CleanCharField(_("name"), max_length=50, unique=True)
+    at = models.DateTimeField(_("last seen at"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name}: {self.at:%Y-%m-%d %H:%M:%S}"

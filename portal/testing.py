@@ -6,6 +6,7 @@ missing such a test is skipped on a developer's machine, but fails when CI=true:
 CI must never go green by skipping.
 """
 
+import contextlib
 import os
 import shutil
 
@@ -264,3 +265,127 @@ def _cache_reset():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (for a server a test starts itself)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisProcess:
+    """A Redis server of the test's own, on a free port, that the test stops and starts.
+
+    Fault tests point the portal at it; the machine's shared Redis is never touched.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import redis
+
+        self.process = subprocess.Popen(
+            [
+                *(shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--loglevel", "warning"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError(f"the test's Redis did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def own_redis():
+    """A Redis server only this test uses (started; `.stop()` and `.start()` it at will)."""
+    if not shutil.which("redis-server"):
+        reason = "redis-server is not installed"
+        if IN_CI:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    server = RedisProcess()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def worker_on(redis_url: str, *, queues: str = "celery", env: dict | None = None):
+    """A real Celery worker process on the given Redis, on the tests' PostgreSQL database.
+
+    For fault tests whose portal runs on a Redis of their own (`own_redis`); `env` adds
+    variables (e.g. PORTAL_TEST_SMTP_PORT: the worker sends e-mail to the test's SMTP server).
+    """
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    worker = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--queues", queues),
+            *("--hostname", f"fault-{os.getpid()}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"),
+        ],
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url_for_test_db(),
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "REDIS_URL": redis_url,
+            # The files the test process wrote (a receipt to attach) are where the worker looks.
+            "PORTAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PORTAL_TEST_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+            **(env or {}),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+@contextlib.contextmanager
+def celery_on(redis_url: str):
+    """This process hands tasks to the broker at `redis_url` (not eagerly) until the block ends."""
+    from portal.celery import app
+
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = redis_url, False
+    app.close()  # forget the connections to the previous broker
+    try:
+        yield app
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        app.close()

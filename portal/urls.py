@@ -44,7 +44,10 @@ consortia_pages = (
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Readiness (the load balancer), liveness (the process supervisor), and the operators' detail.
     path("health/", views.health, name="health"),
+    path("health/ready/", views.health, name="health_ready"),
+    path("health/live/", views.liveness, name="health_live"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,8 +1,9 @@
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from .operations import cache_status, database_status
 
 
 def static_manifest_problem():
@@ -33,24 +34,24 @@ def static_manifest_problem():
 
 @never_cache
 @transaction.non_atomic_requests
+def liveness(request):
+    """For the process supervisor: 200 whenever this process answers, whatever else is down."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@transaction.non_atomic_requests
 def health(request):
-    """For load balancers and monitoring: 200 when the database and the cache answer and the pages
-    can name their static files; otherwise 503, with the reason of each failure."""
-    checks, reasons = {}, {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception:
-        checks["database"] = "error"
+    """Readiness, for load balancers: 200 when this process can serve pages, i.e. the database answers
+    and the pages can name their static files; otherwise 503, with the reason of each failure.
+
+    The cache is reported but never makes the portal unready: with Redis down every page still
+    works from the process's memory (portal/cache.py), so taking the processes out of the load
+    balancer would turn a degraded portal into an absent one.
+    """
+    checks, reasons = {"database": database_status(), "cache": cache_status()}, {}
+    if checks["database"] != "ok":
         reasons["database"] = "the database did not answer"
-    try:
-        cache.set("health-probe", "1", 10)
-        checks["cache"] = "ok" if cache.get("health-probe") == "1" else "error"
-    except Exception:
-        checks["cache"] = "error"
-    if checks["cache"] != "ok":
-        reasons["cache"] = "the cache did not answer or did not keep a value"
     static_problem = static_manifest_problem()
     checks["static"] = "error" if static_problem else "ok"
     if static_problem:

@@ -264,7 +264,7 @@ def test_a_real_worker_sends_the_due_reminders(celery_worker_process):
     closes = local_noon(timezone.localdate(timezone.now(), MADRID) + timedelta(days=7))
     application = company_draft(call_closing(closes), "lucia@example.org")
 
-    result = send_due_reminders_task.apply_async(queue=celery_worker_process)
+    result = send_due_reminders_task.apply_async(queue=celery_worker_process, ignore_result=False)
 
     # This process runs no task: waiting here cannot deadlock a worker, whatever
     # an earlier test's threads left in Celery's process-wide flag.

@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -196,23 +198,51 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Redis: Celery broker and result store, and the cache. Without REDIS_URL tasks
 # run eagerly in the web process and the cache is per-process memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+# How long a request may wait on a dead or hung Redis (seconds), for the cache and for handing a
+# task to the broker. Redis answers in a millisecond; these only bound the failure.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+
+
+def redis_cache(url: str) -> dict:
+    """The cache on Redis that falls back to the process's memory while Redis is down (portal/cache.py)."""
+    return {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            # Seconds during which a process that found Redis down does not try it again.
+            "RETRY_AFTER": 5,
+            # The longest an entry lives in a process's memory during an outage.
+            "FALLBACK_TIMEOUT": 60,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                # No retries inside a request: the fallback answers instead.
+                "retry": Retry(NoBackoff(), 0),
+            },
+        }
+    }
+
+
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
-        }
-    }
+    CACHES = redis_cache(REDIS_URL)
 else:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Tasks store no results: nothing reads them, and a result store that is down would make each
+# `.delay()` wait about 19 s on its retries. (A caller that wants one asks for it:
+# `.apply_async(..., ignore_result=False)`, as the worker tests do.)
+CELERY_TASK_IGNORE_RESULT = True
+# Handing a task over fails fast when the broker is down: one quick retry, short socket
+# timeouts. The caller leaves its row for the sweep (outbox, reports) and answers.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -229,7 +259,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Above the longest countdown or ETA we schedule (one day), so Redis does not
 # hand an unacknowledged task to a second worker while the first still holds it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 26}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60 * 26,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 26}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

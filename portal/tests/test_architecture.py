@@ -124,3 +124,35 @@ def test_the_contracts_name_every_app_as_a_layer_from_the_bottom_up():
     config = (ROOT / ".importlinter").read_text()
     layers = config.split("layers =", 1)[1].split("ignore_imports", 1)[0].split()
     assert layers == ["applications", "programmes", "consortia", "portal"]
+
+
+def fragile_after_commit_callbacks(source: str) -> list[int]:
+    """Lines of `transaction.on_commit(...)` calls that do not pass robust=True.
+
+    A side effect after commit (a cache bump, a task handed to the broker, a file removed) must
+    never stop the callbacks registered after it, nor turn a saved change into an error page.
+    """
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            target = node.func
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name == "on_commit":
+                robust = [k for k in node.keywords if k.arg == "robust"]
+                if not (robust and isinstance(robust[0].value, ast.Constant) and robust[0].value.value is True):
+                    lines.append(node.lineno)
+    return lines
+
+
+def test_every_after_commit_callback_is_isolated_from_the_others():
+    fragile = {
+        str(path.relative_to(ROOT)): lines
+        for path in project_modules()
+        if (lines := fragile_after_commit_callbacks(path.read_text()))
+    }
+    assert fragile == {}, "pass robust=True to transaction.on_commit (docs/background-work.md)"
+
+
+def test_the_checker_finds_a_fragile_after_commit_callback():
+    source = "from django.db import transaction\ntransaction.on_commit(f)\ntransaction.on_commit(g, robust=True)\n"
+    assert fragile_after_commit_callbacks(source) == [2]

@@ -5,6 +5,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.utils.functional import empty
 
+from portal.settings.base import redis_cache
+
 
 @pytest.mark.django_db
 def test_health_reports_the_database_the_cache_and_the_static_files(client):
@@ -18,13 +20,7 @@ def test_health_reports_the_database_the_cache_and_the_static_files(client):
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_health_works_with_the_redis_cache(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": settings.REDIS_URL,
-            "KEY_PREFIX": "portal-test-health",
-        }
-    }
+    settings.CACHES = redis_cache(settings.REDIS_URL)
 
     response = client.get("/health/")
 
@@ -32,15 +28,23 @@ def test_health_works_with_the_redis_cache(client, settings):
 
 
 @pytest.mark.django_db
-def test_health_says_when_the_cache_is_down(client, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-    }
+def test_with_redis_down_the_portal_is_still_ready_and_says_the_cache_is_degraded(client, settings, own_redis):
+    """A load balancer must not take every web process out because the cache is down: pages still work."""
+    settings.CACHES = redis_cache(own_redis.url)
+    own_redis.stop()
 
-    response = client.get("/health/")
+    ready = client.get("/health/ready/")
 
-    assert response.status_code == 503
-    assert response.json()["cache"] == "error"
+    assert ready.status_code == 200
+    assert ready.json()["cache"] == "degraded"
+    assert client.get("/health/").json() == ready.json()
+
+
+def test_liveness_answers_without_the_database(client, settings):
+    """The process answers: nothing else is asked (no database access is allowed in this test)."""
+    response = client.get("/health/live/")
+
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
 @pytest.fixture
