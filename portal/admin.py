@@ -1,17 +1,28 @@
 from allauth.mfa.models import Authenticator
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import admin_security
 from .models import Notification, User
-from .notifications import outbox_sweep
+from .notifications import outbox_figures, outbox_resend
 
 # The admin is reached through allauth's login, by staff with a second factor.
 admin_security.install(admin.site)
+
+
+def _index_with_outbox(index):
+    """The admin's index, telling staff how many e-mails failed or may not have arrived (one query)."""
+
+    def wrapped(request, extra_context=None):
+        return index(request, extra_context={**(extra_context or {}), "outbox": outbox_figures()})
+
+    return wrapped
+
+
+admin.site.index = _index_with_outbox(admin.site.index)
 
 
 class PortalUserCreationForm(UserCreationForm):
@@ -75,7 +86,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """The outbox: what was sent to whom and when, what failed and why; failed ones can be retried."""
+    """The outbox: what was sent to whom and when, what failed and why; failed or unconfirmed ones can be sent again."""
 
     list_display = ["created_at", "kind", "recipient", "language", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language"]
@@ -92,10 +103,23 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again"), permissions=["view"])
     def retry(self, request, queryset):
-        queryset.exclude(status=Notification.Status.SENT).update(
-            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
-        )
-        sent = outbox_sweep()
+        # Queued, never sent here: the request does not wait on the SMTP server. An
+        # unconfirmed e-mail may already have arrived; choosing it here is the person's decision.
+        selected = list(queryset.values_list("pk", flat=True))
+        queued = outbox_resend(notification_ids=selected)
         self.message_user(
-            request, ngettext("%(count)s notification sent.", "%(count)s notifications sent.", sent) % {"count": sent}
+            request,
+            ngettext("%(count)s e-mail queued to be sent again.", "%(count)s e-mails queued to be sent again.", queued)
+            % {"count": queued},
         )
+        if left := len(selected) - queued:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s e-mail already sent or being sent was left alone.",
+                    "%(count)s e-mails already sent or being sent were left alone.",
+                    left,
+                )
+                % {"count": left},
+                messages.WARNING,
+            )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,18 +101,25 @@ class User(ConstraintErrorsOnFields, AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class Notification(models.Model):
+class Notification(ConstraintErrorsOnFields, models.Model):
     """An e-mail in the outbox, written in the same transaction as the event that causes it.
 
     It is rendered when written (in the recipient's language, text and HTML) and
     sent by a task after the transaction commits; a periodic sweep sends whatever
     is still pending, so a broker outage delays e-mail but loses none.
+
+    A send claims the row (SENDING, `claimed_at`) and commits before talking to
+    the SMTP server, then confirms (SENT, back to PENDING, or FAILED). A claim
+    never confirmed (the worker died after the server may have accepted) becomes
+    UNCONFIRMED: not sent again unless a person chooses to.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        UNCONFIRMED = "unconfirmed", _("Unconfirmed (may have been delivered)")
 
     key = CleanCharField(_("de-duplication key"), max_length=200, unique=True)
     kind = CleanCharField(_("kind"), max_length=100)
@@ -127,18 +135,38 @@ class Notification(models.Model):
     attachments = models.JSONField(
         _("attachments"), default=list, blank=True, help_text=_("Files in private storage: name, path, type.")
     )
-    status = CleanCharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = CleanCharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = CleanTextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(
+        _("claimed at"), null=True, blank=True, help_text=_("When the last send began talking to the SMTP server.")
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    constraint_error_fields = {"notification_sending_claimed": "claimed_at"}
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sending", "sent", "failed", "unconfirmed"]),
+                name="notification_status_valid",
+                violation_error_code="notification_status_valid",
+                violation_error_message=_("Choose a status from the list."),
+            ),
+            # A send in progress says since when, so a claim nobody confirmed can be found.
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False),
+                name="notification_sending_claimed",
+                violation_error_code="notification_sending_claimed",
+                violation_error_message=_("An e-mail being sent needs the moment its send began."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.status})"

@@ -7,6 +7,14 @@ task sends it; if the broker is down the row stays pending and the periodic
 sweep (`portal.tasks.sweep_outbox`) sends it later. Failed sends are retried
 with growing delays, at most MAX_ATTEMPTS times.
 
+A send is claim, send, confirm (`notification_send`): the SMTP conversation runs
+between two short transactions, never holding a row lock, so a hung server costs
+one worker EMAIL_TIMEOUT and no more, and an e-mail is sent once even when two
+workers or sweeps race. A worker that dies after the server accepted leaves a
+claim nobody confirms: the sweep calls it unconfirmed and does not send it again;
+`outbox_figures()` counts it (and the failed ones) for staff, and a person may
+choose to send it again (`outbox_resend`, which only queues).
+
 `template` names `<template>_subject.txt` and `<template>.txt` (and optionally
 `<template>.html`; otherwise the HTML is the text in the portal's e-mail layout).
 `notify_rendered()` puts an e-mail rendered elsewhere (django-allauth's account
@@ -16,13 +24,17 @@ e-mails) into the same outbox, so no request ever waits on the SMTP server.
 import logging
 import uuid
 from datetime import timedelta
+from functools import partial
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import Notification
 from .storage import private_storage
@@ -30,6 +42,9 @@ from .storage import private_storage
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Beyond EMAIL_TIMEOUT, what a live send may still take (an SMTP conversation is a few exchanges,
+# each allowed EMAIL_TIMEOUT); a claim older than both belongs to a worker that died.
+CLAIM_MARGIN = timedelta(minutes=5)
 
 
 def _render(template: str, context: dict) -> tuple[str, str, str]:
@@ -127,7 +142,7 @@ def _outbox_write(*, kind, user, recipient, language, subject, text, html, conte
     # Robust: whatever goes wrong handing the e-mail over (a dead broker, or
     # in eager mode a dead SMTP server) is logged, never raised into the
     # request that caused it; the row stays pending for the sweep.
-    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
+    transaction.on_commit(partial(_enqueue, notification.pk), robust=True)
     return notification
 
 
@@ -140,60 +155,174 @@ def _enqueue(notification_id: int) -> None:
         logger.warning("Notification %s not handed over (%s): it stays pending for the sweep", notification_id, error)
 
 
-def notification_send(notification_id: int) -> str:
-    """Send one pending notification; returns its status. Safe to run twice or concurrently."""
+def notification_send(notification_id: int, *, now=None) -> str:
+    """Send one pending, due notification; returns its status ("skipped" if it was not ours to send).
+
+    Claim, send, confirm: a short transaction claims the row (SENDING, attempts + 1)
+    and commits; the SMTP conversation runs with no transaction or row lock open
+    (it may hang for EMAIL_TIMEOUT); a second short transaction records the outcome.
+    A row another worker holds or already claimed is skipped, so running this twice,
+    or in two workers at once, sends once. Call it outside a transaction.
+    """
+    notification = _claim(notification_id, now or timezone.now())
+    if notification is None:
+        return "skipped"
+    try:
+        _message(notification).send()
+    except Exception as error:
+        logger.warning("Notification %s not sent (attempt %s): %s", notification.pk, notification.attempts, error)
+        return _confirm_failure(notification, error)
+    return _confirm_sent(notification)
+
+
+def _claim(notification_id: int, now) -> Notification | None:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .filter(pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=now)
             .first()
         )
         if notification is None:
-            return "skipped"
-        message = EmailMultiAlternatives(notification.subject, notification.body_text, to=[notification.recipient])
-        message.attach_alternative(notification.body_html, "text/html")
-        try:
-            storage = private_storage()
-            for name, path, mimetype in notification.attachments:
-                with storage.open(path, "rb") as handle:
-                    message.attach(name, handle.read(), mimetype)
-            message.send()
-        except Exception as error:
-            notification.attempts += 1
-            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.status = Notification.Status.FAILED
-            else:
-                notification.next_attempt_at = timezone.now() + timedelta(minutes=2**notification.attempts)
-            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning("Notification %s not sent (attempt %s): %s", notification.pk, notification.attempts, error)
-            return notification.status
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
+            return None
+        notification.status = Notification.Status.SENDING
+        notification.claimed_at = timezone.now()
         notification.attempts += 1
-        notification.save(update_fields=["status", "sent_at", "attempts"])
-        return notification.status
+        notification.save(update_fields=["status", "claimed_at", "attempts"])
+    return notification
+
+
+def _message(notification: Notification) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(notification.subject, notification.body_text, to=[notification.recipient])
+    message.attach_alternative(notification.body_html, "text/html")
+    storage = private_storage()
+    for name, path, mimetype in notification.attachments:
+        with storage.open(path, "rb") as handle:
+            message.attach(name, handle.read(), mimetype)
+    return message
+
+
+def _ours(notification: Notification):
+    """The row as long as it is still this send's claim (even if a sweep has meanwhile called it unconfirmed)."""
+    return Notification.objects.filter(
+        pk=notification.pk,
+        claimed_at=notification.claimed_at,
+        status__in=[Notification.Status.SENDING, Notification.Status.UNCONFIRMED],
+    )
+
+
+def _confirm_sent(notification: Notification) -> str:
+    with transaction.atomic():
+        confirmed = _ours(notification).update(status=Notification.Status.SENT, sent_at=timezone.now())
+    if not confirmed:
+        # A person chose to send it again meanwhile; their choice stands.
+        logger.warning("Notification %s was sent, but its claim had been taken over", notification.pk)
+        return "skipped"
+    return Notification.Status.SENT
+
+
+def _confirm_failure(notification: Notification, error: Exception) -> str:
+    if notification.attempts >= MAX_ATTEMPTS:
+        status, next_attempt_at = Notification.Status.FAILED, notification.next_attempt_at
+        logger.error("Notification %s failed for good after %s attempts: %s", notification.pk, MAX_ATTEMPTS, error)
+    else:
+        status = Notification.Status.PENDING
+        next_attempt_at = timezone.now() + timedelta(minutes=2**notification.attempts)
+    with transaction.atomic():
+        confirmed = _ours(notification).update(
+            status=status, next_attempt_at=next_attempt_at, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+    return status if confirmed else "skipped"
+
+
+def claim_expiry() -> timedelta:
+    """How long a send may stay claimed: past this its worker is gone (EMAIL_TIMEOUT plus a margin)."""
+    return timedelta(seconds=settings.EMAIL_TIMEOUT or 0) + CLAIM_MARGIN
+
+
+def outbox_unconfirmed_mark(now=None) -> int:
+    """Call every claim older than `claim_expiry()` unconfirmed: its worker died mid-send. Returns how many.
+
+    The SMTP server may have accepted the e-mail before the worker died, so it is
+    not sent again: a person decides (the admin's "Send again").
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        marked = Notification.objects.filter(
+            status=Notification.Status.SENDING, claimed_at__lt=now - claim_expiry()
+        ).update(
+            status=Notification.Status.UNCONFIRMED,
+            last_error=gettext("The send never finished: it may have been delivered, so it was not sent again."),
+        )
+    if marked:
+        logger.error("%s notifications left unconfirmed: a send never finished", marked)
+    return marked
 
 
 def outbox_sweep(now=None) -> int:
-    """Send every pending notification that is due (a broker outage, a failed attempt). Returns how many were sent."""
+    """Send every pending notification that is due (a broker outage, a failed attempt). Returns how many were sent.
+
+    First, claims nobody confirmed become unconfirmed (never sent again by the sweep).
+    """
     now = now or timezone.now()
+    outbox_unconfirmed_mark(now)
     due = list(
         Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:500]
     )
-    return sum(notification_send(pk) == Notification.Status.SENT for pk in due)
+    return sum(notification_send(pk, now=now) == Notification.Status.SENT for pk in due)
+
+
+RESENDABLE = (Notification.Status.PENDING, Notification.Status.FAILED, Notification.Status.UNCONFIRMED)
+
+
+def outbox_resend(*, notification_ids) -> int:
+    """Queue e-mails to be sent again (pending, failed, or unconfirmed: a person's choice). Returns how many.
+
+    Each is pending again, due now, with a full set of attempts (its last error
+    kept), and a send is enqueued after the commit; nothing is sent here. With the
+    broker down they wait for the sweep. Sent ones and sends in progress are left alone.
+    """
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=notification_ids, status__in=RESENDABLE)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+        )
+        for pk in ids:
+            transaction.on_commit(partial(_enqueue, pk), robust=True)
+    return len(ids)
+
+
+def outbox_figures(now=None) -> dict:
+    """What waits and what went wrong, in one query: pending (and the oldest's age), failed, unconfirmed."""
+    now = now or timezone.now()
+    Status = Notification.Status
+    figures = Notification.objects.filter(status__in=RESENDABLE).aggregate(
+        pending=Count("pk", filter=Q(status=Status.PENDING)),
+        oldest_pending=Min("created_at", filter=Q(status=Status.PENDING)),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        unconfirmed=Count("pk", filter=Q(status=Status.UNCONFIRMED)),
+    )
+    oldest = figures.pop("oldest_pending")
+    figures["oldest_pending_seconds"] = max(0, int((now - oldest).total_seconds())) if oldest else None
+    return figures
 
 
 # The tasks, beside what they run; portal.tasks names them for the worker.
-@shared_task(name="portal.tasks.send_notification", acks_late=True)
+# Late acknowledgement, and a task whose worker died is handed out again: the claim makes a
+# second run harmless (a row already claimed or sent is skipped).
+@shared_task(name="portal.tasks.send_notification", acks_late=True, reject_on_worker_lost=True)
 def send_notification(notification_id: int) -> str:
     """Send one outbox e-mail (idempotent: a sent one is skipped)."""
     return notification_send(notification_id)
 
 
-@shared_task(name="portal.tasks.sweep_outbox", acks_late=True)
+@shared_task(name="portal.tasks.sweep_outbox", acks_late=True, reject_on_worker_lost=True)
 def sweep_outbox() -> int:
     """Send what is still pending: run by beat every minute."""
     return outbox_sweep()

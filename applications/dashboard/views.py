@@ -26,6 +26,7 @@ from applications.exports import neutralise
 from applications.reports import report_agency, report_parameters_clean
 from applications.reports import report_request as request_report
 from consortia.models import SmeSize
+from portal.notifications import outbox_figures
 from programmes.models import Report
 
 from . import selectors
@@ -86,6 +87,8 @@ def dashboard(request):
         # The agency's zone (the chosen agency's, for a superuser); else the current one, named on the page.
         "zone": zone,
         "generated_at": timezone.now(),
+        # E-mails that failed or may not have arrived: told here too, not only in the outbox (one query).
+        "outbox": outbox_figures(),
     }
     return render(request, "programmes/dashboard/index.html", context)
 

@@ -15,6 +15,7 @@ from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import OwnershipLink
 from consortia.services import consortium_stage
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
+from portal.models import Notification
 from portal.tests.factories import UserFactory
 from programmes.models import AgencySpending, Programme, ProgrammeBudget, ProgrammeBudgetLine, Report
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
@@ -471,7 +472,7 @@ def test_a_decision_shows_at_once_though_the_figures_are_cached(
 
     client.force_login(world["manager"])
     client.get(URL, {"year": 2026})
-    with django_assert_max_num_queries(12):  # cached: session, user, filters and reports only
+    with django_assert_max_num_queries(12):  # cached: session, user, filters, reports and the outbox count only
         cached = client.get(URL, {"year": 2026}).context["current"]["pipeline"]
     assert cached["decided"] == 4
 
@@ -571,3 +572,30 @@ def test_pimex_attendance_deliverables_and_satisfaction_are_counted(client, worl
     assert (pimex["session_places"], pimex["sessions_attended"], pimex["attendance_rate"]) == (4, 3, 75.0)
     assert (pimex["tutorials"], pimex["tutorials_attended"]) == (2, 2)
     assert (pimex["swots"], pimex["plans"], pimex["surveys"], pimex["satisfaction"]) == (1, 1, 1, 8.0)
+
+
+def test_the_dashboard_tells_staff_how_many_emails_failed_or_may_not_have_arrived(client, world):
+    client.force_login(world["manager"])
+    assert 'id="outbox-warning"' not in client.get(URL, {"year": 2026}).text
+
+    for status in (Notification.Status.FAILED, Notification.Status.UNCONFIRMED, Notification.Status.UNCONFIRMED):
+        Notification.objects.create(
+            key=f"outbox-{Notification.objects.count()}",
+            kind="test",
+            recipient="ana@example.org",
+            language="en",
+            subject="Hello",
+            body_text="Hello.",
+            body_html="<p>Hello.</p>",
+            status=status,
+        )
+    page = client.get(URL, {"year": 2026})
+
+    assert page.context["outbox"] | {"oldest_pending_seconds": None} == {
+        "pending": 0,
+        "oldest_pending_seconds": None,
+        "failed": 1,
+        "unconfirmed": 2,
+    }
+    assert 'id="outbox-warning"' in page.text
+    assert "1 e-mail could not be sent." in page.text and "2 e-mails may not have been delivered" in page.text

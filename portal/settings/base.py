@@ -194,6 +194,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP conversation may hang before the send gives up (and is retried later). The
+# outbox also reads it: a send claimed for longer than this (plus a margin) was never confirmed.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Redis: Celery broker and result store, and the cache. Without REDIS_URL tasks
 # run eagerly in the web process and the cache is per-process memory.
