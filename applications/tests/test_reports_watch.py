@@ -15,16 +15,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from applications.models import Application
 from applications.reports import report_build, report_request, report_retry, reports_stuck, reports_watch
 from applications.reports.services import MAX_ATTEMPTS, Progress
-from applications.tasks import build_report
+from applications.tasks import build_report, watch_reports
 from applications.tests.factories import ApplicationFactory
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
+from portal.celery import app
 from portal.refusals import Refused
 from portal.tests.factories import UserFactory
 from programmes.models import Report
@@ -369,6 +372,24 @@ def test_the_admin_action_explains_why_a_live_report_is_not_retried(client, agen
         'value="retry_reports"'
         not in client.get(reverse("admin:programmes_report_change", args=[report.pk])).content.decode()
     )
+
+
+# --- the beat entry -------------------------------------------------------------------------------
+
+
+def test_the_watcher_runs_every_minute_from_the_database_schedule():
+    entry = PeriodicTask.objects.select_related("interval").get(name="Watch reports")
+
+    assert entry.enabled and entry.task == watch_reports.name == "applications.tasks.watch_reports"
+    assert entry.task in app.tasks and (entry.interval.every, entry.interval.period) == (1, "minutes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_schedule_migration_is_reversible():
+    call_command("migrate", "applications", "0018", verbosity=0)
+    assert not PeriodicTask.objects.filter(name="Watch reports").exists()
+    call_command("migrate", "applications", verbosity=0)
+    assert PeriodicTask.objects.filter(name="Watch reports").exists()
 
 
 # --- real workers, killed ------------------------------------------------------------------------
