@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ from applications.review_summary import conflicted_applications
 from applications.reviews import ranking, ranking_apply
 from portal.admin_services import ServiceAdmin, ServiceForm
 from portal.money import format_eur, to_cents
-from portal.refusals import show_refusal
+from portal.refusals import Refused, show_refusal
 from portal.scoping import AgencyScopedAdmin
 from programmes import admin as programmes_admin
 from programmes.models import Call, Report
@@ -28,7 +30,15 @@ from programmes.models import Call, Report
 from .beneficiary_reports import call_reports_reschedule
 from .budgets import BudgetRefused, call_budget_set
 from .decisions import call_committed, call_remaining, next_reserve
-from .reports import report_agency, report_parameters_clean, report_request, report_retry
+from .reports import (
+    is_building,
+    is_retryable,
+    is_stale,
+    report_agency,
+    report_parameters_clean,
+    report_request,
+    report_retry,
+)
 
 
 class CallForm(ServiceForm):
@@ -219,6 +229,7 @@ class ReportAdmin(AgencyScopedAdmin):
     agency_path = "agency"
     form = ReportRequestForm
     change_list_template = "programmes/reports/admin_change_list.html"
+    change_form_template = "programmes/reports/admin_change_form.html"
     list_display = [
         "__str__",
         "kind",
@@ -244,6 +255,8 @@ class ReportAdmin(AgencyScopedAdmin):
         "error",
         "created_at",
         "started_at",
+        "heartbeat_at",
+        "attempts",
         "finished_at",
         "download_link",
     ]
@@ -298,10 +311,17 @@ class ReportAdmin(AgencyScopedAdmin):
         return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
 
     def changelist_view(self, request, extra_context=None):
-        in_progress = (
-            self.get_queryset(request).filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).exists()
+        # Refreshes while a report is being built; one whose build stopped ends the refreshing.
+        building = self.get_queryset(request).filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING])
+        in_progress = any(
+            is_building(report) for report in building.only("status", "heartbeat_at", "started_at", "created_at")
         )
         return super().changelist_view(request, {**(extra_context or {}), "reports_in_progress": in_progress})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        retry = report is not None and is_retryable(report) and self.has_add_permission(request)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "report_retryable": retry})
 
     @admin.display(description=_("progress"), ordering="progress")
     def progress_percent(self, obj):
@@ -309,17 +329,27 @@ class ReportAdmin(AgencyScopedAdmin):
 
     @admin.display(description=_("file"))
     def download_link(self, obj):
+        if is_stale(obj):
+            return gettext("Stopped: no sign of life since %(time)s. Retry it.") % {
+                "time": date_format(timezone.localtime(obj.heartbeat_at or obj.started_at or obj.created_at), "H:i")
+            }
         if obj.status != Report.Status.DONE or not obj.file:
             return obj.error[:120] if obj.status == Report.Status.FAILED else "—"
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:programmes_report_download", args=[obj.pk]), gettext("Download")
         )
 
-    @admin.action(description=_("Retry the selected failed reports"), permissions=["add"])
+    @admin.action(description=_("Retry the selected failed or stopped reports"), permissions=["add"])
     def retry_reports(self, request, queryset):
-        retried = [report_retry(report) for report in queryset.filter(status=Report.Status.FAILED)]
+        retried = 0
+        for report in queryset:
+            try:
+                report_retry(report)
+            except Refused as refusal:
+                show_refusal(request, refusal, about=report)
+            else:
+                retried += 1
         messages.info(
             request,
-            ngettext("%(count)d report queued again.", "%(count)d reports queued again.", len(retried))
-            % {"count": len(retried)},
+            ngettext("%(count)d report queued again.", "%(count)d reports queued again.", retried) % {"count": retried},
         )

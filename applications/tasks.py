@@ -7,9 +7,9 @@ enqueues it; it is named here so the worker finds it.
 from celery import shared_task
 
 from .reminders import send_due_reminders as reminders_send
-from .reports.services import build_report
+from .reports.services import build_report, reports_watch
 
-__all__ = ["build_report", "send_due_reminders"]
+__all__ = ["build_report", "send_due_reminders", "watch_reports"]
 
 
 @shared_task(acks_late=True)
@@ -20,3 +20,12 @@ def send_due_reminders() -> int:
     written, so a redelivered task or two workers at once send nothing twice.
     """
     return reminders_send()
+
+
+@shared_task
+def watch_reports() -> dict[str, int]:
+    """Fail the reports whose worker was lost and send again those never picked up (beat, every minute).
+
+    Safe to run twice at once: each report is claimed by a row lock (reports_watch).
+    """
+    return reports_watch()

@@ -70,19 +70,7 @@ def _database_url_for_test_db() -> str:
     return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real Celery worker process on Redis, on the tests' PostgreSQL database.
-
-    Yields the name of a queue only this worker consumes: send tasks with
-    `.apply_async(queue=queue)`. Tests using it need the `postgres` and `redis` markers
-    and must commit their data (transactional_db) for the worker to see it.
-    """
-    import subprocess
-    import sys
-    import time
-    import uuid
-
+def _worker_needs_services() -> None:
     from django.conf import settings
     from django.db import connection
 
@@ -92,57 +80,102 @@ def celery_worker_process(transactional_db):
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
 
+
+def _start_worker(queues: list[str], *, pool: str = "solo"):
+    """Start a Celery worker consuming `queues` and wait until it answers a ping; returns the process."""
+    import subprocess
+    import sys
+    import time
+
     from portal.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {
+    name = f"{queues[0]}@{os.uname().nodename}"
+    environment = {
         **os.environ,
         "DATABASE_URL": _database_url_for_test_db(),
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", pool]
+    if pool == "prefork":
+        command += ["--concurrency", "1"]
+    command += ["--queues", ",".join(queues), "--hostname", f"{queues[0]}@%h", "--loglevel", "WARNING"]
+    command += ["--without-gossip", "--without-mingle"]
+    worker = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if app.control.ping(destination=[name], timeout=0.5):
+            return worker
+        if worker.poll() is not None:
+            pytest.fail(f"the Celery worker exited: {worker.stdout.read().decode()}", pytrace=False)
+    worker.kill()
+    pytest.fail("the Celery worker did not start within 30 s", pytrace=False)
+
+
+def _stop_worker(worker) -> None:
+    import subprocess
+
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process on Redis, on the tests' PostgreSQL database.
+
+    Yields the name of a queue only this worker consumes: send tasks with
+    `.apply_async(queue=queue)`. Tests using it need the `postgres` and `redis` markers
+    and must commit their data (transactional_db) for the worker to see it.
+    """
+    import uuid
+
+    from portal.celery import app
+
+    _worker_needs_services()
+    queue = f"test-{uuid.uuid4().hex[:12]}"
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
+    worker = None
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5)
-            if replies:
-                break
-            if worker.poll() is not None:
-                pytest.fail(f"the Celery worker exited: {worker.stdout.read().decode()}", pytrace=False)
-        else:
-            pytest.fail("the Celery worker did not start within 30 s", pytrace=False)
+        worker = _start_worker([queue])
         yield queue
     finally:
         app.conf.task_always_eager = eager
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        if worker is not None:
+            _stop_worker(worker)
+
+
+@pytest.fixture
+def celery_workers(transactional_db):
+    """Starts real Celery worker processes, for tests that kill one and start another.
+
+    Yields `start(queues, pool="solo")`, which returns the worker's process (its `pid` to send
+    signals to) once it answers; every worker still running is stopped after the test. Tasks are
+    not run eagerly meanwhile. The same markers as `celery_worker_process` apply.
+    """
+    from portal.celery import app
+
+    _worker_needs_services()
+    started = []
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+
+    def start(queues: list[str], *, pool: str = "solo"):
+        worker = _start_worker(queues, pool=pool)
+        started.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        app.conf.task_always_eager = eager
+        for worker in started:
+            _stop_worker(worker)
 
 
 CHROMIUM_FLAGS = [

@@ -23,10 +23,12 @@ from django.views.decorators.http import require_POST
 
 from applications.charts import bars
 from applications.exports import neutralise
-from applications.reports import report_agency, report_parameters_clean
+from applications.reports import is_building, is_retryable, report_agency, report_parameters_clean
 from applications.reports import report_request as request_report
+from applications.reports import report_retry as report_retry_service
 from consortia.models import SmeSize
 from portal.notifications import outbox_figures
+from portal.refusals import Refused, show_refusal
 from programmes.models import Report
 
 from . import selectors
@@ -52,13 +54,26 @@ def _admitted(view):
     return wrapped
 
 
-def _recent_reports(user) -> dict:
-    """The user's five latest reports, and whether one is still being built (the panel then refreshes)."""
+def _own_reports(user):
+    """The reports the panel shows and retries: the user's own, in their agency (superusers: their own)."""
     reports = Report.objects.filter(requested_by=user)
     if not user.is_superuser:
         reports = reports.filter(agency_id=user.agency_id)
-    reports = list(reports.order_by("-created_at", "-pk")[:5])
-    building = any(r.status in (Report.Status.QUEUED, Report.Status.RUNNING) for r in reports)
+    return reports
+
+
+def _recent_reports(user) -> dict:
+    """The user's five latest reports, and whether one is still being built (the panel then refreshes).
+
+    A report whose build stopped (its heartbeat is stale) is not being built: the panel stops
+    refreshing and offers to retry it, as for a failed one.
+    """
+    now = timezone.now()
+    reports = list(_own_reports(user).order_by("-created_at", "-pk")[:5])
+    for report in reports:
+        report.retryable = is_retryable(report, now)
+        report.stopped = report.retryable and report.status != Report.Status.FAILED
+    building = any(is_building(report, now) for report in reports)
     return {"reports": reports, "reports_in_progress": building}
 
 
@@ -219,3 +234,22 @@ def report_request(request):
 def reports_panel(request):
     """The user's recent reports with their progress (refreshed by the page while one is being built)."""
     return render(request, "programmes/dashboard/_reports.html", _recent_reports(request.user))
+
+
+@require_POST
+@_admitted
+def report_retry(request, pk):
+    """Queue again one of the user's reports that failed or stopped; the worker builds it."""
+    if not request.user.has_perm("programmes.add_report"):
+        raise PermissionDenied
+    report = _own_reports(request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    try:
+        with transaction.atomic():
+            report = report_retry_service(report)
+    except Refused as refusal:
+        show_refusal(request, refusal)
+    else:
+        messages.success(request, _("%(report)s queued again.") % {"report": report.get_kind_display()})
+    return redirect(reverse("programmes:dashboard") + "#reports-title")

@@ -462,6 +462,8 @@ ROUTES = {
         query=lambda w: {"programme": w.named["programme"].pk, "call": w.named["call"].pk},
         secret=lambda w: w.named["call"].title,
     ),
+    # Retrying a report from the dashboard: only who requested it (a manager of agency A).
+    "programmes:dashboard_report_retry": Route(lambda w: {"pk": w.named["report"].pk}, set(), {MANAGER_A}, data={}),
     # The applicant's side: the lead's representative acts, members of the consortium read.
     "applications:detail": Route(lambda w: {"pk": w.named["under_review"].pk}, APPLICANT_SIDE, APPLICANT_SIDE),
     "applications:edit": Route(lambda w: {"pk": w.named["draft"].pk, "step": "project"}, {OWNER}, {OWNER}),

@@ -270,6 +270,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 26}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Reports built in the background (applications.reports): a running report whose heartbeat is
+# older than this has lost its worker and is marked failed; a queued one older than the second
+# was never picked up (the broker was down) and is sent again. Checked every minute by beat.
+REPORT_HEARTBEAT_STALE_SECONDS = env.int("REPORT_HEARTBEAT_STALE_SECONDS", default=180)
+REPORT_QUEUED_STALE_SECONDS = env.int("REPORT_QUEUED_STALE_SECONDS", default=600)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 LOGGING = {

@@ -658,6 +658,15 @@ class Report(ConstraintErrorsOnFields, models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The last sign of life: when it was queued, then while it builds, refreshed by its progress;
+    # a running report whose heartbeat is old has lost its worker (applications.reports.stale).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # How many times a build started since it was requested or last retried: a report that
+    # kills its worker is not started a fourth time.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The task message that started the running build: the same message delivered again means
+    # that build's worker was lost, another one is a duplicate.
+    task_id = models.CharField(_("build task"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("report")
