@@ -81,8 +81,10 @@ def _worker_needs_services() -> None:
         pytest.skip(reason)
 
 
-def _start_worker(queues: list[str], *, pool: str = "solo"):
-    """Start a Celery worker consuming `queues` and wait until it answers a ping; returns the process."""
+def _start_worker(queues: list[str], *, pool: str = "solo", env: dict | None = None):
+    """Start a Celery worker consuming `queues` and wait until it answers a ping; returns the process.
+
+    `env` adds or replaces environment variables of the worker (another Redis, an SMTP server)."""
     import subprocess
     import sys
     import time
@@ -94,6 +96,7 @@ def _start_worker(queues: list[str], *, pool: str = "solo"):
         **os.environ,
         "DATABASE_URL": _database_url_for_test_db(),
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        **(env or {}),
     }
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", pool]
     if pool == "prefork":
@@ -370,43 +373,37 @@ def own_redis():
 
 
 @contextlib.contextmanager
-def worker_on(redis_url: str, *, queues: str = "celery", env: dict | None = None):
-    """A real Celery worker process on the given Redis, on the tests' PostgreSQL database.
+def worker_on(redis_url: str, *, env: dict | None = None):
+    """A real Celery worker on the given Redis (default queue), on the tests' PostgreSQL database.
 
-    For fault tests whose portal runs on a Redis of their own (`own_redis`); `env` adds
-    variables (e.g. PORTAL_TEST_SMTP_PORT: the worker sends e-mail to the test's SMTP server).
+    For fault tests whose portal runs on a Redis of their own (`own_redis`, inside `celery_on`);
+    `env` adds variables (e.g. PORTAL_TEST_SMTP_PORT: the worker sends e-mail to the test's SMTP
+    server). The files the test process wrote (a receipt to attach) are where the worker looks.
     """
-    import subprocess
-    import sys
-
     from django.conf import settings
 
-    worker = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--queues", queues),
-            *("--hostname", f"fault-{os.getpid()}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"),
-        ],
+    worker = _start_worker(
+        ["celery"],
         env={
-            **os.environ,
-            "DATABASE_URL": _database_url_for_test_db(),
-            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
             "REDIS_URL": redis_url,
-            # The files the test process wrote (a receipt to attach) are where the worker looks.
             "PORTAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "PORTAL_TEST_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
             **(env or {}),
         },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
     )
     try:
         yield worker
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        _stop_worker(worker)
+
+
+def _forget_broker(app) -> None:
+    """Drop the connections (tasks' and control's) to the broker the app used until now."""
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+    app.__dict__.pop("control", None)  # its mailbox keeps the producers of the old broker
 
 
 @contextlib.contextmanager
@@ -416,9 +413,9 @@ def celery_on(redis_url: str):
 
     saved = app.conf.broker_url, app.conf.task_always_eager
     app.conf.broker_url, app.conf.task_always_eager = redis_url, False
-    app.close()  # forget the connections to the previous broker
+    _forget_broker(app)
     try:
         yield app
     finally:
         app.conf.broker_url, app.conf.task_always_eager = saved
-        app.close()
+        _forget_broker(app)

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 
 import consortia.urls
 import programmes.urls
+from applications import health as applications_health
 from applications import views as applications_views
 from applications.dashboard import urls as dashboard_urls
 from applications.opendata import urls as opendata_urls
@@ -48,6 +49,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("health/ready/", views.health, name="health_ready"),
     path("health/live/", views.liveness, name="health_live"),
+    path("health/detail/", applications_health.health_detail, name="health_detail"),
 ]
 
 urlpatterns += i18n_patterns(

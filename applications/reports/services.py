@@ -147,7 +147,7 @@ def report_request(*, kind: str, format: str, parameters: dict, by, agency) -> R
         status=Report.Status.QUEUED,
         heartbeat_at=timezone.now(),
     )
-    transaction.on_commit(lambda: _enqueue(report.pk))
+    transaction.on_commit(lambda: _enqueue(report.pk), robust=True)
     return report
 
 
@@ -202,7 +202,7 @@ def report_retry(report: Report) -> Report:
             attempts=0,
             task_id="",
         )
-        transaction.on_commit(lambda: _enqueue(report.pk))
+        transaction.on_commit(lambda: _enqueue(report.pk), robust=True)
     report.refresh_from_db()
     return report
 
@@ -238,7 +238,7 @@ def reports_watch() -> dict[str, int]:
         Report.objects.filter(pk__in=waiting).update(heartbeat_at=now)
         for pk in waiting:
             logger.warning("Report %s was never picked up; sending it again.", pk)
-            transaction.on_commit(lambda pk=pk: _enqueue(pk))
+            transaction.on_commit(lambda pk=pk: _enqueue(pk), robust=True)
     return {"failed": failed, "requeued": len(waiting)}
 
 

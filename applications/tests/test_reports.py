@@ -278,7 +278,10 @@ def test_a_real_worker_builds_a_report(celery_worker_process, agency, call):
     selected(call, 1)
     report = Report.objects.create(kind="operations_list", format="xlsx", parameters={"year": 2026}, agency=agency)
 
-    assert build_report.apply_async((report.pk,), queue=celery_worker_process).get(timeout=60) == "done"
+    assert (
+        build_report.apply_async((report.pk,), queue=celery_worker_process, ignore_result=False).get(timeout=60)
+        == "done"
+    )
 
     report.refresh_from_db()
     assert report.status == Report.Status.DONE

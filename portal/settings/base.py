@@ -277,6 +277,10 @@ REPORT_HEARTBEAT_STALE_SECONDS = env.int("REPORT_HEARTBEAT_STALE_SECONDS", defau
 REPORT_QUEUED_STALE_SECONDS = env.int("REPORT_QUEUED_STALE_SECONDS", default=600)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# The token a monitor sends (`Authorization: Bearer …`) to read /health/detail/ without signing in;
+# empty: only staff signed in to the administration may read it.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -13,7 +13,6 @@ The mode is read per connection, so a test may switch it while the server runs.
 
 import email
 import re
-import socket
 import socketserver
 import threading
 from email import policy
@@ -87,12 +86,6 @@ class SmtpServer(socketserver.ThreadingTCPServer):
     def __exit__(self, *exc):
         self.shutdown()
         self.server_close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def use_smtp(settings, port: int, *, timeout: float = 5) -> None:

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from portal.models import Notification
 from portal.notifications import outbox_sweep
+from portal.testing import free_port
 from portal.tests.factories import PASSWORD
-from portal.tests.smtp import SmtpServer, free_port, use_smtp
+from portal.tests.smtp import SmtpServer, use_smtp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -164,7 +164,10 @@ def test_a_real_worker_sends_the_outbox(celery_worker_process):
     first = invite(user)
     second = invite(user)
 
-    assert send_notification.apply_async((first.pk,), queue=celery_worker_process).get(timeout=30) == "sent"
-    assert sweep_outbox.apply_async(queue=celery_worker_process).get(timeout=30) == 1
+    assert (
+        send_notification.apply_async((first.pk,), queue=celery_worker_process, ignore_result=False).get(timeout=30)
+        == "sent"
+    )
+    assert sweep_outbox.apply_async(queue=celery_worker_process, ignore_result=False).get(timeout=30) == 1
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
     assert second.pk

@@ -23,7 +23,8 @@ from portal.notifications import (
     outbox_sweep,
     send_notification,
 )
-from portal.tests.smtp import SmtpServer, free_port, use_smtp
+from portal.testing import free_port
+from portal.tests.smtp import SmtpServer, use_smtp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

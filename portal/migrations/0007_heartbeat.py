@@ -20,7 +20,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0005_constraint_messages"),
+        ("portal", "0006_notification_claim"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
