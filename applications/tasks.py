@@ -12,7 +12,7 @@ from .reports.services import build_report, reports_watch
 __all__ = ["build_report", "send_due_reminders", "watch_reports"]
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_due_reminders() -> int:
     """Send the reminders that are due (run hourly by beat); returns how many were sent.
 

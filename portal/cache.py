@@ -30,15 +30,15 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.dispatch import Signal
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 # Sent (with sender=the cache) when Redis answers again after an outage this process saw.
 redis_recovered = Signal()
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Unreachable, hung, or refusing to work (MISCONF on a full disk, OOM, READONLY after a failover).
+UNREACHABLE = (RedisError, OSError)
 
 
 class ResilientRedisCache(RedisCache):

@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from .handover import hand_over
 from .models import Notification
 from .storage import private_storage
 
@@ -147,12 +148,10 @@ def _outbox_write(*, kind, user, recipient, language, subject, text, html, conte
 
 
 def _enqueue(notification_id: int) -> None:
-    try:
-        send_notification.delay(notification_id)
-    except Exception as error:
-        # A dead broker; with tasks run eagerly (no broker), anything the send
-        # itself did not catch. Either way the row is still pending.
-        logger.warning("Notification %s not handed over (%s): it stays pending for the sweep", notification_id, error)
+    # Bounded and never raising (portal/handover.py): with the broker dead or hung, or in eager
+    # mode a send that failed, the row is still pending and the sweep sends it.
+    if not hand_over(send_notification, notification_id):
+        logger.warning("Notification %s not handed over: it stays pending for the sweep", notification_id)
 
 
 def notification_send(notification_id: int, *, now=None) -> str:
@@ -258,10 +257,17 @@ def outbox_unconfirmed_mark(now=None) -> int:
     return marked
 
 
+# A sweep stops after this many sends in a row failed: the SMTP server is down or hangs, and
+# trying the other rows would only hold a worker for EMAIL_TIMEOUT each. The next sweep (a
+# minute later) tries again.
+SWEEP_GIVES_UP_AFTER = 3
+
+
 def outbox_sweep(now=None) -> int:
     """Send every pending notification that is due (a broker outage, a failed attempt). Returns how many were sent.
 
-    First, claims nobody confirmed become unconfirmed (never sent again by the sweep).
+    First, claims nobody confirmed become unconfirmed (never sent again by the sweep). Stops
+    after SWEEP_GIVES_UP_AFTER failures in a row.
     """
     now = now or timezone.now()
     outbox_unconfirmed_mark(now)
@@ -270,7 +276,17 @@ def outbox_sweep(now=None) -> int:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:500]
     )
-    return sum(notification_send(pk, now=now) == Notification.Status.SENT for pk in due)
+    sent = failures = 0
+    for pk in due:
+        status = notification_send(pk, now=now)
+        if status == Notification.Status.SENT:
+            sent, failures = sent + 1, 0
+        elif status != "skipped":
+            failures += 1
+            if failures >= SWEEP_GIVES_UP_AFTER:
+                logger.warning("The outbox sweep stops after %s failed sends in a row; it tries again later", failures)
+                break
+    return sent
 
 
 RESENDABLE = (Notification.Status.PENDING, Notification.Status.FAILED, Notification.Status.UNCONFIRMED)
@@ -322,7 +338,9 @@ def send_notification(notification_id: int) -> str:
     return notification_send(notification_id)
 
 
-@shared_task(name="portal.tasks.sweep_outbox", acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    name="portal.tasks.sweep_outbox", acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300
+)
 def sweep_outbox() -> int:
     """Send what is still pending: run by beat every minute."""
     return outbox_sweep()

@@ -18,7 +18,7 @@ from django_celery_beat.models import PeriodicTask
 
 from .models import Heartbeat
 
-# The beat entry whose task records the worker's heartbeat (portal/migrations/0006_heartbeat.py).
+# The beat entry whose task records the worker's heartbeat (portal/migrations/0007_heartbeat.py).
 HEARTBEAT_ENTRY = "Heartbeat of the worker"
 # Beat sends the heartbeat every minute; a worker that has not run it for 3 minutes is stuck or gone.
 WORKER_SILENT_AFTER = timedelta(minutes=3)
@@ -101,4 +101,6 @@ def health_token_matches(header: str) -> bool:
     """Whether an `Authorization: Bearer …` header carries the operators' token (HEALTH_TOKEN)."""
     token = getattr(settings, "HEALTH_TOKEN", "")
     scheme, _, given = header.partition(" ")
-    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())

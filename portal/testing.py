@@ -349,8 +349,20 @@ class RedisProcess:
                 time.sleep(0.05)
         raise RuntimeError(f"the test's Redis did not start on port {self.port}")
 
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): it keeps its data and its port, and answers nothing."""
+        import signal
+
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        import signal
+
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None:
+            self.resume()
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
@@ -419,3 +431,12 @@ def celery_on(redis_url: str):
     finally:
         app.conf.broker_url, app.conf.task_always_eager = saved
         _forget_broker(app)
+
+
+@pytest.fixture(autouse=True)
+def _handover_reset():
+    """A test that made the broker look down (portal/handover.py) leaves the next test a closed breaker."""
+    yield
+    from portal import handover
+
+    handover._down_until = 0.0

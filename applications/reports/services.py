@@ -11,6 +11,7 @@ kills its worker cannot loop.
 import logging
 import os
 import tempfile
+import threading
 import time
 import zoneinfo
 from collections.abc import Callable
@@ -20,10 +21,11 @@ from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.handover import hand_over
 from portal.refusals import Refused
 from programmes.models import Agency, Call, Programme, Report
 
@@ -129,11 +131,10 @@ def report_agency(user, parameters: dict, *, agency_id: int | None = None):
 
 
 def _enqueue(report_id: int) -> None:
-    try:
-        build_report.delay(report_id)
-    except Exception:
-        # The broker is down: the row stays queued; the watcher sends it again (reports_watch).
-        logger.exception("Could not enqueue report %s; it stays queued.", report_id)
+    # Bounded and never raising (portal/handover.py): with the broker down the row stays queued
+    # and the watcher sends it again (reports_watch).
+    if not hand_over(build_report, report_id):
+        logger.warning("Report %s not handed over: it stays queued for the watcher", report_id)
 
 
 def report_request(*, kind: str, format: str, parameters: dict, by, agency) -> Report:
@@ -334,24 +335,65 @@ def report_build(report_id: int, *, task_id: str = "", progress_every: int = 200
 
     descriptor, path = tempfile.mkstemp(prefix="report-", suffix=f".{report.format}")
     os.close(descriptor)
+    mine = Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, started_at=report.started_at)
     try:
-        builder = _builder(report.kind, report.format)
-        filename = builder(report, path, Progress(report.pk, progress_every))
-        with open(path, "rb") as handle:
-            report.file.save(filename, File(handle), save=False)
-        report.status = Report.Status.DONE
-        report.progress = 100
-        report.finished_at = timezone.now()
-        report.heartbeat_at = report.finished_at
-        report.error = ""
-        report.save(update_fields=["file", "status", "progress", "finished_at", "heartbeat_at", "error"])
-        logger.info("Report %s built in %.1f s.", report.pk, (report.finished_at - report.started_at).total_seconds())
+        with _Pulse(mine):
+            builder = _builder(report.kind, report.format)
+            filename = builder(report, path, Progress(report.pk, progress_every))
+            with open(path, "rb") as handle:
+                report.file.save(filename, File(handle), save=False)
+        finished = timezone.now()
+        # Only while the report is still this build's: if the watcher took it for lost meanwhile and
+        # a retry started another build, that build's outcome stands, and this file goes.
+        if mine.update(
+            file=report.file.name, status=Report.Status.DONE, progress=100, finished_at=finished,
+            heartbeat_at=finished, error="",
+        ):  # fmt: skip
+            logger.info("Report %s built in %.1f s.", report.pk, (finished - report.started_at).total_seconds())
+        else:
+            logger.warning("Report %s was built, but another build has taken it over; this file is dropped.", report.pk)
+            report.file.delete(save=False)
+        report.refresh_from_db()
     except Exception as error:
         logger.exception("Report %s failed.", report.pk)
-        _fail(report, f"{type(error).__name__}: {error}")
+        message = f"{type(error).__name__}: {error}"[:2000]
+        mine.update(status=Report.Status.FAILED, error=message, finished_at=timezone.now())
+        report.refresh_from_db()
     finally:
         os.unlink(path)
     return report
+
+
+class _Pulse:
+    """While a build runs, a thread refreshes its heartbeat every HEARTBEAT_EVERY seconds.
+
+    So a long step that calls back no progress (a large PDF being laid out, an XLSX being
+    saved) is never taken for a lost worker; a worker that dies takes the thread with it, and
+    the heartbeat stops. `mine` is the report while it is still this build's.
+    """
+
+    def __init__(self, mine, every: float = HEARTBEAT_EVERY):
+        self.mine, self.every = mine, every
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="report heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(self.every):
+                if not self.mine.update(heartbeat_at=timezone.now()):
+                    return
+        except Exception:
+            logger.exception("The heartbeat of a report build stopped.")
+        finally:
+            connection.close()  # the thread's own database connection
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
 
 
 # The name it had when reports lived in programmes, so a report queued before an upgrade is still

@@ -23,7 +23,7 @@ from django_celery_beat.models import PeriodicTask
 
 from applications.models import Application
 from applications.reports import report_build, report_request, report_retry, reports_stuck, reports_watch
-from applications.reports.services import MAX_ATTEMPTS, Progress
+from applications.reports.services import MAX_ATTEMPTS, Progress, _Pulse
 from applications.tasks import build_report, watch_reports
 from applications.tests.factories import ApplicationFactory
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
@@ -481,3 +481,23 @@ def test_a_pool_process_killed_mid_build_is_sent_again_and_the_report_is_built(c
     report = _wait_for(report, lambda r: r.status in (Report.Status.DONE, Report.Status.FAILED))
     assert report.status == Report.Status.DONE, report.error
     assert report.attempts == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_long_step_without_progress_keeps_its_heartbeat_and_is_not_taken_for_lost(agency, settings):
+    """A build's heartbeat is refreshed by a thread, whatever the builder is busy with."""
+    settings.REPORT_HEARTBEAT_STALE_SECONDS = 1
+    started = timezone.now() - timedelta(minutes=10)
+    report = Report.objects.create(
+        kind="operations_list", format="csv", agency=agency, status="running", started_at=started,
+        heartbeat_at=started,
+    )  # fmt: skip
+    mine = Report.objects.filter(pk=report.pk, status="running", started_at=started)
+
+    with _Pulse(mine, every=0.05):
+        time.sleep(0.5)  # a step that calls back no progress
+        assert reports_watch()["failed"] == 0
+
+    report.refresh_from_db()
+    assert report.status == "running" and report.heartbeat_at > started + timedelta(minutes=9)

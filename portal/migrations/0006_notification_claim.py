@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def statuses_before_the_claim(apps, schema_editor):
+    """Going back: the two new statuses did not exist; an e-mail in either is one a person must look at."""
+    apps.get_model("portal", "Notification").objects.filter(status__in=["sending", "unconfirmed"]).update(
+        status="failed", last_error="Marked failed when the claim of its send was undone; it may have been delivered."
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,6 +27,7 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('unconfirmed', 'Unconfirmed (may have been delivered)')], default='pending', max_length=12, verbose_name='status'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, statuses_before_the_claim),
         migrations.AddConstraint(
             model_name='notification',
             constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'sending', 'sent', 'failed', 'unconfirmed'])), name='notification_status_valid', violation_error_code='notification_status_valid', violation_error_message='Choose a status from the list.'),

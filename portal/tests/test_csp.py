@@ -67,6 +67,8 @@ def _public_arguments(name):
         "programmes:subscribe": {"slug": Programme.objects.order_by("pk").first().slug},
         "programmes:call": {"programme_slug": call.programme.slug, "slug": call.slug},
         "programmes:dashboard_table": {"name": "budget", "format": "csv"},
+        # Retrying a report is a POST; the page opened by GET answers 405, under the policy too.
+        "programmes:dashboard_report_retry": {"pk": 1},
         "consortia:representation_answer": {"pk": _first_pk(Representation), "answer": "accept"},
         "consortia:membership_answer": {"pk": membership.pk, "answer": "accept"},
         "consortia:invitation": {"token": Invitation.objects.order_by("pk").values_list("token", flat=True).first()},

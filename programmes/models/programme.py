@@ -666,7 +666,7 @@ class Report(ConstraintErrorsOnFields, models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # The task message that started the running build: the same message delivered again means
     # that build's worker was lost, another one is a duplicate.
-    task_id = models.CharField(_("build task"), max_length=64, blank=True)
+    task_id = CleanCharField(_("build task"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("report")
