@@ -46,6 +46,7 @@ from .forms import (
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
 from .queries import _editable_filter
+from .receipts import receipt_build
 from .workflow import APPLICANT, RENOUNCE, EndingRefused, check_end, may_end, may_withdraw
 
 STEPS = [
@@ -328,6 +329,10 @@ def detail(request, pk):
 @login_required
 def receipt(request, pk):
     application = selectors.application_for(request.user, pk)
+    if not application.receipt and application.submitted_content is not None:
+        # Not built yet by the worker: built now, from what was fixed at submission.
+        receipt_build(application_id=application.pk)
+        application.refresh_from_db(fields=["receipt"])
     if not application.receipt:
         raise Http404
     return FileResponse(
