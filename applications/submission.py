@@ -48,14 +48,13 @@ def reference_allocate(*, call_id: int) -> str:
 
 @transaction.atomic
 def application_change_status(
-    *, application: Application, to_status: str, by=None, note: str = "", at=None, allocate_reference: bool = True
+    *, application: Application, to_status: str, by=None, note: str = "", at=None
 ) -> Application:
     """Move an application along the workflow table and record the move.
 
     The row is locked and re-read, so two staff members acting at once cannot
     both move it from the same status. Moving to "submitted" gives the
-    application its reference and submission time (the reference unless
-    `allocate_reference` is False: application_submit takes it last, itself). The dashboard's figures are
+    application its reference and submission time. The dashboard's figures are
     fresh once the transaction commits, with what the caller writes after the
     move in the same transaction (the maximum grant, the granted amount).
     """
@@ -68,7 +67,7 @@ def application_change_status(
     if to_status == Status.SUBMITTED:
         locked.submitted_at = at
         fields.append("submitted_at")
-        if not locked.reference and allocate_reference:
+        if not locked.reference:
             locked.reference = reference_allocate(call_id=locked.call_id)
             fields.append("reference")
     locked.save(update_fields=fields)
@@ -206,12 +205,18 @@ def application_submit(*, application, by, now=None) -> Application:
         unanswered = missing_fields(locked)
         if not evaluation.eligible or unanswered:
             raise SubmissionRefused([*unanswered, *[r.message for r in evaluation.failures]])
+        # Everything that does not need the reference first; the row is already locked, so the
+        # status moves here without application_change_status's second lock.
+        check_move(locked.status, Status.SUBMITTED)
+        from_status = locked.status
+        locked.status = Status.SUBMITTED
         locked.submitted_at = now
         content = submitted_content(locked)
-        application_change_status(
-            application=locked, to_status=Status.SUBMITTED, by=by, at=now, allocate_reference=False
+        StatusChange.objects.create(
+            application=locked, from_status=from_status, to_status=Status.SUBMITTED, changed_by=by, changed_at=now
         )
-        # Last: the call row stays locked from here to the commit.
+        counted_data_changed()
+        # Last: the call row stays locked from here to the commit (one more update of this row).
         locked.reference = reference_allocate(call_id=locked.call_id)
         content["reference"] = locked.reference
         locked.submitted_content = content
@@ -221,12 +226,15 @@ def application_submit(*, application, by, now=None) -> Application:
         locked.max_grant = evaluation.max_grant
         locked.save(
             update_fields=[
+                "status",
+                "submitted_at",
                 "reference",
                 "submitted_content",
                 "content_hash",
                 "receipt_language",
                 "eligible_costs",
                 "max_grant",
+                "updated_at",
             ]
         )
         transaction.on_commit(partial(hand_over, build_receipt, locked.pk), robust=True)

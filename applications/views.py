@@ -280,7 +280,8 @@ def attachment_delete(request, pk, attachment_pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    application = selectors.application_for(request.user, pk, editable=True)
+    # Only the access check here (the service locks and reads the row itself): one query.
+    application = get_object_or_404(Application.objects.filter(_editable_filter(request.user)).only("pk"), pk=pk)
     try:
         application = services.application_submit(application=application, by=request.user)
     except services.SubmissionRefused as refusal:
