@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 
@@ -65,16 +65,17 @@ def _setup(count: int):
     return call, clients
 
 
-def _post(client, url):
+def _post(client, url, arrived):
+    """One submission arrived at `arrived`: its latency counts the wait for a free worker."""
     close_old_connections()
-    started, cpu = time.perf_counter(), time.thread_time()
+    cpu = time.thread_time()
     try:
         status = client.post(url).status_code
     except Exception as error:  # counted, not raised: the figure is how many failed
         status = type(error).__name__
     finally:
-        elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
-        connection.close()
+        cpu = time.thread_time() - cpu
+        elapsed = time.perf_counter() - arrived
     return status, elapsed, cpu
 
 
@@ -133,7 +134,10 @@ def _cleanup(call, out):
         out(f"  (the throwaway data could not all be deleted: {type(error).__name__}: {error})")
 
 
-def benchmark_submissions(*, simultaneous: int = 200, rate: int = 0, seconds: int = 0, out=print) -> None:
+def benchmark_submissions(
+    *, simultaneous: int = 200, rate: int = 0, seconds: int = 0, workers: int = 8, out=print
+) -> None:
+    """`workers` threads serve the submissions, as a server's workers would: the others wait for one."""
     handed_over: list[int] = []
     lock = threading.Lock()
 
@@ -142,21 +146,24 @@ def benchmark_submissions(*, simultaneous: int = 200, rate: int = 0, seconds: in
             handed_over.append(application_id)
         return True
 
+    def run(label, clients, arrival):
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = []
+            for index, (client, url) in enumerate(clients):
+                arrived = started + arrival(index)
+                if arrived > time.perf_counter():
+                    time.sleep(arrived - time.perf_counter())
+                futures.append(pool.submit(_post, client, url, arrived))
+            results = [future.result() for future in futures]
+        _report(f"{label}, {workers} workers", results, time.perf_counter() - started, out)
+
     original, submission.hand_over = submission.hand_over, broker
     try:
         if simultaneous:
             call, clients = _setup(simultaneous)
             try:
-                barrier = threading.Barrier(simultaneous)
-
-                def fire(pair):
-                    barrier.wait()
-                    return _post(*pair)
-
-                started = time.perf_counter()
-                with ThreadPoolExecutor(max_workers=simultaneous) as pool:
-                    results = list(pool.map(fire, clients))
-                _report(f"{simultaneous} simultaneous", results, time.perf_counter() - started, out)
+                run(f"{simultaneous} simultaneous", clients, lambda index: 0)
                 _check(call, handed_over, out)
             finally:
                 _cleanup(call, out)
@@ -164,16 +171,7 @@ def benchmark_submissions(*, simultaneous: int = 200, rate: int = 0, seconds: in
             handed_over.clear()
             call, clients = _setup(rate * seconds)
             try:
-                futures = []
-                started = time.perf_counter()
-                with ThreadPoolExecutor(max_workers=min(200, rate * 4)) as pool:
-                    for index, pair in enumerate(clients):
-                        delay = started + index / rate - time.perf_counter()
-                        if delay > 0:
-                            time.sleep(delay)
-                        futures.append(pool.submit(_post, *pair))
-                    results = [future.result() for future in futures]
-                _report(f"sustained {rate}/s for {seconds} s", results, time.perf_counter() - started, out)
+                run(f"sustained {rate}/s for {seconds} s", clients, lambda index: index / rate)
                 _check(call, handed_over, out)
             finally:
                 _cleanup(call, out)

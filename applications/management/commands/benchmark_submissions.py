@@ -16,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--simultaneous", type=int, default=200)
         parser.add_argument("--rate", type=int, default=0, help="sustained submissions per second (with --seconds)")
         parser.add_argument("--seconds", type=int, default=0)
+        parser.add_argument("--workers", type=int, default=8, help="threads serving the requests (default 8)")
 
-    def handle(self, *args, simultaneous, rate, seconds, **options):
-        benchmark_submissions(simultaneous=simultaneous, rate=rate, seconds=seconds, out=self.stdout.write)
+    def handle(self, *args, simultaneous, rate, seconds, workers, **options):
+        benchmark_submissions(
+            simultaneous=simultaneous, rate=rate, seconds=seconds, workers=workers, out=self.stdout.write
+        )
