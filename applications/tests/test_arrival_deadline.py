@@ -37,10 +37,22 @@ def _logged_in(email: str):
     return client, person
 
 
+def _hold_the_row(application):
+    # What another submission or a replayed POST does: the service waits on the application's row.
+    Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _hold_the_table(application):
+    # A request waiting before the view runs (for a worker, a connection): even its first read waits.
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {Application._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_submission_held_back_past_the_deadline_is_judged_by_its_arrival():
-    """The call closes at T while a submission that arrived before T waits on the application's lock.
+@pytest.mark.parametrize("hold", [_hold_the_row, _hold_the_table], ids=["in-the-service", "before-the-view"])
+def test_a_submission_held_back_past_the_deadline_is_judged_by_its_arrival(hold):
+    """The call closes at T while a submission that arrived before T is held back.
 
     Released after T, it is accepted and recorded at its arrival; one that arrives after T is refused.
     """
@@ -55,10 +67,9 @@ def test_a_submission_held_back_past_the_deadline_is_judged_by_its_arrival():
     closed_at, responses, errors = [], [], []
 
     def hold_the_application():
-        # What another submission, a replayed POST or a slow worker does: the row is locked meanwhile.
         try:
             with transaction.atomic():
-                Application.objects.select_for_update().get(pk=early.pk)
+                hold(early)
                 Call.objects.select_for_update().get(pk=call.pk)
                 held.set()
                 assert release.wait(timeout=60)
@@ -94,7 +105,7 @@ def test_a_submission_held_back_past_the_deadline_is_judged_by_its_arrival():
     sender.join(timeout=60)
 
     assert errors == []
-    assert waiting == 1, "the submission should have been held back on the application's lock"
+    assert waiting == 1, "the submission should have been held back"
     (deadline,) = closed_at
     (response,) = responses
     arrived = response.wsgi_request.arrived_at
