@@ -1,13 +1,13 @@
-"""The version of the data the figures count: the dashboard's cache is keyed by it.
+"""The version of the data the figures count: the dashboard's figures are kept with it.
 
 Every service that changes data the dashboard counts (a status, a granted amount, a payment, a
 sent report, an organisation, a membership, a call's budget...) calls `counted_data_changed()`
 in its transaction; the version is bumped once that transaction commits, so figures cached
-before are never read again and a decision shows on the next page view. A rolled-back write
-bumps nothing. The bump runs as a robust after-commit callback, so a failing cache could never
-cost the write or the other after-commit callbacks (the notifications) anything; with Redis
-down the cache is this process's memory (portal/cache.py), and once Redis answers again the
-version is moved on (`cache_recovered`), because the bumps of the outage never reached it.
+before are never read as current again. A rolled-back write bumps nothing. The bump runs
+as a robust after-commit callback, so a failing cache could never cost the write or the other
+after-commit callbacks (the notifications) anything; with Redis down the cache is this
+process's memory (portal/cache.py), and once Redis answers again the version is moved on
+(`cache_recovered`), because the bumps of the outage never reached it.
 
 Once the version moved on, `counted_data_bumped` is sent (with the new version): the dashboard
 has its figures rebuilt by the worker then (applications/dashboard/cache.py), so that no viewer
