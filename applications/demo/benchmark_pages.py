@@ -109,7 +109,7 @@ def _measure(client, label: str, url: str, requests: int, *, mode: str | None, o
     with CaptureQueriesContext(connection) as queries:
         status, first, size, location = _fetch(client, url)
     if status != 200:
-        out(f"{label:<28} HTTP {status} {location}".rstrip())
+        out(f"{label:<32} HTTP {status} {location}".rstrip())
         return
     times = []
     for _ in range(max(requests - 1, 1)):
@@ -120,7 +120,7 @@ def _measure(client, label: str, url: str, requests: int, *, mode: str | None, o
         times.append(_fetch(client, url)[1])
     rebuilt = f" | rebuild by the worker: median {statistics.median(rebuilds):,.0f} ms" if rebuilds else ""
     out(
-        f"{label:<28} first {first:8.1f} ms | then median {statistics.median(times):8.1f} ms, "
+        f"{label:<32} first {first:8.1f} ms | then median {statistics.median(times):8.1f} ms, "
         f"p95 {_percentile(times, 0.95):8.1f} ms | {len(queries)} queries, {size / 1024:,.0f} KB{rebuilt}"
     )
 
@@ -139,6 +139,6 @@ def benchmark_pages(*, applications: int, requests: int = 30, reuse: bool = Fals
             try:
                 url = reverse(name) + query.format(programme=programme_id)
             except Exception as error:  # a page still being written must not stop the others
-                out(f"{label:<28} not available ({type(error).__name__}: {error})")
+                out(f"{label:<32} not available ({type(error).__name__}: {error})")
                 continue
             _measure(client, label, url, requests, mode=mode[0] if mode else None, out=out)
