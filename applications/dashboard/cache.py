@@ -153,6 +153,13 @@ def warm_dashboard(version: int) -> int:
 
 
 def warm_after_bump(sender, version: int, **kwargs) -> None:
-    """After a counted write: queue a rebuild, unless one is already waiting (a burst queues one)."""
+    """After a counted write: queue a rebuild, unless one is already waiting (a burst queues one).
+
+    Only where a worker runs: with tasks run eagerly (the demo without Redis, the suite) the
+    rebuild would run inside the request that made the decision, for every agency; there the
+    next dashboard view computes its own figures, as before.
+    """
+    if warm_dashboard.app.conf.task_always_eager:
+        return
     if cache.add(QUEUED_KEY, version, QUEUED_TIMEOUT) and not hand_over(warm_dashboard, version):
         cache.delete(QUEUED_KEY)  # the broker did not take it: pages compute, no stale figures shown

@@ -95,8 +95,8 @@ def _decision_warmed() -> float:
     """A counted write committed and the dashboard rebuilt, as the worker does after it; milliseconds."""
     started = time.perf_counter()
     with transaction.atomic():
-        counted_data_changed()  # with tasks run eagerly the rebuild runs at the commit
-    dashboard_warm()  # else (a broker configured) here, as the worker would
+        counted_data_changed()
+    dashboard_warm()  # what the worker runs right after the commit
     return (time.perf_counter() - started) * 1000
 
 
