@@ -177,3 +177,14 @@ def page_plans(applicant: Applicant, *, client: Client | None = None) -> list[Pa
         page.plans = [explain(sql)["Plan"] for sql in queries]
         results.append(page)
     return results
+
+
+def page_timings(applicant: Applicant, label: str = "home", *, runs: int = 5) -> list[tuple[str, float, list[str]]]:
+    """EXPLAIN ANALYZE each read of one page `runs` times: (query's first table, median ms, tables read whole)."""
+    page = next(p for p in page_plans(applicant) if p.label == label)
+    rows = []
+    for sql, plan in zip(page.queries, page.plans, strict=True):
+        times = sorted(explain(sql, analyze=True)["Execution Time"] for _ in range(runs))
+        table = sql.split(" FROM ", 1)[1].split()[0].strip('"')
+        rows.append((table, times[len(times) // 2], _seq_scanned(plan)))
+    return rows
