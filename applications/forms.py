@@ -125,7 +125,7 @@ class BudgetFormSet(BaseBudgetFormSet):
         form = super()._construct_form(i, **kwargs)
         if self.programme is not None:
             if getattr(self, "_category_choices", None) is None:
-                self._category_choices = list(form.fields["category"].choices)
+                self._category_choices = list(iter(form.fields["category"].choices))  # iter: no COUNT first
             form.fields["category"].choices = self._category_choices
         return form
 
