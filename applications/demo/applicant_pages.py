@@ -92,8 +92,10 @@ def volume_applicant() -> Applicant:
     user = User.objects.filter(email=APPLICANT_EMAIL).first()
     if user is None:
         user = User.objects.create_user(email=APPLICANT_EMAIL, full_name="Volume Applicant")
-        for organisation_id in {draft.consortium.lead_id, member.organisation_id, own_draft.organisation_id}:
-            Representation.objects.create(user=user, organisation_id=organisation_id, status=Representation.Status.ACTIVE)
+        for organisation_id in sorted({draft.consortium.lead_id, member.organisation_id, own_draft.organisation_id}):
+            Representation.objects.create(
+                user=user, organisation_id=organisation_id, status=Representation.Status.ACTIVE
+            )
     return Applicant(
         user=user,
         organisation=own_draft.organisation,
@@ -118,7 +120,10 @@ def applicant_pages(applicant: Applicant) -> list[tuple[str, str]]:
                 (f"edit, {step}", reverse("applications:edit", kwargs={"pk": applicant.own_draft.pk, "step": step}))
             )
         pages += [
-            ("edit, consortium budget", reverse("applications:edit", kwargs={"pk": applicant.draft.pk, "step": "budget"})),
+            (
+                "edit, consortium budget",
+                reverse("applications:edit", kwargs={"pk": applicant.draft.pk, "step": "budget"}),
+            ),
             ("receipt", reverse("applications:receipt", args=[applicant.other.pk])),
             ("organisation", reverse("consortia:organisation", args=[applicant.organisation.pk])),
             ("consortium", reverse("consortia:consortium", args=[applicant.consortium.pk])),
