@@ -9,7 +9,7 @@ The reminders (30, 7 and 1 days before, and once when overdue) come from
 `applications.reminders.report_reminders_due`.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -112,8 +112,13 @@ def report_row_remove(*, report: ProjectReport, row, by) -> None:
         row.delete()
 
 
-def project_report_submit(*, report: ProjectReport, by, narrative: str, outcomes: dict | None = None) -> ProjectReport:
+def project_report_submit(
+    *, report: ProjectReport, by, narrative: str, outcomes: dict | None = None, now: datetime | None = None
+) -> ProjectReport:
     """Submit a report: once, with its narrative and outcomes. A late report is accepted and shown as late.
+
+    `now` is when it was sent (the view passes the request's arrival): the submission time
+    recorded, which says whether it was late.
 
     A final report of collective actions states the SMEs reached; one of export consortia or
     collective actions lists the actions carried out.
@@ -137,7 +142,7 @@ def project_report_submit(*, report: ProjectReport, by, narrative: str, outcomes
                 raise ReportRefused(_("List the actions carried out (trips, promotional material, fairs...)."))
         locked.narrative = narrative
         locked.status = ProjectReport.Status.SUBMITTED
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = now or timezone.now()
         locked.submitted_by = by
         locked.save(update_fields=["narrative", "status", "submitted_at", "submitted_by", *OUTCOME_FIELDS])
         # The figures count sent reports only: what is written on a report still due does not change them.

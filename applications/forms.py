@@ -119,6 +119,16 @@ class BudgetFormSet(BaseBudgetFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "programme": self.programme}
 
+    def _construct_form(self, i, **kwargs):
+        # The categories are read once for the whole set, not once per line (the select of each
+        # line lists them; validation still checks a posted category against the queryset).
+        form = super()._construct_form(i, **kwargs)
+        if self.programme is not None:
+            if getattr(self, "_category_choices", None) is None:
+                self._category_choices = list(iter(form.fields["category"].choices))  # iter: no COUNT first
+            form.fields["category"].choices = self._category_choices
+        return form
+
     @property
     def empty_form(self):
         form = self.form(

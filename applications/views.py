@@ -21,6 +21,7 @@ from consortia import services as consortia_services
 from consortia.forms import InviteForm
 from consortia.models import Stage
 from consortia.selectors import consortia_of, organisations_of
+from portal.arrival import arrival
 from portal.money import format_eur
 from portal.refusals import Refused, show_refusal
 from programmes.models import Call
@@ -283,7 +284,8 @@ def submit(request, pk):
     # Only the access check here (the service locks and reads the row itself): one query.
     application = get_object_or_404(Application.objects.filter(_editable_filter(request.user)).only("pk"), pk=pk)
     try:
-        application = services.application_submit(application=application, by=request.user)
+        # Judged by when the request arrived, not when its turn came (a queue, another submission's lock).
+        application = services.application_submit(application=application, by=request.user, now=arrival(request))
     except services.SubmissionRefused as refusal:
         for reason in refusal.reasons:
             messages.error(request, reason)
@@ -492,11 +494,13 @@ def report(request, pk, kind):
             return redirect(request.path)
         if action in ("save", "submit") and forms["report"].is_valid():
             form = forms["report"]
-            service = project_report_submit if action == "submit" else project_report_save
-            service(report=report, by=request.user, narrative=form.cleaned_data["narrative"], outcomes=form.outcomes())
+            content = {"narrative": form.cleaned_data["narrative"], "outcomes": form.outcomes()}
             if action == "submit":
+                # Sent when it arrived: a report sent on its due day is not late for waiting on a worker.
+                project_report_submit(report=report, by=request.user, now=arrival(request), **content)
                 messages.success(request, _("Your report is sent to the agency."))
                 return redirect("applications:detail", pk=pk)
+            project_report_save(report=report, by=request.user, **content)
             messages.success(request, _("Saved."))
             return redirect(request.path)
     except PostAwardRefused as refusal:

@@ -61,9 +61,14 @@ def acts_for(user, organisation) -> bool:
     return acting_representations().filter(user=user, organisation=organisation).exists()
 
 
+def organisation_ids_of(user):
+    """The pks of the organisations the user acts for, as a subquery (read through the representations' user index)."""
+    return acting_representations().filter(user=user).order_by().values("organisation_id")
+
+
 def organisations_of(user):
     """The organisations the user acts for (none for a deactivated user)."""
-    return Organisation.objects.filter(pk__in=acting_representations().filter(user=user).values("organisation_id"))
+    return Organisation.objects.filter(pk__in=organisation_ids_of(user))
 
 
 def organisation_for(user, pk) -> Organisation:
@@ -83,17 +88,27 @@ def organisation_for(user, pk) -> Organisation:
     return get_object_or_404(queryset, pk=pk)
 
 
+def consortium_ids_of(user, *, statuses=(Membership.Status.INVITED, Membership.Status.ACTIVE)):
+    """The pks of the consortia one of the user's organisations leads, or is a member of with one of
+    these statuses, as a subquery.
+
+    A union of two reads, each through an index (consortia by lead, memberships by organisation):
+    one condition across both relations (lead OR membership) makes PostgreSQL read every
+    membership, however few the user has.
+    """
+    represented = organisation_ids_of(user)
+    led = Consortium.objects.filter(lead__in=represented).order_by().values("pk")
+    member_of = (
+        Membership.objects.filter(organisation__in=represented, status__in=list(statuses))
+        .order_by()
+        .values("consortium_id")
+    )
+    return led.union(member_of)
+
+
 def consortia_of(user):
     """Consortia the user's organisations lead or belong to (invited or active)."""
-    represented = organisations_of(user).values("pk")
-    return (
-        Consortium.objects.filter(
-            Q(lead__in=represented)
-            | Q(memberships__organisation__in=represented, memberships__status__in=["invited", "active"])
-        )
-        .distinct()
-        .select_related("lead")
-    )
+    return Consortium.objects.filter(pk__in=consortium_ids_of(user)).select_related("lead")
 
 
 def consortium_for(user, pk) -> Consortium:

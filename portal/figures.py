@@ -1,32 +1,47 @@
-"""The version of the data the figures count: the dashboard's cache is keyed by it.
+"""The version of the data the figures count: the dashboard's figures are kept with it.
 
 Every service that changes data the dashboard counts (a status, a granted amount, a payment, a
 sent report, an organisation, a membership, a call's budget...) calls `counted_data_changed()`
 in its transaction; the version is bumped once that transaction commits, so figures cached
-before are never read again and a decision shows on the next page view. A rolled-back write
-bumps nothing. The bump runs as a robust after-commit callback, so a failing cache could never
-cost the write or the other after-commit callbacks (the notifications) anything; with Redis
-down the cache is this process's memory (portal/cache.py), and once Redis answers again the
-version is moved on (`cache_recovered`), because the bumps of the outage never reached it.
+before are never read as current again. A rolled-back write bumps nothing. The bump runs
+as a robust after-commit callback, so a failing cache could never cost the write or the other
+after-commit callbacks (the notifications) anything; with Redis down the cache is this
+process's memory (portal/cache.py), and once Redis answers again the version is moved on
+(`cache_recovered`), because the bumps of the outage never reached it.
+
+Once the version moved on, `counted_data_bumped` is sent (with the new version): the dashboard
+has its figures rebuilt by the worker then (applications/dashboard/cache.py), so that no viewer
+pays for the recomputation. A receiver that fails is logged, never raised to the write.
 
 The version lives here, below every app, so that the services of each app can say their data
 changed without importing the dashboard above them. It starts from the clock, so a flushed
 cache never meets figures cached before.
 """
 
+import logging
 import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "dashboard:figures-version"
+
+# Sent (sender=None, version=the new version) after each bump, once the write committed.
+counted_data_bumped = Signal()
 
 
 def _bump() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (a new or flushed cache)
-        cache.set(VERSION_KEY, time.time_ns(), None)
+        version = time.time_ns()
+        cache.set(VERSION_KEY, version, None)
+    for receiver, outcome in counted_data_bumped.send_robust(sender=None, version=version):
+        if isinstance(outcome, Exception):
+            logger.warning("After the figures' version moved on, %s failed: %r", receiver.__name__, outcome)
 
 
 def cache_recovered(sender, **kwargs) -> None:

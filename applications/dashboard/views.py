@@ -84,11 +84,11 @@ def dashboard(request):
     form.is_valid()
     scope = form.scope()
     zone = form.zone()
-    current = cached_figures(scope, lambda: selectors.figures(scope, zone))
+    # The views most opened are rebuilt by the worker after each write: meanwhile, the figures they had.
+    current, current_as_of = cached_figures(scope, zone, stale_ok=True)
     previous_scope = scope.previous()
-    previous = (
-        cached_figures(previous_scope, lambda: selectors.figures(previous_scope, zone)) if previous_scope else None
-    )
+    previous, previous_as_of = cached_figures(previous_scope, zone, stale_ok=True) if previous_scope else (None, None)
+    as_of = min((moment for moment in (current_as_of, previous_as_of) if moment), default=None)
     query = request.GET.urlencode() or f"year={scope.year or ''}"
     context = {
         "form": form,
@@ -102,6 +102,8 @@ def dashboard(request):
         # The agency's zone (the chosen agency's, for a superuser); else the current one, named on the page.
         "zone": zone,
         "generated_at": timezone.now(),
+        # Figures shown while the worker rebuilds them: the time they were computed at, in the zone.
+        "figures_as_of": timezone.localtime(as_of, zone).strftime("%H:%M") if as_of else None,
         # E-mails that failed or may not have arrived: told here too, not only in the outbox (one query).
         "outbox": outbox_figures(),
     }
@@ -153,7 +155,7 @@ def table(request, name, format):
     form.is_valid()
     scope = form.scope()
     zone = form.zone()
-    data = cached_figures(scope, lambda: selectors.figures(scope, zone))
+    data, _stale = cached_figures(scope, zone)  # a download is never of stale figures
     tables = selectors.tables(data)
     if name not in tables or format not in ("csv", "json"):
         raise Http404

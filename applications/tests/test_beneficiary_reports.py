@@ -201,6 +201,24 @@ def test_a_late_report_is_accepted_and_shown_late(client, call, company, applica
     assert "late" in page.text
 
 
+def test_a_report_that_arrived_on_its_due_day_is_not_late_when_processed_after_midnight(
+    client, call, company, applicant, staff, settings
+):
+    application = approved(call, company, staff)
+    settings.ARRIVAL_TIME_HEADER = "X-Request-Start"
+    url = reverse("applications:report", args=[application.pk, "final"])
+    arrived = datetime.combine(FINAL, time(23, 59, 59), MADRID)
+
+    with time_machine.travel(arrived + timedelta(seconds=2), tick=False):
+        client.force_login(applicant)
+        stamp = f"t={arrived.timestamp()}"  # the proxy's; our clock says two seconds later, the next day
+        sent = client.post(url, {"action": "submit", "narrative": "Sent just in time."}, HTTP_X_REQUEST_START=stamp)
+
+    assert sent.status_code == 302
+    report = ProjectReport.objects.get(application=application, kind="final")
+    assert report.submitted_at == arrived and not report.is_late
+
+
 def test_submitting_twice_at_once_keeps_the_first(call, company, applicant, staff):
     application = approved(call, company, staff)
     report = application.project_reports.get(kind="final")

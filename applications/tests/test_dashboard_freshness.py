@@ -3,7 +3,8 @@
 Each test warms the cache first, writes through one door (a service, an applicant's page, an
 admin page) and reads the page again: the new figure is there, with no wait for the cache's time
 limit. The doors say their data changed (`portal.figures.counted_data_changed`); nothing listens
-to model signals, so a write made with a queryset update is seen like any other.
+to model signals, so a write made with a queryset update is seen like any other. (Tasks run eagerly
+here, so the worker's rebuild of the figures runs at the commit: test_dashboard_warm.py.)
 """
 
 import weakref

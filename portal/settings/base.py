@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the time a request arrived, which deadlines are judged by (portal/arrival.py).
+    "portal.arrival.ArrivalTimeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -59,6 +61,11 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# A header the proxy in front sets with the time it received the request (e.g. `X-Request-Start`):
+# the arrival time then includes the wait in the application server's queue. Only behind a proxy
+# that overwrites the header: a client could send it too. Empty: our own clock only.
+ARRIVAL_TIME_HEADER = env.str("ARRIVAL_TIME_HEADER", default="")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

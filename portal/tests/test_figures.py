@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from portal.figures import counted_data_changed, counted_data_version
+from portal.figures import counted_data_bumped, counted_data_changed, counted_data_version
 from portal.models import User
 
 
@@ -34,3 +34,23 @@ def test_a_cache_that_is_down_costs_the_write_nothing(settings, caplog):
     assert User.objects.filter(pk=user.pk).exists()
     assert after == ["notification sent"]  # the other after-commit work still runs
     assert "Error calling _bump in on_commit()" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_bump_says_so_and_a_receiver_that_fails_costs_nothing(django_capture_on_commit_callbacks, caplog):
+    heard = []
+
+    def broken(sender, version, **kwargs):
+        raise RuntimeError("no broker")
+
+    counted_data_bumped.connect(broken, dispatch_uid="test-broken")
+    counted_data_bumped.connect(lambda sender, version, **kwargs: heard.append(version), weak=False, dispatch_uid="t")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            counted_data_changed()
+    finally:
+        counted_data_bumped.disconnect(dispatch_uid="test-broken")
+        counted_data_bumped.disconnect(dispatch_uid="t")
+
+    assert heard == [counted_data_version()]
+    assert "broken failed: RuntimeError('no broker')" in caplog.text
