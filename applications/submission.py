@@ -46,6 +46,25 @@ def reference_allocate(*, call_id: int) -> str:
     return f"{reference_prefix}-{call_year}-{number:04d}"
 
 
+def move_record(locked: Application, to_status: str, *, by=None, note: str = "", at) -> list[str]:
+    """The one way a move is made, on a row the caller has locked: checked against the workflow
+    table, the status (and for a submission its time) set, the move recorded in the history and
+    the dashboard's figures made stale at commit. Returns the fields to save; the caller saves them
+    (with the reference, for a submission, taken as late as it can)."""
+    check_move(locked.status, to_status)
+    from_status = locked.status
+    locked.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == Status.SUBMITTED:
+        locked.submitted_at = at
+        fields.append("submitted_at")
+    StatusChange.objects.create(
+        application=locked, from_status=from_status, to_status=to_status, changed_by=by, changed_at=at, note=note
+    )
+    counted_data_changed()
+    return fields
+
+
 @transaction.atomic
 def application_change_status(
     *, application: Application, to_status: str, by=None, note: str = "", at=None
@@ -60,21 +79,11 @@ def application_change_status(
     """
     at = at or timezone.now()
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    check_move(locked.status, to_status)
-    from_status = locked.status
-    locked.status = to_status
-    fields = ["status", "updated_at"]
-    if to_status == Status.SUBMITTED:
-        locked.submitted_at = at
-        fields.append("submitted_at")
-        if not locked.reference:
-            locked.reference = reference_allocate(call_id=locked.call_id)
-            fields.append("reference")
+    fields = move_record(locked, to_status, by=by, note=note, at=at)
+    if to_status == Status.SUBMITTED and not locked.reference:
+        locked.reference = reference_allocate(call_id=locked.call_id)
+        fields.append("reference")
     locked.save(update_fields=fields)
-    StatusChange.objects.create(
-        application=locked, from_status=from_status, to_status=to_status, changed_by=by, changed_at=at, note=note
-    )
-    counted_data_changed()
     for field in fields:
         setattr(application, field, getattr(locked, field))
     return application
@@ -206,16 +215,9 @@ def application_submit(*, application, by, now=None) -> Application:
         if not evaluation.eligible or unanswered:
             raise SubmissionRefused([*unanswered, *[r.message for r in evaluation.failures]])
         # Everything that does not need the reference first; the row is already locked, so the
-        # status moves here without application_change_status's second lock.
-        check_move(locked.status, Status.SUBMITTED)
-        from_status = locked.status
-        locked.status = Status.SUBMITTED
-        locked.submitted_at = now
+        # move is recorded here (move_record, as every move is) without a second lock.
+        fields = move_record(locked, Status.SUBMITTED, by=by, at=now)
         content = submitted_content(locked)
-        StatusChange.objects.create(
-            application=locked, from_status=from_status, to_status=Status.SUBMITTED, changed_by=by, changed_at=now
-        )
-        counted_data_changed()
         # Last: the call row stays locked from here to the commit (one more update of this row).
         locked.reference = reference_allocate(call_id=locked.call_id)
         content["reference"] = locked.reference
@@ -226,15 +228,13 @@ def application_submit(*, application, by, now=None) -> Application:
         locked.max_grant = evaluation.max_grant
         locked.save(
             update_fields=[
-                "status",
-                "submitted_at",
+                *fields,
                 "reference",
                 "submitted_content",
                 "content_hash",
                 "receipt_language",
                 "eligible_costs",
                 "max_grant",
-                "updated_at",
             ]
         )
         transaction.on_commit(partial(hand_over, build_receipt, locked.pk), robust=True)
