@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from consortia.services import sme_size
+from programmes.rules import evaluate_application
 
 from .models import Application
 
@@ -83,3 +84,20 @@ def decision_record(application: Application) -> DecisionRecord | None:
         evaluated_on=date.fromisoformat(evaluated_on) if evaluated_on else None,
         backfilled=bool(rules.get("backfilled")),
     )
+
+
+def decision_facts_backfill(**kwargs) -> int:
+    """Applications approved or closed before the decision's facts were kept get them from the rules now.
+
+    The best record of those facts is the rules engine run again, on the submission day, with the
+    call's rules and the applicant's data as they are now; the record says it is a reconstruction
+    (`decision_rules["backfilled"]`). Run after every `migrate` (post_migrate, applications/apps.py),
+    once the schema is complete, so today's models and engine can read it whatever migrations came
+    after the facts' columns; nothing to do costs one query. Returns how many were filled.
+    """
+    filled = 0
+    undecided = Application.objects.filter(status__in=["approved", "closed"], decision_rules={})
+    for application in undecided.select_related("organisation").order_by("pk"):
+        decision_facts_freeze(application=application, evaluation=evaluate_application(application), backfilled=True)
+        filled += 1
+    return filled

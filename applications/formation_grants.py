@@ -31,9 +31,11 @@ administrator) may do it.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -243,10 +245,12 @@ def _seed_funding_grant(*, formation, consortium, declarations, by) -> Applicati
         ) from refusal
     # As a submission does: the fingerprint of what was granted, and the receipt in the file.
     application = Application.objects.select_related("call__programme__agency", "consortium").get(pk=application.pk)
-    application.content_hash = content_hash(submitted_content(application))
+    application.submitted_content = submitted_content(application)
+    application.content_hash = content_hash(application.submitted_content)
+    application.receipt_language = translation.get_language() or settings.LANGUAGE_CODE
     pdf = receipt_render(application=application, evaluation=evaluation)
     application.receipt.save(f"receipt-{application.reference}.pdf", ContentFile(pdf), save=False)
-    application.save(update_fields=["content_hash", "receipt"])
+    application.save(update_fields=["submitted_content", "content_hash", "receipt_language", "receipt"])
     return application
 
 

@@ -1,12 +1,15 @@
 """Writes on applications. Views, admin actions, tasks and commands call these."""
 
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from consortia.services import active_memberships
 from portal.figures import counted_data_changed
-from portal.notifications import notify
+from portal.handover import hand_over
 from portal.refusals import Refused
 from portal.timezones import format_in_zone
 from programmes.models import Call
@@ -16,22 +19,50 @@ from programmes.rules.engine import evaluation_date
 from .attachments import attachment_add
 from .models import Application, Status, StatusChange
 from .programme_fields import FIELDS_BY_KIND, missing_fields
-from .receipts import receipt_render
+from .receipts import build_receipt
 from .workflow import APPLICANT, check_move, may_move
 
 
 def reference_allocate(*, call_id: int) -> str:
     """The next reference of a call, e.g. EXP-2026-0007: unique and gapless.
 
-    Locks the call row, so two submissions at the same moment get two numbers
-    one after the other. Must run inside the transaction that stores the reference.
+    One statement that increments the call's counter and returns it: it locks the
+    call row until the transaction ends, so two submissions at the same moment get
+    two numbers one after the other. Must run inside the transaction that stores
+    the reference, and as late in it as possible: every submission to the call
+    waits for the lock.
     """
-    call = (
-        Call.objects.select_for_update().only("pk", "reference_prefix", "year", "last_reference_number").get(pk=call_id)
+    table = Call._meta.db_table
+    column = Call._meta.get_field("last_reference_number").column
+    prefix = Call._meta.get_field("reference_prefix").column
+    year = Call._meta.get_field("year").column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "{column}" = "{column}" + 1 WHERE "id" = %s '
+            f'RETURNING "{prefix}", "{year}", "{column}"',
+            [call_id],
+        )
+        reference_prefix, call_year, number = cursor.fetchone()
+    return f"{reference_prefix}-{call_year}-{number:04d}"
+
+
+def move_record(locked: Application, to_status: str, *, by=None, note: str = "", at) -> list[str]:
+    """The one way a move is made, on a row the caller has locked: checked against the workflow
+    table, the status (and for a submission its time) set, the move recorded in the history and
+    the dashboard's figures made stale at commit. Returns the fields to save; the caller saves them
+    (with the reference, for a submission, taken as late as it can)."""
+    check_move(locked.status, to_status)
+    from_status = locked.status
+    locked.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == Status.SUBMITTED:
+        locked.submitted_at = at
+        fields.append("submitted_at")
+    StatusChange.objects.create(
+        application=locked, from_status=from_status, to_status=to_status, changed_by=by, changed_at=at, note=note
     )
-    call.last_reference_number += 1
-    call.save(update_fields=["last_reference_number"])
-    return f"{call.reference_prefix}-{call.year}-{call.last_reference_number:04d}"
+    counted_data_changed()
+    return fields
 
 
 @transaction.atomic
@@ -48,21 +79,11 @@ def application_change_status(
     """
     at = at or timezone.now()
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    check_move(locked.status, to_status)
-    from_status = locked.status
-    locked.status = to_status
-    fields = ["status", "updated_at"]
-    if to_status == Status.SUBMITTED:
-        locked.submitted_at = at
-        fields.append("submitted_at")
-        if not locked.reference:
-            locked.reference = reference_allocate(call_id=locked.call_id)
-            fields.append("reference")
+    fields = move_record(locked, to_status, by=by, note=note, at=at)
+    if to_status == Status.SUBMITTED and not locked.reference:
+        locked.reference = reference_allocate(call_id=locked.call_id)
+        fields.append("reference")
     locked.save(update_fields=fields)
-    StatusChange.objects.create(
-        application=locked, from_status=from_status, to_status=to_status, changed_by=by, changed_at=at, note=note
-    )
-    counted_data_changed()
     for field in fields:
         setattr(application, field, getattr(locked, field))
     return application
@@ -109,7 +130,11 @@ def submitted_content(application) -> dict:
         ]
     return {
         "reference": application.reference,
-        "call": {"id": application.call_id, "title": application.call.title},
+        "call": {
+            "id": application.call_id,
+            "title": application.call.title,
+            "agency": application.call.programme.agency.name,
+        },
         "submitted_at": application.submitted_at.isoformat(),
         "applicant": {
             "kind": "consortium" if application.consortium_id else application.organisation.kind,
@@ -124,7 +149,12 @@ def submitted_content(application) -> dict:
         **{name: getattr(application, name) for name in programme_field_names(application)},
         "declarations": sorted(application.declarations or []),
         "budget_lines": [
-            {"category": line.category.code, "description": line.description, "amount": str(line.amount)}
+            {
+                "category": line.category.code,
+                "category_name": str(line.category.name),
+                "description": line.description,
+                "amount": str(line.amount),
+            }
             for line in application.budget_lines.select_related("category").order_by("position", "pk")
         ],
         "attachments": [
@@ -146,15 +176,22 @@ def content_hash(content: dict) -> str:
 
 
 def application_submit(*, application, by, now=None) -> Application:
-    """Submit a draft: deadline and rules checked by the server, reference, receipt, e-mail.
+    """Submit a draft: deadline and rules checked by the server, reference; receipt and e-mail after commit.
 
     The application row is locked first, so a double click or a replayed POST
     waits for the first submission and then finds it already submitted: one
     reference, one receipt. Raises SubmissionRefused with the reasons otherwise.
-    """
-    from django.utils.translation import gettext as _
 
+    Everything that does not need the reference (rules, content, history) is done
+    before the call's counter is taken, as the last write: the call row is locked
+    only from there to the commit, which is what lets many applicants submit to
+    one call at once. The content hashed and the language are stored, and the
+    receipt is built from them after commit (build_receipt, by the worker, or on
+    the first download), so it is the same whenever it is built; its task then
+    writes the e-mail with the receipt attached.
+    """
     now = now or timezone.now()
+    language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update().select_related("call__programme__agency").get(pk=application.pk)
@@ -177,26 +214,31 @@ def application_submit(*, application, by, now=None) -> Application:
         unanswered = missing_fields(locked)
         if not evaluation.eligible or unanswered:
             raise SubmissionRefused([*unanswered, *[r.message for r in evaluation.failures]])
-        application_change_status(application=locked, to_status=Status.SUBMITTED, by=by, at=now)
-        locked.refresh_from_db()
-        locked.content_hash = content_hash(submitted_content(locked))
+        # Everything that does not need the reference first; the row is already locked, so the
+        # move is recorded here (move_record, as every move is) without a second lock.
+        fields = move_record(locked, Status.SUBMITTED, by=by, at=now)
+        content = submitted_content(locked)
+        # Last: the call row stays locked from here to the commit (one more update of this row).
+        locked.reference = reference_allocate(call_id=locked.call_id)
+        content["reference"] = locked.reference
+        locked.submitted_content = content
+        locked.content_hash = content_hash(content)
+        locked.receipt_language = language
         locked.eligible_costs = evaluation.eligible_costs
         locked.max_grant = evaluation.max_grant
-        pdf = receipt_render(application=locked, evaluation=evaluation)
-        locked.receipt.save(f"receipt-{locked.reference}.pdf", ContentFile(pdf), save=False)
-        locked.save(update_fields=["content_hash", "receipt", "eligible_costs", "max_grant"])
-        _notify_submitted(locked, by)
+        locked.save(
+            update_fields=[
+                *fields,
+                "reference",
+                "submitted_content",
+                "content_hash",
+                "receipt_language",
+                "eligible_costs",
+                "max_grant",
+            ]
+        )
+        transaction.on_commit(partial(hand_over, build_receipt, locked.pk), robust=True)
     return locked
-
-
-def _notify_submitted(application, by):
-    notify(
-        user=by,
-        template="applications/email/submitted",
-        context={"application": application},
-        key=f"submitted:{application.pk}:{by.pk}",
-        attachments=[(f"receipt-{application.reference}.pdf", application.receipt.name, "application/pdf")],
-    )
 
 
 @transaction.atomic
@@ -205,8 +247,6 @@ def clarification_answer(*, application, by, text: str, files=()) -> Application
 
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not may_move(locked.status, Status.UNDER_REVIEW, actor=APPLICANT):
-        from django.utils.translation import gettext as _
-
         raise SubmissionRefused([_("No clarification is requested for this application.")])
     for uploaded in files:
         attachment_add(application=locked, uploaded_file=uploaded, kind="clarification", by=by)

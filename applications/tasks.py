@@ -1,17 +1,18 @@
 """Celery tasks of the applications app: they take ids (or nothing) and call services.
 
 The report task is defined beside the building it runs (applications.reports.services), which
-enqueues it, and the dashboard's rebuild beside its cache (applications.dashboard.cache); they are
-named here so the worker finds them.
+enqueues it, the receipt's beside the receipt (applications.receipts) and the dashboard's rebuild
+beside its cache (applications.dashboard.cache); they are named here so the worker finds them.
 """
 
 from celery import shared_task
 
 from .dashboard.cache import warm_dashboard
+from .receipts import build_receipt, sweep_receipts
 from .reminders import send_due_reminders as reminders_send
 from .reports.services import build_report, reports_watch
 
-__all__ = ["build_report", "send_due_reminders", "warm_dashboard", "watch_reports"]
+__all__ = ["build_receipt", "build_report", "send_due_reminders", "sweep_receipts", "warm_dashboard", "watch_reports"]
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -47,6 +47,7 @@ from .forms import (
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
 from .queries import _editable_filter
+from .receipts import receipt_build
 from .workflow import APPLICANT, RENOUNCE, EndingRefused, check_end, may_end, may_withdraw
 
 STEPS = [
@@ -280,7 +281,8 @@ def attachment_delete(request, pk, attachment_pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    application = selectors.application_for(request.user, pk, editable=True)
+    # Only the access check here (the service locks and reads the row itself): one query.
+    application = get_object_or_404(Application.objects.filter(_editable_filter(request.user)).only("pk"), pk=pk)
     try:
         # Judged by when the request arrived, not when its turn came (a queue, another submission's lock).
         application = services.application_submit(application=application, by=request.user, now=arrival(request))
@@ -330,6 +332,10 @@ def detail(request, pk):
 @login_required
 def receipt(request, pk):
     application = selectors.application_for(request.user, pk)
+    if not application.receipt and application.submitted_content is not None:
+        # Not built yet by the worker: built now, from what was fixed at submission.
+        receipt_build(application_id=application.pk)
+        application.refresh_from_db(fields=["receipt"])
     if not application.receipt:
         raise Http404
     return FileResponse(

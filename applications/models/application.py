@@ -187,6 +187,10 @@ class Application(ConstraintErrorsOnFields, models.Model):
         help_text=_("5 years from 31 December of the year of the last payment (CPR Art. 82)."),
     )
     content_hash = CleanCharField(_("SHA-256 of the submitted content"), max_length=64, blank=True, editable=False)
+    # What the fingerprint was computed over and the language the applicant submitted in: the
+    # receipt is built from these (after commit, by the worker), so it is the same whenever built.
+    submitted_content = models.JSONField(_("submitted content"), null=True, blank=True, editable=False)
+    receipt_language = CleanCharField(_("language of the receipt"), max_length=8, blank=True, editable=False)
     receipt = models.FileField(
         _("submission receipt"), upload_to="receipts/%Y/", storage=private_storage, blank=True, editable=False
     )
@@ -203,7 +207,16 @@ class Application(ConstraintErrorsOnFields, models.Model):
 
     # Who changed money and status, and when (audit).
     history = HistoricalRecords(
-        excluded_fields=["summary", "target_markets", "declarations", "content_hash", "receipt", "updated_at"]
+        excluded_fields=[
+            "summary",
+            "target_markets",
+            "declarations",
+            "content_hash",
+            "submitted_content",
+            "receipt_language",
+            "receipt",
+            "updated_at",
+        ]
     )
 
     objects = ApplicationQuerySet.as_manager()

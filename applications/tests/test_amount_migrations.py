@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -106,6 +107,8 @@ def test_decisions_taken_before_the_facts_were_kept_get_them_from_the_rules(comp
         _migrate([("applications", "0012_decision_facts")])
     finally:
         _migrate(leaves)
+    # What `migrate` does once the schema is complete.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
     application.refresh_from_db()
     assert application.decided_rate == D("50.00")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from applications.receipts import receipt_build
 from applications.services import SubmissionRefused, application_submit
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.services import organisation_register
@@ -45,6 +46,10 @@ def submitted_at(moment: datetime, *, zone="Europe/Madrid", country="ES", region
 
 
 def receipt_text(application) -> str:
+    # The receipt is built after the submission commits, by the worker: here, later, out of the
+    # submission's clock and language, as the worker would.
+    receipt_build(application_id=application.pk)
+    application.refresh_from_db()
     with application.receipt.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     # The PDF's text runs may break lines anywhere: compare on single spaces.

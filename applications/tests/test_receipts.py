@@ -1,0 +1,124 @@
+"""The receipt after the submission: built after commit from what was fixed at submission, the same
+whenever built, once; the e-mail written with it; the submit request itself short."""
+
+import io
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from applications.models import Application
+from applications.receipts import receipt_build, receipts_sweep
+from applications.tests.test_views import draft, fill
+from portal.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def applicant(client, applicant):
+    """The shared applicant, logged in."""
+    client.force_login(applicant)
+    return applicant
+
+
+def pdf_text(application) -> str:
+    with application.receipt.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def submit(client, application):
+    return client.post(reverse("applications:submit", args=[application.pk]))
+
+
+def test_the_submit_request_takes_the_reference_and_leaves_the_receipt_for_after_commit(
+    client, applicant, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    application = draft(client, applicant)
+    fill(client, application)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(24):
+        response = submit(client, application)
+
+    application.refresh_from_db()
+    assert response.status_code == 302
+    assert application.reference == f"PMX-{application.call.year}-0001"
+    assert len(application.content_hash) == 64
+    assert application.submitted_content["reference"] == application.reference
+    assert not application.receipt  # built after commit, by the worker
+    assert not Notification.objects.exists()  # written with the receipt
+    assert callbacks
+
+
+def test_the_receipt_is_the_same_whenever_it_is_built(client, applicant, django_capture_on_commit_callbacks):
+    application = draft(client, applicant)
+    fill(client, application)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, application)
+    application.refresh_from_db()
+    first = pdf_text(application)
+
+    # Later: the live rows change (a clarification's document, a renamed call, another language)...
+    application.budget_lines.update(description="Changed afterwards")
+    application.call.title = "Renamed call"
+    application.call.save()
+    applicant.language = "es"
+    applicant.save()
+    application.receipt.delete(save=True)
+    with time_machine.travel(timezone.now() + timedelta(days=40)):
+        assert receipt_build(application_id=application.pk)
+    application.refresh_from_db()
+
+    # ...and the receipt built again says exactly what was submitted.
+    assert pdf_text(application) == first
+    assert application.reference in first and "Fruit Logistica" in first and "PIMEX 2026" in first
+
+
+def test_the_applicant_sees_the_reference_at_once_and_the_receipt_when_it_exists(
+    client, applicant, django_capture_on_commit_callbacks
+):
+    application = draft(client, applicant)
+    fill(client, application)
+    with django_capture_on_commit_callbacks(execute=False) as submission_callbacks:
+        submit(client, application)
+    application.refresh_from_db()
+
+    detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert application.reference in detail
+    assert "Your receipt is being prepared." in detail and "receipt-link" not in detail
+
+    # The first download builds it (and writes its e-mail); the worker's task, run later, finds it built.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("applications:receipt", args=[application.pk]))
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in submission_callbacks:
+            callback()
+
+    application.refresh_from_db()
+    assert application.receipt.name.endswith(f"receipt-{application.reference}.pdf")
+    assert len(mail.outbox) == 1 and Notification.objects.count() == 1
+    assert mail.outbox[0].attachments[0][0] == f"receipt-{application.reference}.pdf"
+    detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "receipt-link" in detail and "being prepared" not in detail
+
+
+def test_a_receipt_whose_task_never_ran_is_built_by_the_sweep(client, applicant, django_capture_on_commit_callbacks):
+    application = draft(client, applicant)
+    fill(client, application)
+    with django_capture_on_commit_callbacks(execute=False):
+        submit(client, application)  # the broker was down: the task was never handed over
+
+    assert receipts_sweep() == 0  # too early: its task may still be on its way
+    with django_capture_on_commit_callbacks(execute=True):
+        assert receipts_sweep(now=timezone.now() + timedelta(minutes=3)) == 1
+        assert receipts_sweep(now=timezone.now() + timedelta(minutes=3)) == 0
+
+    application = Application.objects.get(pk=application.pk)
+    assert application.receipt
+    assert len(mail.outbox) == 1
