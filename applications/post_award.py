@@ -87,7 +87,7 @@ def expense_claim(*, report: ProjectReport, by, budget_line: BudgetLine, amount:
     if amount > MAX_EXPENSE:
         raise PostAwardRefused(_("The amount is too large to be a real expense: check it."), field="amount")
     with transaction.atomic():
-        locked = ProjectReport.objects.select_for_update().select_related("application").get(pk=report.pk)
+        locked = ProjectReport.objects.select_for_update(of=("self",)).select_related("application").get(pk=report.pk)
         application = _locked(locked.application)
         report_open_check(locked, application)
         if budget_line.application_id != application.pk:
@@ -116,7 +116,11 @@ def expense_claim_with_invoice(*, report: ProjectReport, by, invoice_file, **fie
 
 def expense_remove(*, expense: Expense, by) -> None:
     with transaction.atomic():
-        locked = Expense.objects.select_for_update().select_related("report__application").get(pk=expense.pk)
+        locked = (
+            Expense.objects.select_for_update(of=("self", "report", "report__application"))
+            .select_related("report__application")
+            .get(pk=expense.pk)
+        )
         report_open_check(locked.report, locked.report.application)
         invoice = locked.invoice
         locked.delete()
@@ -143,7 +147,11 @@ def expense_verify(*, expense: Expense, accepted: bool, reason: str = "", by) ->
     if not accepted and not reason:
         raise PostAwardRefused(_("Give the reason for rejecting the expense: the beneficiary is told."))
     with transaction.atomic():
-        locked = Expense.objects.select_for_update().select_related("report__application").get(pk=expense.pk)
+        locked = (
+            Expense.objects.select_for_update(of=("self", "report", "report__application"))
+            .select_related("report__application")
+            .get(pk=expense.pk)
+        )
         if locked.report.status != ProjectReport.Status.SUBMITTED:
             raise PostAwardRefused(_("Expenses are verified once their report is sent."))
         if locked.report.application.status != Status.APPROVED:

@@ -4,6 +4,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -14,10 +15,10 @@ from portal.refusals import Refused
 from portal.timezones import format_in_zone
 from programmes.models import Call
 from programmes.rules import evaluate_application
-from programmes.rules.engine import evaluation_date
+from programmes.rules.engine import FACT_RELATIONS, evaluation_date
 
 from .attachments import attachment_add
-from .models import Application, Status, StatusChange
+from .models import Application, Attachment, BudgetLine, Status, StatusChange
 from .programme_fields import FIELDS_BY_KIND, missing_fields
 from .receipts import build_receipt
 from .workflow import APPLICANT, check_move, may_move
@@ -115,8 +116,21 @@ class SubmissionRefused(Refused):
         super().__init__("; ".join(self.reasons))
 
 
+def _content_prefetches() -> list:
+    """The rows the submitted content lists, in their order (the hash depends on it)."""
+    return [
+        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("category").order_by("position", "pk")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+    ]
+
+
 def submitted_content(application) -> dict:
-    """What was submitted, as plain data: the receipt's SHA-256 is computed over it."""
+    """What was submitted, as plain data: the receipt's SHA-256 is computed over it.
+
+    The budget lines and attachments are read once (nothing is read again when the caller
+    prefetched them with `_content_prefetches`, as the submission does).
+    """
+    prefetch_related_objects([application], *_content_prefetches())
     applicant = application.consortium or application.organisation
     members = []
     if application.consortium_id:
@@ -155,11 +169,10 @@ def submitted_content(application) -> dict:
                 "description": line.description,
                 "amount": str(line.amount),
             }
-            for line in application.budget_lines.select_related("category").order_by("position", "pk")
+            for line in application.budget_lines.all()
         ],
         "attachments": [
-            {"kind": a.kind, "name": a.original_name, "sha256": a.sha256}
-            for a in application.attachments.order_by("uploaded_at", "pk")
+            {"kind": a.kind, "name": a.original_name, "sha256": a.sha256} for a in application.attachments.all()
         ],
     }
 
@@ -193,8 +206,9 @@ def application_submit(*, application, by, now=None) -> Application:
     now = now or timezone.now()
     language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
+        # Only the application's row is locked (`of`): the call's row is locked last, by the reference.
         locked = (
-            Application.objects.select_for_update().select_related("call__programme__agency").get(pk=application.pk)
+            Application.objects.select_for_update(of=("self",)).select_related(*FACT_RELATIONS).get(pk=application.pk)
         )
         if not may_move(locked.status, Status.SUBMITTED, actor=APPLICANT):
             if locked.submitted_at is not None:
@@ -210,7 +224,9 @@ def application_submit(*, application, by, now=None) -> Application:
             )
         if now < call.opens_at or not call.is_published:
             raise SubmissionRefused([_("The call is not open yet.")])
-        evaluation = evaluate_application(locked)
+        # The rows the rules and the content read, once, on the locked instance.
+        prefetch_related_objects([locked], *_content_prefetches())
+        evaluation = evaluate_application(locked, fresh=False)
         unanswered = missing_fields(locked)
         if not evaluation.eligible or unanswered:
             raise SubmissionRefused([*unanswered, *[r.message for r in evaluation.failures]])

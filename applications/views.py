@@ -7,6 +7,7 @@ application), parses with a form and calls a service.
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -278,6 +279,9 @@ def attachment_delete(request, pk, attachment_pk):
     return redirect("applications:edit", pk=pk, step="documents")
 
 
+# The service's transaction is the request's only one (no savepoint around it): the view writes
+# nothing itself, and the messages are stored after the view returns.
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def submit(request, pk):

@@ -116,7 +116,7 @@ def fee_payment_record(*, fee, organisation: Organisation, amount, paid_on: date
     fee by the same member (the fee row is locked, so two clerks recording it at once
     cannot both succeed). A payment is not changed afterwards.
     """
-    fee = MembershipFee.objects.select_for_update().select_related("consortium").get(pk=fee.pk)
+    fee = MembershipFee.objects.select_for_update(of=("self",)).select_related("consortium").get(pk=fee.pk)
     existing = FeePayment.objects.filter(fee=fee, organisation=organisation).first()
     if existing is not None:
         raise Refused(

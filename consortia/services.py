@@ -456,7 +456,9 @@ def invitation_accept(*, user, invitation: Invitation, organisation: Organisatio
 def membership_answer(*, by, membership: Membership, accept: bool) -> Membership:
     """The invited organisation's representative accepts (the membership counts from today) or declines."""
     membership = (
-        Membership.objects.select_for_update().select_related("organisation", "consortium").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self", "organisation", "consortium"))
+        .select_related("organisation", "consortium")
+        .get(pk=membership.pk)
     )
     if not acts_for(by, membership.organisation):
         raise NotAllowed
@@ -484,7 +486,11 @@ def membership_answer(*, by, membership: Membership, accept: bool) -> Membership
 @transaction.atomic
 def membership_leave(*, by, membership: Membership) -> Membership:
     """An active member leaves; it stops counting from today."""
-    membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self", "organisation"))
+        .select_related("organisation")
+        .get(pk=membership.pk)
+    )
     if not acts_for(by, membership.organisation):
         raise NotAllowed
     if membership.status != Membership.Status.ACTIVE:

@@ -59,7 +59,9 @@ def pimex_completion_problems(*, application) -> list[str]:
 
 def _running(application, what: str) -> Application:
     """The application, locked; refused unless its operation is running (approved)."""
-    locked = Application.objects.select_for_update().select_related("call__programme").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",)).select_related("call__programme").get(pk=application.pk)
+    )
     if locked.call.programme.kind != Programme.Kind.PIMEX:
         raise PimexRefused(_("This operation is not part of a PIMEX programme."))
     if locked.status != RUNNING:

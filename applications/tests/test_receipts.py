@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -37,14 +39,26 @@ def submit(client, application):
 
 
 def test_the_submit_request_takes_the_reference_and_leaves_the_receipt_for_after_commit(
-    client, applicant, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    client, applicant, django_capture_on_commit_callbacks
 ):
     application = draft(client, applicant)
     fill(client, application)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(24):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, CaptureQueriesContext(connection) as queries:
         response = submit(client, application)
 
+    # At most 15 statements in the request: session and user, the access check, the row lock, the
+    # rules' and the content's reads (once), the move, the reference, the row and its history. The
+    # savepoints are the test's (its transaction wraps the request's, which has no other).
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) <= 15, "\n".join(statements)
+    assert sum(sql.startswith("SAVEPOINT") for sql in (q["sql"] for q in queries.captured_queries)) == 1
+    # Only the application's row is locked by the read; the call's row only by the reference, last.
+    (lock,) = [sql for sql in statements if "FOR UPDATE" in sql]
+    assert lock.endswith('FOR UPDATE OF "applications_application"')
+    assert statements.index(lock) < next(
+        i for i, sql in enumerate(statements) if sql.startswith('UPDATE "programmes_call"')
+    )
     application.refresh_from_db()
     assert response.status_code == 302
     assert application.reference == f"PMX-{application.call.year}-0001"

@@ -156,3 +156,50 @@ def test_every_after_commit_callback_is_isolated_from_the_others():
 def test_the_checker_finds_a_fragile_after_commit_callback():
     source = "from django.db import transaction\ntransaction.on_commit(f)\ntransaction.on_commit(g, robust=True)\n"
     assert fragile_after_commit_callbacks(source) == [2]
+
+
+def _chain(node: ast.Call) -> list[ast.Call]:
+    """The calls of a method chain, outermost first: `a.b().c().d()` gives d, c, b."""
+    calls = []
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        calls.append(node)
+        node = node.func.value
+    return calls
+
+
+def unnamed_row_locks(source: str) -> list[int]:
+    """Lines of `select_for_update()` calls that join other tables (`select_related`) without `of=`.
+
+    PostgreSQL locks the row of every table a `FOR UPDATE` joins: an application read with its
+    call would lock the call's row too, and every submission to the call would wait for it. A lock
+    that joins names what it locks.
+    """
+    lines = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            calls = _chain(node)
+            names = {call.func.attr for call in calls}
+            if "select_related" in names:
+                for call in calls:
+                    if call.func.attr == "select_for_update" and not any(k.arg == "of" for k in call.keywords):
+                        lines.add(call.lineno)
+    return sorted(lines)
+
+
+def test_every_row_lock_that_joins_names_the_rows_it_locks():
+    unnamed = {
+        str(path.relative_to(ROOT)): lines
+        for path in project_modules()
+        if (lines := unnamed_row_locks(path.read_text()))
+    }
+    assert unnamed == {}, "pass of=(...) to select_for_update when it is joined with select_related"
+
+
+def test_the_checker_finds_a_row_lock_that_joins_without_naming():
+    source = (
+        "a = Application.objects.select_for_update().select_related('call').get(pk=1)\n"
+        "b = Application.objects.select_for_update(of=('self',)).select_related('call').get(pk=1)\n"
+        "c = Application.objects.select_for_update().get(pk=1)\n"
+        "d = Expense.objects.select_related('report').select_for_update().get(pk=1)\n"
+    )
+    assert unnamed_row_locks(source) == [1, 4]

@@ -5,7 +5,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -72,25 +72,42 @@ def _applicant_facts(call, *, consortium, organisation, on, application=None, **
     )
 
 
-def gather_facts(application) -> tuple[Facts, list]:
-    """Everything the rules read, fetched once. Returns the facts and the call's rules."""
-    links = ("holdings__owned", "holders__owner")
+# What the rules read of an application: its relations (joined) and its rows (prefetched).
+FACT_RELATIONS = ("call__programme__agency", "consortium", "organisation")
+_OWNERSHIP_LINKS = ("holdings__owned", "holders__owner")
+
+
+def fact_prefetches() -> list:
+    """The lookups the rules read, for `prefetch_related_objects` (what is already fetched is not read again)."""
+    return [
+        "budget_lines__category",
+        "attachments",
+        Prefetch(
+            "consortium__memberships",
+            queryset=Membership.objects.select_related("organisation").prefetch_related(
+                *(f"organisation__{link}" for link in _OWNERSHIP_LINKS)
+            ),
+        ),
+        *(f"organisation__{link}" for link in _OWNERSHIP_LINKS),
+    ]
+
+
+def gather_facts(application, *, fresh: bool = True) -> tuple[Facts, list]:
+    """Everything the rules read, fetched once. Returns the facts and the call's rules.
+
+    `fresh` (the default) reads the application again with what the rules need. A caller that
+    holds the row locked and loaded it with `FACT_RELATIONS` passes `fresh=False`: the rows are
+    then prefetched onto its instance (what it prefetched already is used as it is), so what it
+    reads afterwards (the submitted content) comes from the same reads.
+    """
     # The application's own model (the engine sits below applications and does not import it).
     applications = type(application)._default_manager
-    application = (
-        applications.select_related("call__programme__agency", "consortium", "organisation")
-        .prefetch_related(
-            "budget_lines__category",
-            Prefetch(
-                "consortium__memberships",
-                queryset=Membership.objects.select_related("organisation").prefetch_related(
-                    *(f"organisation__{link}" for link in links)
-                ),
-            ),
-            *(f"organisation__{link}" for link in links),
+    if fresh:
+        application = (
+            applications.select_related(*FACT_RELATIONS).prefetch_related(*fact_prefetches()).get(pk=application.pk)
         )
-        .get(pk=application.pk)
-    )
+    else:
+        prefetch_related_objects([application], *fact_prefetches())
     call = application.call
     on = evaluation_date(application)
     consortium = application.consortium
@@ -103,7 +120,7 @@ def gather_facts(application) -> tuple[Facts, list]:
         on=on,
         application=application,
         budget_lines=list(application.budget_lines.all()),
-        attachment_kinds=set(application.attachments.values_list("kind", flat=True)),
+        attachment_kinds={attachment.kind for attachment in application.attachments.all()},
         declarations=set(application.declarations or []),
         other_applications=applications.filter(call=call, **applicant_filter)
         .exclude(pk=application.pk)
@@ -180,13 +197,14 @@ def rules_record(rows) -> tuple[str, list[dict]]:
     return digest[:12], rules
 
 
-def evaluate_application(application) -> Evaluation:
+def evaluate_application(application, *, fresh: bool = True) -> Evaluation:
     """Check an application against its call's rules and work out the maximum grant.
 
     Every result says why, naming the facts. The maximum grant is 0.00 when the
     application is not eligible; `computed_grant` keeps what the funding rules gave.
+    `fresh=False`: see `gather_facts` (the caller loaded and locked the application).
     """
-    facts, rows = gather_facts(application)
+    facts, rows = gather_facts(application, fresh=fresh)
     by_row: dict[int, RuleResult] = {}
 
     eligible_costs, steps, cap_results = _eligible_costs(facts, rows)
