@@ -6,6 +6,7 @@ Creates the volume data with applications.demo.volume (unless --reuse finds some
 superuser in through the test client and requests each page N times: the manager dashboard
 without filters and filtered to one programme (also with the cache emptied before each request,
 and right after a decision whose figures the worker rebuilt), the admin list of applications and
+the application's admin page, the busiest call's ranking and its admin page (with the budget), and
 the open data CSV (read to its end). Prints, in milliseconds of server time, the first request
 (caches not yet warm) apart, then the median and 95th percentile of the others, with the number of
 queries of the first request. A page whose address does not resolve yet is "not available".
@@ -34,7 +35,9 @@ from programmes.models import Programme
 BENCHMARK_USER = "benchmark@volume.example"
 HOST = "127.0.0.1"
 
-# (label, URL name, query string; {programme} is the busiest volume programme's id)
+# (label, URL name, query string[, mode]); the URL name may be followed by ":{call}" or
+# ":{application}" for the address's argument: the busiest volume call, and a submitted application
+# of it. {programme} in the query string is the busiest volume programme's id.
 PAGES = [
     ("dashboard, no filter", "programmes:dashboard", ""),
     ("dashboard, one programme", "programmes:dashboard", "?programme={programme}"),
@@ -45,6 +48,9 @@ PAGES = [
     # what the next viewer pays (the rebuild's own time is printed beside it).
     ("after a decision, worker warmed", "programmes:dashboard", "", "warmed"),
     ("admin application list", "admin:applications_application_changelist", ""),
+    ("admin application page", "admin:applications_application_change:{application}", ""),
+    ("call ranking", "admin:programmes_call_ranking:{call}", ""),
+    ("admin call page (budget)", "admin:programmes_call_change:{call}", ""),
     ("open data CSV", "programmes:open_operations", "?format=csv"),
 ]
 
@@ -91,6 +97,30 @@ def _busiest_programme_id() -> int | None:
     return busiest.pk if busiest else None
 
 
+def _busiest_call_and_application(programme_id) -> dict[str, int | None]:
+    """The programme's call with the most submitted applications, and one of them (a ranked one)."""
+    busiest = (
+        Application.objects.filter(call__programme_id=programme_id)
+        .exclude(submitted_at=None)
+        .values("call_id")
+        .annotate(applications=Count("pk"))
+        .order_by("-applications")
+        .first()
+    )
+    if busiest is None:
+        return {"call": None, "application": None}
+    application = (
+        Application.objects.filter(call_id=busiest["call_id"]).exclude(submitted_at=None).order_by("pk").first()
+    )
+    return {"call": busiest["call_id"], "application": application.pk}
+
+
+def _address(name: str, query: str, ids: dict) -> str:
+    name, marker, argument = name.partition(":{")
+    args = [ids[argument.rstrip("}")]] if marker else []
+    return reverse(name, args=args) + query.format(programme=ids["programme"])
+
+
 def _decision_warmed() -> float:
     """A counted write committed and the dashboard rebuilt, as the worker does after it; milliseconds."""
     started = time.perf_counter()
@@ -132,12 +162,13 @@ def benchmark_pages(*, applications: int, requests: int = 30, reuse: bool = Fals
     client = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(_superuser())
     programme_id = _busiest_programme_id()
+    ids = {"programme": programme_id, **_busiest_call_and_application(programme_id)}
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     out(f"{requests} requests per page; cache: {backend} (the first request may fill it)")
     with translation.override("en"):
         for label, name, query, *mode in PAGES:
             try:
-                url = reverse(name) + query.format(programme=programme_id)
+                url = _address(name, query, ids)
             except Exception as error:  # a page still being written must not stop the others
                 out(f"{label:<32} not available ({type(error).__name__}: {error})")
                 continue
