@@ -12,7 +12,7 @@ PORT ?= 8000
 # apt-get as root, or through sudo for a normal user.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: demo test worker serve install install-dev system-deps browser-deps messages migrate lint demo-smoke deploy-smoke clean
+.PHONY: demo test worker serve install install-dev system-deps browser-deps messages migrate lint demo-smoke deploy-smoke loadtest clean
 
 demo: install system-deps messages migrate ## install, migrate, load the demo data and serve on http://127.0.0.1:8000
 	$(BIN)/python manage.py seed_demo
@@ -74,6 +74,12 @@ demo-smoke: install messages
 deploy-smoke: install system-deps
 	@command -v curl >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq curl >/dev/null; }
 	.ci/deploy-smoke
+
+# Deadline day under load (README, "Load test"): production settings, gunicorn, a worker, Locust.
+# Options through the environment: LOADTEST_MODE, LOADTEST_APPLICANTS, LOADTEST_RATE, ...
+loadtest: install-dev system-deps messages
+	@command -v curl >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq curl >/dev/null; }
+	loadtest/run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -15,9 +15,7 @@ measured per thread. The CSRF check is not exercised (the test client skips it).
 import statistics
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -25,17 +23,9 @@ from django.test import Client
 from django.urls import reverse
 
 from applications import submission
-from applications.models import Application, BudgetLine, StatusChange
 from applications.receipts import receipt_build
-from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from consortia.models import Organisation
-from consortia.services import organisation_register
-from consortia.tests.factories import OrganisationFactory
-from portal.models import Notification, User
-from programmes.models import Call
-from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
 
-EMAIL_DOMAIN = "benchmark-submissions.example.org"
+from .deadline_day import applicant_with_draft, deadline_call, deadline_cleanup, submission_facts
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -44,21 +34,11 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def _setup(count: int):
-    token = uuid.uuid4().hex[:8]
-    # The factories number what must be unique from where they start: past runs' leftovers are not met.
-    start = int(time.time()) % 1_000_000 * 1_000
-    for factory in (AgencyFactory, ProgrammeFactory, CallFactory, OrganisationFactory, ApplicationFactory):
-        factory.reset_sequence(start)
-    agency = AgencyFactory(slug=f"benchmark-{token}")
-    programme = ProgrammeFactory(agency=agency, slug=f"benchmark-{token}")
-    call = CallFactory(programme=programme, slug=f"benchmark-{token}", title="Deadline day")
+    call = deadline_call()
     clients = []
     host = next((name.lstrip(".") for name in settings.ALLOWED_HOSTS if name != "*"), "localhost")
     for index in range(count):
-        user = User.objects.create_user(f"applicant-{index}-{call.pk}@{EMAIL_DOMAIN}")
-        organisation = organisation_register(user=user, organisation=OrganisationFactory.build())
-        application = ApplicationFactory(call=call, consortium=None, organisation=organisation)
-        BudgetLineFactory(application=application, amount=Decimal("2500.00"))
+        user, application = applicant_with_draft(call, index)
         client = Client(HTTP_HOST=host)
         client.force_login(user)
         clients.append((client, reverse("applications:submit", args=[application.pk])))
@@ -97,41 +77,11 @@ def _check(call, handed_over, out):
     for application_id in handed_over:
         receipt_build(application_id=application_id)
     seconds = time.perf_counter() - started
-    applications = Application.objects.filter(call=call)
-    references = applications.exclude(reference="").values_list("reference", flat=True)
-    numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
-    gapless = numbers == list(range(1, len(numbers) + 1))
-    receipts = applications.exclude(receipt="").count()
-    emails = Notification.objects.filter(recipient__endswith=EMAIL_DOMAIN, kind="submitted").count()
+    facts = submission_facts(call)
     out(
-        f"  references {len(numbers)}, gapless {gapless}; receipt tasks {len(handed_over)} run in {seconds:.1f} s "
-        f"(as the worker would); receipts {receipts}; submission e-mails {emails}"
+        f"  references {facts.submitted}, gapless {facts.gapless}; receipt tasks {len(handed_over)} run in "
+        f"{seconds:.1f} s (as the worker would); receipts {facts.receipts}; submission e-mails {facts.emails}"
     )
-
-
-def _cleanup(call, out):
-    """Delete the throwaway data; the retention guard is bypassed on purpose (raw deletes of this call's rows)."""
-    applications = Application.objects.filter(call=call)
-    organisations = list(applications.values_list("organisation_id", flat=True))
-    try:
-        for application in applications.exclude(receipt=""):
-            application.receipt.delete(save=False)
-        Notification.objects.filter(recipient__endswith=EMAIL_DOMAIN).delete()
-        for queryset in (
-            StatusChange.objects.filter(application__call=call),
-            BudgetLine.objects.filter(application__call=call),
-            Application.history.filter(call_id=call.pk),
-            applications,
-        ):
-            queryset._raw_delete(queryset.db)
-        Organisation.objects.filter(pk__in=organisations).delete()
-        User.objects.filter(email__endswith=EMAIL_DOMAIN).delete()
-        programme, agency = call.programme, call.programme.agency
-        Call.objects.filter(pk=call.pk).delete()
-        programme.delete()
-        agency.delete()
-    except Exception as error:
-        out(f"  (the throwaway data could not all be deleted: {type(error).__name__}: {error})")
 
 
 def benchmark_submissions(
@@ -166,7 +116,7 @@ def benchmark_submissions(
                 run(f"{simultaneous} simultaneous", clients, lambda index: 0)
                 _check(call, handed_over, out)
             finally:
-                _cleanup(call, out)
+                deadline_cleanup(call, out)
         if rate and seconds:
             handed_over.clear()
             call, clients = _setup(rate * seconds)
@@ -174,6 +124,6 @@ def benchmark_submissions(
                 run(f"sustained {rate}/s for {seconds} s", clients, lambda index: index / rate)
                 _check(call, handed_over, out)
             finally:
-                _cleanup(call, out)
+                deadline_cleanup(call, out)
     finally:
         submission.hand_over = original
