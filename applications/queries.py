@@ -79,16 +79,30 @@ def applications_of(user):
         yield application
 
 
-def application_for(user, pk, *, editable=False) -> Application:
-    """One application the user may see (or, with editable=True, change); 404 otherwise."""
+def _rows():
+    return {
+        "budget_lines": BudgetLine.objects.select_related("category").order_by("position", "pk"),
+        "attachments": Attachment.objects.order_by("uploaded_at", "pk"),
+        "status_changes": StatusChange.objects.order_by("changed_at", "pk"),
+        "project_reports": ProjectReport.objects.order_by("due_on"),
+    }
+
+
+# What a draft's steps show: its budget lines and documents (no history, no reports yet).
+DRAFT_ROWS = ("budget_lines", "attachments")
+
+
+def application_for(user, pk, *, editable=False, rows=None) -> Application:
+    """One application the user may see (or, with editable=True, change); 404 otherwise.
+
+    Read with its call, programme, agency and applicant, and its rows prefetched: all of them, or
+    those named in `rows` (e.g. `DRAFT_ROWS`).
+    """
     queryset = (
         Application.objects.filter(_editable_filter(user) if editable else _visible_filter(user))
         .select_related("call__programme__agency", "consortium", "organisation")
         .prefetch_related(
-            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("category").order_by("position", "pk")),
-            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
-            Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "pk")),
-            Prefetch("project_reports", queryset=ProjectReport.objects.order_by("due_on")),
+            *(Prefetch(name, queryset=rows_of) for name, rows_of in _rows().items() if rows is None or name in rows)
         )
     )
     return get_object_or_404(queryset, pk=pk)

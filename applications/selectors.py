@@ -31,6 +31,7 @@ from .formation_grants import SeedFunding, formation_grant_of, formation_seed_fu
 from .pimex.selectors import participation_for, pimex_commitments, pimex_panel, pimex_progress
 from .post_award import accepted_costs, completion_problems, paid_amount, payable_amount, retention_date
 from .queries import (
+    DRAFT_ROWS,
     NEXT_STEPS,
     application_for,
     applications_of,
@@ -44,6 +45,7 @@ from .reviews import ranking, review_summary, review_weighted_total, reviews_pre
 
 __all__ = [
     "COMMITTED",
+    "DRAFT_ROWS",
     "NEXT_STEPS",
     "SeedFunding",
     "accepted_costs",

@@ -105,7 +105,8 @@ def apply(request, call_pk):
 
 
 def _evaluation_context(application):
-    return {"evaluation": evaluate_application(application)}
+    """The rules' panel, on an application just read by `application_for` (its rows are used as read)."""
+    return {"evaluation": evaluate_application(application, fresh=False)}
 
 
 def _declaration_codes(application):
@@ -116,7 +117,7 @@ def _declaration_codes(application):
 def edit(request, pk, step):
     if step not in STEP_NAMES:
         raise Http404
-    application = selectors.application_for(request.user, pk, editable=True)
+    application = selectors.application_for(request.user, pk, editable=True, rows=selectors.DRAFT_ROWS)
     if application.status != Status.DRAFT:
         return redirect("applications:detail", pk=application.pk)
     handler = {
@@ -133,7 +134,9 @@ def edit(request, pk, step):
             return HttpResponseClientRedirect(target)
         return redirect(target)
     index = STEP_NAMES.index(step)
-    application = selectors.application_for(request.user, pk, editable=True)
+    if request.method == "POST":
+        # The step may have saved some rows before it was refused: the page shows them as they are now.
+        application = selectors.application_for(request.user, pk, editable=True, rows=selectors.DRAFT_ROWS)
     return render(
         request,
         f"applications/step_{step}.html",
