@@ -14,7 +14,10 @@ review step, a CSRF failure answers 403). Each submits once, then idles.
   is ready; `--burst-wait` bounds the wait for stragglers).
 - `sustained`: submitters are started at `--rate` per second; the i-th POSTs at start + `--lead` +
   i / rate, so the POSTs arrive evenly at that rate whatever the spawning's batches (the summary
-  gives the rate measured and how many were late).
+  gives the rate measured and how many were late). Each applicant's GET of its review step then
+  runs beside the others' POSTs: the server serves the rate in pages and in submissions.
+  `--forms-first`: every submitter opens its review step first (as in a burst), then the i-th
+  POSTs at the release + i / rate: applicants who have the page open press Submit at that rate.
 
 Readers (the prepared ones) browse their home, their application's page and the call's public
 pages, a page every `--reader-wait` seconds on average, until the submitters are done. The test
@@ -52,11 +55,18 @@ def _arguments(parser):
     group.add_argument(
         "--lead", type=float, default=2.0, help="sustained: seconds from a submitter's start to its POST (2)"
     )
+    group.add_argument(
+        "--forms-first",
+        env_var="LOADTEST_FORMS_FIRST",
+        action="store_true",
+        help="sustained: every submitter opens its review step first (as in a burst), then the POSTs go at --rate",
+    )
     group.add_argument("--burst-spawn-rate", type=float, default=50.0, help="burst: submitters started per second (50)")
     group.add_argument(
         "--burst-wait", type=float, default=120.0, help="burst: seconds the ready wait for the others at most (120)"
     )
-    group.add_argument("--reader-wait", type=float, default=1.0, help="readers: mean seconds between pages (1)")
+    # A person reads a page for a few seconds before the next one: 20 readers ask about 4 pages a second.
+    group.add_argument("--reader-wait", type=float, default=5.0, help="readers: mean seconds between pages (5)")
 
 
 class Plan:
@@ -69,6 +79,8 @@ class Plan:
             data = json.load(file)
         self.options = options
         self.mode = options.mode
+        # Every submitter gets its form before any POST: a burst, or a sustained rate of forms already open.
+        self.all_ready_first = options.mode == "burst" or options.forms_first
         self.origin = data["origin"].rstrip("/")
         origin = urlsplit(self.origin)
         self.base_headers = {"Host": origin.netloc, "X-Forwarded-Proto": origin.scheme}
@@ -200,7 +212,7 @@ class Submitter(PortalUser):
             try:
                 form = self.get_form()
             finally:
-                if PLAN.mode == "burst":
+                if PLAN.all_ready_first:
                     PLAN.is_ready()
             if form is not None:
                 self.wait_for_turn()
@@ -245,7 +257,14 @@ class Submitter(PortalUser):
                 PLAN.released_at = time.perf_counter()
                 PLAN.release.set()
             return
-        turn = PLAN.first_start + PLAN.options.lead + self.index / PLAN.options.rate
+        if PLAN.all_ready_first:
+            PLAN.release.wait(timeout=PLAN.options.burst_wait)
+            if not PLAN.release.is_set():
+                PLAN.released_at = time.perf_counter()
+                PLAN.release.set()
+            turn = PLAN.released_at + self.index / PLAN.options.rate
+        else:
+            turn = PLAN.first_start + PLAN.options.lead + self.index / PLAN.options.rate
         delay = turn - time.perf_counter()
         if delay > 0:
             gevent.sleep(delay)
@@ -322,7 +341,7 @@ class DeadlineDay(LoadTestShape):
             return None
         if PLAN.finished():
             return None
-        rate = PLAN.options.burst_spawn_rate if PLAN.mode == "burst" else PLAN.options.rate
+        rate = PLAN.options.burst_spawn_rate if PLAN.all_ready_first else PLAN.options.rate
         return len(PLAN.applicants) + len(PLAN.readers), rate
 
 
@@ -356,7 +375,8 @@ def _summary(exit_code, **kwargs):
         elif len(sent) > 1:
             rate = (len(sent) - 1) / (sent[-1] - sent[0])
             print(
-                f"sustained: asked {PLAN.options.rate:g}/s, POSTs sent at {rate:.1f}/s over "
+                f"sustained{' (forms first)' if PLAN.all_ready_first else ''}: "
+                f"asked {PLAN.options.rate:g}/s, POSTs sent at {rate:.1f}/s over "
                 f"{sent[-1] - sent[0]:.1f} s; late for their turn {PLAN.late}"
             )
     for name, reasons in sorted(PLAN.errors.items()):
