@@ -344,8 +344,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         # Scores for the average column, fetched once for the page.
-        # The submitted content (kilobytes a row) is for the receipt, not the list.
-        changelist.result_list = changelist.result_list.defer("submitted_content").prefetch_related(reviews_prefetch())
+        changelist.result_list = changelist.result_list.prefetch_related(reviews_prefetch())
         return changelist
 
     @admin.display(description=_("stage"))

@@ -69,7 +69,6 @@ def applications_of(user):
     applications = (
         Application.objects.filter(_visible_filter(user))
         .select_related("call", "consortium", "organisation")
-        .defer("submitted_content")  # kilobytes a row the list never shows
         .order_by("-created_at")
     )
     for application in applications:
