@@ -24,6 +24,21 @@ from .receipts import build_receipt
 from .workflow import APPLICANT, check_move, may_move
 
 
+def _reference_take(call_id: int) -> tuple[str, dict]:
+    """The call's next reference, and the call's dates and publication as they are under its lock."""
+    table = Call._meta.db_table
+    column = Call._meta.get_field("last_reference_number").column
+    returned = ["reference_prefix", "year", "last_reference_number", "opens_at", "closes_at", "is_published"]
+    columns = ", ".join(f'"{Call._meta.get_field(name).column}"' for name in returned)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "{column}" = "{column}" + 1 WHERE "id" = %s RETURNING {columns}',
+            [call_id],
+        )
+        row = dict(zip(returned, cursor.fetchone(), strict=True))
+    return f"{row['reference_prefix']}-{row['year']}-{row['last_reference_number']:04d}", row
+
+
 def reference_allocate(*, call_id: int) -> str:
     """The next reference of a call, e.g. EXP-2026-0007: unique and gapless.
 
@@ -33,18 +48,7 @@ def reference_allocate(*, call_id: int) -> str:
     the reference, and as late in it as possible: every submission to the call
     waits for the lock.
     """
-    table = Call._meta.db_table
-    column = Call._meta.get_field("last_reference_number").column
-    prefix = Call._meta.get_field("reference_prefix").column
-    year = Call._meta.get_field("year").column
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE "{table}" SET "{column}" = "{column}" + 1 WHERE "id" = %s '
-            f'RETURNING "{prefix}", "{year}", "{column}"',
-            [call_id],
-        )
-        reference_prefix, call_year, number = cursor.fetchone()
-    return f"{reference_prefix}-{call_year}-{number:04d}"
+    return _reference_take(call_id)[0]
 
 
 def move_record(locked: Application, to_status: str, *, by=None, note: str = "", at) -> list[str]:
@@ -169,10 +173,12 @@ def submitted_content(application) -> dict:
                 "description": line.description,
                 "amount": str(line.amount),
             }
-            for line in application.budget_lines.all()
+            # Ordered here, whatever order a caller prefetched them in: the hash depends on it.
+            for line in sorted(application.budget_lines.all(), key=lambda line: (line.position, line.pk))
         ],
         "attachments": [
-            {"kind": a.kind, "name": a.original_name, "sha256": a.sha256} for a in application.attachments.all()
+            {"kind": a.kind, "name": a.original_name, "sha256": a.sha256}
+            for a in sorted(application.attachments.all(), key=lambda a: (a.uploaded_at, a.pk))
         ],
     }
 
@@ -186,6 +192,20 @@ def content_hash(content: dict) -> str:
     import json
 
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _call_refusal(call, now) -> SubmissionRefused | None:
+    """Why the call does not take a submission that arrived at `now`, or None."""
+    if now >= call.closes_at:
+        return SubmissionRefused(
+            [
+                _("The call closed on %(moment)s; applications are no longer accepted.")
+                % {"moment": format_in_zone(call.closes_at, call.tzinfo)}
+            ]
+        )
+    if now < call.opens_at or not call.is_published:
+        return SubmissionRefused([_("The call is not open yet.")])
+    return None
 
 
 def application_submit(*, application, by, now=None) -> Application:
@@ -215,15 +235,8 @@ def application_submit(*, application, by, now=None) -> Application:
                 return locked  # already submitted: the same submission again
             raise SubmissionRefused([_("Only a draft can be submitted.")])
         call = locked.call
-        if now >= call.closes_at:
-            raise SubmissionRefused(
-                [
-                    _("The call closed on %(moment)s; applications are no longer accepted.")
-                    % {"moment": format_in_zone(call.closes_at, call.tzinfo)}
-                ]
-            )
-        if now < call.opens_at or not call.is_published:
-            raise SubmissionRefused([_("The call is not open yet.")])
+        if refusal := _call_refusal(call, now):
+            raise refusal
         # The rows the rules and the content read, once, on the locked instance.
         prefetch_related_objects([locked], *_content_prefetches())
         evaluation = evaluate_application(locked, fresh=False)
@@ -235,7 +248,13 @@ def application_submit(*, application, by, now=None) -> Application:
         fields = move_record(locked, Status.SUBMITTED, by=by, at=now)
         content = submitted_content(locked)
         # Last: the call row stays locked from here to the commit (one more update of this row).
-        locked.reference = reference_allocate(call_id=locked.call_id)
+        locked.reference, current = _reference_take(locked.call_id)
+        # The dates as they are under the call's lock: a change committed by staff since the
+        # application was read is judged here (raising rolls the whole submission back).
+        for name in ("opens_at", "closes_at", "is_published"):
+            setattr(call, name, current[name])
+        if refusal := _call_refusal(call, now):
+            raise refusal
         content["reference"] = locked.reference
         locked.submitted_content = content
         locked.content_hash = content_hash(content)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import transaction
+
 from applications.models import Application, BudgetLine, StatusChange
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Organisation
@@ -107,32 +109,40 @@ def submission_facts(call: Call, *, applicants: list[int] | None = None) -> Subm
         gapless=numbers == list(range(1, len(numbers) + 1)),
         receipts=applications.exclude(reference="").exclude(receipt="").count(),
         emails=Notification.objects.filter(recipient__endswith=_users_of(call), kind="submitted").count(),
-        after_deadline=applications.filter(submitted_at__gt=call.closes_at).count(),
+        # The service refuses from the closing time on (`now >= closes_at`).
+        after_deadline=applications.filter(submitted_at__gte=call.closes_at).count(),
         drafts=(drafts.filter(pk__in=applicants) if applicants is not None else drafts).count(),
     )
 
 
 def deadline_cleanup(call: Call, out=print) -> None:
     """Delete the call and all its throwaway data; the retention guard is bypassed on purpose (raw
-    deletes of this call's rows). Receipts are deleted from the private storage too."""
+    deletes of this call's rows), in one transaction. Receipts are deleted from the private storage
+    too. A failure is said with `out` and raised: nothing is half deleted without the caller knowing."""
     applications = Application.objects.filter(call=call)
     organisations = list(applications.values_list("organisation_id", flat=True))
     try:
         for application in applications.exclude(receipt=""):
             application.receipt.delete(save=False)
-        Notification.objects.filter(recipient__endswith=_users_of(call)).delete()
-        for queryset in (
-            StatusChange.objects.filter(application__call=call),
-            BudgetLine.objects.filter(application__call=call),
-            Application.history.filter(call_id=call.pk),
-            applications,
-        ):
-            queryset._raw_delete(queryset.db)
-        Organisation.objects.filter(pk__in=organisations).delete()
-        User.objects.filter(email__endswith=_users_of(call)).delete()
-        programme, agency = call.programme, call.programme.agency
-        Call.objects.filter(pk=call.pk).delete()
-        programme.delete()
-        agency.delete()
+        with transaction.atomic():
+            _rows_delete(call, applications, organisations)
     except Exception as error:
         out(f"  (the throwaway data could not all be deleted: {type(error).__name__}: {error})")
+        raise
+
+
+def _rows_delete(call: Call, applications, organisations) -> None:
+    Notification.objects.filter(recipient__endswith=_users_of(call)).delete()
+    for queryset in (
+        StatusChange.objects.filter(application__call=call),
+        BudgetLine.objects.filter(application__call=call),
+        Application.history.filter(call_id=call.pk),
+        applications,
+    ):
+        queryset._raw_delete(queryset.db)
+    Organisation.objects.filter(pk__in=organisations).delete()
+    User.objects.filter(email__endswith=_users_of(call)).delete()
+    programme, agency = call.programme, call.programme.agency
+    Call.objects.filter(pk=call.pk).delete()
+    programme.delete()
+    agency.delete()

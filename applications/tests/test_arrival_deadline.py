@@ -162,3 +162,61 @@ def test_a_client_cannot_claim_an_earlier_arrival_when_no_proxy_header_is_truste
     application.refresh_from_db()
     assert CLOSED in response.content.decode()
     assert application.status == "draft" and application.submitted_at is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_call_closed_by_staff_while_a_submission_waits_for_its_reference_refuses_it():
+    """Staff close the call (committed) after the submission read the application and its call, while it
+    waits for the call's row to take its reference: the dates read under that lock decide, and the
+    refusal leaves the draft as it was and the counter untouched."""
+    client, person = _logged_in("lucia@example.org")
+    call = pimex_call()
+    application = draft(client, person, call)
+    fill(client, application)
+    held, release = threading.Event(), threading.Event()
+    responses, errors = [], []
+
+    def close_the_call():
+        try:
+            with transaction.atomic():
+                Call.objects.select_for_update().get(pk=call.pk)  # what another submission's reference holds
+                held.set()
+                assert release.wait(timeout=60)
+                Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def submit():
+        try:
+            responses.append(client.post(reverse("applications:submit", args=[application.pk]), follow=True))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    staff = threading.Thread(target=close_the_call)
+    staff.start()
+    assert held.wait(timeout=30)
+    sender = threading.Thread(target=submit)
+    sender.start()
+    give_up = time.monotonic() + 30
+    while _requests_waiting_on_a_lock() == 0 and time.monotonic() < give_up:
+        time.sleep(0.01)
+    waiting = _requests_waiting_on_a_lock()
+    release.set()
+    staff.join(timeout=60)
+    sender.join(timeout=60)
+
+    assert errors == []
+    assert waiting == 1, "the submission should have waited for the call's row"
+    (response,) = responses
+    assert CLOSED in response.content.decode()
+    application.refresh_from_db()
+    call.refresh_from_db()
+    assert application.status == "draft" and application.reference == "" and application.submitted_at is None
+    assert application.content_hash == "" and application.submitted_content is None
+    assert not StatusChange.objects.filter(application=application, to_status="submitted").exists()
+    assert call.last_reference_number == 0

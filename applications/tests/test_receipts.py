@@ -7,14 +7,17 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications.models import Application
+from applications.models import Application, Attachment, BudgetLine
 from applications.receipts import receipt_build, receipts_sweep
+from applications.submission import content_hash, submitted_content
 from applications.tests.test_views import draft, fill
 from portal.models import Notification
 
@@ -136,3 +139,44 @@ def test_a_receipt_whose_task_never_ran_is_built_by_the_sweep(client, applicant,
     application = Application.objects.get(pk=application.pk)
     assert application.receipt
     assert len(mail.outbox) == 1
+
+
+def test_the_submitted_content_lists_the_rows_in_one_order_whatever_was_read_before(client, applicant):
+    """The hash is over the content: the budget lines by position, the documents by upload time then
+    creation, even when a caller read them in another order first (two documents uploaded at once)."""
+    application = draft(client, applicant)
+    fill(client, application)
+    first_line = application.budget_lines.get()
+    BudgetLine.objects.filter(pk=first_line.pk).update(position=1)
+    BudgetLine.objects.create(
+        application=application, category=first_line.category, description="Stand", amount=100, position=0
+    )
+    for name in ("Statutes.pdf", "Balance.pdf"):
+        Attachment.objects.create(
+            application=application,
+            kind=Attachment.Kind.STATUTES,
+            file=ContentFile(b"%PDF-1.4", name="document.pdf"),
+            original_name=name,
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+        )
+    Attachment.objects.filter(application=application).update(uploaded_at=timezone.now())
+
+    moment = timezone.now()
+
+    def content(*prefetched):
+        instance = Application.objects.get(pk=application.pk)
+        instance.submitted_at = moment
+        prefetch_related_objects([instance], *prefetched)
+        return submitted_content(instance)
+
+    as_read = content()
+    reversed_first = content(
+        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("category").order_by("-position", "-pk")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("-pk")),
+    )
+
+    assert [line["description"] for line in as_read["budget_lines"]] == ["Stand", first_line.description]
+    assert [document["name"] for document in as_read["attachments"]] == ["Statutes.pdf", "Balance.pdf"]
+    assert reversed_first == as_read and content_hash(reversed_first) == content_hash(as_read)
