@@ -5,7 +5,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The suite runs in two processes (pytest-xdist), one per core of the machines it runs on.
+# The suite runs in two processes (pytest-xdist), one per core of the machines it runs on; an idle
+# process takes tests queued for the other (worksteal), so one long test at the end does not hold
+# the run while the other process waits.
 TEST_PROCESSES ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -22,7 +24,7 @@ demo: install system-deps messages migrate ## install, migrate, load the demo da
 
 test: install-dev system-deps browser-deps messages ## install and run the whole suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_PROCESSES)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal
 
 worker: install ## a Celery worker with beat (needs REDIS_URL)
 	$(BIN)/celery -A portal worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
