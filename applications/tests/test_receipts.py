@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +17,7 @@ from pypdf import PdfReader
 from applications.models import Application, Attachment, BudgetLine
 from applications.receipts import receipt_build, receipts_sweep
 from applications.submission import content_hash, submitted_content
+from applications.tests.test_reviews import attach
 from applications.tests.test_views import draft, fill
 from portal.models import Notification
 
@@ -152,15 +152,7 @@ def test_the_submitted_content_lists_the_rows_in_one_order_whatever_was_read_bef
         application=application, category=first_line.category, description="Stand", amount=100, position=0
     )
     for name in ("Statutes.pdf", "Balance.pdf"):
-        Attachment.objects.create(
-            application=application,
-            kind=Attachment.Kind.STATUTES,
-            file=ContentFile(b"%PDF-1.4", name="document.pdf"),
-            original_name=name,
-            content_type="application/pdf",
-            size=8,
-            sha256="0" * 64,
-        )
+        attach(application, name)
     Attachment.objects.filter(application=application).update(uploaded_at=timezone.now())
 
     moment = timezone.now()
