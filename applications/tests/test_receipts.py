@@ -96,6 +96,20 @@ def test_the_receipt_is_the_same_whenever_it_is_built(client, applicant, django_
     assert application.reference in first and "Fruit Logistica" in first and "PIMEX 2026" in first
 
 
+def test_building_a_receipt_leaves_the_log_to_what_matters(client, applicant, caplog):
+    application = draft(client, applicant)
+    fill(client, application)
+    submit(client, application)  # the receipt is left for after commit
+
+    with caplog.at_level("INFO"):
+        assert receipt_build(application_id=application.pk)
+
+    # Not the PDF library's layout steps nor the fonts it subsets, line by line, for every receipt.
+    assert [record.name for record in caplog.records if record.name.startswith(("weasyprint", "fontTools"))] == []
+    application.refresh_from_db()
+    application.receipt.delete(save=False)  # the next test's receipt takes the same file name
+
+
 def test_the_applicant_sees_the_reference_at_once_and_the_receipt_when_it_exists(
     client, applicant, django_capture_on_commit_callbacks
 ):
