@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_services import RefusedOn, ServiceAdmin, ServiceForm, ServiceInline, ServiceInlineFormSet, adopt
 from portal.money import format_eur
+from portal.translated import translation_columns
 from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin
 from programmes.models import AgencySpending, ProgrammeBudget, ProgrammeBudgetLine
@@ -120,7 +121,7 @@ class ProgrammeBudgetAdmin(ServiceAdmin, AgencyScopedAdmin):
     list_display = ["programme", "year", "total_eur"]
     list_filter = ["programme__agency", "programme", "year"]
     list_select_related = ["programme"]
-    search_fields = ["programme__name"]
+    search_fields = [f"programme__{column}" for column in translation_columns("name")]
     fields = ["programme", "year", "note", "figures"]
     readonly_fields = ["figures"]
 
@@ -197,7 +198,11 @@ class AgencySpendingAdmin(ServiceAdmin, AgencyScopedAdmin):
     list_display = ["line", "spent_on", "amount_eur", "recorded_by"]
     list_filter = ["spent_on"]
     list_select_related = ["line__budget__programme", "recorded_by"]
-    search_fields = ["description", "line__name", "line__budget__programme__name"]
+    search_fields = [
+        "description",
+        "line__name",
+        *(f"line__budget__programme__{column}" for column in translation_columns("name")),
+    ]
     date_hierarchy = "spent_on"
     fields = ["line", "spent_on", "amount", "description", "recorded_by", "created_at"]
     readonly_fields = ["recorded_by", "created_at"]

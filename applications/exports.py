@@ -32,6 +32,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from consortia.models import Consortium, Organisation
+from portal.translated import translated_value
 
 from .models import Application, BudgetLine
 
@@ -145,7 +146,10 @@ def budget_line_rows(queryset: QuerySet[Application]) -> Iterator[list]:
     lines = (
         BudgetLine.objects.filter(application__in=queryset.order_by().values("pk"))
         .order_by("application__reference", "application_id", "position", "pk")
-        .values_list("application__reference", "category__code", "category__name", "description", "amount")
+        .annotate(
+            category_name=translated_value("category__name", agency_language="category__programme__agency__language")
+        )
+        .values_list("application__reference", "category__code", "category_name", "description", "amount")
     )
     return (list(line) for line in lines.iterator(chunk_size=2000))
 

@@ -8,6 +8,8 @@ from consortia import admin as consortia_admin
 from consortia.models import Organisation
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
+from portal.admin_translations import TranslationsSideBySide
+from portal.translated import translation_columns
 
 # The formation of export consortia (seed 002) registers its admin when imported.
 from .formation import admin as formation_admin  # noqa: F401
@@ -18,16 +20,19 @@ from .rules import RULE_CHOICES, describe_rule, validate_rule_parameters
 @admin.register(Agency)
 class AgencyAdmin(AgencyScopedAdmin):
     agency_path = "pk"
-    list_display = ["name", "short_name", "country", "region", "timezone"]
-    list_filter = ["country", "timezone"]
+    list_display = ["name", "short_name", "country", "region", "timezone", "language"]
+    list_filter = ["country", "timezone", "language"]
     search_fields = ["name", "short_name", "region"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CostCategoryInline(admin.TabularInline):
+class CostCategoryInline(TranslationsSideBySide, admin.TabularInline):
+    """The names in the four languages side by side; the descriptions on the category's own page."""
+
     model = CostCategory
     extra = 0
-    fields = ["position", "code", "name", "description"]
+    fields = ["position", "code", *translation_columns("name")]
+    show_change_link = True
 
 
 class CallInlineForm(forms.ModelForm):
@@ -40,27 +45,46 @@ class CallInlineForm(forms.ModelForm):
             self.fields["budget"].disabled = True
 
 
-class CallInline(admin.TabularInline):
+class CallInline(TranslationsSideBySide, admin.TabularInline):
     model = Call
     form = CallInlineForm
     extra = 0
-    fields = ["title", "opens_at", "closes_at", "budget", "is_published"]
+    fields = [*translation_columns("title"), "opens_at", "closes_at", "budget", "is_published"]
     show_change_link = True
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(AgencyScopedAdmin):
+class ProgrammeAdmin(TranslationsSideBySide, AgencyScopedAdmin):
     agency_path = "agency"
     list_display = ["name", "agency", "kind", "applicant_type", "is_active"]
     list_filter = ["kind", "agency", "is_active"]
     list_select_related = ["agency"]
-    search_fields = ["name", "agency__name"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = [*translation_columns("name"), "agency__name"]
+    # From whichever language is written first (the agency's own, usually).
+    prepopulated_fields = {"slug": translation_columns("name")}
     inlines = [CostCategoryInline, CallInline]
+    # Each text in the four languages side by side (portal.translated): the agency's own language or
+    # English is required, the others fall back to it.
     fieldsets = (
-        (None, {"fields": ("agency", "kind", "applicant_type", "name", "slug", "is_active")}),
-        (_("Texts for applicants"), {"fields": ("summary", "who_can_apply", "funding_rules")}),
-        (_("EU fund"), {"fields": ("fund", "specific_objective", "intervention_type", "eu_cofinancing_rate")}),
+        (None, {"fields": ("agency", "kind", "applicant_type", "slug", "is_active")}),
+        (_("Name"), {"fields": (tuple(translation_columns("name")),)}),
+        (
+            _("Texts for applicants"),
+            {
+                "fields": tuple(
+                    tuple(translation_columns(name)) for name in ("summary", "who_can_apply", "funding_rules")
+                )
+            },
+        ),
+        (
+            _("EU fund"),
+            {
+                "fields": (
+                    *(tuple(translation_columns(name)) for name in ("fund", "specific_objective", "intervention_type")),
+                    "eu_cofinancing_rate",
+                )
+            },
+        ),
     )
 
 
@@ -69,8 +93,19 @@ class CallRuleForm(forms.ModelForm):
 
     class Meta:
         model = CallRule
-        fields = ["position", "code", "number", "amount", "limit", "rate", "choices", "category", "basis", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+        fields = [
+            "position",
+            "code",
+            "number",
+            "amount",
+            "limit",
+            "rate",
+            "choices",
+            "category",
+            "basis",
+            *translation_columns("note"),
+        ]
+        widgets = {column: forms.Textarea(attrs={"rows": 2, "cols": 24}) for column in translation_columns("note")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,9 +116,14 @@ class CallRuleForm(forms.ModelForm):
         # A rule written or changed here says where it comes from: the programme's words, or
         # the agency's reason (the public pages show it). Rows saved before the basis existed
         # are kept until someone edits them.
-        if self.has_changed() and not self.cleaned_data.get("note") and "note" not in self.errors:
+        notes = translation_columns("note")
+        if (
+            self.has_changed()
+            and not any(self.cleaned_data.get(column) for column in notes)
+            and not any(column in self.errors for column in notes)
+        ):
             self.add_error(
-                "note",
+                self._own_note_column(),
                 _("Say where this rule comes from: the programme's words it follows, or why the agency set it."),
             )
         # The rule's own check of its parameters, each message next to its field.
@@ -93,8 +133,14 @@ class CallRuleForm(forms.ModelForm):
             except ValidationError as error:
                 self._update_errors(error)
 
+    def _own_note_column(self):
+        """The note in the agency's language, where the missing note is reported."""
+        call = getattr(self.instance, "call", None) if self.instance.call_id else None
+        language = call.programme.agency.language if call is not None else "en"
+        return f"note_{language}"
 
-class CallRuleInline(admin.TabularInline):
+
+class CallRuleInline(TranslationsSideBySide, admin.TabularInline):
     """The call's rules, in order; bad parameters are refused next to the field."""
 
     model = CallRule
@@ -110,7 +156,7 @@ class CallRuleInline(admin.TabularInline):
         "choices",
         "category",
         "basis",
-        "note",
+        *translation_columns("note"),
         "in_plain_words",
     ]
     readonly_fields = ["in_plain_words"]
@@ -133,27 +179,31 @@ class CallRuleInline(admin.TabularInline):
         return describe_rule(obj) if obj.pk else "—"
 
 
-class ReviewCriterionInline(admin.TabularInline):
+class ReviewCriterionInline(TranslationsSideBySide, admin.TabularInline):
     """The criteria reviewers score, in order, each with its weight, maximum and minimum threshold."""
 
     model = ReviewCriterion
     extra = 0
-    fields = ["position", "name", "weight", "max_score", "min_score"]
+    fields = ["position", *translation_columns("name"), "weight", "max_score", "min_score"]
     verbose_name_plural = _("review criteria (weighted total on a 0–100 scale)")
 
 
 @admin.register(Call)
-class CallAdmin(AgencyScopedAdmin):
+class CallAdmin(TranslationsSideBySide, AgencyScopedAdmin):
     agency_path = "programme__agency"
     inlines = [CallRuleInline, ReviewCriterionInline]
     change_form_template = "admin/programmes/call/change_form.html"
     list_display = ["title", "programme", "year", "opens_at", "closes_at", "budget_eur", "applications", "is_published"]
     list_filter = ["programme__agency", "programme__kind", "programme", "year", "is_published"]
     list_select_related = ["programme__agency"]
-    search_fields = ["title", "programme__name", "reference_prefix"]
+    search_fields = [
+        *translation_columns("title"),
+        *(f"programme__{column}" for column in translation_columns("name")),
+        "reference_prefix",
+    ]
     date_hierarchy = "closes_at"
     readonly_fields = ["last_reference_number"]
-    prepopulated_fields = {"slug": ["title"]}
+    prepopulated_fields = {"slug": translation_columns("title")}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(application_count=Count("applications"))
@@ -168,12 +218,17 @@ class CallAdmin(AgencyScopedAdmin):
 
 
 @admin.register(CostCategory)
-class CostCategoryAdmin(AgencyScopedAdmin):
+class CostCategoryAdmin(TranslationsSideBySide, AgencyScopedAdmin):
     agency_path = "programme__agency"
     list_display = ["name", "code", "programme", "position"]
     list_filter = ["programme__agency", "programme"]
-    list_select_related = ["programme"]
-    search_fields = ["name", "code"]
+    list_select_related = ["programme__agency"]
+    search_fields = [*translation_columns("name"), "code"]
+    fieldsets = (
+        (None, {"fields": ("programme", "code", "position")}),
+        (_("Name"), {"fields": (tuple(translation_columns("name")),)}),
+        (_("Description"), {"fields": (tuple(translation_columns("description")),)}),
+    )
 
 
 @admin.register(AidAward)

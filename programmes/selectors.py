@@ -32,7 +32,7 @@ def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Pr
                 to_attr="open_calls",
             )
         )
-        .order_by("agency__name", "name")
+        .order_by("agency__name", "name_en")
     )
     with_calls, without = [], []
     for programme in programmes:

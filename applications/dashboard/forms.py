@@ -21,8 +21,8 @@ class DashboardFilterForm(forms.Form):
             data = {"year": str(timezone.localdate().year)}
         super().__init__(data)
         self.user = user
-        programmes = Programme.objects.select_related("agency").order_by("agency__name", "name")
-        calls = Call.objects.select_related("programme__agency").order_by("-year", "programme__name", "title")
+        programmes = Programme.objects.select_related("agency").order_by("agency__name", "name_en")
+        calls = Call.objects.select_related("programme__agency").order_by("-year", "programme__name_en", "title_en")
         if user.is_superuser:
             self.fields["agency"].queryset = Agency.objects.order_by("name")
         else:

@@ -55,6 +55,7 @@ from applications.models import (
 from consortia.models import Consortium, Membership, Stage
 from consortia.selectors import consortium_contracts_won
 from portal.money import to_cents
+from portal.translated import Texts, translation_columns
 from programmes.models import AgencySpending, Call, Programme, ProgrammeBudgetLine
 
 ZERO = Decimal("0.00")
@@ -113,7 +114,7 @@ def budget_rows(scope: Scope) -> list[dict]:
     """
     calls = (
         calls_in(scope)
-        .select_related("programme")
+        .select_related("programme__agency")
         .annotate(
             requested=Coalesce(
                 Sum("applications__max_grant", filter=Q(applications__status__in=REQUESTING)), Value(ZERO)
@@ -123,7 +124,7 @@ def budget_rows(scope: Scope) -> list[dict]:
             ),
             submitted=Count("applications", filter=Q(applications__status__in=REQUESTING)),
         )
-        .order_by("programme__name", "-year", "opens_at", "pk")
+        .order_by("programme__name_en", "-year", "opens_at", "pk")
     )
     # Paid apart: a payments subquery inside the grouped query above runs once per call (seconds at volume).
     paid = dict(
@@ -134,9 +135,9 @@ def budget_rows(scope: Scope) -> list[dict]:
     )
     return [
         {
-            "call": call.title,
+            "call": Texts.of(call, "title"),
             "call_id": call.pk,
-            "programme": call.programme.name,
+            "programme": Texts.of(call.programme, "name"),
             "year": call.year,
             "budget": to_cents(call.budget),
             "requested": to_cents(call.requested),
@@ -165,7 +166,7 @@ def envelope_rows(scope: Scope) -> list[dict]:
     programme's calls of that budget year; on a line of the agency's own spending, both are the
     spending recorded on it.
     """
-    lines = ProgrammeBudgetLine.objects.select_related("budget__programme")
+    lines = ProgrammeBudgetLine.objects.select_related("budget__programme__agency")
     if scope.agency_id is not None:
         lines = lines.filter(budget__programme__agency_id=scope.agency_id)
     if scope.programme_id is not None:
@@ -189,10 +190,10 @@ def envelope_rows(scope: Scope) -> list[dict]:
     lines = lines.annotate(
         committed=Coalesce(Case(When(grants, then=granted), default=spent), Value(ZERO)),
         paid=Coalesce(Case(When(grants, then=paid), default=spent), Value(ZERO)),
-    ).order_by("budget__programme__name", "-budget__year", "position", "pk")
+    ).order_by("budget__programme__name_en", "-budget__year", "position", "pk")
     return [
         {
-            "programme": line.budget.programme.name,
+            "programme": Texts.of(line.budget.programme, "name"),
             "year": line.budget.year,
             "line": line.name,
             "purpose": line.purpose,
@@ -332,17 +333,25 @@ def stage_figures(funded, rows: list[tuple], on: date) -> dict:
 
 # --- approved actions by cost category ------------------------------------------------------
 
+# A category's name in every language and its agency's: the figures are kept once for every
+# language and the name is chosen when the page is drawn (portal.translated.Texts).
+CATEGORY_NAMES = (*translation_columns("category__name"), "category__programme__agency__language")
+
+
+def category_name(row) -> Texts:
+    return Texts.from_row(row, "category__name", "category__programme__agency__language")
+
 
 def actions_by_category(scope: Scope) -> list[dict]:
     """Budget lines of approved (or closed) applications by cost category: count and amount. One query."""
     selected = applications_in(scope).filter(status__in=COMMITTED).values("pk")
     rows = (
         BudgetLine.objects.filter(application__in=selected)
-        .values("category__name")
+        .values(*CATEGORY_NAMES)
         .annotate(count=Count("pk"), amount=Sum("amount"))
-        .order_by("-amount", "category__name")
+        .order_by("-amount", "category__name_en")
     )
-    return [{"category": r["category__name"], "count": r["count"], "amount": to_cents(r["amount"] or 0)} for r in rows]
+    return [{"category": category_name(r), "count": r["count"], "amount": to_cents(r["amount"] or 0)} for r in rows]
 
 
 # --- ERDF indicators and programme-specific figures -----------------------------------------
@@ -418,11 +427,11 @@ def outcomes(scope: Scope) -> dict:
         markets.update(m.strip().lower() for m in (new_markets or "").split(",") if m.strip())
         reached += smes_reached or 0
     actions = [
-        {"category": row["category__name"], "count": row["count"]}
+        {"category": category_name(row), "count": row["count"]}
         for row in ReportActivity.objects.filter(report__in=reports.values("pk"))
-        .values("category__name")
+        .values(*CATEGORY_NAMES)
         .annotate(count=Count("pk"))
-        .order_by("-count", "category__name")
+        .order_by("-count", "category__name_en")
     ]
     return {
         "contracts": contracts["count"],

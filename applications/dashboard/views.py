@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from applications.charts import bars
 from applications.exports import neutralise
+from portal.translated import Texts
 from applications.reports import is_building, is_retryable, report_agency, report_parameters_clean
 from applications.reports import report_request as request_report
 from applications.reports import report_retry as report_retry_service
@@ -144,6 +145,8 @@ def _stage_charts(data: dict) -> dict:
 def _cell(value):
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, Texts):  # an agency's text, kept in every language: the reader's
+        return str(value)
     return value
 
 
@@ -182,7 +185,8 @@ def table(request, name, format):
         writer = csv.writer(buffer)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([neutralise(_cell(value)) if isinstance(value, str) else _cell(value) for value in row])
+            cells = [_cell(value) for value in row]
+            writer.writerow([neutralise(cell) if isinstance(cell, str) else cell for cell in cells])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.{format}"'
     return response

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from applications.models import Application
-from applications.reports.operations import ORDERING, operation_rows, operations_queryset
+from applications.reports.operations import ORDERING, operation_rows, operations_queryset, programme_texts
 from portal.regions import region_name
 from programmes.models import Call
 
@@ -65,7 +65,7 @@ class FilterChoices:
 def operation_filter_choices() -> FilterChoices:
     """The agencies, programmes, years, regions and funds that have operations. One query."""
     combinations = (
-        operations_queryset(agency_id=None)
+        programme_texts(operations_queryset(agency_id=None))
         .annotate(location=LOCATION)
         .order_by()
         .values_list(
@@ -73,9 +73,9 @@ def operation_filter_choices() -> FilterChoices:
             "call__programme__agency__name",
             "call__programme__agency__timezone",
             "call__programme_id",
-            "call__programme__name",
+            "programme_name",
             "call__year",
-            "call__programme__fund",
+            "programme_fund",
             "location",
         )
         .distinct()

@@ -36,6 +36,7 @@ from applications.models import (
 from portal.models import User
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin, AgencyScopedInline, scope_queryset
+from portal.translated import translation_columns
 from programmes.models import Call, Programme
 
 from .selectors import PARTICIPATING, RUNNING, _one, completion_problems, pimex_commitments
@@ -169,7 +170,7 @@ class PimexSessionAdmin(AgencyTimeZoneMixin, AgencyScopedAdmin):
     list_display = ["title", "call", "starts_at", "place", "places_taken", "attended_count"]
     list_filter = ["call__programme__agency", "call"]
     list_select_related = ["call"]
-    search_fields = ["title", "place", "call__title"]
+    search_fields = ["title", "place", *(f"call__{column}" for column in translation_columns("title"))]
     date_hierarchy = "starts_at"
     fields = SESSION_FIELDS
 

@@ -19,6 +19,7 @@ from applications.indicators import SELECTED, SIZES, decided_stage, erdf_indicat
 from applications.models import Application, BudgetLine
 from consortia.models import Consortium, Membership, SmeSize, Stage
 from consortia.services import active_members
+from portal.translated import translated_value
 from programmes.models import Programme
 
 __all__ = ["annual_context", "bars", "build_pdf", "erdf_indicators"]
@@ -63,11 +64,14 @@ def annual_context(programme: Programme, year: int) -> dict:
     ]
     approved = applications.filter(status__in=SELECTED)
     by_category = [
-        (row["category__name"], row["total"] or Decimal(0))
+        (row["category_name"], row["total"] or Decimal(0))
         for row in BudgetLine.objects.filter(application__in=approved.values("pk"))
-        .values("category__name", "category__position")
+        .annotate(
+            category_name=translated_value("category__name", agency_language="category__programme__agency__language")
+        )
+        .values("category_name", "category__position")
         .annotate(total=Sum("amount"))
-        .order_by("category__position", "category__name")
+        .order_by("category__position", "category_name")
     ]
     consortia = []
     for consortium in (

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from applications.exports import neutralise, write_sheet
 from applications.models import Application
+from portal.translated import translated_value
 
 SELECTED = [Application.Status.APPROVED, Application.Status.CLOSED]
 
@@ -31,20 +32,32 @@ FIELDS = [
     "call__closes_at",
     "eligible_costs",
     "granted_amount",
-    "call__programme__fund",
-    "call__programme__specific_objective",
+    "programme_fund",
+    "programme_specific_objective",
     "call__programme__eu_cofinancing_rate",
     "organisation__region",
     "consortium__lead__region",
     "call__programme__agency__region",
-    "call__programme__intervention_type",
-    "call__programme__name",
+    "programme_intervention_type",
+    "programme_name",
     "call__programme__agency__timezone",
     "decision_override_reason",
 ]
 MONEY_COLUMNS = frozenset({7, 8})
 # The order of the rows; pages of the public list (applications.opendata) slice in the same order.
 ORDERING = ("call__programme_id", "call_id", "reference", "pk")
+
+
+def programme_texts(queryset):
+    """The programme's texts of each row in the reader's language (portal.translated), as `programme_<name>`."""
+    return queryset.annotate(
+        **{
+            f"programme_{name}": translated_value(
+                f"call__programme__{name}", agency_language="call__programme__agency__language"
+            )
+            for name in ("name", "fund", "specific_objective", "intervention_type")
+        }
+    )
 
 
 def headers(*, decisions: bool = False) -> list[str]:
@@ -89,7 +102,7 @@ def operation_rows(
     """
     total = queryset.count() if progress else 0
     zones: dict[str, zoneinfo.ZoneInfo] = {}
-    rows = queryset.order_by(*ORDERING).values_list(*FIELDS)
+    rows = programme_texts(queryset).order_by(*ORDERING).values_list(*FIELDS)
     done = 0
     for (
         reference,

@@ -306,7 +306,7 @@ def test_the_call_page_refuses_a_budget_below_what_is_committed_next_to_the_fiel
     url = reverse("admin:programmes_call_change", args=[call.pk])
     data = form_data(client.get(url).content.decode(), url)
     data["budget"] = ["1000.00"]
-    data["title"] = ["Export 2026 (renamed)"]
+    data["title_en"] = ["Export 2026 (renamed)"]
 
     response = client.post(url, data)
 

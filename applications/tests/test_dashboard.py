@@ -423,7 +423,7 @@ def test_the_dashboard_queries_stay_constant_as_the_data_grows(client, world, dj
     cache.clear()  # measure the computation, not the cache
     with CaptureQueriesContext(connection) as small:
         client.get(URL, {"year": 2026})
-    trips = world["exports"].cost_categories.get(name="Commercial trips")
+    trips = world["exports"].cost_categories.get(name_en="Commercial trips")
     for _n in range(10):
         members = [company("3", "90000"), company("45", "8000000"), company("120", "30000000")]
         decided(world["exports_2026"], "approved", days=12, granted=D("100.00"), consortium=consortium_of(*members),
@@ -510,7 +510,7 @@ def test_payments_and_reported_outcomes_are_counted(client, world):
         description="Cheese for a chain", country="FR", value=D("80000.00"), signed_on=date(2026, 10, 1)
     )
     report.contracts.create(description="Olive oil", country="MA", value=D("20000.00"), signed_on=date(2026, 10, 9))
-    trips = world["exports"].cost_categories.get(name="Commercial trips")
+    trips = world["exports"].cost_categories.get(name_en="Commercial trips")
     report.activities.create(
         category=trips,
         action_type="mission",

@@ -286,7 +286,7 @@ def test_a_programme_renamed_in_the_administration_shows_at_once(
     assert dashboard()["budget"][0]["programme"] == "Export Consortiums"
     url = reverse("admin:programmes_programme_change", args=[world["programme"].pk])
     data = form_data(client.get(url).text, url)
-    data["name"] = "Export Consortia of Extremadura"
+    data["name_en"] = "Export Consortia of Extremadura"
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)

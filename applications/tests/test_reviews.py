@@ -149,7 +149,7 @@ def test_a_reviewer_declares_no_conflict_then_scores(call, criteria, reviewer):
 
     assert review.completed_at is not None and review.comment == "Fundable"
     assert Review.objects.count() == 1
-    assert sorted(review.scores.values_list("criterion__name", "score", "comment")) == [
+    assert sorted(review.scores.values_list("criterion__name_en", "score", "comment")) == [
         ("Impact", 10, ""),
         ("Market", 3, ""),
         ("Quality", 8, "Solid plan"),

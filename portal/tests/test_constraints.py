@@ -126,7 +126,7 @@ def test_the_admin_call_form_explains_a_negative_budget_next_to_it_and_keeps_the
         "closes_at_0": timezone.localtime(call.closes_at).date().isoformat(),
         "closes_at_1": timezone.localtime(call.closes_at).time().isoformat(),
         "programme": call.programme_id,
-        "title": "Export consortia 2026, second window",
+        "title_en": "Export consortia 2026, second window",
         "budget": "-1",
         "rules-TOTAL_FORMS": "0",
         "rules-INITIAL_FORMS": "0",

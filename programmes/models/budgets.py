@@ -36,7 +36,7 @@ class ProgrammeBudget(ConstraintErrorsOnFields, models.Model):
     class Meta:
         verbose_name = _("programme budget")
         verbose_name_plural = _("programme budgets")
-        ordering = ["programme__name", "-year"]
+        ordering = ["programme__name_en", "-year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "year"],

@@ -20,6 +20,7 @@ from portal.money import MoneyField
 from portal.regions import validate_nuts2
 from portal.storage import private_storage
 from portal.text import CleanCharField, CleanEmailField, CleanSlugField, CleanTextField, CleanURLField
+from portal.translated import Translated, TranslatedContent
 
 
 def validate_timezone(value: str) -> None:
@@ -70,6 +71,16 @@ class Agency(models.Model):
     )
     website = CleanURLField(_("website"), blank=True)
     email = CleanEmailField(_("contact e-mail"), blank=True)
+    language = CleanCharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_(
+            "The language the agency writes its programmes and calls in. A text not translated into the "
+            "reader's language is shown in this one, then in English."
+        ),
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -91,7 +102,7 @@ class Agency(models.Model):
             raise ValidationError({"region": _("The region must be in the agency's country.")})
 
 
-class Programme(ConstraintErrorsOnFields, models.Model):
+class Programme(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     """A support programme of an agency; its calls carry the dates and the budget."""
 
     class Kind(models.TextChoices):
@@ -108,14 +119,18 @@ class Programme(ConstraintErrorsOnFields, models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="programmes")
     kind = CleanCharField(_("kind"), max_length=32, choices=Kind.choices)
     applicant_type = CleanCharField(_("who applies"), max_length=16, choices=ApplicantType.choices)
-    name = CleanCharField(_("name"), max_length=200)
+    name = Translated(CleanCharField(_("name"), max_length=200))
     slug = CleanSlugField(_("slug"), max_length=80, unique=True)
-    summary = CleanTextField(_("summary"), help_text=_("One paragraph shown on the home page."))
-    who_can_apply = CleanTextField(_("who can apply"), blank=True, help_text=_("Plain words, shown to applicants."))
-    funding_rules = CleanTextField(_("funding rules"), blank=True, help_text=_("Plain words, shown to applicants."))
-    fund = CleanCharField(_("fund"), max_length=20, blank=True, help_text=_("e.g. ERDF, ESF+."))
-    specific_objective = CleanCharField(_("specific objective"), max_length=200, blank=True)
-    intervention_type = CleanCharField(_("type of intervention"), max_length=200, blank=True)
+    summary = Translated(CleanTextField(_("summary"), help_text=_("One paragraph shown on the home page.")))
+    who_can_apply = Translated(
+        CleanTextField(_("who can apply"), blank=True, help_text=_("Plain words, shown to applicants."))
+    )
+    funding_rules = Translated(
+        CleanTextField(_("funding rules"), blank=True, help_text=_("Plain words, shown to applicants."))
+    )
+    fund = Translated(CleanCharField(_("fund"), max_length=20, blank=True, help_text=_("e.g. ERDF, ESF+.")))
+    specific_objective = Translated(CleanCharField(_("specific objective"), max_length=200, blank=True))
+    intervention_type = Translated(CleanCharField(_("type of intervention"), max_length=200, blank=True))
     eu_cofinancing_rate = models.DecimalField(
         _("EU co-financing rate (%)"),
         max_digits=5,
@@ -143,7 +158,7 @@ class Programme(ConstraintErrorsOnFields, models.Model):
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
-        ordering = ["agency__name", "name"]
+        ordering = ["agency__name", "name_en"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["export_consortia", "cofinancing", "pimex", "collective_actions"]),
@@ -155,6 +170,10 @@ class Programme(ConstraintErrorsOnFields, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def content_agency(self):
+        return self.agency
 
     def get_absolute_url(self):
         return reverse("programmes:programme", kwargs={"slug": self.slug})
@@ -171,13 +190,13 @@ class CallQuerySet(models.QuerySet):
         return self.open_at(timezone.now())
 
 
-class Call(ConstraintErrorsOnFields, models.Model):
+class Call(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     """A call for applications: a window (opens_at..closes_at) and a budget."""
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
     )
-    title = CleanCharField(_("title"), max_length=200)
+    title = Translated(CleanCharField(_("title"), max_length=200))
     slug = CleanSlugField(_("slug"), max_length=80)
     reference_prefix = CleanCharField(
         _("reference prefix"),
@@ -185,7 +204,7 @@ class Call(ConstraintErrorsOnFields, models.Model):
         help_text=_("Application references are PREFIX-YEAR-NUMBER, e.g. EXP-2026-0007."),
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    description = CleanTextField(_("description"), blank=True)
+    description = Translated(CleanTextField(_("description"), blank=True))
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     budget = MoneyField(_("budget (EUR)"))
@@ -204,10 +223,12 @@ class Call(ConstraintErrorsOnFields, models.Model):
     reviews_required = models.PositiveSmallIntegerField(
         _("reviews needed before a decision"), default=2, help_text=_("Independent reviews an application needs.")
     )
-    grant_conditions = CleanTextField(
-        _("conditions of the grant"),
-        blank=True,
-        help_text=_("What a beneficiary accepts with the grant (shown before they accept it)."),
+    grant_conditions = Translated(
+        CleanTextField(
+            _("conditions of the grant"),
+            blank=True,
+            help_text=_("What a beneficiary accepts with the grant (shown before they accept it)."),
+        )
     )
     interim_report_due_on = models.DateField(
         _("interim report due on"),
@@ -229,7 +250,15 @@ class Call(ConstraintErrorsOnFields, models.Model):
         help_text=_("Reviews whose weighted totals differ by more than this are flagged for discussion."),
     )
 
-    history = HistoricalRecords(excluded_fields=["last_reference_number", "description"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "last_reference_number",
+            "description_en",
+            "description_es",
+            "description_it",
+            "description_pt",
+        ]
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -288,6 +317,10 @@ class Call(ConstraintErrorsOnFields, models.Model):
     def get_absolute_url(self):
         return reverse("programmes:call", kwargs={"programme_slug": self.programme.slug, "slug": self.slug})
 
+    @property
+    def content_agency(self):
+        return self.programme.agency
+
     def default_budget_year(self) -> int | None:
         """The year the call opens, in its agency's time zone."""
         if self.opens_at is None or self.programme_id is None:
@@ -321,15 +354,15 @@ class Call(ConstraintErrorsOnFields, models.Model):
             raise ValidationError(errors)
 
 
-class CostCategory(ConstraintErrorsOnFields, models.Model):
+class CostCategory(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     """A kind of eligible cost of a programme (commercial trips, consultancy, ...)."""
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="cost_categories"
     )
     code = CleanSlugField(_("code"), max_length=40)
-    name = CleanCharField(_("name"), max_length=200)
-    description = CleanTextField(_("description"), blank=True)
+    name = Translated(CleanCharField(_("name"), max_length=200))
+    description = Translated(CleanTextField(_("description"), blank=True))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     # Where the error of a constraint over several fields is shown (portal.constraints).
@@ -338,7 +371,7 @@ class CostCategory(ConstraintErrorsOnFields, models.Model):
     class Meta:
         verbose_name = _("cost category")
         verbose_name_plural = _("cost categories")
-        ordering = ["programme", "position", "name"]
+        ordering = ["programme", "position", "name_en"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "code"],
@@ -351,8 +384,12 @@ class CostCategory(ConstraintErrorsOnFields, models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def content_agency(self):
+        return self.programme.agency
 
-class CallRule(ConstraintErrorsOnFields, models.Model):
+
+class CallRule(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     """One configured rule of a call: which rule (code), in which order, with its parameters.
 
     The parameters are typed columns, so money stays Decimal with database
@@ -392,14 +429,16 @@ class CallRule(ConstraintErrorsOnFields, models.Model):
     # Rows are the agency's configuration unless someone says the programme published the rule:
     # a rule is never presented as the programme's by default.
     basis = CleanCharField(_("basis"), max_length=16, choices=Basis.choices, default=Basis.AGENCY)
-    note = CleanCharField(
-        _("where it comes from"),
-        max_length=500,
-        blank=True,
-        help_text=_(
-            "The programme's words the rule follows, or why the agency set it where the programme is silent. "
-            "Shown to applicants."
-        ),
+    note = Translated(
+        CleanCharField(
+            _("where it comes from"),
+            max_length=500,
+            blank=True,
+            help_text=_(
+                "The programme's words the rule follows, or why the agency set it where the programme is silent. "
+                "Shown to applicants."
+            ),
+        )
     )
 
     # Where the error of a constraint over several fields is shown (portal.constraints).
@@ -444,6 +483,10 @@ class CallRule(ConstraintErrorsOnFields, models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def content_agency(self):
+        return self.call.programme.agency
 
     @property
     def choice_list(self) -> list[str]:
@@ -566,13 +609,13 @@ class AidAward(ConstraintErrorsOnFields, models.Model):
         return f"{self.organisation}: {self.amount} ({self.awarded_on})"
 
 
-class ReviewCriterion(ConstraintErrorsOnFields, models.Model):
+class ReviewCriterion(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     """A scoring criterion of a call: each reviewer scores it from 0 to `max_score`."""
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    name = CleanCharField(_("criterion"), max_length=200)
-    description = CleanTextField(_("what the reviewer looks at"), blank=True)
+    name = Translated(CleanCharField(_("criterion"), max_length=200))
+    description = Translated(CleanTextField(_("what the reviewer looks at"), blank=True))
     weight = models.DecimalField(
         _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -611,6 +654,10 @@ class ReviewCriterion(ConstraintErrorsOnFields, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def content_agency(self):
+        return self.call.programme.agency
 
 
 def _private_storage():

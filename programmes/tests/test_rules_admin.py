@@ -18,11 +18,12 @@ def call_form(call, rules):
     closes = timezone.localtime(call.closes_at)
     data = {
         "programme": call.programme_id,
-        "title": call.title,
+        # The call's texts in the four languages side by side (portal.translated); English here.
+        "title_en": call.title,
         "slug": call.slug,
         "reference_prefix": call.reference_prefix,
         "year": call.year,
-        "description": "",
+        "description_en": "",
         "opens_at_0": local.strftime("%Y-%m-%d"),
         "opens_at_1": local.strftime("%H:%M:%S"),
         "closes_at_0": closes.strftime("%Y-%m-%d"),
@@ -43,7 +44,7 @@ def call_form(call, rules):
     }
     for index, rule in enumerate(rules):
         # Every rule says where it comes from; these tests are about the parameters.
-        rule = {"basis": "agency", "note": "The agency's choice.", **rule}
+        rule = {"basis": "agency", "note_en": "The agency's choice.", **rule}
         for key, value in rule.items():
             data[f"rules-{index}-{key}"] = value
     return data

@@ -174,7 +174,7 @@ def test_a_manager_labels_a_rule_as_the_programme_s_with_the_words_it_follows(cl
             "rules-0-code": "funding_rate",
             "rules-0-rate": "40",
             "rules-0-basis": "programme",
-            "rules-0-note": "Seed 001: “Amount of co-financing: 40% of eligible costs”.",
+            "rules-0-note_en": "Seed 001: “Amount of co-financing: 40% of eligible costs”.",
         }
     )
 
@@ -186,7 +186,7 @@ def test_a_manager_labels_a_rule_as_the_programme_s_with_the_words_it_follows(cl
 
 
 def test_a_rule_written_without_saying_where_it_comes_from_is_refused_next_to_the_note(superuser_client, call):
-    data = call_form(call, [{"position": "1", "code": "funding_rate", "rate": "85", "note": ""}])
+    data = call_form(call, [{"position": "1", "code": "funding_rate", "rate": "85", "note_en": ""}])
 
     response = superuser_client.post(reverse("admin:programmes_call_change", args=[call.pk]), data)
 
