@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_services import RefusedOn, ServiceAdmin, ServiceForm, ServiceInline, ServiceInlineFormSet, adopt
 from portal.money import format_eur
-from portal.translated import translation_columns
 from portal.refusals import show_refusal
 from portal.scoping import AgencyScopedAdmin
+from portal.translated import translation_columns
 from programmes.models import AgencySpending, ProgrammeBudget, ProgrammeBudgetLine
 
 from .budgets import (

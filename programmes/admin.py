@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from consortia import admin as consortia_admin
 from consortia.models import Organisation
+from portal.admin_translations import TranslationsSideBySide
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
-from portal.admin_translations import TranslationsSideBySide
 from portal.translated import translation_columns
 
 # The formation of export consortia (seed 002) registers its admin when imported.

@@ -23,13 +23,13 @@ from django.views.decorators.http import require_POST
 
 from applications.charts import bars
 from applications.exports import neutralise
-from portal.translated import Texts
 from applications.reports import is_building, is_retryable, report_agency, report_parameters_clean
 from applications.reports import report_request as request_report
 from applications.reports import report_retry as report_retry_service
 from consortia.models import SmeSize
 from portal.notifications import outbox_figures
 from portal.refusals import Refused, show_refusal
+from portal.translated import Texts
 from programmes.models import Report
 
 from . import selectors

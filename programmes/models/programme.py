@@ -171,12 +171,12 @@ class Programme(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("programmes:programme", kwargs={"slug": self.slug})
+
     @property
     def content_agency(self):
         return self.agency
-
-    def get_absolute_url(self):
-        return reverse("programmes:programme", kwargs={"slug": self.slug})
 
 
 class CallQuerySet(models.QuerySet):
