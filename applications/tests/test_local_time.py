@@ -94,7 +94,7 @@ def test_the_receipt_in_italian_writes_the_rome_hour_the_italian_way():
             datetime(2026, 3, 29, 1, 30, tzinfo=UTC), zone="Europe/Rome", country="IT", region="ITH5", language="it"
         )
 
-    assert "29 Marzo 2026, 03:30 (Europe/Rome)" in receipt_text(application)
+    assert "29 marzo 2026, 03:30 (Europe/Rome)" in receipt_text(application)
 
 
 def test_the_submission_email_says_when_in_the_agencys_zone(django_capture_on_commit_callbacks):
@@ -116,7 +116,7 @@ def test_the_submission_email_in_portuguese_after_lisbons_clock_change(django_ca
 
     (message,) = mail.outbox
     assert application.reference in message.subject
-    assert "29 de Março de 2026 às 02:30 (Europe/Lisbon)" in message.body
+    assert "29 de março de 2026 às 02:30 (Europe/Lisbon)" in message.body
 
 
 def test_the_applicants_pages_show_the_submission_in_the_agencys_zone(client):

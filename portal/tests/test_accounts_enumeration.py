@@ -127,7 +127,7 @@ def test_a_password_reset_for_an_unknown_address_tells_that_address_it_has_no_ac
     [message] = mail.outbox
     assert message.to == ["nobody@example.org"]
     assert "http://testserver/it/accounts/signup/" in message.body
-    assert message.body.startswith("Ciao da Portale per l'internazionalizzazione delle PMI!")
+    assert message.body.startswith("Un saluto da Portale per l'internazionalizzazione delle PMI!")
 
 
 def test_account_emails_are_written_to_the_outbox_not_sent_in_the_request(applicant):
