@@ -58,6 +58,7 @@ AGENCIES = [
         "country": "ES",
         "region": "ES43",
         "timezone": "Europe/Madrid",
+        "language": "es",
     },
     {
         "slug": "emilia-romagna",
@@ -66,6 +67,7 @@ AGENCIES = [
         "country": "IT",
         "region": "ITH5",
         "timezone": "Europe/Rome",
+        "language": "it",
     },
     {
         "slug": "sodercan",
@@ -74,6 +76,7 @@ AGENCIES = [
         "country": "ES",
         "region": "ES13",
         "timezone": "Europe/Madrid",
+        "language": "es",
     },
     {
         "slug": "alentejo-2020",
@@ -82,6 +85,7 @@ AGENCIES = [
         "country": "PT",
         "region": "PT18",
         "timezone": "Europe/Lisbon",
+        "language": "pt",
     },
 ]
 

@@ -18,6 +18,7 @@ from applications.budgets import agency_spending_record, programme_budget_line_s
 from applications.decision_facts import decision_facts_freeze
 from applications.demo import data as demo_data
 from applications.demo.formation import formation_demo_load
+from applications.demo.translations import translations_of
 from applications.models import (
     Application,
     BudgetLine,
@@ -87,9 +88,39 @@ def demo_seed(*, today: date) -> Seeded:
         _post_award()
         _consortium_results()
         invited = _consortium_formation(today)
+        _translations()
         # Many rows are written here, not by the services: the dashboard's figures are stale once this commits.
         counted_data_changed()
     return Seeded(created=created, invited=invited)
+
+
+def _translations():
+    """The agencies' texts in Spanish, Italian and Portuguese too (applications.demo.translations).
+
+    Every demo text is written in English in data.py; each translated field's English is looked up
+    and its empty columns filled (a translation an agency changed in the admin is kept).
+    """
+    demo_agencies = [row["slug"] for row in demo_data.AGENCIES]
+    to_agency = {
+        Programme: "agency",
+        Call: "programme__agency",
+        CostCategory: "programme__agency",
+        ReviewCriterion: "call__programme__agency",
+        CallRule: "call__programme__agency",
+    }
+    for model, path in to_agency.items():
+        for obj in model.objects.filter(**{f"{path}__slug__in": demo_agencies}):
+            changed = []
+            for name in model._translated_fields:
+                english = getattr(obj, f"{name}_en")
+                if not english:
+                    continue
+                for language, text in translations_of(english).items():
+                    if not getattr(obj, f"{name}_{language}"):
+                        setattr(obj, f"{name}_{language}", text)
+                        changed.append(f"{name}_{language}")
+            if changed:
+                obj.save(update_fields=changed)
 
 
 def _agencies():
@@ -208,6 +239,9 @@ def _rules(call, rules):
     categories = {c.code: c for c in call.programme.cost_categories.all()}
     existing = {(row.position, row.code): row for row in call.rules.all()}
     for position, code, params in demo_data.rule_positions(rules):
+        # The demo's notes are its English (the other languages: _translations).
+        if "note" in params:
+            params["note_en"] = params.pop("note")
         if "category" in params:
             params["category"] = categories[params["category"]]
         rule = existing.get((position, code)) or CallRule(call=call, position=position, code=code)

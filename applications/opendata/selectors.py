@@ -16,6 +16,7 @@ from django.utils import timezone
 from applications.models import Application
 from applications.reports.operations import ORDERING, operation_rows, operations_queryset, programme_texts
 from portal.regions import region_name
+from portal.translated import translated_value
 from programmes.models import Call
 
 # Stable English names of the columns of `operation_rows`, in their order: the keys of the JSON
@@ -119,7 +120,10 @@ def published_operations(
     """The selected operations (approved or closed applications), filtered. Not evaluated."""
     queryset = operations_queryset(agency_id=agency_id, year=year, programme_id=programme_id)
     if fund:
-        queryset = queryset.filter(call__programme__fund=fund)
+        # The fund as the reader's list names it (its language, or the agency's, or English).
+        queryset = queryset.alias(
+            fund_name=translated_value("call__programme__fund", agency_language="call__programme__agency__language")
+        ).filter(fund_name=fund)
     if region:
         queryset = queryset.alias(location=LOCATION).filter(location=region)
     return queryset

@@ -215,6 +215,24 @@ def test_the_home_page_lists_the_open_calls_of_the_five_programmes(seeded, clien
             assert call.title in html
 
 
+def test_the_demo_content_speaks_the_readers_language(seeded, client):
+    portuguese = client.get("/pt/").content.decode()
+    italian = client.get("/it/").content.decode()
+
+    assert "Consórcios de Exportação" in portuguese and "Ações Coletivas" in portuguese
+    assert "Consorzi per l&#x27;esportazione" in italian or "Consorzi per l'esportazione" in italian
+    assert "Export Consortiums" not in portuguese
+    # Every agency writes in its country's language; every text is in the four.
+    assert {a.slug: a.language for a in Agency.objects.all()} == {
+        "extremadura-avante": "es",
+        "emilia-romagna": "it",
+        "sodercan": "es",
+        "alentejo-2020": "pt",
+    }
+    for call in Call.objects.all():
+        assert all((call.title_en, call.title_es, call.title_it, call.title_pt)), call.title_en
+
+
 def test_the_demo_staff_work_in_the_admin(seeded, client):
     client.login(email="staff@demo.example", password=DEMO_PASSWORD)
 
@@ -350,7 +368,7 @@ def test_a_second_run_brings_the_rules_of_an_older_demo_up_to_date_in_place(seed
     # A demo loaded before the rules said their basis: the old activity list, one PIMEX declarations
     # row, and the cherry company recorded as a fruit grower.
     activity = demo_rule("export-consortiums-extremadura", "member_activity")
-    CallRule.objects.filter(pk=activity.pk).update(choices="A,C,H,I,J,M,N", basis="agency", note="")
+    CallRule.objects.filter(pk=activity.pk).update(choices="A,C,H,I,J,M,N", basis="agency", note_en="")
     pimex = Call.objects.get(programme__slug="pimex")
     pimex.rules.filter(code="declarations", position=55).delete()
     pimex.rules.filter(code="declarations", position=50).update(choices="truthful,pimex_commitment,de_minimis")

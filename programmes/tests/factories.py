@@ -27,9 +27,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     kind = Programme.Kind.EXPORT_CONSORTIA
     applicant_type = Programme.ApplicantType.CONSORTIUM
-    name = factory.Sequence(lambda n: f"Export Consortiums {n}")
+    # Agency texts are written in their English column (portal.translated); name= sets the active language.
+    name_en = factory.Sequence(lambda n: f"Export Consortiums {n}")
     slug = factory.Sequence(lambda n: f"programme-{n}")
-    summary = "Support for consortia of SMEs that promote themselves abroad together."
+    summary_en = "Support for consortia of SMEs that promote themselves abroad together."
 
 
 class CallFactory(factory.django.DjangoModelFactory):
@@ -37,7 +38,7 @@ class CallFactory(factory.django.DjangoModelFactory):
         model = Call
 
     programme = factory.SubFactory(ProgrammeFactory)
-    title = factory.Sequence(lambda n: f"Call {n}")
+    title_en = factory.Sequence(lambda n: f"Call {n}")
     slug = factory.Sequence(lambda n: f"call-{n}")
     reference_prefix = "EXP"
     year = factory.LazyFunction(lambda: timezone.now().year)
@@ -52,4 +53,4 @@ class CostCategoryFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     code = factory.Sequence(lambda n: f"category-{n}")
-    name = factory.Sequence(lambda n: f"Cost category {n}")
+    name_en = factory.Sequence(lambda n: f"Cost category {n}")
