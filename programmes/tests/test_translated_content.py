@@ -14,6 +14,7 @@ from applications.reports.operations import operation_rows, operations_queryset
 from applications.tests.factories import ApplicationFactory
 from applications.tests.test_access_matrix import form_data
 from applications.tests.test_views import draft, fill
+from portal.models import Notification
 from portal.translated import Texts
 from programmes.models import Programme
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
@@ -146,7 +147,11 @@ def test_figures_kept_for_every_language_are_named_when_drawn(emilia):
     assert buffer.getvalue().strip() == "Feiras"
 
 
-def test_a_submission_in_portuguese_keeps_the_agencys_texts_in_portuguese(client, applicant):
+def test_a_submission_in_portuguese_keeps_the_agencys_texts_in_portuguese(
+    client, applicant, django_capture_on_commit_callbacks
+):
+    applicant.language = "pt"
+    applicant.save()
     client.force_login(applicant)
     application = draft(client, applicant)
     fill(client, application)
@@ -157,7 +162,7 @@ def test_a_submission_in_portuguese_keeps_the_agencys_texts_in_portuguese(client
     category.name_pt = "Ações de promoção"
     category.save()
 
-    with translation.override("pt"):
+    with translation.override("pt"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("applications:submit", args=[application.pk]))
 
     assert response.status_code == 302
@@ -166,3 +171,6 @@ def test_a_submission_in_portuguese_keeps_the_agencys_texts_in_portuguese(client
     content = application.submitted_content
     assert content["call"]["title"] == "PIMEX 2026 em português"
     assert {line["category_name"] for line in content["budget_lines"]} == {"Ações de promoção"}
+    # The e-mail the worker writes with the receipt quotes the call as the applicant reads it.
+    (email,) = Notification.objects.filter(kind__contains="submi")
+    assert "PIMEX 2026 em português" in email.subject + email.body_text
