@@ -33,6 +33,9 @@ def applicant(client, applicant):
 
 def ask(call):
     """A call asking one question of each kind, in two sections; `markets_detail` only if exporting."""
+    # Its own references, so its receipts are not named as another test's (the files share a folder).
+    call.reference_prefix = "QST"
+    call.save(update_fields=["reference_prefix"])
     project = FormSection.objects.create(call=call, position=1, title="The project", title_es="El proyecto")
     markets = FormSection.objects.create(call=call, position=2, title="Markets")
     q = {}
