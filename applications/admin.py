@@ -4,7 +4,7 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from consortia.models import Stage
@@ -22,6 +22,7 @@ from . import (
     admin_programmes,  # noqa: F401  (the call page completed, the reports)
 )
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
+from .answers import answer_rows
 from .decision_facts import decision_record
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
 from .indicators import decided_stage
@@ -274,6 +275,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         "decision",
         "from_formation",
         "decision_override_reason",
+        "questions_answered",
     ]
     inlines = [BudgetLineInline, AttachmentInline, StatusChangeInline, ProjectReportInline, PaymentInline, ReviewInline]
 
@@ -284,11 +286,30 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
                 (name, {**opts, "fields": [f for f in opts["fields"] if f not in ("rules_evaluation", "decision")]})
                 for name, opts in fieldsets
             ]
-        main = [f for f in fieldsets[0][1]["fields"] if f not in ("rules_evaluation", "decision")]
-        blocks = [(None, {"fields": main}), (_("Eligibility and maximum grant"), {"fields": ["rules_evaluation"]})]
+        main = [f for f in fieldsets[0][1]["fields"] if f not in ("rules_evaluation", "decision", "questions_answered")]
+        blocks = [
+            (None, {"fields": main}),
+            (_("Answers to the call's questions"), {"fields": ["questions_answered"]}),
+            (_("Eligibility and maximum grant"), {"fields": ["rules_evaluation"]}),
+        ]
         if obj.decision_rules:
             blocks.append((_("Decision"), {"fields": ["decision"]}))
         return blocks
+
+    @admin.display(description=_("answers"))
+    def questions_answered(self, obj):
+        # Once submitted, the answers as they were submitted (the receipt's); before, as they stand.
+        if obj is None:
+            return "—"
+        rows = (obj.submitted_content or {}).get("answers") if obj.submitted_content else answer_rows(obj)
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="answers">{}</table>',
+            format_html_join(
+                "", '<tr><th scope="row">{}</th><td>{}</td></tr>', ((r["label"], r["value"] or "—") for r in rows)
+            ),
+        )
 
     @admin.display(description=_("facts the decision rested on"))
     def decision(self, obj):

@@ -13,6 +13,7 @@ from consortia.selectors import consortium_ids_of, organisation_ids_of
 from portal.money import to_cents
 from portal.scoping import withheld_excluded
 
+from .answers import asks_questions, with_asks_questions
 from .models import Application, Attachment, BudgetLine, ProjectReport, StatusChange
 
 NEXT_STEPS = {
@@ -100,11 +101,13 @@ def application_for(user, pk, *, editable=False, rows=None) -> Application:
     queryset = (
         Application.objects.filter(_editable_filter(user) if editable else _visible_filter(user))
         .select_related("call__programme__agency", "consortium", "organisation")
+        # Whether the call asks questions of its own: no query for them on its pages when it asks none.
+        .annotate(asks_questions=asks_questions())
         .prefetch_related(
             *(Prefetch(name, queryset=rows_of) for name, rows_of in _rows().items() if rows is None or name in rows)
         )
     )
-    return get_object_or_404(queryset, pk=pk)
+    return with_asks_questions(get_object_or_404(queryset, pk=pk))
 
 
 def project_report_for(user, pk, kind, *, editable=False) -> ProjectReport:

@@ -69,7 +69,13 @@ def receipt_render(*, application, evaluation) -> bytes:
     with timezone.override(zone), translation.override(language):
         html = render_to_string(
             "applications/receipt.html",
-            {"receipt": facts, "zone": zone, "lines": lines, "attachments": content["attachments"]},
+            {
+                "receipt": facts,
+                "zone": zone,
+                "lines": lines,
+                "attachments": content["attachments"],
+                "answers": content.get("answers", []),
+            },
         )
     return HTML(string=html).write_pdf()
 

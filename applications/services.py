@@ -10,11 +10,12 @@ applications import from the step's module, never from here, so no circle can fo
 - reviews: conflicts of interest, scores, applying the ranking;
 - post_award: acceptance, expenses, payments, closing the operation;
 - beneficiary_reports: the interim and final reports;
-- attachments: documents;
+- attachments: documents; answers: a draft's answers to its call's questions;
 - formation_grants: establishing a consortium the agency formed, with its seed funding granted (seed 002);
 - pimex.services: PIMEX coaching; reports: the reports built by the worker; reminders.
 """
 
+from .answers import AnswersRefused, answers_save
 from .attachments import attachment_add, attachment_remove
 from .beneficiary_reports import (
     ReportRefused,
@@ -82,6 +83,7 @@ from .submission import (
 from .workflow import EndingRefused, IllegalTransition
 
 __all__ = [
+    "AnswersRefused",
     "BudgetRefused",
     "DecisionRefused",
     "EndingRefused",
@@ -96,6 +98,7 @@ __all__ = [
     "ReviewsMissing",
     "SubmissionRefused",
     "agency_spending_record",
+    "answers_save",
     "application_approve",
     "application_change_status",
     "application_close",

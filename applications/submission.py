@@ -17,6 +17,7 @@ from programmes.models import Call
 from programmes.rules import evaluate_application
 from programmes.rules.engine import FACT_RELATIONS, evaluation_date
 
+from .answers import answer_rows, answers_by_question, asks_questions, unanswered, with_asks_questions
 from .attachments import attachment_add
 from .models import Application, Attachment, BudgetLine, Status, StatusChange
 from .programme_fields import FIELDS_BY_KIND, missing_fields
@@ -165,6 +166,9 @@ def submitted_content(application) -> dict:
         "summary": application.summary,
         "target_markets": application.target_markets,
         **{name: getattr(application, name) for name in programme_field_names(application)},
+        # The call's questions asked, in order, each with its answer as shown in the submission's
+        # language and as stored (applications.answers).
+        "answers": answer_rows(application),
         "declarations": sorted(application.declarations or []),
         "budget_lines": [
             {
@@ -227,8 +231,11 @@ def application_submit(*, application, by, now=None) -> Application:
     language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         # Only the application's row is locked (`of`): the call's row is locked last, by the reference.
-        locked = (
-            Application.objects.select_for_update(of=("self",)).select_related(*FACT_RELATIONS).get(pk=application.pk)
+        locked = with_asks_questions(
+            Application.objects.select_for_update(of=("self",))
+            .select_related(*FACT_RELATIONS)
+            .annotate(asks_questions=asks_questions())
+            .get(pk=application.pk)
         )
         if not may_move(locked.status, Status.SUBMITTED, actor=APPLICANT):
             if locked.submitted_at is not None:
@@ -237,12 +244,14 @@ def application_submit(*, application, by, now=None) -> Application:
         call = locked.call
         if refusal := _call_refusal(call, now):
             raise refusal
-        # The rows the rules and the content read, once, on the locked instance.
+        # The rows the rules and the content read, once, on the locked instance: with the call's
+        # questions and the answers (no query for them when the call asks nothing of its own).
         prefetch_related_objects([locked], *_content_prefetches())
+        answers_by_question(locked)
         evaluation = evaluate_application(locked, fresh=False)
-        unanswered = missing_fields(locked)
-        if not evaluation.eligible or unanswered:
-            raise SubmissionRefused([*unanswered, *[r.message for r in evaluation.failures]])
+        missing = [*missing_fields(locked), *unanswered(locked)]
+        if not evaluation.eligible or missing:
+            raise SubmissionRefused([*missing, *[r.message for r in evaluation.failures]])
         # Everything that does not need the reference first; the row is already locked, so the
         # move is recorded here (move_record, as every move is) without a second lock.
         fields = move_record(locked, Status.SUBMITTED, by=by, at=now)

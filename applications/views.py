@@ -29,6 +29,7 @@ from programmes.models import Call
 from programmes.rules import evaluate_applicant, evaluate_application
 
 from . import selectors, services
+from .answers import AnswersForm, AnswersRefused, answer_rows, answers_by_question, form_questions, unanswered
 from .attachments import attachment_add, attachment_remove
 from .beneficiary_reports import project_report_save, project_report_submit, report_row_add, report_row_remove
 from .forms import (
@@ -53,6 +54,7 @@ from .workflow import APPLICANT, RENOUNCE, EndingRefused, check_end, may_end, ma
 
 STEPS = [
     ("project", gettext_lazy("Project")),
+    ("questions", gettext_lazy("Questions")),
     ("budget", pgettext_lazy("application", "Budget")),
     ("documents", gettext_lazy("Documents")),
     ("declarations", gettext_lazy("Declarations")),
@@ -122,6 +124,7 @@ def edit(request, pk, step):
         return redirect("applications:detail", pk=application.pk)
     handler = {
         "project": _project_step,
+        "questions": _questions_step,
         "budget": _budget_step,
         "documents": _documents_step,
         "declarations": _declarations_step,
@@ -149,6 +152,7 @@ def edit(request, pk, step):
             "step_label": STEPS[index][1],
             "previous_step": STEP_NAMES[index - 1] if index else None,
             **_evaluation_context(application),
+            **(_review_context(application) if step == "review" else {}),
         },
     )
 
@@ -170,6 +174,28 @@ def _project_step(request, application):
     if valid:
         Application.objects.filter(pk=application.pk).update(**{n: form.cleaned_data[n] for n in valid})
     return form, False
+
+
+def _questions_step(request, application):
+    """The call's own questions (programmes.Question), grouped by section; saved as the applicant goes.
+
+    An answer refused is shown next to its question; the others are saved at once, so nothing
+    typed is lost. A question whose condition does not hold is hidden, not checked, and its
+    stored answer goes.
+    """
+    questions = form_questions(application.call)
+    answers = answers_by_question(application, questions)
+    form = AnswersForm(request.POST or None, questions=questions, answers=answers)
+    if request.method != "POST":
+        return form, False
+    valid = form.is_valid()
+    values = form.valid_values()
+    try:
+        services.answers_save(application=application, data=values, by=request.user)
+    except AnswersRefused as refusal:
+        show_refusal(request, refusal)
+        return form, False
+    return form, valid and request.POST.get("action") != "save"
 
 
 def _budget_step(request, application):
@@ -268,6 +294,14 @@ def _declarations_step(request, application):
 
 def _review_step(request, application):
     return None, False
+
+
+def _review_context(application):
+    """The answers to the call's questions as they will be submitted, and what is still missing."""
+    return {
+        "answers": answer_rows(application),
+        "unanswered": [*application.unanswered_questions, *unanswered(application)],
+    }
 
 
 @login_required

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consortia import admin as consortia_admin
@@ -11,9 +13,24 @@ from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin
 from portal.translated import translation_columns
 
+from .call_copy import call_copy
+
 # The formation of export consortia (seed 002) registers its admin when imported.
 from .formation import admin as formation_admin  # noqa: F401
-from .models import Agency, AidAward, Call, CallRule, CostCategory, Programme, ReviewCriterion
+from .models import (
+    FROZEN_MESSAGE,
+    Agency,
+    AidAward,
+    Call,
+    CallRule,
+    CostCategory,
+    FormSection,
+    Programme,
+    Question,
+    QuestionChoice,
+    ReviewCriterion,
+    call_questions_frozen,
+)
 from .rules import RULE_CHOICES, describe_rule, validate_rule_parameters
 
 
@@ -188,10 +205,156 @@ class ReviewCriterionInline(TranslationsSideBySide, admin.TabularInline):
     verbose_name_plural = _("review criteria (weighted total on a 0–100 scale)")
 
 
+class FrozenAfterSubmissionInline:
+    """An inline of a call's form (sections, questions, choices): read-only once the call has a submission.
+
+    The submitted applications answered these questions as they are; the note above the rows says
+    why they cannot change and that a copy of the call is the new version.
+    """
+
+    template = "admin/programmes/frozen_tabular.html"
+
+    def frozen_call(self, obj):
+        raise NotImplementedError
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.frozen_note = FROZEN_MESSAGE if call_questions_frozen(self.frozen_call(obj)) else ""
+        return super().get_formset(request, obj, **kwargs)
+
+    def _frozen(self, obj):
+        return call_questions_frozen(self.frozen_call(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class OfTheCall:
+    """Choices of sections and conditions limited to the questions' own call (the page's call)."""
+
+    def call_of_page(self, request):
+        raise NotImplementedError
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        call_id = self.call_of_page(request)
+        if db_field.name == "section":
+            kwargs["queryset"] = FormSection.objects.filter(call_id=call_id)
+        elif db_field.name == "condition_question":
+            kwargs["queryset"] = Question.objects.filter(call_id=call_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _page_object_id(request):
+    return request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+
+
+class FormSectionInline(FrozenAfterSubmissionInline, TranslationsSideBySide, admin.TabularInline):
+    """The headings of the applicant form, in order."""
+
+    model = FormSection
+    extra = 0
+    fields = ["position", *translation_columns("title")]
+    verbose_name_plural = _("form sections (headings of the applicant's questions)")
+
+    def frozen_call(self, obj):
+        return obj
+
+
+class QuestionInline(FrozenAfterSubmissionInline, OfTheCall, TranslationsSideBySide, admin.TabularInline):
+    """The call's questions, in order; limits, help text, condition and choices on the question's page."""
+
+    model = Question
+    extra = 0
+    fields = ["position", "code", "kind", "section", *translation_columns("label"), "required"]
+    show_change_link = True
+    verbose_name_plural = _("questions to applicants (limits, conditions and choices on each question's page)")
+
+    def frozen_call(self, obj):
+        return obj
+
+    def call_of_page(self, request):
+        return _page_object_id(request)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section", "call")
+
+
+class QuestionChoiceInline(FrozenAfterSubmissionInline, TranslationsSideBySide, admin.TabularInline):
+    model = QuestionChoice
+    extra = 0
+    fields = ["position", "code", *translation_columns("label")]
+    verbose_name_plural = _("choices (for a question with a list)")
+
+    def frozen_call(self, obj):
+        return obj.call if obj is not None else None
+
+
+@admin.register(Question)
+class QuestionAdmin(OfTheCall, TranslationsSideBySide, AgencyScopedAdmin):
+    """One question with its choices; read-only once an application to its call was submitted."""
+
+    agency_path = "call__programme__agency"
+    inlines = [QuestionChoiceInline]
+    list_display = ["label", "code", "kind", "call", "position", "required"]
+    list_filter = ["kind", "call__programme__agency", "call__programme"]
+    list_select_related = ["call__programme__agency"]
+    search_fields = [*translation_columns("label"), "code"]
+    fieldsets = (
+        (None, {"fields": ("call", "section", "position", "code", "kind", "required", "is_public")}),
+        (_("Question"), {"fields": (tuple(translation_columns("label")), tuple(translation_columns("help_text")))}),
+        (_("Limits"), {"fields": (("min_length", "max_length"), ("min_value", "max_value"))}),
+        (_("Asked only if"), {"fields": (("condition_question", "condition_values"),)}),
+    )
+
+    def call_of_page(self, request):
+        question_id = _page_object_id(request)
+        if question_id is None:
+            return None
+        return Question.objects.filter(pk=question_id).values("call_id")[:1]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if _page_object_id(request) is None and db_field.name in ("section", "condition_question"):
+            # A new question: its call is chosen on this page; the model refuses another call's row.
+            return AgencyScopedAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            # Its call is chosen once: a question moved to another call would leave its answers behind.
+            return [*super().get_readonly_fields(request, obj), "call"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        frozen = obj is not None and call_questions_frozen(obj.call)
+        return not frozen and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        frozen = obj is not None and call_questions_frozen(obj.call)
+        return not frozen and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # The bulk delete would pass over the check of each question's call.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        question = self.get_object(request, object_id)
+        if question is not None and call_questions_frozen(question.call):
+            self.message_user(request, FROZEN_MESSAGE, level="warning")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Call)
 class CallAdmin(TranslationsSideBySide, AgencyScopedAdmin):
     agency_path = "programme__agency"
-    inlines = [CallRuleInline, ReviewCriterionInline]
+    inlines = [CallRuleInline, ReviewCriterionInline, FormSectionInline, QuestionInline]
+    actions = ["copy_calls"]
     change_form_template = "admin/programmes/call/change_form.html"
     list_display = ["title", "programme", "year", "opens_at", "closes_at", "budget_eur", "applications", "is_published"]
     list_filter = ["programme__agency", "programme__kind", "programme", "year", "is_published"]
@@ -215,6 +378,20 @@ class CallAdmin(TranslationsSideBySide, AgencyScopedAdmin):
     @admin.display(description=_("applications"), ordering="application_count")
     def applications(self, obj):
         return obj.application_count
+
+    @admin.action(description=_("Copy the selected calls (new unpublished versions)"), permissions=["add"])
+    def copy_calls(self, request, queryset):
+        for call in queryset:
+            copy = call_copy(call=call, by=request.user)
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Copied, unpublished:"),
+                    reverse("admin:programmes_call_change", args=[copy.pk]),
+                    copy.title,
+                ),
+            )
 
 
 @admin.register(CostCategory)

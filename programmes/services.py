@@ -17,6 +17,7 @@ from portal.refusals import Refused
 # The formation of export consortia (seed 002) has its own package; its writes are importable from here too.
 # Establishing the consortium grants its seed funding as an application: its one door is
 # applications.services.formation_establish, which calls formation_consortium_create (not exported here).
+from .call_copy import call_copy as call_copy
 from .formation.services import formation_candidate_add as formation_candidate_add
 from .formation.services import formation_candidate_answer as formation_candidate_answer
 from .formation.services import formation_invite as formation_invite

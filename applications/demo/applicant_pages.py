@@ -115,7 +115,7 @@ def applicant_pages(applicant: Applicant) -> list[tuple[str, str]]:
             ("detail, as a member", reverse("applications:detail", args=[applicant.other.pk])),
             ("detail, own draft", reverse("applications:detail", args=[applicant.own_draft.pk])),
         ]
-        for step in ("project", "budget", "documents", "declarations", "review"):
+        for step in ("project", "questions", "budget", "documents", "declarations", "review"):
             pages.append(
                 (f"edit, {step}", reverse("applications:edit", kwargs={"pk": applicant.own_draft.pk, "step": step}))
             )

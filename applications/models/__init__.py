@@ -5,6 +5,7 @@ A package whose modules are re-exported here, so `applications.models.X` is the 
 point (the migrations also name `private_storage` and `attachment_path` here).
 """
 
+from .answers import Answer
 from .application import (
     Application,
     ApplicationQuerySet,
@@ -40,6 +41,7 @@ __all__ = [
     "PIMEX_DEFAULT_GROUP_SESSIONS",
     "PIMEX_DEFAULT_TUTORIALS",
     "ActionType",
+    "Answer",
     "Application",
     "ApplicationQuerySet",
     "Attachment",

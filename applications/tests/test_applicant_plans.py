@@ -35,6 +35,7 @@ QUERIES = {
     "detail, as a member": 11,
     "detail, own draft": 11,
     "edit, project": 12,
+    "edit, questions": 12,
     "edit, budget": 14,
     "edit, documents": 12,
     "edit, declarations": 13,

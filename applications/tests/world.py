@@ -71,6 +71,7 @@ from programmes.models import (
     Programme,
     ProgrammeBudget,
     ProgrammeBudgetLine,
+    Question,
     Report,
     ReviewCriterion,
 )
@@ -237,6 +238,7 @@ def _agency(tag: str, region: str) -> dict[str, object]:
         CostCategoryFactory(programme=programme, code="travel", name=f"Commercial trips {tag}"),
     ]
     criterion = ReviewCriterion.objects.create(call=call, name=f"Quality {tag}", weight=100, max_score=10)
+    question = Question.objects.create(call=call, code="markets", kind="market", label=f"Target markets {tag}")
     # The programme's budget for the call's year: grants (the approval below draws from it) and training.
     programme_budget = ProgrammeBudget.objects.create(programme=programme, year=call.budget_year)
     ProgrammeBudgetLine.objects.create(budget=programme_budget, name=f"Grants {tag}", amount=D("100000.00"))
@@ -428,6 +430,7 @@ def _agency(tag: str, region: str) -> dict[str, object]:
         "programme": programme,
         "call": call,
         "category": categories[0],
+        "question": question,
         "lead": lead,
         "member_org": member_org,
         "company": company,
@@ -504,6 +507,7 @@ def build_world() -> World:
         "programmes.Programme": a["programme"],
         "programmes.Call": a["call"],
         "programmes.CostCategory": a["category"],
+        "programmes.Question": a["question"],
         "programmes.AidAward": a["aid_award"],
         "programmes.Report": a["report"],
         "programmes.ProgrammeBudget": a["programme_budget"],

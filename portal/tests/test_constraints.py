@@ -132,6 +132,10 @@ def test_the_admin_call_form_explains_a_negative_budget_next_to_it_and_keeps_the
         "rules-INITIAL_FORMS": "0",
         "criteria-TOTAL_FORMS": "0",
         "criteria-INITIAL_FORMS": "0",
+        "sections-TOTAL_FORMS": "0",
+        "sections-INITIAL_FORMS": "0",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
     }
     for key in ("opens_at", "closes_at", "id", "last_reference_number"):
         data.pop(key, None)

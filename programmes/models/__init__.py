@@ -24,8 +24,10 @@ from .programme import (
     _private_storage,
     validate_timezone,
 )
+from .questions import FROZEN_MESSAGE, FormSection, Question, QuestionChoice, call_questions_frozen
 
 __all__ = [
+    "FROZEN_MESSAGE",
     "TIMEZONE_CHOICES",
     "Agency",
     "AgencySpending",
@@ -36,6 +38,7 @@ __all__ = [
     "CallRule",
     "CostCategory",
     "DocumentKind",
+    "FormSection",
     "Formation",
     "FormationAttendance",
     "FormationCandidate",
@@ -44,8 +47,11 @@ __all__ = [
     "ProgrammeBudget",
     "ProgrammeBudgetLine",
     "ProgrammeSubscription",
+    "Question",
+    "QuestionChoice",
     "Report",
     "ReviewCriterion",
     "_private_storage",
+    "call_questions_frozen",
     "validate_timezone",
 ]

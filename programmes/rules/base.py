@@ -53,6 +53,9 @@ class Facts:
     declarations: set[str]
     other_applications: int
     headroom: dict[int, Decimal]  # de minimis headroom per member organisation pk
+    # The answers to the call's questions, by question code: (question, answer); read only for a
+    # call whose rules look at answers (programmes.rules.answers).
+    answers: dict | None = None
     # Filled in by the engine as it goes: costs after category caps, grant after funding rules.
     eligible_costs: Decimal = Decimal("0.00")
     computed_grant: Decimal = Decimal("0.00")

@@ -15,6 +15,7 @@ from consortia.services import active_memberships, consortium_stage
 from portal.money import to_cents
 from programmes.services import de_minimis_headrooms
 
+from .answers import ANSWER_RULES
 from .base import FUNDING, PARAMETERS, Evaluation, Facts, RuleResult, money
 from .eligibility import ELIGIBILITY_RULES
 from .funding import (
@@ -27,7 +28,8 @@ from .funding import (
     StageCapRule,
 )
 
-REGISTRY = {rule.code: rule for rule in ELIGIBILITY_RULES + FUNDING_RULES}
+REGISTRY = {rule.code: rule for rule in ELIGIBILITY_RULES + ANSWER_RULES + FUNDING_RULES}
+ANSWER_RULE_CODES = {rule.code for rule in ANSWER_RULES}
 
 
 def rule_for(code: str):
@@ -128,7 +130,16 @@ def gather_facts(application, *, fresh: bool = True) -> tuple[Facts, list]:
         .count(),
     )
     facts.headroom = de_minimis_headrooms(facts.members, on)
-    return facts, list(call.rules.select_related("category").order_by("position", "pk"))
+    rows = list(call.rules.select_related("category").order_by("position", "pk"))
+    if any(row.code in ANSWER_RULE_CODES for row in rows):
+        # Only a call whose rules look at answers reads them (the answers may be prefetched already).
+        questions = {question.pk: question for question in call.questions.all()}
+        facts.answers = {
+            questions[answer.question_id].code: (questions[answer.question_id], answer)
+            for answer in application.answers.all()
+            if answer.question_id in questions
+        }
+    return facts, rows
 
 
 def _eligible_costs(facts: Facts, rows) -> tuple[Decimal, list[str], list[tuple[object, RuleResult]]]:

@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from programmes.models import Agency, Call, CostCategory, Programme
+from programmes.models import Agency, Call, CostCategory, Programme, Question, QuestionChoice
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -54,3 +54,22 @@ class CostCategoryFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     code = factory.Sequence(lambda n: f"category-{n}")
     name_en = factory.Sequence(lambda n: f"Cost category {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    call = factory.SubFactory(CallFactory)
+    code = factory.Sequence(lambda n: f"question-{n}")
+    kind = Question.Kind.SHORT_TEXT
+    label_en = factory.Sequence(lambda n: f"Question {n}")
+
+
+class QuestionChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionChoice
+
+    question = factory.SubFactory(QuestionFactory, kind=Question.Kind.SINGLE_CHOICE)
+    code = factory.Sequence(lambda n: f"choice-{n}")
+    label_en = factory.Sequence(lambda n: f"Choice {n}")

@@ -39,6 +39,11 @@ def call_form(call, rules):
         # The review criteria inline, left empty.
         "criteria-TOTAL_FORMS": "0",
         "criteria-INITIAL_FORMS": "0",
+        # The form sections and questions inlines, left empty.
+        "sections-TOTAL_FORMS": "0",
+        "sections-INITIAL_FORMS": "0",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
         "criteria-MIN_NUM_FORMS": "0",
         "criteria-MAX_NUM_FORMS": "1000",
     }

@@ -1,0 +1,116 @@
+"""A call's questions as configuration: checked by the database and the model, copied with the call."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from programmes.models import CallRule, FormSection, Question, QuestionChoice, ReviewCriterion
+from programmes.services import call_copy
+from programmes.tests.factories import CallFactory, QuestionChoiceFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_code_is_unique_within_a_call_only():
+    question = QuestionFactory(code="markets")
+    QuestionFactory(code="markets")  # another call
+
+    duplicate = Question(call=question.call, code="markets", kind="short_text", label="Again")
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "code" in error.value.message_dict
+    with pytest.raises(IntegrityError):
+        Question.objects.create(call=question.call, code="markets", kind="short_text", label="Again")
+
+
+def test_the_minimum_above_the_maximum_is_refused_next_to_the_minimum():
+    question = QuestionFactory.build(call=CallFactory(), kind="amount", min_value=Decimal("10"), max_value=Decimal("5"))
+
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+
+    assert error.value.message_dict["min_value"] == ["The minimum cannot be more than the maximum."]
+
+
+def test_a_length_on_a_number_is_refused():
+    question = QuestionFactory.build(call=CallFactory(), kind="number", max_length=10)
+
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+
+    assert "max_length" in error.value.message_dict
+
+
+def test_a_condition_names_a_question_of_the_same_call_and_its_answers():
+    other_call_question = QuestionFactory(kind="yes_no")
+    question = QuestionFactory.build(call=CallFactory(), condition_question=other_call_question, condition_values="yes")
+
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+    assert error.value.message_dict["condition_question"] == ["This question belongs to another call."]
+
+    same_call = QuestionFactory(call=question.call, kind="yes_no")
+    incomplete = QuestionFactory.build(call=question.call, condition_question=same_call, condition_values="")
+    with pytest.raises(ValidationError) as error:
+        incomplete.full_clean()
+    assert "condition_values" in error.value.message_dict
+
+
+def test_choice_codes_are_unique_per_question():
+    choice = QuestionChoiceFactory(code="wine")
+
+    with pytest.raises(ValidationError) as error:
+        QuestionChoice(question=choice.question, code="wine", label="Wine again").full_clean()
+
+    assert "code" in error.value.message_dict
+
+
+def test_the_label_is_required_in_the_agency_language_or_english():
+    call = CallFactory()
+    question = Question(call=call, code="sector", kind="short_text", label_it="Settore")
+    call.programme.agency.language = "es"
+
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+
+    assert "label_es" in error.value.message_dict
+
+
+def test_a_copy_is_an_unpublished_new_version_with_the_rules_criteria_and_questions():
+    call = CallFactory(title="Export 2026", slug="export-2026", is_published=True)
+    call.title_es = "Exportación 2026"
+    call.save()
+    CallRule.objects.create(call=call, code="grant_cap", amount=Decimal("8000.00"))
+    ReviewCriterion.objects.create(call=call, name="Quality", weight=100, max_score=10)
+    section = FormSection.objects.create(call=call, title="Markets", position=1)
+    exports = QuestionFactory(call=call, section=section, code="exports", kind="yes_no")
+    markets = QuestionFactory(
+        call=call,
+        section=section,
+        code="markets",
+        kind="multiple_choice",
+        condition_question=exports,
+        condition_values="yes",
+    )
+    QuestionChoiceFactory(question=markets, code="japan", label="Japan", position=1)
+
+    copy = call_copy(call=call, by=None)
+
+    assert copy.pk != call.pk and not copy.is_published
+    assert copy.title_en == "Export 2026 (copy)"
+    assert copy.title_es.startswith("Exportación 2026 (")
+    assert copy.slug == "export-2026-copy" and copy.programme_id == call.programme_id
+    assert copy.last_reference_number == 0
+    assert list(copy.rules.values_list("code", "amount")) == [("grant_cap", Decimal("8000.00"))]
+    assert list(copy.criteria.values_list("name_en", flat=True)) == ["Quality"]
+    (new_section,) = copy.sections.all()
+    new_exports, new_markets = copy.questions.order_by("code")
+    assert (new_exports.code, new_markets.code) == ("exports", "markets")
+    assert new_markets.section == new_section
+    assert new_markets.condition_question == new_exports and new_markets.condition_values == "yes"
+    assert list(new_markets.choices.values_list("code", "label_en")) == [("japan", "Japan")]
+    # The original is untouched; a second copy gets another slug.
+    assert call.questions.count() == 2
+    assert call_copy(call=call, by=None).slug == "export-2026-copy-2"
