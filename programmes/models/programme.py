@@ -321,6 +321,14 @@ class Call(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     def content_agency(self):
         return self.programme.agency
 
+    def has_submissions(self) -> bool:
+        """Whether an application to this call was ever submitted (withdrawn ones count: they were judged).
+
+        What an applicant was asked for is then part of what they submitted, so the call's
+        required documents no longer change (programmes.CallDocument).
+        """
+        return self.applications.filter(submitted_at__isnull=False).exists()
+
     def default_budget_year(self) -> int | None:
         """The year the call opens, in its agency's time zone."""
         if self.opens_at is None or self.programme_id is None:
