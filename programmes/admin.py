@@ -8,7 +8,7 @@ from consortia import admin as consortia_admin
 from consortia.models import Organisation
 from portal.admin_translations import TranslationsSideBySide
 from portal.money import format_eur
-from portal.scoping import AgencyScopedAdmin
+from portal.scoping import AgencyScopedAdmin, AgencyScopedInline
 from portal.translated import translation_columns
 
 # The formation of export consortia (seed 002) registers its admin when imported.
@@ -225,7 +225,7 @@ class CallDocumentForm(forms.ModelForm):
         }
 
 
-class CallDocumentInline(TranslationsSideBySide, admin.TabularInline):
+class CallDocumentInline(AgencyScopedInline, TranslationsSideBySide, admin.TabularInline):
     """The documents the call asks for, each in the four languages; read-only once an application was submitted.
 
     The model refuses the change too (programmes.models.documents): this only shows it.
@@ -233,6 +233,7 @@ class CallDocumentInline(TranslationsSideBySide, admin.TabularInline):
 
     model = CallDocument
     form = CallDocumentForm
+    agency_path = "call__programme__agency"
     extra = 0
     template = "admin/programmes/call/documents_inline.html"
     fields = CallDocumentForm.Meta.fields

@@ -40,7 +40,7 @@ TIMEZONE_CHOICES = [
 
 
 class DocumentKind(models.TextChoices):
-    """The kinds of document an applicant attaches, which a call's rules can require."""
+    """The kinds of document an applicant attaches; a call's documents (CallDocument) are each of one kind."""
 
     STATUTES = "statutes", _("Consortium statutes or agreement")
     DECLARATION = "declaration", _("Signed declaration")
