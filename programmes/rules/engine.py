@@ -53,7 +53,6 @@ def _applicant_facts(call, *, consortium, organisation, on, application=None, **
         applicant_kind, stage = organisation.kind, None
     defaults = {
         "budget_lines": [],
-        "attachment_kinds": set(),
         "documents": [],
         "attached_documents": set(),
         "declarations": set(),
@@ -126,7 +125,6 @@ def gather_facts(application, *, fresh: bool = True) -> tuple[Facts, list]:
         on=on,
         application=application,
         budget_lines=list(application.budget_lines.all()),
-        attachment_kinds={attachment.kind for attachment in application.attachments.all()},
         documents=list(call.documents.all()),
         attached_documents={a.document_id for a in application.attachments.all() if a.document_id is not None},
         declarations=set(application.declarations or []),
