@@ -19,13 +19,30 @@ import zipfile
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.storage import PrivateStorage, private_media_root, private_storage  # noqa: F401  (re-exported)
+from portal.uploads import (  # noqa: F401  (re-exported: the upload service's vocabulary)
+    ACCEPTED_EXTENSIONS,
+    ALLOWED_TYPES,
+    DEFAULT_MAX_BYTES,
+    DOC,
+    DOCX,
+    JPEG,
+    MB,
+    ODS,
+    ODT,
+    PDF,
+    PNG,
+    PPTX,
+    XLS,
+    XLSX,
+    content_types_for,
+    max_upload_bytes,
+)
 
 from .models import Attachment
 
@@ -34,37 +51,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PDF = "application/pdf"
-PNG = "image/png"
-JPEG = "image/jpeg"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-ODT = "application/vnd.oasis.opendocument.text"
-ODS = "application/vnd.oasis.opendocument.spreadsheet"
-DOC = "application/msword"
-XLS = "application/vnd.ms-excel"
-
-# The accepted content types and the extensions a file of each type may carry.
-ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
-    PDF: (".pdf",),
-    PNG: (".png",),
-    JPEG: (".jpg", ".jpeg"),
-    DOCX: (".docx",),
-    XLSX: (".xlsx",),
-    PPTX: (".pptx",),
-    ODT: (".odt",),
-    ODS: (".ods",),
-    DOC: (".doc",),
-    XLS: (".xls",),
-}
-ACCEPTED_EXTENSIONS = ", ".join(ext for extensions in ALLOWED_TYPES.values() for ext in extensions)
-
-MB = 1024 * 1024
-DEFAULT_MAX_BYTES = 10 * MB
+CHUNK_SIZE = 64 * 1024
 # An office document that would expand beyond this is a ZIP bomb, not a document.
 MAX_UNCOMPRESSED_BYTES = 100 * MB
-CHUNK_SIZE = 64 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -103,11 +92,10 @@ MESSAGES = {
     ),
     "no_extension": _("The file “%(name)s” has no extension: rename it to end in %(expected)s."),
     "kind": _("“%(kind)s” is not a kind of attachment."),
+    "too_large_for": _("The file “%(name)s” is %(size)s MB; “%(document)s” is accepted up to %(limit)s MB."),
+    "format": _("The file “%(name)s” is a %(actual)s file; “%(document)s” is accepted as %(accepted)s."),
+    "document": _("This document is not one the call asks for."),
 }
-
-
-def max_upload_bytes() -> int:
-    return getattr(settings, "ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
 # Identification ---------------------------------------------------------------
@@ -340,12 +328,15 @@ def _file_size(uploaded_file) -> int:
     return size
 
 
-def validate_upload(uploaded_file) -> tuple[str, str]:
+def validate_upload(uploaded_file, *, document=None) -> tuple[str, str]:
     """Check an uploaded file and return (content type, SHA-256 hex digest).
 
     Raises ValidationError when the file is empty, too large, of a type that is
     not accepted (programs, scripts, archives, ZIP bombs, anything unknown), or
-    named with an extension that does not match its content.
+    named with an extension that does not match its content. For one of a call's
+    documents (programmes.CallDocument), also when it is larger than the document's
+    maximum or not in one of its formats: the portal's limits are the widest, each
+    document may narrow them.
     """
     name = clean_file_name(getattr(uploaded_file, "name", "") or "")
     size = _file_size(uploaded_file)
@@ -357,6 +348,17 @@ def validate_upload(uploaded_file) -> tuple[str, str]:
             MESSAGES["too_large"],
             code="too_large",
             params={"name": name, "size": _megabytes(size, ROUND_CEILING), "limit": _megabytes(limit, ROUND_HALF_UP)},
+        )
+    if document is not None and size > document.max_bytes:
+        raise ValidationError(
+            MESSAGES["too_large_for"],
+            code="too_large",
+            params={
+                "name": name,
+                "size": _megabytes(size, ROUND_CEILING),
+                "limit": _megabytes(document.max_bytes, ROUND_HALF_UP),
+                "document": document.title,
+            },
         )
 
     try:
@@ -383,6 +385,17 @@ def validate_upload(uploaded_file) -> tuple[str, str]:
                 "expected": " / ".join(extensions),
             },
         )
+    if document is not None and content_type not in document.content_types:
+        raise ValidationError(
+            MESSAGES["format"],
+            code="format",
+            params={
+                "name": name,
+                "actual": extensions[0].lstrip(".").upper(),
+                "document": document.title,
+                "accepted": ", ".join(f.upper() for f in document.format_list),
+            },
+        )
     return content_type, _sha256(uploaded_file)
 
 
@@ -390,20 +403,30 @@ def validate_upload(uploaded_file) -> tuple[str, str]:
 
 
 @transaction.atomic
-def attachment_add(*, application: Application, uploaded_file, kind: str, by) -> Attachment:
+def attachment_add(
+    *, application: Application, uploaded_file, by, kind: str = Attachment.Kind.OTHER, document=None
+) -> Attachment:
     """Check an uploaded file and attach it to an application.
+
+    `document`: the call's document (programmes.CallDocument) the file answers; the file must then
+    be in one of its formats and within its maximum size, and takes its kind. Without one, the file
+    is of `kind` (another document, a clarification's, an invoice) and meets the portal's limits.
 
     The file is stored under a random name (see models.attachment_path); its
     original name, without any folder, is kept in the row for display. The
     caller checks that `by` may change the application and that it is a draft.
     """
-
+    if document is not None:
+        if document.call_id != application.call_id:
+            raise ValidationError(MESSAGES["document"], code="document")
+        kind = document.kind
     if kind not in Attachment.Kind.values:
         raise ValidationError(MESSAGES["kind"], code="kind", params={"kind": kind})
-    content_type, sha256 = validate_upload(uploaded_file)
+    content_type, sha256 = validate_upload(uploaded_file, document=document)
     original_name = clean_file_name(uploaded_file.name)
     attachment = Attachment(
         application=application,
+        document=document,
         kind=kind,
         original_name=original_name,
         content_type=content_type,

@@ -12,7 +12,7 @@ from programmes.rules import DECLARATIONS
 
 from . import programme_fields
 from .attachments import validate_upload
-from .models import Application, Attachment, BudgetLine, ContractWon, ProjectReport, ReportActivity
+from .models import Application, BudgetLine, ContractWon, ProjectReport, ReportActivity
 
 # One budget line above this is a typing error, not a project.
 MAX_LINE_AMOUNT = Decimal("100000000.00")
@@ -143,8 +143,24 @@ class BudgetFormSet(BaseBudgetFormSet):
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of document"), choices=Attachment.Kind.choices)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, image or office document, up to 10 MB."))
+    """A file for one of the call's documents, or for another document the call does not name."""
+
+    OTHER = "other"
+
+    document = forms.ChoiceField(label=_("Document"))
+    file = forms.FileField(label=_("File"), help_text=_("PDF, image or office document."))
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = {str(document.pk): document for document in documents}
+        self.fields["document"].choices = [
+            *((key, document.title) for key, document in self.documents.items()),
+            (self.OTHER, _("Another document")),
+        ]
+
+    def chosen_document(self):
+        """The call's document chosen, or None for another document."""
+        return self.documents.get(self.cleaned_data["document"])
 
 
 class DeclarationsForm(forms.Form):

@@ -1,5 +1,6 @@
 """Reads for the applicant side: only applications the user acts for; 404 for any other."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
@@ -12,6 +13,7 @@ from consortia.models import Consortium, Membership
 from consortia.selectors import consortium_ids_of, organisation_ids_of
 from portal.money import to_cents
 from portal.scoping import withheld_excluded
+from programmes.models import CallDocument
 
 from .answers import asks_questions, with_asks_questions
 from .models import Application, Attachment, BudgetLine, ProjectReport, StatusChange
@@ -85,11 +87,15 @@ def _rows():
         "attachments": Attachment.objects.order_by("uploaded_at", "pk"),
         "status_changes": StatusChange.objects.order_by("changed_at", "pk"),
         "project_reports": ProjectReport.objects.order_by("due_on"),
+        "call__documents": CallDocument.objects.order_by("position", "pk"),
     }
 
 
-# What a draft's steps show: its budget lines and documents (no history, no reports yet).
-DRAFT_ROWS = ("budget_lines", "attachments")
+# What a draft's steps show: its budget lines and documents, and the documents its call asks for
+# (no history, no reports yet).
+DRAFT_ROWS = ("budget_lines", "attachments", "call__documents")
+# Rows read only when named in `rows`.
+_NAMED_ONLY = {"call__documents"}
 
 
 def application_for(user, pk, *, editable=False, rows=None) -> Application:
@@ -104,10 +110,39 @@ def application_for(user, pk, *, editable=False, rows=None) -> Application:
         # Whether the call asks questions of its own: no query for them on its pages when it asks none.
         .annotate(asks_questions=asks_questions())
         .prefetch_related(
-            *(Prefetch(name, queryset=rows_of) for name, rows_of in _rows().items() if rows is None or name in rows)
+            *(
+                Prefetch(name, queryset=rows_of)
+                for name, rows_of in _rows().items()
+                if (rows is None and name not in _NAMED_ONLY) or (rows is not None and name in rows)
+            )
         )
     )
     return with_asks_questions(get_object_or_404(queryset, pk=pk))
+
+
+@dataclass
+class DocumentChecklist:
+    """The documents step: each document the call asks for with the files that answer it, then the others."""
+
+    documents: list[tuple[CallDocument, list[Attachment]]]
+    others: list[Attachment]
+
+    @property
+    def missing(self) -> list[CallDocument]:
+        return [document for document, files in self.documents if document.required and not files]
+
+
+def document_checklist(application) -> DocumentChecklist:
+    """The checklist of an application read with `DRAFT_ROWS` (no query of its own)."""
+    documents = list(application.call.documents.all())
+    files: dict[int, list[Attachment]] = {document.pk: [] for document in documents}
+    others = []
+    for attachment in application.attachments.all():
+        if attachment.document_id in files:
+            files[attachment.document_id].append(attachment)
+        else:
+            others.append(attachment)
+    return DocumentChecklist(documents=[(document, files[document.pk]) for document in documents], others=others)
 
 
 def project_report_for(user, pk, kind, *, editable=False) -> ProjectReport:

@@ -159,7 +159,10 @@ def _review_view(model_admin, request, pk):
             budget_lines=list(
                 BudgetLine.objects.filter(application=application).select_related("category").order_by("position", "pk")
             ),
-            attachments=Attachment.objects.filter(application=application).order_by("uploaded_at", "pk"),
+            # Each file under the call's document it answers (named in the reader's language).
+            attachments=Attachment.objects.filter(application=application)
+            .select_related("document__call__programme__agency")
+            .order_by("uploaded_at", "pk"),
             score_form=score_form
             or ScoreForm(
                 criteria=criteria,

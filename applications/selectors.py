@@ -37,6 +37,7 @@ from .queries import (
     applications_of,
     attachment_for,
     budget_lines_with_claims,
+    document_checklist,
     project_report_for,
 )
 from .renunciations import actor_for, renunciation_check
@@ -60,6 +61,7 @@ __all__ = [
     "completion_problems",
     "conflicted_applications",
     "decision_record",
+    "document_checklist",
     "formation_grant_of",
     "formation_seed_funding",
     "line_committed",

@@ -136,6 +136,13 @@ def submitted_content(application) -> dict:
     prefetched them with `_content_prefetches`, as the submission does).
     """
     prefetch_related_objects([application], *_content_prefetches())
+    attachments = sorted(application.attachments.all(), key=lambda a: (a.uploaded_at, a.pk))
+    # The call's documents as the rules read them (prefetched by the submission's evaluation).
+    documents = (
+        {document.pk: document for document in application.call.documents.all()}
+        if any(a.document_id for a in attachments)
+        else {}
+    )
     applicant = application.consortium or application.organisation
     members = []
     if application.consortium_id:
@@ -181,10 +188,16 @@ def submitted_content(application) -> dict:
             for line in sorted(application.budget_lines.all(), key=lambda line: (line.position, line.pk))
         ],
         "attachments": [
-            {"kind": a.kind, "name": a.original_name, "sha256": a.sha256}
-            for a in sorted(application.attachments.all(), key=lambda a: (a.uploaded_at, a.pk))
+            {"kind": a.kind, "document": _document_title(a, documents), "name": a.original_name, "sha256": a.sha256}
+            for a in attachments
         ],
     }
+
+
+def _document_title(attachment, documents) -> str:
+    """What the file is, in the active language (the submission's): its document's name, or its kind's."""
+    document = documents.get(attachment.document_id)
+    return str(document.title) if document is not None else str(attachment.get_kind_display())
 
 
 def programme_field_names(application) -> list[str]:

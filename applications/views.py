@@ -151,6 +151,7 @@ def edit(request, pk, step):
             "step": step,
             "step_label": STEPS[index][1],
             "previous_step": STEP_NAMES[index - 1] if index else None,
+            "checklist": selectors.document_checklist(application) if step == "documents" else None,
             **_evaluation_context(application),
             **(_review_context(application) if step == "review" else {}),
         },
@@ -260,7 +261,9 @@ def _as_saved_rows(formset, saved: dict[int, int]):
 
 
 def _documents_step(request, application):
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    # The call's documents come with the application (selectors.DRAFT_ROWS): the rules panel reads the same.
+    documents = list(application.call.documents.all())
+    form = AttachmentForm(request.POST or None, request.FILES or None, documents=documents)
     if request.method != "POST":
         return form, False
     if request.POST.get("action") == "next":
@@ -270,14 +273,15 @@ def _documents_step(request, application):
             attachment_add(
                 application=application,
                 uploaded_file=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
+                document=form.chosen_document(),
                 by=request.user,
             )
         except ValidationError as error:
+            # Next to the file; the document chosen stays chosen.
             form.add_error("file", error)
             return form, False
         messages.success(request, _("The document is attached."))
-        return AttachmentForm(), False
+        return AttachmentForm(documents=documents), False
     return form, False
 
 

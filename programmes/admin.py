@@ -10,7 +10,7 @@ from consortia import admin as consortia_admin
 from consortia.models import Organisation
 from portal.admin_translations import TranslationsSideBySide
 from portal.money import format_eur
-from portal.scoping import AgencyScopedAdmin
+from portal.scoping import AgencyScopedAdmin, AgencyScopedInline
 from portal.translated import translation_columns
 
 from .call_copy import call_copy
@@ -22,6 +22,8 @@ from .models import (
     Agency,
     AidAward,
     Call,
+    CallDocument,
+    CallDocumentsFrozen,
     CallRule,
     CostCategory,
     FormSection,
@@ -350,10 +352,73 @@ class QuestionAdmin(OfTheCall, TranslationsSideBySide, AgencyScopedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+def documents_frozen(call) -> bool:
+    """Whether the call's documents are frozen (asked once per page: the answer is kept on the call)."""
+    if call is None or call.pk is None:
+        return False
+    if not hasattr(call, "_documents_frozen"):
+        call._documents_frozen = call.has_submissions()
+    return call._documents_frozen
+
+
+class CallDocumentForm(forms.ModelForm):
+    class Meta:
+        model = CallDocument
+        fields = [
+            "position",
+            "kind",
+            *translation_columns("name"),
+            *translation_columns("help_text"),
+            "formats",
+            "max_size_mb",
+            "required",
+        ]
+        widgets = {
+            **{column: forms.Textarea(attrs={"rows": 2, "cols": 24}) for column in translation_columns("help_text")},
+            "formats": forms.TextInput(attrs={"size": 14}),
+        }
+
+
+class CallDocumentInline(AgencyScopedInline, TranslationsSideBySide, admin.TabularInline):
+    """The documents the call asks for, each in the four languages; read-only once an application was submitted.
+
+    The model refuses the change too (programmes.models.documents): this only shows it.
+    """
+
+    model = CallDocument
+    form = CallDocumentForm
+    agency_path = "call__programme__agency"
+    extra = 0
+    template = "admin/programmes/call/documents_inline.html"
+    fields = CallDocumentForm.Meta.fields
+    verbose_name_plural = _("documents applicants attach (checked at submission when required)")
+    frozen_note = CallDocumentsFrozen.default_message
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("call__programme__agency")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if documents_frozen(obj) else []
+
+    def has_add_permission(self, request, obj=None):
+        return not documents_frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not documents_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not documents_frozen(obj) and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.frozen = documents_frozen(obj)
+        return formset
+
+
 @admin.register(Call)
 class CallAdmin(TranslationsSideBySide, AgencyScopedAdmin):
     agency_path = "programme__agency"
-    inlines = [CallRuleInline, ReviewCriterionInline, FormSectionInline, QuestionInline]
+    inlines = [CallRuleInline, CallDocumentInline, ReviewCriterionInline, FormSectionInline, QuestionInline]
     actions = ["copy_calls"]
     change_form_template = "admin/programmes/call/change_form.html"
     list_display = ["title", "programme", "year", "opens_at", "closes_at", "budget_eur", "applications", "is_published"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from .formation.selectors import formation_candidacy_for as formation_candidacy_for
 from .formation.selectors import formation_invitations_of as formation_invitations_of
 from .formation.selectors import formations_under_way as formations_under_way
-from .models import Call, CallRule, Programme, ProgrammeBudgetLine
+from .models import Call, CallDocument, CallRule, Programme, ProgrammeBudgetLine
 from .rules import rules_in_words as rules_in_words
 
 # A call's rules as the public pages describe them: in order, with the cost category a cap names.
@@ -73,13 +73,14 @@ def programme_detail(*, slug: str) -> Programme:
 
 
 def call_detail(*, programme_slug: str, slug: str) -> Call:
-    """A published call with its programme, agency, cost categories and rules."""
+    """A published call with its programme, agency, cost categories, rules and the documents it asks for."""
     queryset = (
         Call.objects.published()
         .select_related("programme__agency")
         .prefetch_related(
             "programme__cost_categories",
             Prefetch("rules", queryset=PUBLIC_RULES),
+            Prefetch("documents", queryset=CallDocument.objects.order_by("position", "pk")),
         )
     )
     return get_object_or_404(queryset, programme__slug=programme_slug, programme__is_active=True, slug=slug)

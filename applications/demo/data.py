@@ -30,6 +30,24 @@ def rule_positions(rules):
             index += 1
         yield params.pop("position", index * 10), code, params
 
+# The documents each demo call asks for: (kind, formats, maximum size in MB, required). Named by
+# their kind (programmes.DocumentKind, translated with the portal), so they carry no demo text.
+def document(kind, formats="pdf", max_size_mb=10, required=True):
+    return {"kind": kind, "formats": formats, "max_size_mb": max_size_mb, "required": required}
+
+
+CONSORTIUM_DOCUMENTS = [document("statutes"), document("quote", "pdf, jpg, png", 5, required=False)]
+PROMOTION_DOCUMENTS = [
+    document("statutes"),
+    document("quote", "pdf, xlsx, ods", 10),
+    document("financial", "pdf, xlsx, ods", 10, required=False),
+]
+# The agency forms the consortia of the seed-funding call and records their statutes itself (the formation).
+SEED_FUNDING_DOCUMENTS = [document("statutes", required=False)]
+PIMEX_DOCUMENTS = [document("financial", "pdf, xlsx, ods", 10), document("declaration", required=False)]
+COLLECTIVE_DOCUMENTS = [document("declaration"), document("quote", "pdf, xlsx", 10, required=False)]
+
+
 
 ONE_PER_CALL = "The programme's description is silent; the agency takes one application per applicant and call."
 TRUTHFUL = "The programme's description is silent; the agency asks every applicant to declare the truth of its data."
@@ -160,6 +178,7 @@ PROGRAMMES = [
                 "budget": D("58000.00"),
                 "window": "year",
                 "description": "Open call for the whole year: applications are accepted until 31 December.",
+                "documents": CONSORTIUM_DOCUMENTS,
                 "rules": [
                     programme_rule(
                         "applicant_type",
@@ -252,6 +271,7 @@ PROGRAMMES = [
                 "budget": D("2000000.00"),
                 "window": (20, 40, 13),
                 "description": "Yearly promotional projects of internationalisation consortia.",
+                "documents": PROMOTION_DOCUMENTS,
                 "rules": [
                     programme_rule(
                         "applicant_type",
@@ -333,6 +353,7 @@ PROGRAMMES = [
                 "budget": D("700000.00"),
                 "window": (10, 60, 14),
                 "description": "Seed funding for consortia in metal, agri-food and marine renewable energy.",
+                "documents": SEED_FUNDING_DOCUMENTS,
                 "rules": [
                     programme_rule(
                         "applicant_type",
@@ -409,6 +430,7 @@ PROGRAMMES = [
                 "budget": D("75000.00"),
                 "window": (45, 25, 14),
                 "description": "Budget for promotion actions of the participating companies (75,000 of 88,280 EUR).",
+                "documents": PIMEX_DOCUMENTS,
                 "rules": [
                     programme_rule(
                         "applicant_type",
@@ -474,6 +496,7 @@ PROGRAMMES = [
                 "budget": D("3000000.00"),
                 "window": (30, 30, 18),
                 "description": "First contest of the year.",
+                "documents": COLLECTIVE_DOCUMENTS,
                 "rules": COLLECTIVE_ACTIONS_RULES,
             },
             {
@@ -483,6 +506,7 @@ PROGRAMMES = [
                 "budget": D("2000000.00"),
                 "window": (-40, 90, 18),
                 "description": "Second contest: opens after the first one has closed.",
+                "documents": COLLECTIVE_DOCUMENTS,
                 "rules": COLLECTIVE_ACTIONS_RULES,
             },
         ],

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from applications.attachments import attachment_add
 from applications.beneficiary_reports import project_report_submit, project_reports_schedule, report_row_add
 from applications.budgets import agency_spending_record, programme_budget_line_set
 from applications.decision_facts import decision_facts_freeze
@@ -45,6 +46,7 @@ from portal.roles import AGENCY_STAFF, PROGRAMME_MANAGER, ensure_groups
 from programmes.models import (
     Agency,
     Call,
+    CallDocument,
     CallRule,
     CostCategory,
     Programme,
@@ -174,6 +176,7 @@ def _programmes(agencies, today):
                 },
             )
             _rules(call, spec.get("rules", []))
+            _documents(call, spec.get("documents", []))
             if not call.criteria.exists():
                 ReviewCriterion.objects.bulk_create(
                     ReviewCriterion(
@@ -253,6 +256,29 @@ def _rules(call, rules):
         rule.full_clean()
         validate_rule_parameters(rule)
         rule.save()
+
+
+def _documents(call, documents):
+    """Create the documents a demo call asks for, once: a call that has its documents keeps them.
+
+    (Once an application to the call is submitted they are frozen: a second run must not touch them.)
+    """
+    if call.documents.exists():
+        return
+    for position, params in enumerate(documents, start=1):
+        document = CallDocument(call=call, position=10 * position, **params)
+        document.full_clean()
+        document.save()
+
+
+def _attach_demo_files(application):
+    """A small PDF for each document of the call that takes PDF: the demo's applicants sent their papers."""
+    for document in application.call.documents.all():
+        if "pdf" in document.format_list:
+            uploaded = SimpleUploadedFile(
+                f"{document.kind}.pdf", demo_data.DEMO_RECEIPT_PDF, content_type="application/pdf"
+            )
+            attachment_add(application=application, uploaded_file=uploaded, document=document, by=None)
 
 
 def _organisations():
@@ -358,6 +384,8 @@ def _applications(programmes, consortia, organisations):
             )
             for position, (code, description, amount) in enumerate(lines, start=1)
         )
+        if final_status != "draft":
+            _attach_demo_files(application)
         for step in demo_data.STATUS_PATHS[final_status]:
             by, note = officer, "Demo data"
             if step == "approved":

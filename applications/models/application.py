@@ -391,6 +391,17 @@ class Attachment(models.Model):
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"
     )
     kind = CleanCharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    # The call's document this file answers (its kind is the document's); empty for a file the call
+    # did not ask for by name (another document, a clarification's, an invoice). A draft keeps its
+    # file if the agency drops the document before any submission.
+    document = models.ForeignKey(
+        "programmes.CallDocument",
+        verbose_name=_("document asked for"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=200)
     original_name = CleanCharField(_("original file name"), max_length=255)
     content_type = CleanCharField(_("content type"), max_length=100)

@@ -28,19 +28,20 @@ SMALL = 200
 LARGE = 3000
 
 # Queries per page, the same on both portals: with the session's and the user's, and the savepoint
-# and its release of the request's transaction.
+# and its release of the request's transaction. The edit steps read the documents the call asks for
+# (one query: the documents step lists them, the rules panel checks the required ones).
 QUERIES = {
     "home": 10,
     "detail, consortium draft": 11,
     "detail, as a member": 11,
     "detail, own draft": 11,
-    "edit, project": 12,
-    "edit, questions": 12,
-    "edit, budget": 14,
-    "edit, documents": 12,
-    "edit, declarations": 13,
-    "edit, review": 12,
-    "edit, consortium budget": 15,
+    "edit, project": 13,
+    "edit, questions": 13,
+    "edit, budget": 15,
+    "edit, documents": 13,
+    "edit, declarations": 14,
+    "edit, review": 13,
+    "edit, consortium budget": 16,
     "receipt": 9,
     "organisation": 10,
     "consortium": 17,

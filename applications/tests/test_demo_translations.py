@@ -34,7 +34,8 @@ PROGRAMME_NOT_TEXT = {
     "calls",
 }
 CALL_TEXTS = ("title", "description", "grant_conditions")
-CALL_NOT_TEXT = {"slug", "reference_prefix", "budget", "window", "rules"}
+# A call's documents are named by their kind (translated with the portal): no demo text.
+CALL_NOT_TEXT = {"slug", "reference_prefix", "budget", "window", "rules", "documents"}
 
 # Proper names that stay as they are in every language.
 IDENTICAL = {"PIMEX", "PIMEX {year}"}

@@ -240,7 +240,7 @@ def test_bad_files_are_refused_next_to_the_field(client, applicant):
 
     response = client.post(
         reverse("applications:edit", args=[application.pk, "documents"]),
-        {"kind": "statutes", "file": disguised, "action": "upload"},
+        {"document": "other", "file": disguised, "action": "upload"},
     )
 
     assert response.status_code == 200
@@ -252,7 +252,7 @@ def test_a_document_is_attached_and_downloaded_by_its_applicant(client, applican
     application = draft(client, applicant)
     client.post(
         reverse("applications:edit", args=[application.pk, "documents"]),
-        {"kind": "statutes", "file": SimpleUploadedFile("statutes.pdf", PDF), "action": "upload"},
+        {"document": "other", "file": SimpleUploadedFile("statutes.pdf", PDF), "action": "upload"},
     )
 
     attachment = Attachment.objects.get(application=application)
@@ -267,7 +267,7 @@ def test_an_outsider_gets_404_for_every_url_of_someone_elses_application(client,
     fill(client, application)
     client.post(
         reverse("applications:edit", args=[application.pk, "documents"]),
-        {"kind": "statutes", "file": SimpleUploadedFile("statutes.pdf", PDF), "action": "upload"},
+        {"document": "other", "file": SimpleUploadedFile("statutes.pdf", PDF), "action": "upload"},
     )
     attachment = Attachment.objects.get(application=application)
     client.post(reverse("applications:submit", args=[application.pk]))

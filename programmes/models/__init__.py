@@ -1,11 +1,12 @@
 """What is offered: agencies, programmes, calls and their rules, the de minimis ledger, reports and
-subscriptions; and the formation of export consortia (seed 002).
+subscriptions, the documents a call asks for; and the formation of export consortia (seed 002).
 
 A package whose modules are re-exported here, so `programmes.models.X` is the one import point
 (the migrations also name `validate_timezone` and `_private_storage` here).
 """
 
 from .budgets import AgencySpending, ProgrammeBudget, ProgrammeBudgetLine
+from .documents import CallDocument, CallDocumentsFrozen, parse_formats
 from .formation import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 from .programme import (
     TIMEZONE_CHOICES,
@@ -33,6 +34,8 @@ __all__ = [
     "AgencySpending",
     "AidAward",
     "Call",
+    "CallDocument",
+    "CallDocumentsFrozen",
     "CallOpeningNotice",
     "CallQuerySet",
     "CallRule",
@@ -53,5 +56,6 @@ __all__ = [
     "ReviewCriterion",
     "_private_storage",
     "call_questions_frozen",
+    "parse_formats",
     "validate_timezone",
 ]

@@ -40,7 +40,7 @@ TIMEZONE_CHOICES = [
 
 
 class DocumentKind(models.TextChoices):
-    """The kinds of document an applicant attaches, which a call's rules can require."""
+    """The kinds of document an applicant attaches; a call's documents (CallDocument) are each of one kind."""
 
     STATUTES = "statutes", _("Consortium statutes or agreement")
     DECLARATION = "declaration", _("Signed declaration")
@@ -320,6 +320,14 @@ class Call(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     @property
     def content_agency(self):
         return self.programme.agency
+
+    def has_submissions(self) -> bool:
+        """Whether an application to this call was ever submitted (withdrawn ones count: they were judged).
+
+        What an applicant was asked for is then part of what they submitted, so the call's
+        required documents no longer change (programmes.CallDocument).
+        """
+        return self.applications.filter(submitted_at__isnull=False).exists()
 
     def default_budget_year(self) -> int | None:
         """The year the call opens, in its agency's time zone."""

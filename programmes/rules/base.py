@@ -49,7 +49,8 @@ class Facts:
     memberships: list  # the active Membership rows (consortium applicants)
     stage: str | None
     budget_lines: list
-    attachment_kinds: set[str]
+    documents: list  # the call's documents (programmes.CallDocument), in order
+    attached_documents: set[int]  # the documents (pk) a file of the application answers
     declarations: set[str]
     other_applications: int
     headroom: dict[int, Decimal]  # de minimis headroom per member organisation pk

@@ -7,7 +7,6 @@ from django.utils.translation import ngettext
 from consortia.models import Consortium, SmeSize, Stage
 from consortia.services import sme_figures, sme_size
 from portal.regions import NUTS2, region_name
-from programmes.models import DocumentKind
 from programmes.services import AidSplitRefused, de_minimis_share
 
 from .base import HOW_MUCH, EligibilityRule, Facts, money, quantity
@@ -65,10 +64,6 @@ def _regions(codes) -> str:
 
 def _sectors():
     return dict(Consortium.Sector.choices)
-
-
-def _attachment_kinds():
-    return dict(DocumentKind.choices)
 
 
 def _names(organisations) -> str:
@@ -342,27 +337,32 @@ class DeclarationsRule(EligibilityRule):
         return self.result(True, _("All required declarations are accepted."))
 
 
-class AttachmentsRule(EligibilityRule):
+class RequiredDocumentsRule(EligibilityRule):
+    """The call's required documents are attached: read from the call's documents, not configured as a rule.
+
+    A call's documents have one home, programmes.CallDocument (kind, name, formats, size, required);
+    this rule is how the engine reads them, so it is not in the registry of configurable rules
+    (the code "attachments" is the one the rule had when the documents were its parameters).
+    """
+
     code = "attachments"
     label = _("Required documents")
-    required = ("choices",)
 
-    @property
-    def allowed_choices(self):
-        return _attachment_kinds()
+    def describe_documents(self, documents) -> str:
+        return _("Attach: %(documents)s.") % {"documents": ", ".join(d.title for d in documents if d.required)}
 
-    def describe(self, row):
-        kinds = _attachment_kinds()
-        return _("Attach: %(kinds)s.") % {"kinds": ", ".join(str(kinds[c]) for c in row.choice_list)}
-
-    def check(self, row, facts: Facts):
-        kinds = _attachment_kinds()
-        missing = [c for c in row.choice_list if c not in facts.attachment_kinds]
+    def check_documents(self, facts: Facts):
+        """The result for the call's required documents, or None when it requires none."""
+        required = [document for document in facts.documents if document.required]
+        if not required:
+            return None
+        missing = [document.title for document in required if document.pk not in facts.attached_documents]
         if missing:
-            return self.result(
-                False, _("Missing documents: %(kinds)s.") % {"kinds": ", ".join(str(kinds[c]) for c in missing)}
-            )
+            return self.result(False, _("Missing documents: %(documents)s.") % {"documents": ", ".join(missing)})
         return self.result(True, _("All required documents are attached."))
+
+
+REQUIRED_DOCUMENTS = RequiredDocumentsRule()
 
 
 class MinEligibleCostRule(EligibilityRule):
@@ -445,7 +445,6 @@ ELIGIBILITY_RULES = [
     ConsortiumStageRule(),
     OnePerCallRule(),
     DeclarationsRule(),
-    AttachmentsRule(),
     MinEligibleCostRule(),
     DeMinimisRule(),
 ]

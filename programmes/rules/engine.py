@@ -13,11 +13,12 @@ from django.utils.translation import ngettext
 from consortia.models import Membership
 from consortia.services import active_memberships, consortium_stage
 from portal.money import to_cents
+from programmes.models import CallDocument
 from programmes.services import de_minimis_headrooms
 
 from .answers import ANSWER_RULES
 from .base import FUNDING, PARAMETERS, Evaluation, Facts, RuleResult, money
-from .eligibility import ELIGIBILITY_RULES
+from .eligibility import ELIGIBILITY_RULES, REQUIRED_DOCUMENTS
 from .funding import (
     FUNDING_RULES,
     CategoryCapRule,
@@ -54,7 +55,8 @@ def _applicant_facts(call, *, consortium, organisation, on, application=None, **
         applicant_kind, stage = organisation.kind, None
     defaults = {
         "budget_lines": [],
-        "attachment_kinds": set(),
+        "documents": [],
+        "attached_documents": set(),
         "declarations": set(),
         "other_applications": 0,
         "headroom": {},
@@ -84,6 +86,9 @@ def fact_prefetches() -> list:
     return [
         "budget_lines__category",
         "attachments",
+        # The call's documents, read with the application's rows (one query; a page that lists them
+        # prefetched them already, and they are not read again).
+        Prefetch("call__documents", queryset=CallDocument.objects.order_by("position", "pk")),
         Prefetch(
             "consortium__memberships",
             queryset=Membership.objects.select_related("organisation").prefetch_related(
@@ -122,7 +127,8 @@ def gather_facts(application, *, fresh: bool = True) -> tuple[Facts, list]:
         on=on,
         application=application,
         budget_lines=list(application.budget_lines.all()),
-        attachment_kinds={attachment.kind for attachment in application.attachments.all()},
+        documents=list(call.documents.all()),
+        attached_documents={a.document_id for a in application.attachments.all() if a.document_id is not None},
         declarations=set(application.declarations or []),
         other_applications=applications.filter(call=call, **applicant_filter)
         .exclude(pk=application.pk)
@@ -159,7 +165,7 @@ def _eligible_costs(facts: Facts, rows) -> tuple[Decimal, list[str], list[tuple[
     results = []
     eligible = requested
     for row in rows:
-        rule = REGISTRY[row.code]
+        rule = REGISTRY.get(row.code)
         if not isinstance(rule, CategoryCapRule):
             continue
         cap = rule.cap(row, requested)
@@ -253,6 +259,9 @@ def evaluate_application(application, *, fresh: bool = True) -> Evaluation:
             by_row[row.pk] = rule.check(row, facts)
 
     results = [by_row[row.pk] for row in rows if row.pk in by_row]
+    # The call's required documents, after the configured rules.
+    if (documents := REQUIRED_DOCUMENTS.check_documents(facts)) is not None:
+        results.append(documents)
     eligible = all(r.passed for r in results)
     steps.append(
         _("Maximum grant: %(grant)s") % {"grant": money(grant)}

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from programmes.models import CallRule
+from programmes.models import CallDocument, CallRule
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,15 +125,28 @@ def test_the_call_page_takes_the_same_queries_for_few_or_many_cost_categories(
     call = CallFactory()
     CostCategoryFactory(programme=call.programme)
     url = f"/{language}/programmes/{call.programme.slug}/calls/{call.slug}/"
-    with django_assert_num_queries(3):
+    # The call, its cost categories, its rules and the documents it asks for.
+    with django_assert_num_queries(4):
         client.get(url)
 
     CostCategoryFactory.create_batch(8, programme=call.programme)
     for position in range(6):
         CallRule.objects.create(call=call, position=position, code="sme_only")
-    with django_assert_num_queries(3):
+        CallDocument.objects.create(call=call, position=position, kind="quote", required=position % 2 == 0)
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_the_call_page_lists_the_documents_to_attach(client):
+    call = CallFactory()
+    CallDocument.objects.create(call=call, kind="statutes", name_en="Signed statutes", formats="pdf", max_size_mb=4)
+    CallDocument.objects.create(call=call, kind="quote", required=False, formats="pdf, xlsx")
+
+    html = client.get(f"/en/programmes/{call.programme.slug}/calls/{call.slug}/").content.decode()
+
+    assert "Signed statutes (required; PDF, up to 4 MB)" in html
+    assert "Quote or pro-forma invoice (optional; PDF, XLSX, up to 10 MB)" in html
 
 
 def test_the_programme_page_explains_who_can_apply_and_the_funding(client):

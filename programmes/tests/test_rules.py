@@ -16,7 +16,7 @@ from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Consortium
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory
 from portal.money import to_cents
-from programmes.models import AidAward, CallRule
+from programmes.models import AidAward, CallDocument, CallRule
 from programmes.rules import evaluate_application, validate_rule_parameters
 from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
@@ -242,24 +242,57 @@ def test_declarations_must_be_accepted():
     assert result(evaluate_application(application), "declarations").passed
 
 
-def test_required_attachments_must_be_present():
-    call = call_with(("attachments", {"choices": "statutes"}))
-    application = consortium_application(call)
-
-    outcome = result(evaluate_application(application), "attachments")
-    assert not outcome.passed
-    assert outcome.message == "Missing documents: Consortium statutes or agreement."
-
-    Attachment.objects.create(
+def attached(application, document=None, kind="statutes"):
+    return Attachment.objects.create(
         application=application,
-        kind="statutes",
+        document=document,
+        kind=document.kind if document else kind,
         file="x.pdf",
         original_name="x.pdf",
         content_type="application/pdf",
         size=1,
         sha256="0" * 64,
     )
+
+
+def test_the_call_s_required_documents_must_be_attached_and_are_named_when_missing():
+    call = call_with()
+    statutes = CallDocument.objects.create(call=call, position=1, kind="statutes", name="Signed statutes")
+    CallDocument.objects.create(call=call, position=2, kind="quote", required=False)
+    application = consortium_application(call)
+
+    outcome = result(evaluate_application(application), "attachments")
+    assert not outcome.passed
+    assert outcome.message == "Missing documents: Signed statutes."
+
+    attached(application, kind="statutes")  # a file of that kind, not given for the document
+    assert not result(evaluate_application(application), "attachments").passed
+
+    attached(application, statutes)
     assert result(evaluate_application(application), "attachments").passed
+
+
+def test_a_call_without_required_documents_has_no_documents_result():
+    call = call_with(("sme_only", {}))
+    CallDocument.objects.create(call=call, kind="quote", required=False)
+
+    assert "attachments" not in [r.code for r in evaluate_application(consortium_application(call)).results]
+
+
+def test_a_missing_document_without_a_name_is_named_by_its_kind():
+    call = call_with()
+    CallDocument.objects.create(call=call, kind="financial")
+
+    outcome = result(evaluate_application(consortium_application(call)), "attachments")
+    assert outcome.message == "Missing documents: Financial statements."
+
+
+def test_attachments_is_no_longer_a_rule_to_configure():
+    row = CallRule(call=CallFactory(), code="attachments", choices="statutes")
+
+    with pytest.raises(ValidationError) as error:
+        validate_rule_parameters(row)
+    assert "code" in error.value.message_dict
 
 
 def test_min_eligible_cost_at_the_boundary():
@@ -600,7 +633,7 @@ def test_the_database_refuses_a_negative_amount_or_a_rate_above_100():
 
 
 def full_call():
-    return call_with(
+    call = call_with(
         ("applicant_type", {"choices": "consortium"}),
         ("min_members", {"number": 3, "choices": "ES43"}),
         ("member_regions", {"choices": "ES43"}),
@@ -608,10 +641,11 @@ def full_call():
         ("sme_only", {}),
         ("one_per_call", {}),
         ("declarations", {"choices": "truthful"}),
-        ("attachments", {"choices": "statutes"}),
         ("stage_cap", {"choices": "initiation", "amount": D("8000.00")}),
         ("de_minimis", {}),
     )
+    CallDocument.objects.create(call=call, kind="statutes")
+    return call
 
 
 def evaluation_queries(members):

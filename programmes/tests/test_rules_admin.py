@@ -13,7 +13,7 @@ from programmes.tests.factories import CallFactory
 pytestmark = pytest.mark.django_db
 
 
-def call_form(call, rules):
+def call_form(call, rules, documents=()):
     local = timezone.localtime(call.opens_at)
     closes = timezone.localtime(call.closes_at)
     data = {
@@ -36,6 +36,11 @@ def call_form(call, rules):
         "rules-INITIAL_FORMS": "0",
         "rules-MIN_NUM_FORMS": "0",
         "rules-MAX_NUM_FORMS": "1000",
+        # The documents the call asks for (programmes.CallDocument), none unless given.
+        "documents-TOTAL_FORMS": str(len(documents)),
+        "documents-INITIAL_FORMS": "0",
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "1000",
         # The review criteria inline, left empty.
         "criteria-TOTAL_FORMS": "0",
         "criteria-INITIAL_FORMS": "0",
@@ -52,6 +57,9 @@ def call_form(call, rules):
         rule = {"basis": "agency", "note_en": "The agency's choice.", **rule}
         for key, value in rule.items():
             data[f"rules-{index}-{key}"] = value
+    for index, document in enumerate(documents):
+        for key, value in document.items():
+            data[f"documents-{index}-{key}"] = value
     return data
 
 

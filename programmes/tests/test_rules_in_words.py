@@ -141,7 +141,8 @@ def test_the_call_page_takes_the_same_queries_with_labelled_rules(client, call, 
     for position in range(40, 46):
         CallRule.objects.create(call=call, position=position, code="category_cap", category=category, amount=Decimal(1))
 
-    with django_assert_num_queries(3):
+    # The call, its cost categories, its rules and the documents it asks for.
+    with django_assert_num_queries(4):
         response = client.get(call_url(call))
 
     assert response.content.decode().count(f"{category.name}: at most 1.00 EUR.") == 6
