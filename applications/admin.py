@@ -298,10 +298,12 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
 
     @admin.display(description=_("answers"))
     def questions_answered(self, obj):
-        # Once submitted, the answers as they were submitted (the receipt's); before, as they stand.
+        # In the reader's language: the questions and the answers cannot change once the application is
+        # submitted (a call's questions are frozen then, answers change only in a draft), so these are
+        # the submitted answers; the receipt keeps them in the language of the submission.
         if obj is None:
             return "—"
-        rows = (obj.submitted_content or {}).get("answers") if obj.submitted_content else answer_rows(obj)
+        rows = answer_rows(obj)
         if not rows:
             return "—"
         return format_html(
