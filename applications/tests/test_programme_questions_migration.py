@@ -7,6 +7,7 @@ again to read the result through today's models.
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -144,9 +145,8 @@ def test_the_migration_creates_nothing_twice():
     leaves = _leaves()
     try:
         old = _migrate(BEFORE)
-        applications, calls = _old_rows(old)
-        from importlib import import_module
-
+        _old_rows(old)
+        # Run once before `migrate` does: the second run finds every question and answer there.
         import_module("applications.migrations.0023_programme_questions").programme_questions_create(old)
         counts = (Question.objects.count(), Answer.objects.count())
     finally:
