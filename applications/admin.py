@@ -22,7 +22,7 @@ from . import (
     admin_programmes,  # noqa: F401  (the call page completed, the reports)
 )
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
-from .answers import answer_rows
+from .answers import answers_shown
 from .decision_facts import decision_record
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
 from .indicators import decided_stage
@@ -221,12 +221,6 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
                     "target_markets",
                     "granted_amount",
                     "clarification_due_on",
-                    "markets",
-                    "activity_types",
-                    "sme_group_sector",
-                    "sme_group_region",
-                    "estimated_smes",
-                    "objectives",
                 )
                 if f not in fields
             ]
@@ -301,7 +295,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         # Once submitted, the answers as they were submitted (the receipt's); before, as they stand.
         if obj is None:
             return "—"
-        rows = (obj.submitted_content or {}).get("answers") if obj.submitted_content else answer_rows(obj)
+        rows = answers_shown(obj)
         if not rows:
             return "—"
         return format_html(

@@ -28,10 +28,10 @@ from portal.localization import LocalDecimalField
 from portal.money import format_eur
 from portal.refusals import Refused
 from portal.regions import region_name, validate_nuts2
+from programmes.markets import MARKETS
 from programmes.models import Question, QuestionChoice
 
 from .models import Answer, Application, Status
-from .programme_fields import MARKETS
 
 Kind = Question.Kind
 
@@ -146,11 +146,16 @@ def _choices(question) -> list[tuple[str, str]]:
     return [(choice.code, choice.label) for choice in question.choices.all()]
 
 
+def _plain(value: Decimal) -> Decimal:
+    """A limit as the applicant reads it in a message: 2, not 2.00 (the column keeps two places)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def _limits(field, question):
     if question.min_value is not None:
-        field.validators.append(MinValueValidator(question.min_value))
+        field.validators.append(MinValueValidator(_plain(question.min_value)))
     if question.max_value is not None:
-        field.validators.append(MaxValueValidator(question.max_value))
+        field.validators.append(MaxValueValidator(_plain(question.max_value)))
 
 
 def _country(value: str) -> str:
@@ -405,6 +410,19 @@ def stored_value(question, answer) -> str:
     if column == "date":
         return value.isoformat()
     return str(value)
+
+
+def answers_shown(application) -> list[dict]:
+    """The answers the pages show (the detail page, the reviewer's page): once submitted, as submitted.
+
+    A submission from before its call's questions were configuration (applications migration
+    0023) holds its answers in the old columns of its content, not in `answers`: for it, the
+    answers copied from them, as they stand (a submitted application's answers no longer change).
+    """
+    content = application.submitted_content
+    if content and content.get("answers"):
+        return content["answers"]
+    return answer_rows(application)
 
 
 def answer_rows(application) -> list[dict]:

@@ -20,7 +20,6 @@ from programmes.rules.engine import FACT_RELATIONS, evaluation_date
 from .answers import answer_rows, answers_by_question, asks_questions, unanswered, with_asks_questions
 from .attachments import attachment_add
 from .models import Application, Attachment, BudgetLine, Status, StatusChange
-from .programme_fields import FIELDS_BY_KIND, missing_fields
 from .receipts import build_receipt
 from .workflow import APPLICANT, check_move, may_move
 
@@ -165,7 +164,6 @@ def submitted_content(application) -> dict:
         "title": application.title,
         "summary": application.summary,
         "target_markets": application.target_markets,
-        **{name: getattr(application, name) for name in programme_field_names(application)},
         # The call's questions asked, in order, each with its answer as shown in the submission's
         # language and as stored (applications.answers).
         "answers": answer_rows(application),
@@ -185,10 +183,6 @@ def submitted_content(application) -> dict:
             for a in sorted(application.attachments.all(), key=lambda a: (a.uploaded_at, a.pk))
         ],
     }
-
-
-def programme_field_names(application) -> list[str]:
-    return FIELDS_BY_KIND.get(application.call.programme.kind, [])
 
 
 def content_hash(content: dict) -> str:
@@ -249,7 +243,7 @@ def application_submit(*, application, by, now=None) -> Application:
         prefetch_related_objects([locked], *_content_prefetches())
         answers_by_question(locked)
         evaluation = evaluate_application(locked, fresh=False)
-        missing = [*missing_fields(locked), *unanswered(locked)]
+        missing = unanswered(locked)
         if not evaluation.eligible or missing:
             raise SubmissionRefused([*missing, *[r.message for r in evaluation.failures]])
         # Everything that does not need the reference first; the row is already locked, so the

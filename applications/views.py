@@ -29,7 +29,15 @@ from programmes.models import Call
 from programmes.rules import evaluate_applicant, evaluate_application
 
 from . import selectors, services
-from .answers import AnswersForm, AnswersRefused, answer_rows, answers_by_question, form_questions, unanswered
+from .answers import (
+    AnswersForm,
+    AnswersRefused,
+    answer_rows,
+    answers_by_question,
+    answers_shown,
+    form_questions,
+    unanswered,
+)
 from .attachments import attachment_add, attachment_remove
 from .beneficiary_reports import project_report_save, project_report_submit, report_row_add, report_row_remove
 from .forms import (
@@ -300,7 +308,7 @@ def _review_context(application):
     """The answers to the call's questions as they will be submitted, and what is still missing."""
     return {
         "answers": answer_rows(application),
-        "unanswered": [*application.unanswered_questions, *unanswered(application)],
+        "unanswered": unanswered(application),
     }
 
 
@@ -360,6 +368,7 @@ def detail(request, pk):
             "editable": editable,
             "clarification": clarification,
             "payments": list(application.payments.order_by("paid_on", "pk")),
+            "answers": answers_shown(application),
             "pimex": pimex_panel(application=application),
             "decision": selectors.decision_record(application),
             "clarification_form": ClarificationForm(),
