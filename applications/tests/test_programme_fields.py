@@ -113,3 +113,19 @@ def test_other_programmes_do_not_ask_these_questions(client):
 
     assert "South Africa" not in page.text and "estimated_smes" not in page.text
     assert not application.call.questions.exists()
+
+
+def test_a_submission_from_before_shows_the_answers_copied_from_it(client):
+    application, user = draft_of(Programme.Kind.COFINANCING)
+    markets = application.call.questions.get(code="markets")
+    Answer.objects.create(application=application, question=markets, codes=["india"])
+    # Submitted before the questions were configuration: its content holds no answers.
+    application.__class__.objects.filter(pk=application.pk).update(
+        status="submitted", submitted_at="2026-02-01T10:00:00Z", reference="COF-2026-0001",
+        submitted_content={"reference": "COF-2026-0001", "markets": ["india"]},
+    )  # fmt: skip
+    client.force_login(user)
+
+    page = client.get(reverse("applications:detail", args=[application.pk]))
+
+    assert "Target markets" in page.text and "India" in page.text
