@@ -15,14 +15,15 @@ from portal.regions import NUTS2
 from portal.scoping import AgencyScopedAdmin
 from programmes.rules import evaluate_application
 
-# The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
 from . import (
     admin_budgets,  # noqa: F401  (programme-year budgets, their lines, the agency's spending)
     admin_formation,  # noqa: F401  (the formation's establish page and its grant, seed 002)
     admin_programmes,  # noqa: F401  (the call page completed, the reports)
 )
 from .admin_workflow import approve_at_maximum, available_moves, put_on_reserve, start_review, workflow_urls
-from .answers import answer_rows
+
+# The PIMEX admin (sessions and attendance, participants, commitments of calls) registers itself.
+from .answers import answers_shown
 from .decision_facts import decision_record
 from .exports import export_applications_csv, export_applications_xlsx, export_budget_lines_csv
 from .indicators import decided_stage
@@ -221,12 +222,6 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
                     "target_markets",
                     "granted_amount",
                     "clarification_due_on",
-                    "markets",
-                    "activity_types",
-                    "sme_group_sector",
-                    "sme_group_region",
-                    "estimated_smes",
-                    "objectives",
                 )
                 if f not in fields
             ]
@@ -303,7 +298,7 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         # the submitted answers; the receipt keeps them in the language of the submission.
         if obj is None:
             return "—"
-        rows = answer_rows(obj)
+        rows = answers_shown(obj)
         if not rows:
             return "—"
         return format_html(

@@ -28,10 +28,10 @@ from portal.localization import LocalDecimalField
 from portal.money import format_eur
 from portal.refusals import Refused
 from portal.regions import region_name, validate_nuts2
+from programmes.markets import MARKETS
 from programmes.models import Question, QuestionChoice
 
 from .models import Answer, Application, Status
-from .programme_fields import MARKETS
 
 Kind = Question.Kind
 
@@ -146,11 +146,16 @@ def _choices(question) -> list[tuple[str, str]]:
     return [(choice.code, choice.label) for choice in question.choices.all()]
 
 
+def _plain(value: Decimal) -> Decimal:
+    """A limit as the applicant reads it in a message: 2, not 2.00 (the column keeps two places)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def _limits(field, question):
     if question.min_value is not None:
-        field.validators.append(MinValueValidator(question.min_value))
+        field.validators.append(MinValueValidator(_plain(question.min_value)))
     if question.max_value is not None:
-        field.validators.append(MaxValueValidator(question.max_value))
+        field.validators.append(MaxValueValidator(_plain(question.max_value)))
 
 
 def _country(value: str) -> str:
@@ -405,6 +410,18 @@ def stored_value(question, answer) -> str:
     if column == "date":
         return value.isoformat()
     return str(value)
+
+
+def answers_shown(application) -> list[dict]:
+    """The answers the pages show (the detail page, the reviewer's page, the admin), in the reader's language.
+
+    Once submitted, these are the submitted answers: a call's questions are frozen by its first
+    submission and answers change only in a draft, so the rows read now say what was submitted;
+    the receipt keeps them in the language of the submission. A submission from before its call's
+    questions were configuration (applications migration 0024) shows the answers copied from its
+    old columns.
+    """
+    return answer_rows(application)
 
 
 def answer_rows(application) -> list[dict]:

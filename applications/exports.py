@@ -11,6 +11,14 @@ lines (a `values_list` query filtered by `application__in=<the same queryset>`).
 The CSV holds one table per file, so that every row has the same columns and it can be read by
 a program: `export_applications_csv` gives the applications, `export_budget_lines_csv` their
 budget lines. The XLSX holds both, in two sheets.
+
+The answers to the calls' own questions (programmes.Question) are columns of the applications'
+table, after the fixed ones: one per question code of the exported calls, in the calls' order, so
+a grant officer reads each application on one row and can sort or filter a call's applications by
+an answer. A call that does not ask a question leaves its cell empty. Values are what the applicant
+chose, as labels in the exporter's language (choices, yes/no); numbers, amounts and dates stay
+numbers and dates. They are read in two or three more queries whatever the row count (the
+questions, their choices when some have a list, the answers), before the rows stream.
 """
 
 import csv
@@ -20,7 +28,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -33,8 +41,10 @@ from openpyxl.utils import get_column_letter
 
 from consortia.models import Consortium, Organisation
 from portal.translated import translated_value
+from programmes.models import Question, QuestionChoice
 
-from .models import Application, BudgetLine
+from .answers import COLUMN, shown_value
+from .models import Answer, Application, BudgetLine
 
 # A leading one of these makes Excel, LibreOffice or Google Sheets read a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,16 +99,60 @@ def neutralise(value):
     return text
 
 
-def application_headers() -> list[str]:
-    return [str(header) for header in APPLICATION_HEADERS]
+def application_headers(answers: "AnswerColumns | None" = None) -> list[str]:
+    return [str(header) for header in APPLICATION_HEADERS] + (answers.headers if answers else [])
+
+
+class AnswerColumns:
+    """The answers of the exported applications, as columns: one per question code of their calls."""
+
+    def __init__(self, queryset: QuerySet[Application]):
+        applications = queryset.order_by().values("pk")
+        questions = list(
+            Question.objects.filter(call_id__in=Application.objects.filter(pk__in=applications).values("call_id"))
+            .select_related("call__programme__agency")
+            .prefetch_related(Prefetch("choices", queryset=QuestionChoice.objects.order_by("position", "pk")))
+            .order_by("call_id", "position", "pk")
+        )
+        self.codes: list[str] = []
+        self.headers: list[str] = []
+        amounts: set[str] = set()
+        for question in questions:
+            if question.code not in self.codes:
+                self.codes.append(question.code)
+                self.headers.append(f"{question.label} ({question.code})")
+            if question.kind == Question.Kind.AMOUNT:
+                amounts.add(question.code)
+        first = len(APPLICATION_HEADERS)
+        self.money_columns = frozenset(first + self.codes.index(code) for code in amounts)
+        by_id = {question.pk: question for question in questions}
+        self.values: dict[int, dict[str, object]] = {}
+        if questions:
+            for answer in Answer.objects.filter(application__in=applications).order_by():
+                question = by_id.get(answer.question_id)
+                if question is not None:
+                    self.values.setdefault(answer.application_id, {})[question.code] = export_value(question, answer)
+
+    def row(self, application_id: int) -> list:
+        values = self.values.get(application_id, {})
+        return [values.get(code) for code in self.codes]
+
+
+def export_value(question, answer):
+    """An answer as a cell: numbers and dates as such, everything else as the applicant reads it."""
+    if answer.is_empty:
+        return None
+    if COLUMN[question.kind] in ("number", "date"):
+        return getattr(answer, COLUMN[question.kind])
+    return shown_value(question, answer)
 
 
 def budget_line_headers() -> list[str]:
     return [str(header) for header in BUDGET_LINE_HEADERS]
 
 
-def application_rows(queryset: QuerySet[Application]) -> Iterator[list]:
-    """One row per application, in the queryset's order, read in one query.
+def application_rows(queryset: QuerySet[Application], answers: AnswerColumns | None = None) -> Iterator[list]:
+    """One row per application, in the queryset's order, read in one query; then its `answers`.
 
     Labels (status, applicant type) are translated now, in the caller's language, even if the
     rows are consumed later by a streaming response.
@@ -107,10 +161,10 @@ def application_rows(queryset: QuerySet[Application]) -> Iterator[list]:
     kind_labels = {value: str(label) for value, label in Organisation.Kind.choices}
     consortium_label = str(capfirst(Consortium._meta.verbose_name))
     queryset = queryset.select_related("call__programme__agency", "organisation", "consortium__lead")
-    return _application_rows(queryset, status_labels, kind_labels, consortium_label)
+    return _application_rows(queryset, status_labels, kind_labels, consortium_label, answers)
 
 
-def _application_rows(queryset, status_labels, kind_labels, consortium_label):
+def _application_rows(queryset, status_labels, kind_labels, consortium_label, answers):
     for application in queryset.iterator(chunk_size=500):
         if application.consortium_id:
             applicant_type = consortium_label
@@ -138,6 +192,7 @@ def _application_rows(queryset, status_labels, kind_labels, consortium_label):
             application.granted_amount,
             company.region if company else "",
             application.decision_override_reason,
+            *(answers.row(application.pk) if answers else []),
         ]
 
 
@@ -198,13 +253,14 @@ def export_xlsx(queryset: QuerySet[Application], *, filename: str) -> HttpRespon
     however many applications are exported.
     """
     workbook = Workbook(write_only=True)
+    answers = AnswerColumns(queryset)
     write_sheet(
         workbook,
         str(_("Applications")),
-        application_headers(),
-        application_rows(queryset),
-        APPLICATION_MONEY_COLUMNS,
-        APPLICATION_WIDTHS,
+        application_headers(answers),
+        application_rows(queryset, answers),
+        APPLICATION_MONEY_COLUMNS | answers.money_columns,
+        APPLICATION_WIDTHS + [30] * len(answers.codes),
     )
     write_sheet(
         workbook,
@@ -249,7 +305,8 @@ def export_csv(queryset: QuerySet[Application], *, filename: str, budget_lines: 
     if budget_lines:
         lines = _csv_lines(budget_line_headers(), budget_line_rows(queryset))
     else:
-        lines = _csv_lines(application_headers(), application_rows(queryset))
+        answers = AnswerColumns(queryset)
+        lines = _csv_lines(application_headers(answers), application_rows(queryset, answers))
     return StreamingHttpResponse(
         lines,
         content_type="text/csv; charset=utf-8",

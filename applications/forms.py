@@ -7,10 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.localization import LocalDecimalField, localized_formfield
-from portal.regions import validate_nuts2
 from programmes.rules import DECLARATIONS
 
-from . import programme_fields
 from .attachments import validate_upload
 from .models import Application, BudgetLine, ContractWon, ProjectReport, ReportActivity
 
@@ -27,65 +25,17 @@ class ApplicantChoiceForm(forms.Form):
 
 
 class ProjectForm(forms.ModelForm):
-    """The project; plus what the call's programme asks (applications.programme_fields)."""
-
-    markets = forms.MultipleChoiceField(
-        label=_("Target markets"), choices=programme_fields.MARKETS, widget=forms.CheckboxSelectMultiple
-    )
-    activity_types = forms.MultipleChoiceField(
-        label=_("Types of activity"), choices=programme_fields.ACTIVITY_TYPES, widget=forms.CheckboxSelectMultiple
-    )
-    objectives = forms.MultipleChoiceField(
-        label=_("Objectives of the action"), choices=programme_fields.OBJECTIVES, widget=forms.CheckboxSelectMultiple
-    )
+    """The project, as every call asks it; what a call asks beyond it is its questions (applications.answers)."""
 
     class Meta:
         model = Application
         formfield_callback = localized_formfield
-        fields = [
-            "title",
-            "summary",
-            "target_markets",
-            "markets",
-            "activity_types",
-            "sme_group_sector",
-            "sme_group_region",
-            "estimated_smes",
-            "objectives",
-        ]
+        fields = ["title", "summary", "target_markets"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
             "summary": _("What you will do, where, and what you expect from it."),
             "target_markets": _("Countries or areas, separated by commas."),
-            "sme_group_sector": _("e.g. Alentejo wine producers."),
-            "sme_group_region": _("NUTS 2 code, e.g. PT18 for Alentejo."),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        asked = programme_fields.FIELDS_BY_KIND.get(self.instance.call.programme.kind, [])
-        for name in [
-            "markets",
-            "activity_types",
-            "sme_group_sector",
-            "sme_group_region",
-            "estimated_smes",
-            "objectives",
-        ]:
-            if name not in asked:
-                del self.fields[name]
-            else:
-                # Saved as the applicant goes; required only when submitting (applications.services).
-                self.fields[name].required = False
-        if "estimated_smes" in self.fields:
-            self.fields["estimated_smes"].validators.append(MinValueValidator(programme_fields.MIN_SMES))
-            self.fields["estimated_smes"].validators.append(MaxValueValidator(1_000_000))
-
-    def clean_sme_group_region(self):
-        value = (self.cleaned_data.get("sme_group_region") or "").strip().upper()
-        if value:
-            validate_nuts2(value)
-        return value
 
 
 class BudgetLineForm(forms.ModelForm):

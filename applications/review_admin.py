@@ -23,6 +23,7 @@ from portal.money import to_cents
 from portal.refusals import show_refusal
 from programmes.models import ReviewCriterion
 
+from .answers import answers_shown
 from .models import Attachment, BudgetLine, Review, Score
 from .reviews import REVIEWABLE, ReviewRefused, review_declare, review_score, review_weighted_total
 
@@ -170,6 +171,7 @@ def _review_view(model_admin, request, pk):
                 initial={"comment": review.comment},
             ),
             weighted_total=review_weighted_total(review) if review.completed_at else None,
+            answers=answers_shown(application),
         )
         context["budget_total"] = to_cents(sum((line.amount for line in context["budget_lines"]), 0))
     return TemplateResponse(request, "admin/applications/review.html", context)

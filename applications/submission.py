@@ -20,7 +20,7 @@ from programmes.rules.engine import FACT_RELATIONS, evaluation_date
 from .answers import answer_rows, answers_by_question, asks_questions, unanswered, with_asks_questions
 from .attachments import attachment_add
 from .models import Application, Attachment, BudgetLine, Status, StatusChange
-from .programme_fields import FIELDS_BY_KIND, missing_fields
+from .queries import _editable_filter
 from .receipts import build_receipt
 from .workflow import APPLICANT, check_move, may_move
 
@@ -172,7 +172,6 @@ def submitted_content(application) -> dict:
         "title": application.title,
         "summary": application.summary,
         "target_markets": application.target_markets,
-        **{name: getattr(application, name) for name in programme_field_names(application)},
         # The call's questions asked, in order, each with its answer as shown in the submission's
         # language and as stored (applications.answers).
         "answers": answer_rows(application),
@@ -200,10 +199,6 @@ def _document_title(attachment, documents) -> str:
     return str(document.title) if document is not None else str(attachment.get_kind_display())
 
 
-def programme_field_names(application) -> list[str]:
-    return FIELDS_BY_KIND.get(application.call.programme.kind, [])
-
-
 def content_hash(content: dict) -> str:
     import hashlib
     import json
@@ -225,7 +220,7 @@ def _call_refusal(call, now) -> SubmissionRefused | None:
     return None
 
 
-def application_submit(*, application, by, now=None) -> Application:
+def application_submit(*, application, by, now=None, editable_by=None) -> Application:
     """Submit a draft: deadline and rules checked by the server, reference; receipt and e-mail after commit.
 
     The application row is locked first, so a double click or a replayed POST
@@ -244,11 +239,13 @@ def application_submit(*, application, by, now=None) -> Application:
     language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         # Only the application's row is locked (`of`): the call's row is locked last, by the reference.
+        rows = Application.objects.select_for_update(of=("self",))
+        if editable_by is not None:
+            # The applicant's door: the access check is part of the lock's read (one statement, not
+            # two); an application the user may not change is not found (Application.DoesNotExist).
+            rows = rows.filter(_editable_filter(editable_by))
         locked = with_asks_questions(
-            Application.objects.select_for_update(of=("self",))
-            .select_related(*FACT_RELATIONS)
-            .annotate(asks_questions=asks_questions())
-            .get(pk=application.pk)
+            rows.select_related(*FACT_RELATIONS).annotate(asks_questions=asks_questions()).get(pk=application.pk)
         )
         if not may_move(locked.status, Status.SUBMITTED, actor=APPLICANT):
             if locked.submitted_at is not None:
@@ -262,7 +259,7 @@ def application_submit(*, application, by, now=None) -> Application:
         prefetch_related_objects([locked], *_content_prefetches())
         answers_by_question(locked)
         evaluation = evaluate_application(locked, fresh=False)
-        missing = [*missing_fields(locked), *unanswered(locked)]
+        missing = unanswered(locked)
         if not evaluation.eligible or missing:
             raise SubmissionRefused([*missing, *[r.message for r in evaluation.failures]])
         # Everything that does not need the reference first; the row is already locked, so the

@@ -29,7 +29,15 @@ from programmes.models import Call
 from programmes.rules import evaluate_applicant, evaluate_application
 
 from . import selectors, services
-from .answers import AnswersForm, AnswersRefused, answer_rows, answers_by_question, form_questions, unanswered
+from .answers import (
+    AnswersForm,
+    AnswersRefused,
+    answer_rows,
+    answers_by_question,
+    answers_shown,
+    form_questions,
+    unanswered,
+)
 from .attachments import attachment_add, attachment_remove
 from .beneficiary_reports import project_report_save, project_report_submit, report_row_add, report_row_remove
 from .forms import (
@@ -304,7 +312,7 @@ def _review_context(application):
     """The answers to the call's questions as they will be submitted, and what is still missing."""
     return {
         "answers": answer_rows(application),
-        "unanswered": [*application.unanswered_questions, *unanswered(application)],
+        "unanswered": unanswered(application),
     }
 
 
@@ -326,11 +334,14 @@ def attachment_delete(request, pk, attachment_pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    # Only the access check here (the service locks and reads the row itself): one query.
-    application = get_object_or_404(Application.objects.filter(_editable_filter(request.user)).only("pk"), pk=pk)
     try:
         # Judged by when the request arrived, not when its turn came (a queue, another submission's lock).
-        application = services.application_submit(application=application, by=request.user, now=arrival(request))
+        # The access check is the lock's read itself: an application the user may not change is a 404.
+        application = services.application_submit(
+            application=Application(pk=pk), by=request.user, now=arrival(request), editable_by=request.user
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
     except services.SubmissionRefused as refusal:
         for reason in refusal.reasons:
             messages.error(request, reason)
@@ -364,6 +375,7 @@ def detail(request, pk):
             "editable": editable,
             "clarification": clarification,
             "payments": list(application.payments.order_by("paid_on", "pk")),
+            "answers": answers_shown(application),
             "pimex": pimex_panel(application=application),
             "decision": selectors.decision_record(application),
             "clarification_form": ClarificationForm(),

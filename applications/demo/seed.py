@@ -19,6 +19,7 @@ from applications.budgets import agency_spending_record, programme_budget_line_s
 from applications.decision_facts import decision_facts_freeze
 from applications.demo import data as demo_data
 from applications.demo.formation import formation_demo_load
+from applications.demo.questions import demo_questions_load
 from applications.demo.translations import translations_of
 from applications.models import (
     Application,
@@ -85,6 +86,7 @@ def demo_seed(*, today: date) -> Seeded:
         # The staff first: they review the applications before the demo's approvals.
         _users(agencies)
         created = _applications(programmes, consortia, organisations)
+        demo_questions_load()
         _reviews()
         _pimex(today)
         _post_award()

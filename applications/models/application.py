@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from applications.programme_fields import answers, missing_fields
 from consortia.models import SmeSize
 from consortia.stages import Stage
 from portal.constraints import ConstraintErrorsOnFields
@@ -162,13 +161,19 @@ class Application(ConstraintErrorsOnFields, models.Model):
         editable=False,
         help_text=_("Written by the programme manager who approved without the reviews the call requires."),
     )
-    # What programmes ask beyond the common form (see applications.programme_fields).
-    markets = models.JSONField(_("target markets (codes)"), default=list, blank=True)
-    activity_types = models.JSONField(_("types of activity (codes)"), default=list, blank=True)
-    sme_group_sector = CleanCharField(_("sector of the SMEs served"), max_length=200, blank=True)
-    sme_group_region = CleanCharField(_("region of the SMEs served (NUTS 2)"), max_length=4, blank=True)
-    estimated_smes = models.PositiveIntegerField(_("estimated number of SMEs served"), null=True, blank=True)
-    objectives = models.JSONField(_("objectives (codes)"), default=list, blank=True)
+    # What co-financing and collective-action programmes asked by kind before a call's questions were
+    # configuration. Migration 0023 copied them into each call's questions and the answers
+    # (applications.Answer); nothing reads or writes them any more (not editable: no form shows them).
+    # Kept in the database until every agency has checked its migrated questions: a later migration
+    # drops them.
+    markets = models.JSONField(_("target markets (codes)"), default=list, blank=True, editable=False)
+    activity_types = models.JSONField(_("types of activity (codes)"), default=list, blank=True, editable=False)
+    sme_group_sector = CleanCharField(_("sector of the SMEs served"), max_length=200, blank=True, editable=False)
+    sme_group_region = CleanCharField(_("region of the SMEs served (NUTS 2)"), max_length=4, blank=True, editable=False)
+    estimated_smes = models.PositiveIntegerField(
+        _("estimated number of SMEs served"), null=True, blank=True, editable=False
+    )
+    objectives = models.JSONField(_("objectives (codes)"), default=list, blank=True, editable=False)
     # After the grant.
     accepted_at = models.DateTimeField(_("grant accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
@@ -307,15 +312,6 @@ class Application(ConstraintErrorsOnFields, models.Model):
         if self.organisation_id:
             return self.organisation_id
         return self.consortium.lead_id if self.consortium_id else None
-
-    @property
-    def programme_answers(self) -> list[tuple[str, str]]:
-        """What the programme asks beyond the common form, answered (applications.programme_fields)."""
-        return answers(self)
-
-    @property
-    def unanswered_questions(self) -> list[str]:
-        return missing_fields(self)
 
     @property
     def applicant_name(self) -> str:

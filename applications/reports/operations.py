@@ -5,6 +5,14 @@ instances), so memory stays flat whatever the number of operations. Beneficiarie
 organisations (companies, associations, public bodies) or consortia: no personal data of
 natural persons is published. Every text cell goes through `applications.exports.neutralise`.
 
+The answers to a call's own questions are not in this list, not even those of questions marked
+public (`programmes.Question.is_public`): its columns are the ones Article 49(3) fixes, the same for
+every agency, programme and year, and the open data publishes them as one table with stable keys
+(`applications.opendata.selectors.KEYS`) that programs read. A call's questions differ from call
+to call (codes, labels, kinds): as columns they would change the table's shape with each filter.
+Public answers belong in a dataset of their own, one row per operation and question, if an agency
+asks for it; staff already get every answer in their export (`applications.exports`).
+
 Assumption until post-award dates are recorded: the start date is the date the application was
 submitted, the end date the date its call closed (both in the agency's time zone).
 """

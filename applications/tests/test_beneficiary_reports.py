@@ -275,6 +275,8 @@ def test_setting_the_calls_dates_later_schedules_and_moves_reports(admin_client,
         "sections-INITIAL_FORMS": "0",
         "questions-TOTAL_FORMS": "0",
         "questions-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
     }
     for key in ("opens_at", "closes_at", "id", "last_reference_number"):
         data.pop(key, None)

@@ -26,11 +26,18 @@ from applications.exports import (
     export_xlsx,
     neutralise,
 )
-from applications.models import Application
+from applications.models import Answer, Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Organisation
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
-from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
+from programmes.tests.factories import (
+    AgencyFactory,
+    CallFactory,
+    CostCategoryFactory,
+    ProgrammeFactory,
+    QuestionChoiceFactory,
+    QuestionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -303,10 +310,11 @@ def test_xlsx_keeps_a_negative_amount_a_number():
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_xlsx_takes_two_queries_whatever_the_row_count(count, django_assert_num_queries):
+def test_xlsx_takes_three_queries_whatever_the_row_count(count, django_assert_num_queries):
     make_applications(count)
 
-    with django_assert_num_queries(2):
+    # The applications, their calls' questions (none here: no answers read), the budget lines.
+    with django_assert_num_queries(3):
         response = export_xlsx(Application.objects.all(), filename="applications.xlsx")
 
     assert len(xlsx_sheets(response)["Applications"]) == 1 + count
@@ -371,10 +379,11 @@ def test_budget_lines_csv_is_neutralised_and_exact(evil_applications):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_csv_takes_one_query_whatever_the_row_count(count, django_assert_num_queries):
+def test_csv_takes_two_queries_whatever_the_row_count(count, django_assert_num_queries):
     make_applications(count)
 
-    with django_assert_num_queries(1):
+    # The applications and their calls' questions (none here: no answers read).
+    with django_assert_num_queries(2):
         applications = csv_rows(export_csv(Application.objects.all(), filename="applications.csv"))
     with django_assert_num_queries(1):
         lines = csv_rows(export_csv(Application.objects.all(), filename="lines.csv", budget_lines=True))
@@ -429,3 +438,95 @@ def test_admin_changelist_action_exports_the_selection_once_the_lead_registers_t
         rows = csv_rows(response)
         references = [row[0] for row in rows[1:]]
     assert sorted(set(references)) == sorted(application.reference for application in selected)
+
+
+# --- answers to the calls' questions ---------------------------------------------------------
+
+
+@pytest.fixture
+def answered():
+    """Two calls asking some questions (one code in both), an application of each answering them."""
+    markets_call, group_call = CallFactory(), CallFactory()
+    markets = QuestionFactory(call=markets_call, code="markets", kind="market", label="Target markets", position=1)
+    activity = QuestionFactory(
+        call=markets_call, code="activity_types", kind="multiple_choice", label="Types of activity", position=2
+    )
+    QuestionChoiceFactory(question=activity, code="b2b", label="B2B meetings", label_es="Encuentros B2B", position=1)
+    QuestionChoiceFactory(question=activity, code="exhibition", label="Exhibitions", position=2)
+    own = QuestionFactory(call=markets_call, code="own_funds", kind="amount", label="Own funds", position=3)
+    smes = QuestionFactory(call=group_call, code="estimated_smes", kind="number", label="SMEs served", position=1)
+    again = QuestionFactory(call=group_call, code="markets", kind="market", label="Markets", position=2)
+    first = submitted_application(1, call=markets_call, title="Fairs")
+    second = submitted_application(2, call=group_call, title="Wine")
+    Answer.objects.create(application=first, question=markets, codes=["japan", "china"])
+    Answer.objects.create(application=first, question=activity, codes=["b2b", "exhibition"])
+    Answer.objects.create(application=first, question=own, number=Decimal("2500.50"))
+    Answer.objects.create(application=second, question=smes, number=Decimal("40"))
+    Answer.objects.create(application=second, question=again, codes=["india"])
+    return first, second
+
+
+def by_title(rows):
+    return {row[1]: row for row in rows[1:]}
+
+
+def test_the_answers_are_columns_by_question_code_with_labels(answered):
+    rows = csv_rows(export_csv(Application.objects.order_by("pk"), filename="applications.csv"))
+
+    fixed = len(application_headers())
+    assert rows[0][fixed:] == [
+        "Target markets (markets)",
+        "Types of activity (activity_types)",
+        "Own funds (own_funds)",
+        "SMEs served (estimated_smes)",
+    ]
+    fairs, wine = by_title(rows)["Fairs"], by_title(rows)["Wine"]
+    assert fairs[fixed:] == ["Japan, China", "B2B meetings, Exhibitions", "2500.50", ""]
+    assert wine[fixed:] == ["India", "", "", "40.00"]
+
+
+def test_the_answers_are_labelled_in_the_exporters_language(answered):
+    with translation.override("es"):
+        rows = csv_rows(export_csv(Application.objects.order_by("pk"), filename="applications.csv"))
+
+    assert by_title(rows)["Fairs"][len(application_headers()) + 1] == "Encuentros B2B, Exhibitions"
+
+
+def test_xlsx_answers_keep_numbers_and_amounts_as_numbers(answered):
+    sheets = xlsx_sheets(export_xlsx(Application.objects.order_by("pk"), filename="applications.xlsx"))
+
+    fixed = len(application_headers())
+    rows = {row[1].value: row for row in sheets["Applications"][1:]}
+    own_funds, smes = rows["Fairs"][fixed + 2], rows["Wine"][fixed + 3]
+    assert (own_funds.data_type, own_funds.number_format) == ("n", EUR_FORMAT)
+    assert Decimal(str(own_funds.value)) == Decimal("2500.50")
+    assert smes.data_type == "n" and Decimal(str(smes.value)) == Decimal("40")
+    assert rows["Fairs"][fixed].value == "Japan, China"
+
+
+def test_an_answer_that_would_start_a_formula_is_neutralised():
+    question = QuestionFactory(code="sector", kind="short_text", label="Sector")
+    application = submitted_application(1, call=question.call)
+    Answer.objects.create(application=application, question=question, text="=HYPERLINK(1)")
+
+    rows = csv_rows(export_csv(Application.objects.all(), filename="applications.csv"))
+
+    assert rows[1][-1] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_answers_take_three_more_queries_whatever_the_row_count(answered, count, django_assert_num_queries):
+    question = activity_question(answered[0])
+    for number in range(count):
+        application = submitted_application(10 + number, call=question.call, consortium=ConsortiumFactory())
+        Answer.objects.create(application=application, question=question, codes=["b2b"])
+
+    # The applications, the questions, their choices, the answers.
+    with django_assert_num_queries(4):
+        rows = csv_rows(export_csv(Application.objects.all(), filename="applications.csv"))
+
+    assert len(rows) == 1 + 2 + count
+
+
+def activity_question(application):
+    return application.call.questions.get(code="activity_types")

@@ -3,8 +3,10 @@
 import re
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.utils import timezone
 
@@ -15,6 +17,10 @@ from portal.tests.browser import log_in
 from portal.tests.factories import PASSWORD, UserFactory
 from programmes.models import CallRule, CostCategory
 from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+
+configure_programme_questions = import_module(
+    "applications.migrations.0024_programme_questions"
+).programme_questions_create
 
 pytestmark = [
     pytest.mark.browser,
@@ -144,7 +150,7 @@ def test_an_export_consortium_goes_from_sign_up_to_a_receipted_application(page,
 
     page.get_by_label("Project title").fill("Extremadura flavours at SIAL Paris")
     page.get_by_role("button", name="Save and continue").click()
-    page.wait_for_url(re.compile(r"/edit/budget/$"))
+    continue_past_the_questions(page)
     page.get_by_role("button", name="Add a line").click()
     page.locator("tr.budget-line").first.wait_for()
     budget_line(page, 0, "Specific promotion actions", "Shared stand at SIAL Paris", "6500")
@@ -158,7 +164,7 @@ def test_an_export_consortium_goes_from_sign_up_to_a_receipted_application(page,
     assert "9,700.00 capped at 8,000.00 for a consortium in the initiation stage" in page.locator("#panel").inner_text()
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url(re.compile(r"/edit/documents/$"))
-    page.get_by_role("link", name="5. Review and submit").click()
+    page.get_by_role("link", name="6. Review and submit").click()
 
     page.get_by_role("button", name="Submit the application").click()
     page.wait_for_url(re.compile(r"/en/my/applications/\d+/$"))
@@ -168,6 +174,13 @@ def test_an_export_consortium_goes_from_sign_up_to_a_receipted_application(page,
     assert download.value.suggested_filename == f"receipt-EXP-{call.year}-0001.pdf"
     with open(download.value.path(), "rb") as receipt:
         assert receipt.read(5) == b"%PDF-"
+
+
+def continue_past_the_questions(page):
+    """The Questions step of a call that asks none: it says so, and the applicant goes on."""
+    page.wait_for_url(re.compile(r"/edit/questions/$"))
+    page.locator("main a.btn-primary").click()
+    page.wait_for_url(re.compile(r"/edit/budget/$"))
 
 
 def test_a_pimex_company_applies_and_accepts_the_training_commitments(page, live_server):
@@ -185,6 +198,7 @@ def test_a_pimex_company_applies_and_accepts_the_training_commitments(page, live
     page.get_by_role("button", name="Start").click()
     page.get_by_label("Project title").fill("First steps in Germany")
     page.get_by_role("button", name="Save and continue").click()
+    continue_past_the_questions(page)
     page.get_by_role("button", name="Add a line").click()
     page.locator("tr.budget-line").first.wait_for()
     budget_line(page, 0, "Promotion actions", "Fruit Logistica Berlin", "2200")
@@ -216,6 +230,7 @@ def test_a_business_association_applies_for_a_collective_action(page, live_serve
     CallRule.objects.create(call=call, position=1, code="applicant_type", choices="non_profit,public_body")
     CallRule.objects.create(call=call, position=2, code="member_regions", choices="PT18")
     CallRule.objects.create(call=call, position=3, code="funding_rate", rate=Decimal("85"))
+    configure_programme_questions(apps)  # what the programme asks: its call's questions
 
     sign_up(page, "vinhos@example.org")
     register_organisation(
@@ -231,12 +246,12 @@ def test_a_business_association_applies_for_a_collective_action(page, live_serve
     page.get_by_role("button", name="Start").click()
     page.get_by_label("Project title").fill("Alentejo wines in Brazil")
     page.get_by_role("button", name="Save and continue").click()
-    # Straight to the review: the programme's questions are still unanswered, and it says so.
-    page.wait_for_url(re.compile(r"/edit/budget/$"))
-    page.get_by_role("link", name="5. Review and submit").click()
-    page.locator("#unanswered").get_by_text("Estimate how many SMEs the action will serve.").wait_for()
+    # Straight to the review: the call's questions are still unanswered, and it says so.
+    page.wait_for_url(re.compile(r"/edit/questions/$"))
+    page.get_by_role("link", name="6. Review and submit").click()
+    page.locator("#unanswered").get_by_text("Answer the question “Estimated number of SMEs served”.").wait_for()
     assert page.locator("#submit-button").count() == 0
-    page.get_by_role("link", name="1. Project").click()
+    page.get_by_role("link", name="2. Questions").click()
     page.get_by_label("Sector of the SMEs served").fill("Alentejo wine producers")
     page.get_by_label("Region of the SMEs served (NUTS 2)").fill("PT18")
     page.get_by_label("Estimated number of SMEs served").fill("40")
@@ -247,7 +262,7 @@ def test_a_business_association_applies_for_a_collective_action(page, live_serve
     budget_line(page, 0, "International promotion campaigns", "Campaign in São Paulo", "100000")
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url(re.compile(r"/edit/documents/$"))
-    page.get_by_role("link", name="5. Review and submit").click()
+    page.get_by_role("link", name="6. Review and submit").click()
     assert "85,000.00" in page.locator(".max-grant").inner_text()
 
     page.get_by_role("button", name="Submit the application").click()
@@ -298,6 +313,7 @@ def test_a_company_applies_in_spanish_and_every_page_speaks_spanish(page, live_s
     page.locator("main button[type=submit]").click()
     page.locator("#id_title").fill("Pimentón en Alemania")
     page.locator("button[name=action][value=next]").click()
+    continue_past_the_questions(page)
     page.locator("#add-line").click()
     page.locator("tr.budget-line").first.wait_for()
     budget_line(page, 0, "Acciones de promoción", "Feria ANUGA", "2800")

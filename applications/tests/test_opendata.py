@@ -13,14 +13,14 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications.models import Application
+from applications.models import Answer, Application
 from applications.opendata.selectors import KEYS, PAGE_SIZE
 from applications.reports.operations import headers
 from applications.tests.factories import ApplicationFactory
 from consortia.models import Representation
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
 from portal.models import User
-from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory
+from programmes.tests.factories import AgencyFactory, CallFactory, ProgrammeFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,21 @@ def test_only_approved_and_closed_applications_are_published(client, call):
 
 def test_the_columns_match_the_keys_of_the_json(client):
     assert len(KEYS) == len(headers())
+
+
+def test_the_published_columns_stay_fixed_when_a_call_asks_a_public_question(client, call):
+    # The list's columns are the regulation's, the same for every agency and programme: an answer,
+    # even to a question marked public, is not one of them (applications.reports.operations).
+    question = QuestionFactory(call=call, code="sector", kind="short_text", label="Sector", is_public=True)
+    published = operation(call, "EXP-2026-0001")
+    Answer.objects.create(application=published, question=question, text="Olive oil producers")
+
+    _response, document = get_json(client)
+    _response, content = get_csv(client)
+
+    assert list(document["operations"][0]) == list(KEYS)
+    assert csv_rows(content)[0] == [str(header) for header in headers()]
+    assert "Olive oil producers" not in content.decode("utf-8-sig")
 
 
 def test_a_consortium_row_carries_the_art49_values_with_dates_in_the_agency_zone(client, call):

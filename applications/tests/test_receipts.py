@@ -50,12 +50,12 @@ def test_the_submit_request_takes_the_reference_and_leaves_the_receipt_for_after
     with django_capture_on_commit_callbacks(execute=False) as callbacks, CaptureQueriesContext(connection) as queries:
         response = submit(client, application)
 
-    # At most 16 statements in the request: session and user, the access check, the row lock, the
-    # rules' and the content's reads (once; the call's documents are one of them since the documents
-    # a call asks for are rows of their own), the move, the reference, the row and its history. The
-    # savepoints are the test's (its transaction wraps the request's, which has no other).
+    # At most 15 statements in the request: session and user, the row lock (which is the access check
+    # too), the rules' and the content's reads (once; the call's documents are one of them), the move,
+    # the reference, the row and its history. The savepoints are the test's (its transaction wraps the
+    # request's, which has no other).
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) <= 16, "\n".join(statements)
+    assert len(statements) <= 15, "\n".join(statements)
     assert sum(sql.startswith("SAVEPOINT") for sql in (q["sql"] for q in queries.captured_queries)) == 1
     # Only the application's row is locked by the read; the call's row only by the reference, last.
     (lock,) = [sql for sql in statements if "FOR UPDATE" in sql]

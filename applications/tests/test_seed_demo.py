@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications.demo.data import DEMO_PASSWORD
 from applications.demo.formation import AGRI_FOOD_FORMATION, AGRI_FOOD_SEED_FUNDING, FORMATION_NAME
-from applications.models import Application, BudgetLine, Expense, StatusChange
+from applications.models import Answer, Application, BudgetLine, Expense, StatusChange
 from applications.reviews import ranking
 from consortia.models import Consortium, Membership, Organisation
 from portal.models import User
@@ -26,6 +26,7 @@ from programmes.models import (
     Programme,
     ProgrammeBudget,
     ProgrammeBudgetLine,
+    Question,
 )
 from programmes.rules import evaluate_application, validate_rule_parameters
 
@@ -421,3 +422,16 @@ def test_the_yearly_budgets_of_the_seeds_are_split_into_lines(seeded):
     # Alentejo's contests have their own budgets and no yearly budget.
     assert not ProgrammeBudget.objects.filter(programme__slug="collective-actions-alentejo").exists()
     assert AgencySpending.objects.filter(line__budget__programme__slug="pimex").count() == 2
+
+
+def test_a_demo_cofinancing_call_asks_the_markets_and_its_applications_answered(seeded):
+    call = Call.objects.filter(programme__kind="cofinancing").order_by("pk").first()
+    markets = call.questions.get(code="markets")
+
+    assert (markets.kind, markets.required, markets.label_es) == ("market", True, "Mercados objetivo")
+    answer = Answer.objects.filter(question=markets).first()
+    assert answer is not None and answer.codes == ["north_america", "japan"]
+    assert Question.objects.filter(call__programme__kind="collective_actions", code="estimated_smes").exists()
+    assert Answer.objects.filter(
+        question__call__programme__kind="collective_actions", question__code="estimated_smes", number=40
+    ).exists()
