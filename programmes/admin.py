@@ -79,8 +79,8 @@ class ProgrammeAdmin(TranslationsSideBySide, AgencyScopedAdmin):
     list_filter = ["kind", "agency", "is_active"]
     list_select_related = ["agency"]
     search_fields = [*translation_columns("name"), "agency__name"]
-    # From whichever language is written first (the agency's own, usually).
-    prepopulated_fields = {"slug": translation_columns("name")}
+    # The slug follows the English name until it is typed (all four would be joined in one slug).
+    prepopulated_fields = {"slug": ["name_en"]}
     inlines = [CostCategoryInline, CallInline]
     # Each text in the four languages side by side (portal.translated): the agency's own language or
     # English is required, the others fall back to it.
@@ -431,7 +431,8 @@ class CallAdmin(TranslationsSideBySide, AgencyScopedAdmin):
     ]
     date_hierarchy = "closes_at"
     readonly_fields = ["last_reference_number"]
-    prepopulated_fields = {"slug": translation_columns("title")}
+    # The slug follows the English title until it is typed (all four would be joined in one slug).
+    prepopulated_fields = {"slug": ["title_en"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(application_count=Count("applications"))
