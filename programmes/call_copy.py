@@ -1,4 +1,4 @@
-"""A call's new version: a copy with its rules, review criteria, form sections, questions and choices.
+"""A call's new version: a copy with its rules, review criteria, documents, form sections, questions and choices.
 
 A call's questions are frozen once an application was submitted to it (programmes.models.questions):
 the submitted content names the questions it answered. An agency that wants to ask something else
@@ -15,7 +15,7 @@ from translated_fields import to_attribute
 
 from portal.translated import LANGUAGES
 
-from .models import Call, CallRule, FormSection, Question, QuestionChoice, ReviewCriterion
+from .models import Call, CallDocument, CallRule, FormSection, Question, QuestionChoice, ReviewCriterion
 
 # What is not copied from a call: who it is, and what its applications did to it.
 _NOT_COPIED = {"id", "slug", "is_published", "last_reference_number"}
@@ -42,7 +42,7 @@ def _fields(obj, *, exclude=()) -> dict:
 
 @transaction.atomic
 def call_copy(*, call, by=None) -> Call:
-    """A new, unpublished call with `call`'s settings, rules, criteria, sections, questions and choices.
+    """A new, unpublished call with `call`'s settings, rules, criteria, documents, sections, questions and choices.
 
     Its title is the original's followed by "(copy)" in each language written; its slug is new.
     Conditions between questions point to the copy's own questions. `by` is who asked (the
@@ -64,6 +64,9 @@ def call_copy(*, call, by=None) -> Call:
     )
     ReviewCriterion.objects.bulk_create(
         [ReviewCriterion(**_fields(row, exclude={"id", "call_id"}), call=copy) for row in call.criteria.all()]
+    )
+    CallDocument.objects.bulk_create(
+        [CallDocument(**_fields(row, exclude={"id", "call_id"}), call=copy) for row in call.documents.all()]
     )
     sections = {}
     for section in call.sections.all():

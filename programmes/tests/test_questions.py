@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from programmes.models import CallRule, FormSection, Question, QuestionChoice, ReviewCriterion
+from programmes.models import CallDocument, CallRule, FormSection, Question, QuestionChoice, ReviewCriterion
 from programmes.services import call_copy
 from programmes.tests.factories import CallFactory, QuestionChoiceFactory, QuestionFactory
 
@@ -95,6 +95,7 @@ def test_a_copy_is_an_unpublished_new_version_with_the_rules_criteria_and_questi
         condition_values="yes",
     )
     QuestionChoiceFactory(question=markets, code="japan", label="Japan", position=1)
+    CallDocument.objects.create(call=call, kind="financial", name_en="Accounts", formats="pdf", required=True)
 
     copy = call_copy(call=call, by=None)
 
@@ -111,6 +112,9 @@ def test_a_copy_is_an_unpublished_new_version_with_the_rules_criteria_and_questi
     assert new_markets.section == new_section
     assert new_markets.condition_question == new_exports and new_markets.condition_values == "yes"
     assert list(new_markets.choices.values_list("code", "label_en")) == [("japan", "Japan")]
+    assert list(copy.documents.values_list("kind", "name_en", "formats", "required")) == [
+        ("financial", "Accounts", "pdf", True)
+    ]
     # The original is untouched; a second copy gets another slug.
     assert call.questions.count() == 2
     assert call_copy(call=call, by=None).slug == "export-2026-copy-2"
