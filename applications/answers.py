@@ -30,6 +30,7 @@ from portal.refusals import Refused
 from portal.regions import region_name, validate_nuts2
 from programmes.markets import MARKETS
 from programmes.models import Question, QuestionChoice
+from programmes.models.questions import asked_ids
 
 from .models import Answer, Application, Status
 
@@ -118,23 +119,8 @@ def answers_by_question(application, questions=None) -> dict[int, Answer]:
 
 
 def visible_ids(questions, answers: dict[int, Answer]) -> set[int]:
-    """The questions asked, given the answers: a condition holds when its question is asked and its
-    answer is one of the values (in the questions' order, so a chain of conditions is followed)."""
-    by_id = {question.pk: question for question in questions}
-    visible: set[int] = set()
-
-    def asked(question, seen=()):
-        if question.condition_question_id is None:
-            return True
-        parent = by_id.get(question.condition_question_id)
-        if parent is None or parent.pk in seen or not asked(parent, (*seen, question.pk)):
-            return False
-        return bool(parent.answer_codes(answers.get(parent.pk)) & set(question.condition_list))
-
-    for question in questions:
-        if asked(question):
-            visible.add(question.pk)
-    return visible
+    """The questions asked, given the answers (programmes.models.questions.asked_ids: the rules use it too)."""
+    return asked_ids(questions, answers)
 
 
 # --- the form --------------------------------------------------------------------------------------

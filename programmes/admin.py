@@ -182,7 +182,7 @@ class CallRuleInline(TranslationsSideBySide, admin.TabularInline):
     verbose_name_plural = _("eligibility and funding rules (checked in this order)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("category", "call")
+        return super().get_queryset(request).select_related("category__programme__agency", "call__programme__agency")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "category":
@@ -283,7 +283,7 @@ class QuestionInline(FrozenAfterSubmissionInline, OfTheCall, TranslationsSideByS
         return _page_object_id(request)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section", "call")
+        return super().get_queryset(request).select_related("section", "call__programme__agency")
 
 
 class QuestionChoiceInline(FrozenAfterSubmissionInline, TranslationsSideBySide, admin.TabularInline):

@@ -3,8 +3,9 @@
 A call's questions are frozen once an application was submitted to it (programmes.models.questions):
 the submitted content names the questions it answered. An agency that wants to ask something else
 copies the call, changes the copy's questions and publishes it; the old call keeps its submissions.
-The copy is unpublished, its title says it is a copy and its slug is new; it starts with no
-application and no reference number taken.
+The copy is unpublished, its title says it is a copy, its slug and its reference prefix are new
+(references are numbered per call: two calls sharing a prefix and a year would give the same
+references); it starts with no application and no reference number taken.
 """
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from translated_fields import to_attribute
 
+from portal.figures import counted_data_changed
 from portal.translated import LANGUAGES
 
 from .models import Call, CallDocument, CallRule, FormSection, Question, QuestionChoice, ReviewCriterion
@@ -30,6 +32,19 @@ def _copy_slug(call) -> str:
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+def _copy_prefix(call) -> str:
+    """A reference prefix no other call of the year uses: references are PREFIX-YEAR-NUMBER, numbered
+    per call, so two calls with one prefix would give the same references."""
+    taken = set(Call.objects.filter(year=call.year).values_list("reference_prefix", flat=True))
+    number = 2
+    while True:
+        suffix = str(number)
+        prefix = call.reference_prefix[: 10 - len(suffix)] + suffix
+        if prefix not in taken:
+            return prefix
+        number += 1
 
 
 def _fields(obj, *, exclude=()) -> dict:
@@ -55,6 +70,7 @@ def call_copy(*, call, by=None) -> Call:
             # The suffix in the title's own language, not the reader's.
             with translation.override(language):
                 values[column] = (values[column] + " " + _("(copy)"))[:200]
+    values["reference_prefix"] = _copy_prefix(call)
     copy = Call(**values, slug=_copy_slug(call), is_published=False)
     copy._history_user = by
     copy.save()
@@ -95,4 +111,6 @@ def call_copy(*, call, by=None) -> Call:
             for choice in question.choices.all()
         ]
     )
+    # One more call and its budget in the dashboard's figures.
+    counted_data_changed()
     return copy

@@ -13,7 +13,7 @@ from .models import Call, CallDocument, CallRule, Programme, ProgrammeBudgetLine
 from .rules import rules_in_words as rules_in_words
 
 # A call's rules as the public pages describe them: in order, with the cost category a cap names.
-PUBLIC_RULES = CallRule.objects.select_related("category").order_by("position", "pk")
+PUBLIC_RULES = CallRule.objects.select_related("category__programme__agency").order_by("position", "pk")
 
 
 def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Programme]]:

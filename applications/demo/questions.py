@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from applications.demo import data as demo_data
-from applications.models import Answer, Application
+from applications.models import Answer
 from programmes.models import Call, Question, QuestionChoice
 
 # (code, English, Spanish, Italian, Portuguese)
@@ -124,12 +124,18 @@ def _columns(name: str, texts) -> dict[str, str]:
 
 
 def demo_questions_load() -> None:
-    """The questions of the demo's co-financing and collective-action calls, and their applications' answers."""
+    """The questions of the demo's co-financing and collective-action calls (those missing).
+
+    Run before the demo's applications are submitted: a call's questions are frozen by its first
+    submission (programmes.models.questions).
+    """
     demo_agencies = [row["slug"] for row in demo_data.AGENCIES]
     calls = Call.objects.filter(programme__agency__slug__in=demo_agencies, programme__kind__in=list(QUESTIONS))
     for call in calls.select_related("programme").order_by("pk"):
         kind = call.programme.kind
         questions = {question.code: question for question in call.questions.all()}
+        if all(texts[0] in questions for texts, *_rest in QUESTIONS[kind]):
+            continue
         last = call.questions.aggregate(last=Max("position"))["last"] or 0
         for texts, question_kind, help_texts, choices, limits, _column in QUESTIONS[kind]:
             code = texts[0]
@@ -150,12 +156,18 @@ def demo_questions_load() -> None:
                 QuestionChoice.objects.create(
                     question=question, position=position, code=choice[0], **_columns("label", choice)
                 )
-        values = demo_data.PROGRAMME_FIELDS.get(kind, {})
-        for application in Application.objects.filter(call=call).order_by("pk"):
-            for texts, _kind, _help, _choices, _limits, column in QUESTIONS[kind]:
-                code = texts[0]
-                if code in values and questions[code].kind == _kind:
-                    value = Decimal(values[code]) if column == "number" else values[code]
-                    Answer.objects.get_or_create(
-                        application=application, question=questions[code], defaults={column: value}
-                    )
+
+
+def demo_answers_write(application) -> None:
+    """A demo application's answers to its call's questions (the values data.py gives its programme)."""
+    kind = application.call.programme.kind
+    if kind not in QUESTIONS:
+        return
+    values = demo_data.PROGRAMME_FIELDS.get(kind, {})
+    questions = {question.code: question for question in application.call.questions.all()}
+    for texts, question_kind, _help, _choices, _limits, column in QUESTIONS[kind]:
+        code = texts[0]
+        question = questions.get(code)
+        if code in values and question is not None and question.kind == question_kind:
+            value = Decimal(values[code]) if column == "number" else values[code]
+            Answer.objects.get_or_create(application=application, question=question, defaults={column: value})

@@ -19,7 +19,7 @@ from applications.budgets import agency_spending_record, programme_budget_line_s
 from applications.decision_facts import decision_facts_freeze
 from applications.demo import data as demo_data
 from applications.demo.formation import formation_demo_load
-from applications.demo.questions import demo_questions_load
+from applications.demo.questions import demo_answers_write, demo_questions_load
 from applications.demo.translations import translations_of
 from applications.models import (
     Application,
@@ -85,8 +85,9 @@ def demo_seed(*, today: date) -> Seeded:
         consortia = _consortia(organisations, today)
         # The staff first: they review the applications before the demo's approvals.
         _users(agencies)
-        created = _applications(programmes, consortia, organisations)
+        # The calls' questions before any application is submitted (a submission freezes them).
         demo_questions_load()
+        created = _applications(programmes, consortia, organisations)
         _reviews()
         _pimex(today)
         _post_award()
@@ -375,6 +376,7 @@ def _applications(programmes, consortia, organisations):
             **demo_data.PROGRAMME_FIELDS.get(programme.kind, {}),
             **applicant,
         )
+        demo_answers_write(application)
         categories = {c.code: c for c in programme.cost_categories.all()}
         BudgetLine.objects.bulk_create(
             BudgetLine(

@@ -278,6 +278,19 @@ def test_a_rule_asks_for_at_least_n_answers_chosen(client, applicant):
     assert q["markets"].kind == "market"
 
 
+def test_a_rule_about_a_question_not_asked_does_not_apply(client, applicant):
+    application = draft(client, applicant)
+    q = ask(application.call)
+    # markets_detail is asked only of a company that exports.
+    CallRule.objects.create(call=application.call, position=9, code="answer_equals", choices="markets_detail,anything")
+    answers_save(application=application, data={"exports": False}, by=applicant)
+
+    (result,) = [r for r in evaluate_application(application).results if r.code == "answer_equals"]
+
+    assert result.passed
+    assert "is not asked of this applicant" in result.message and str(q["markets_detail"].label) in result.message
+
+
 def test_the_questions_cost_the_submit_request_three_statements_at_most(client, applicant):
     application = draft(client, applicant)
     ask(application.call)

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.models import Answer
 from applications.tests.factories import ApplicationFactory
-from programmes.models import Call, FormSection, Question
+from programmes.models import Call, FormSection, Question, QuestionChoice
 from programmes.tests.factories import CallFactory, QuestionChoiceFactory, QuestionFactory
 from programmes.tests.test_rules_admin import call_form
 
@@ -167,3 +168,44 @@ def test_copy_this_call_makes_a_new_unpublished_version_whose_questions_can_chan
     assert copy.title == "Export 2026 (copy)" and not copy.is_published
     page = superuser_client.get(reverse("admin:programmes_call_change", args=[copy.pk])).content.decode()
     assert 'name="questions-0-code"' in page
+
+
+def test_no_door_changes_a_frozen_calls_questions():
+    call = CallFactory()
+    question = QuestionFactory(call=call, code="sector", kind="single_choice")
+    choice = QuestionChoiceFactory(question=question, code="food")
+    section = FormSection.objects.create(call=call, title="About the group")
+    submitted(call)
+
+    # Not a save, a query's update or delete, a new row: the submitted answers stay the questions' own.
+    with pytest.raises(ValidationError):
+        question.save()
+    with pytest.raises(ValidationError):
+        Question.objects.filter(pk=question.pk).update(label_en="Changed")
+    with pytest.raises(ValidationError):
+        QuestionChoice.objects.filter(pk=choice.pk).update(label_en="Changed")
+    with pytest.raises(ValidationError):
+        FormSection.objects.filter(pk=section.pk).delete()
+    with pytest.raises(ValidationError):
+        QuestionFactory(call=call, code="new")
+    question.refresh_from_db()
+    assert question.label_en != "Changed" and Question.objects.filter(call=call).count() == 1
+
+
+def test_an_answered_questions_kind_cannot_change_and_conditions_cannot_go_round():
+    call = CallFactory()
+    exports = QuestionFactory(call=call, code="exports", kind="multiple_choice")
+    application = ApplicationFactory(call=call)
+    Answer.objects.create(application=application, question=exports, codes=["japan"])
+
+    exports.kind = "number"
+    with pytest.raises(ValidationError) as refused:
+        exports.full_clean()
+    assert "its kind cannot change" in refused.value.message_dict["kind"][0]
+
+    first = QuestionFactory(call=call, code="first", kind="yes_no")
+    second = QuestionFactory(call=call, code="second", kind="yes_no", condition_question=first, condition_values="yes")
+    first.condition_question, first.condition_values = second, "yes"
+    with pytest.raises(ValidationError) as refused:
+        first.full_clean()
+    assert "circle" in refused.value.message_dict["condition_question"][0]

@@ -54,6 +54,8 @@ class AnswerMinChoicesRule(EligibilityRule):
     def check(self, row, facts: Facts):
         code = row.choice_list[0]
         question, answer = (facts.answers or {}).get(code, (None, None))
+        if code in (facts.not_asked or {}):
+            return self.result(True, not_asked(facts.not_asked[code]))
         chosen = len(answer.codes) if answer is not None else 0
         label = question.label if question is not None else code
         message = ngettext(
@@ -62,6 +64,12 @@ class AnswerMinChoicesRule(EligibilityRule):
             chosen,
         ) % {"count": chosen, "question": label, "n": row.number}
         return self.result(chosen >= row.number, message)
+
+
+def not_asked(question) -> str:
+    return _(
+        "“%(question)s” is not asked of this applicant (its condition does not hold): the rule does not apply."
+    ) % {"question": question.label}
 
 
 class AnswerEqualsRule(EligibilityRule):
@@ -85,6 +93,8 @@ class AnswerEqualsRule(EligibilityRule):
     def check(self, row, facts: Facts):
         code, *values = row.choice_list
         question, answer = (facts.answers or {}).get(code, (None, None))
+        if code in (facts.not_asked or {}):
+            return self.result(True, not_asked(facts.not_asked[code]))
         given = question.answer_codes(answer) if question is not None else set()
         label = question.label if question is not None else code
         passed = bool(given & set(values))

@@ -57,6 +57,8 @@ class Facts:
     # The answers to the call's questions, by question code: (question, answer); read only for a
     # call whose rules look at answers (programmes.rules.answers).
     answers: dict | None = None
+    # The questions not asked of this applicant (their condition does not hold), by code.
+    not_asked: dict | None = None
     # Filled in by the engine as it goes: costs after category caps, grant after funding rules.
     eligible_costs: Decimal = Decimal("0.00")
     computed_grant: Decimal = Decimal("0.00")

@@ -14,6 +14,7 @@ from consortia.models import Membership
 from consortia.services import active_memberships, consortium_stage
 from portal.money import to_cents
 from programmes.models import CallDocument
+from programmes.models.questions import asked_ids
 from programmes.services import de_minimis_headrooms
 
 from .answers import ANSWER_RULES
@@ -140,11 +141,15 @@ def gather_facts(application, *, fresh: bool = True) -> tuple[Facts, list]:
     if any(row.code in ANSWER_RULE_CODES for row in rows):
         # Only a call whose rules look at answers reads them (the answers may be prefetched already).
         questions = {question.pk: question for question in call.questions.all()}
+        by_question = {answer.question_id: answer for answer in application.answers.all()}
+        asked = asked_ids(questions.values(), by_question)
+        # A question not asked (its condition does not hold) is left out: a rule about it does not apply.
         facts.answers = {
-            questions[answer.question_id].code: (questions[answer.question_id], answer)
-            for answer in application.answers.all()
-            if answer.question_id in questions
+            question.code: (question, by_question.get(question.pk))
+            for question in questions.values()
+            if question.pk in asked
         }
+        facts.not_asked = {question.code: question for question in questions.values() if question.pk not in asked}
     return facts, rows
 
 

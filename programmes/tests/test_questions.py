@@ -104,6 +104,8 @@ def test_a_copy_is_an_unpublished_new_version_with_the_rules_criteria_and_questi
     assert copy.title_es.startswith("Exportación 2026 (")
     assert copy.slug == "export-2026-copy" and copy.programme_id == call.programme_id
     assert copy.last_reference_number == 0
+    # Its own reference prefix: references are numbered per call, so a shared prefix would repeat them.
+    assert (call.reference_prefix, copy.reference_prefix) == ("EXP", "EXP2")
     assert list(copy.rules.values_list("code", "amount")) == [("grant_cap", Decimal("8000.00"))]
     assert list(copy.criteria.values_list("name_en", flat=True)) == ["Quality"]
     (new_section,) = copy.sections.all()
