@@ -188,6 +188,13 @@ def test_no_door_changes_a_frozen_calls_questions():
         FormSection.objects.filter(pk=section.pk).delete()
     with pytest.raises(ValidationError):
         QuestionFactory(call=call, code="new")
+    with pytest.raises(ValidationError):
+        Question.objects.bulk_create([Question(call=call, code="bulk", kind="short_text", label_en="Bulk")])
+    draft_call_question = QuestionFactory(code="elsewhere")
+    with pytest.raises(ValidationError):
+        Question.objects.filter(pk=draft_call_question.pk).update(call=call)
+    # Nor can the manager empty the table: `delete` is the queryset's only.
+    assert not hasattr(Question.objects, "delete")
     question.refresh_from_db()
     assert question.label_en != "Changed" and Question.objects.filter(call=call).count() == 1
 

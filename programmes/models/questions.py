@@ -44,21 +44,52 @@ FROZEN_MESSAGE = _(
 
 
 class FrozenQuerySet(models.QuerySet):
-    """`update()` and `delete()` refused when a row's call has a submission, as `save()` and `delete()` are."""
+    """`update()`, `delete()` and `bulk_create()` refused when a row's call (or the call rows are moved
+    to, or added to) has a submission, as `save()` and `delete()` are."""
 
     def update(self, **kwargs):
-        self._refuse_if_frozen()
+        self._refuse_if_frozen(self.order_by().values(self.model.frozen_call_path))
+        target = _target_call(self.model, kwargs)
+        if target is not None:
+            self._refuse_if_frozen([target])
         return super().update(**kwargs)
 
     def delete(self):
-        self._refuse_if_frozen()
+        self._refuse_if_frozen(self.order_by().values(self.model.frozen_call_path))
         return super().delete()
 
-    def _refuse_if_frozen(self):
-        path = self.model.frozen_call_path
-        calls = self.order_by().values(path)
+    # Kept off the manager, as Django's own `delete` is: `Question.objects.delete()` would empty the table.
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        calls = set()
+        for obj in objs:
+            try:
+                call = obj.questions_call()
+            except ObjectDoesNotExist:
+                continue
+            calls.add(call.pk)
+        self._refuse_if_frozen(calls)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    @staticmethod
+    def _refuse_if_frozen(calls):
         if Call.objects.filter(pk__in=calls, applications__submitted_at__isnull=False).exists():
             raise ValidationError(FROZEN_MESSAGE, code="questions_frozen")
+
+
+def _target_call(model, changes) -> int | None:
+    """The call an `update()` moves rows to, if it moves them (a section or question to a call, a choice
+    to a question)."""
+    if model.frozen_call_path == "call_id":
+        call = changes.get("call", changes.get("call_id"))
+        return getattr(call, "pk", call)
+    question = changes.get("question", changes.get("question_id"))
+    if question is None:
+        return None
+    question_id = getattr(question, "pk", question)
+    return Question.objects.filter(pk=question_id).values_list("call_id", flat=True).first()
 
 
 class FrozenAfterSubmission:
@@ -301,12 +332,11 @@ class Question(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnField
                     break
                 seen.add(parent.pk)
                 parent = parent.condition_question
-        if self.pk and self.answers.exists():
-            stored = type(self).objects.filter(pk=self.pk).values_list("kind", flat=True).first()
-            if stored is not None and stored != self.kind:
-                errors["kind"] = _(
-                    "Applicants have answered this question already: its kind cannot change. Add a new question."
-                )
+        stored = type(self).objects.filter(pk=self.pk).values_list("kind", flat=True).first() if self.pk else None
+        if stored is not None and stored != self.kind and self.answers.exists():
+            errors["kind"] = _(
+                "Applicants have answered this question already: its kind cannot change. Add a new question."
+            )
         if self.kind not in self.TEXT_KINDS:
             for name in ("min_length", "max_length"):
                 if getattr(self, name) is not None:
