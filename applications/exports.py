@@ -42,6 +42,7 @@ from openpyxl.utils import get_column_letter
 from consortia.models import Consortium, Organisation
 from portal.translated import translated_value
 from programmes.models import Question, QuestionChoice
+from programmes.models.questions import asked_ids
 
 from .answers import COLUMN, shown_value
 from .models import Answer, Application, BudgetLine
@@ -126,12 +127,24 @@ class AnswerColumns:
         first = len(APPLICATION_HEADERS)
         self.money_columns = frozenset(first + self.codes.index(code) for code in amounts)
         by_id = {question.pk: question for question in questions}
+        of_call: dict[int, list] = {}
+        for question in questions:
+            of_call.setdefault(question.call_id, []).append(question)
         self.values: dict[int, dict[str, object]] = {}
         if questions:
+            answers: dict[int, dict[int, Answer]] = {}
             for answer in Answer.objects.filter(application__in=applications).order_by():
-                question = by_id.get(answer.question_id)
-                if question is not None:
-                    self.values.setdefault(answer.application_id, {})[question.code] = export_value(question, answer)
+                if answer.question_id in by_id:
+                    answers.setdefault(answer.application_id, {})[answer.question_id] = answer
+            for application_id, given in answers.items():
+                # Only the questions asked of it: an answer left from before a condition changed is not one.
+                call_questions = of_call[by_id[next(iter(given))].call_id]
+                asked = asked_ids(call_questions, given)
+                self.values[application_id] = {
+                    by_id[question_id].code: export_value(by_id[question_id], answer)
+                    for question_id, answer in given.items()
+                    if question_id in asked
+                }
 
     def row(self, application_id: int) -> list:
         values = self.values.get(application_id, {})

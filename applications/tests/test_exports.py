@@ -504,6 +504,23 @@ def test_xlsx_answers_keep_numbers_and_amounts_as_numbers(answered):
     assert rows["Fairs"][fixed].value == "Japan, China"
 
 
+def test_an_answer_to_a_question_no_longer_asked_is_not_exported():
+    exports = QuestionFactory(code="exports", kind="yes_no", label="Exports already", position=1)
+    detail = QuestionFactory(
+        call=exports.call, code="detail", kind="short_text", label="Where", position=2,
+        condition_question=exports, condition_values="yes",
+    )  # fmt: skip
+    application = submitted_application(1, call=exports.call)
+    Answer.objects.create(application=application, question=exports, boolean=False)
+    # Written while the condition held; the applicant then said no.
+    Answer.objects.create(application=application, question=detail, text="Japan")
+
+    rows = csv_rows(export_csv(Application.objects.all(), filename="applications.csv"))
+
+    assert rows[0][-2:] == ["Exports already (exports)", "Where (detail)"]
+    assert rows[1][-2:] == ["No", ""]
+
+
 def test_an_answer_that_would_start_a_formula_is_neutralised():
     question = QuestionFactory(code="sector", kind="short_text", label="Sector")
     application = submitted_application(1, call=question.call)
