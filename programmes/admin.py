@@ -353,12 +353,9 @@ class QuestionAdmin(OfTheCall, TranslationsSideBySide, AgencyScopedAdmin):
 
 
 def documents_frozen(call) -> bool:
-    """Whether the call's documents are frozen (asked once per page: the answer is kept on the call)."""
-    if call is None or call.pk is None:
-        return False
-    if not hasattr(call, "_documents_frozen"):
-        call._documents_frozen = call.has_submissions()
-    return call._documents_frozen
+    """Whether the call's documents are frozen: as its questions are, by its first submission (one
+    answer a page, kept on the call, for both inlines)."""
+    return call_questions_frozen(call)
 
 
 class CallDocumentForm(forms.ModelForm):

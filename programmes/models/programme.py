@@ -325,7 +325,8 @@ class Call(TranslatedContent, ConstraintErrorsOnFields, models.Model):
         """Whether an application to this call was ever submitted (withdrawn ones count: they were judged).
 
         What an applicant was asked for is then part of what they submitted, so the call's
-        required documents no longer change (programmes.CallDocument).
+        required documents and its questions no longer change (programmes.CallDocument,
+        programmes.models.questions): the one reading of "frozen" for both.
         """
         return self.applications.filter(submitted_at__isnull=False).exists()
 

@@ -32,8 +32,7 @@ def call_questions_frozen(call) -> bool:
     if call is None or call.pk is None:
         return False
     if not hasattr(call, "_questions_frozen"):
-        # The reverse relation of applications.Application (the app above): no import of it here.
-        call._questions_frozen = call.applications.filter(submitted_at__isnull=False).exists()
+        call._questions_frozen = call.has_submissions()
     return call._questions_frozen
 
 
@@ -109,7 +108,7 @@ class FrozenAfterSubmission:
         except NotImplementedError:  # a migration's historical model: the mixin without the model's methods
             return
         # Asked afresh (not the answer kept on the call for a page): a submission may have come since.
-        if call is not None and call.pk is not None and call.applications.filter(submitted_at__isnull=False).exists():
+        if call is not None and call.pk is not None and call.has_submissions():
             raise ValidationError(FROZEN_MESSAGE, code="questions_frozen")
 
     def clean(self):
