@@ -17,6 +17,10 @@ choose to send it again (`outbox_resend`, which only queues).
 
 `template` names `<template>_subject.txt` and `<template>.txt` (and optionally
 `<template>.html`; otherwise the HTML is the text in the portal's e-mail layout).
+An app above may add to the context of the e-mails it words (`add_email_context`): programmes
+adds the agency's own subject, opening and closing (programmes.models.emails), which the templates
+place with the `agency_text` tag. What is added is used to render, not kept with the context.
+
 `notify_rendered()` puts an e-mail rendered elsewhere (django-allauth's account
 e-mails) into the same outbox, so no request ever waits on the SMTP server.
 """
@@ -48,6 +52,16 @@ MAX_ATTEMPTS = 5
 CLAIM_MARGIN = timedelta(minutes=5)
 
 
+# Functions (template, context) -> extra context, registered by the apps above in their ready().
+_CONTEXT_ADDERS: list = []
+
+
+def add_email_context(adder) -> None:
+    """Register `adder(template, context) -> dict`, whose result every e-mail's rendering also sees."""
+    if adder not in _CONTEXT_ADDERS:
+        _CONTEXT_ADDERS.append(adder)
+
+
 def _render(template: str, context: dict) -> tuple[str, str, str]:
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     text = render_to_string(f"{template}.txt", context)
@@ -59,7 +73,11 @@ def _render(template: str, context: dict) -> tuple[str, str, str]:
 
 
 def _layout(subject: str, text: str) -> str:
-    """The text in the portal's e-mail layout, in the active language."""
+    """The text in the portal's e-mail layout, in the active language.
+
+    The text is escaped whatever it is (the layout forces it): a rendered text template comes back
+    marked safe, yet holds what people typed (a staff message, an agency's wording, a name).
+    """
     return render_to_string(
         "email/base.html", {"subject": subject, "text": text, "LANGUAGE_CODE": translation.get_language()}
     )
@@ -78,8 +96,11 @@ def notify(*, template: str, context: dict, user=None, email: str = "", key: str
     Returns the Notification, or None when the key was already used.
     """
     language = getattr(user, "language", None) or translation.get_language() or "en"
+    rendering = dict(context)
+    for adder in _CONTEXT_ADDERS:
+        rendering.update(adder(template, context))
     with translation.override(language):
-        subject, text, html = _render(template, context)
+        subject, text, html = _render(template, rendering)
     return _outbox_write(
         kind=template.rsplit("/", 1)[-1],
         user=user,

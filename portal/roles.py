@@ -12,7 +12,21 @@ PROGRAMME_MANAGER = "Programme manager"
 _VIEW_ALL = [
     (
         "programmes",
-        ["agency", "programme", "call", "costcategory", "callrule", "aidaward", "reviewcriterion", "report"],
+        [
+            "agency",
+            "programme",
+            "call",
+            "costcategory",
+            "callrule",
+            "aidaward",
+            "reviewcriterion",
+            "report",
+            "formsection",
+            "question",
+            "questionchoice",
+            "calldocument",
+            "emailwording",
+        ],
     ),
     ("consortia", ["organisation", "consortium", "membership", "ownershiplink"]),
     (
@@ -68,6 +82,10 @@ _PIMEX_CONFIGURING = ("applications", ["pimexcallsettings", "pimexsession"])
 # The participant's page saves its tutorials and deliverables; the application on it stays read-only.
 _PIMEX_PARTICIPANT = ("applications", ["pimexparticipant"])
 
+# A call's form and documents (programmes.models.questions, .documents) and the agency's wording of its
+# e-mails (.emails): managers set them up; the models refuse changes to a form applications answered.
+_CALL_SETUP = ("programmes", ["formsection", "question", "questionchoice", "calldocument", "emailwording"])
+
 # Programme-year budgets and their lines (applications/budgets.py): staff read them, managers set them
 # and record the agency's own spending against them.
 _BUDGETS = ("programmes", ["programmebudget", "programmebudgetline", "agencyspending"])
@@ -92,6 +110,7 @@ ROLE_PERMISSIONS = {
         "view": [*_VIEW_ALL, _PIMEX_VIEW, _FORMING, _FOLLOWING, _BUDGETS],
         "add": [
             ("programmes", ["call", "costcategory", "callrule", "reviewcriterion", "report"]),
+            _CALL_SETUP,
             _BUDGETS,
             _REVIEWING,
             _PIMEX_CONFIGURING,
@@ -101,6 +120,7 @@ ROLE_PERMISSIONS = {
         ],
         "change": [
             ("programmes", ["programme", "call", "costcategory", "callrule", "reviewcriterion"]),
+            _CALL_SETUP,
             ("applications", ["application", "review", "score", "projectreport", "expense"]),
             _BUDGETS,
             _PIMEX_CONFIGURING,
@@ -111,6 +131,7 @@ ROLE_PERMISSIONS = {
         ],
         "delete": [
             ("programmes", ["costcategory", "callrule", "reviewcriterion"]),
+            _CALL_SETUP,
             _BUDGETS_SETTING,
             _PIMEX_CONFIGURING,
             _PIMEX_RECORDING,

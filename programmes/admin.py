@@ -1,9 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from consortia import admin as consortia_admin
@@ -26,6 +28,7 @@ from .models import (
     CallDocumentsFrozen,
     CallRule,
     CostCategory,
+    EmailWording,
     FormSection,
     Programme,
     Question,
@@ -33,6 +36,7 @@ from .models import (
     ReviewCriterion,
     call_questions_frozen,
 )
+from .models.emails import PLACEHOLDER_EXAMPLES, PLACEHOLDERS, EmailKind, fill
 from .rules import RULE_CHOICES, describe_rule, validate_rule_parameters
 
 
@@ -455,6 +459,65 @@ class CallAdmin(TranslationsSideBySide, AgencyScopedAdmin):
                     copy.title,
                 ),
             )
+
+
+@admin.register(EmailWording)
+class EmailWordingAdmin(TranslationsSideBySide, AgencyScopedAdmin):
+    """The agency's subject, opening and closing of each e-mail, in four languages, with a preview."""
+
+    agency_path = "agency"
+    list_display = ["kind", "agency", "updated_at"]
+    list_filter = ["agency", "kind"]
+    list_select_related = ["agency"]
+    search_fields = translation_columns("subject", "opening", "closing")
+    readonly_fields = ["placeholders", "preview", "updated_at"]
+    fieldsets = (
+        (None, {"fields": ("agency", "kind", "placeholders")}),
+        (_("Subject"), {"fields": (tuple(translation_columns("subject")),)}),
+        (_("Opening"), {"fields": (tuple(translation_columns("opening")),)}),
+        (_("Closing"), {"fields": (tuple(translation_columns("closing")),)}),
+        (_("What recipients read"), {"fields": ("preview", "updated_at")}),
+    )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if request.user.agency_id and not request.user.is_superuser:
+            initial.setdefault("agency", request.user.agency_id)
+        return initial
+
+    @admin.display(description=_("placeholders"))
+    def placeholders(self, obj):
+        return format_html_join(
+            "",
+            "<div><strong>{}</strong>: {}</div>",
+            (
+                (EmailKind(kind).label, ", ".join(f"{{{name}}}" for name in names))
+                for kind, names in PLACEHOLDERS.items()
+            ),
+        )
+
+    @admin.display(description=_("preview with example values"))
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Saved wordings are previewed here, in each language.")
+        rows = []
+        for code, name in settings.LANGUAGES:
+            with translation.override(code):
+                parts = [fill(getattr(obj, part), PLACEHOLDER_EXAMPLES) for part in ("subject", "opening", "closing")]
+            rows.append((name, *(part or "–" for part in parts)))
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("language"),
+            _("subject"),
+            _("opening"),
+            _("closing"),
+            format_html_join(
+                "",
+                '<tr><td>{}</td><td>{}</td><td style="white-space: pre-line">{}</td>'
+                '<td style="white-space: pre-line">{}</td></tr>',
+                rows,
+            ),
+        )
 
 
 @admin.register(CostCategory)

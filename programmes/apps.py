@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Programmes and calls")
+
+    def ready(self):
+        from portal.notifications import add_email_context
+
+        from .models.emails import wording_for
+
+        add_email_context(wording_for)

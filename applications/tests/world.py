@@ -67,6 +67,7 @@ from programmes.models import (
     Agency,
     AidAward,
     CallRule,
+    EmailWording,
     Formation,
     Programme,
     ProgrammeBudget,
@@ -239,6 +240,7 @@ def _agency(tag: str, region: str) -> dict[str, object]:
     ]
     criterion = ReviewCriterion.objects.create(call=call, name=f"Quality {tag}", weight=100, max_score=10)
     question = Question.objects.create(call=call, code="markets", kind="market", label=f"Target markets {tag}")
+    wording = EmailWording.objects.create(agency=agency, kind="submitted", closing=f"The office of {tag}")
     # The programme's budget for the call's year: grants (the approval below draws from it) and training.
     programme_budget = ProgrammeBudget.objects.create(programme=programme, year=call.budget_year)
     ProgrammeBudgetLine.objects.create(budget=programme_budget, name=f"Grants {tag}", amount=D("100000.00"))
@@ -431,6 +433,7 @@ def _agency(tag: str, region: str) -> dict[str, object]:
         "call": call,
         "category": categories[0],
         "question": question,
+        "wording": wording,
         "lead": lead,
         "member_org": member_org,
         "company": company,
@@ -508,6 +511,7 @@ def build_world() -> World:
         "programmes.Call": a["call"],
         "programmes.CostCategory": a["category"],
         "programmes.Question": a["question"],
+        "programmes.EmailWording": a["wording"],
         "programmes.AidAward": a["aid_award"],
         "programmes.Report": a["report"],
         "programmes.ProgrammeBudget": a["programme_budget"],

@@ -35,3 +35,16 @@ def field_input(bound_field, css_class="form-control"):
         attrs["class"] = f"{css_class} is-invalid"
         attrs["aria-describedby"] = f"{bound_field.id_for_label}-error"
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def agency_text(context, part):
+    """The agency's own `part` ("subject", "opening", "closing") of the e-mail being written, or "".
+
+    The wording is in the context as `agency_wording` when the agency wrote one
+    (programmes.models.emails); placeholders are filled in from the e-mail's context.
+    """
+    wording = context.get("agency_wording")
+    if wording is None:
+        return ""
+    return wording.text(part, context.flatten())

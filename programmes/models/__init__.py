@@ -1,5 +1,6 @@
 """What is offered: agencies, programmes, calls and their rules, the de minimis ledger, reports and
-subscriptions, the documents a call asks for; and the formation of export consortia (seed 002).
+subscriptions, the documents a call asks for, the agency's wording of its e-mails; and the formation
+of export consortia (seed 002).
 
 A package whose modules are re-exported here, so `programmes.models.X` is the one import point
 (the migrations also name `validate_timezone` and `_private_storage` here).
@@ -7,6 +8,7 @@ A package whose modules are re-exported here, so `programmes.models.X` is the on
 
 from .budgets import AgencySpending, ProgrammeBudget, ProgrammeBudgetLine
 from .documents import CallDocument, CallDocumentsFrozen, parse_formats
+from .emails import EmailKind, EmailWording
 from .formation import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 from .programme import (
     TIMEZONE_CHOICES,
@@ -41,6 +43,8 @@ __all__ = [
     "CallRule",
     "CostCategory",
     "DocumentKind",
+    "EmailKind",
+    "EmailWording",
     "FormSection",
     "Formation",
     "FormationAttendance",

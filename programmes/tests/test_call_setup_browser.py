@@ -80,10 +80,10 @@ def next_step(page):
 
 
 def test_a_call_set_up_in_spanish_is_answered_in_portuguese_and_read_in_italian(
-    page, new_page, live_server, programme, superuser, applicant, company, tmp_path
+    page, new_page, live_server, programme, manager, applicant, company, tmp_path
 ):
     # --- the agency, in Spanish: the call, its texts in four languages, two questions and a document ---
-    log_in(page, superuser.email, "/es/admin/")
+    log_in(page, manager.email, "/es/admin/")
     page.goto("/es/admin/programmes/call/add/")
     assert page.locator("html").get_attribute("lang") == "es"
     page.locator("#id_programme").select_option(str(programme.pk))
