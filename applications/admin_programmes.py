@@ -18,6 +18,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from applications.exports import AnswerColumns
+from applications.models import Application
 from applications.review_summary import conflicted_applications
 from applications.reviews import ranking, ranking_apply
 from portal.admin_services import ServiceAdmin, ServiceForm
@@ -160,8 +162,11 @@ class CallAdmin(ServiceAdmin, programmes_admin.CallAdmin):
         rows = ranking(call)
         # A reviewer who declared a conflict of interest sees the row's place and money, not whose it is.
         withheld = {row["application_id"] for row in conflicted_applications(request.user)}
+        # The answers to the call's own questions, a column each, in the reader's language.
+        answers = AnswerColumns(Application.objects.filter(pk__in=[row.application.pk for row in rows]), as_text=True)
         for row in rows:
             row.withheld = row.application.pk in withheld
+            row.answers = [""] * len(answers.codes) if row.withheld else answers.row(row.application.pk)
         committed = call_committed(call.pk)
         remaining = to_cents(call.budget - committed)
         proposal = next_reserve(call) if remaining > 0 else None
@@ -179,6 +184,8 @@ class CallAdmin(ServiceAdmin, programmes_admin.CallAdmin):
             "next_reserve": proposal,
             "can_apply": can_apply,
             "line_drawn": any(row.first_below_line for row in rows),
+            "answer_labels": answers.labels,
+            "columns": 11 + len(answers.labels),
         }
         return TemplateResponse(request, "admin/programmes/call/ranking.html", context)
 

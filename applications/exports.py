@@ -105,9 +105,14 @@ def application_headers(answers: "AnswerColumns | None" = None) -> list[str]:
 
 
 class AnswerColumns:
-    """The answers of the exported applications, as columns: one per question code of their calls."""
+    """The answers of the exported applications, as columns: one per question code of their calls.
 
-    def __init__(self, queryset: QuerySet[Application]):
+    `first`: the number of columns before them (for `money_columns`); `as_text`: every value as the
+    reader reads it (a page, a PDF), rather than numbers and dates a spreadsheet computes with.
+    Three queries, whatever the number of applications.
+    """
+
+    def __init__(self, queryset: QuerySet[Application], *, first: int = len(APPLICATION_HEADERS), as_text=False):
         applications = queryset.order_by().values("pk")
         questions = list(
             Question.objects.filter(call_id__in=Application.objects.filter(pk__in=applications).values("call_id"))
@@ -117,14 +122,16 @@ class AnswerColumns:
         )
         self.codes: list[str] = []
         self.headers: list[str] = []
+        self.labels: list[str] = []
         amounts: set[str] = set()
         for question in questions:
             if question.code not in self.codes:
                 self.codes.append(question.code)
                 self.headers.append(f"{question.label} ({question.code})")
+                self.labels.append(str(question.label))
             if question.kind == Question.Kind.AMOUNT:
                 amounts.add(question.code)
-        first = len(APPLICATION_HEADERS)
+        value_of = shown_value if as_text else export_value
         self.money_columns = frozenset(first + self.codes.index(code) for code in amounts)
         by_id = {question.pk: question for question in questions}
         of_call: dict[int, list] = {}
@@ -141,7 +148,7 @@ class AnswerColumns:
                 call_questions = of_call[by_id[next(iter(given))].call_id]
                 asked = asked_ids(call_questions, given)
                 self.values[application_id] = {
-                    by_id[question_id].code: export_value(by_id[question_id], answer)
+                    by_id[question_id].code: value_of(by_id[question_id], answer)
                     for question_id, answer in given.items()
                     if question_id in asked
                 }

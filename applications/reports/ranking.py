@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from applications.decisions import call_committed
-from applications.exports import write_sheet
+from applications.exports import AnswerColumns, write_sheet
+from applications.models import Application
 from applications.reviews import ranking
 from programmes.models import Call
 
@@ -18,9 +19,15 @@ def _call(report) -> Call:
     return calls.get(pk=report.parameters["call_id"])
 
 
-def ranking_table(call) -> list[list]:
+def ranking_table(call, *, as_text=False) -> tuple[list[str], list[list], frozenset]:
+    """The headers, the rows and the money columns of the ranking: one column per question of the call
+    after the fixed ones (`as_text`: the answers as the reader reads them, for the PDF)."""
+    rows = ranking(call)
+    answers = AnswerColumns(
+        Application.objects.filter(pk__in=[row.application.pk for row in rows]), first=len(headers()), as_text=as_text
+    )
     table = []
-    for row in ranking(call):
+    for row in rows:
         application = row.application
         table.append(
             [
@@ -34,9 +41,10 @@ def ranking_table(call) -> list[list]:
                 _("yes") if row.above_cut_off else _("no"),
                 application.get_status_display(),
                 application.decision_override_reason,
+                *answers.row(application.pk),
             ]
         )
-    return table
+    return [*headers(), *answers.headers], table, frozenset({5, 6}) | answers.money_columns
 
 
 def headers() -> list[str]:
@@ -56,7 +64,7 @@ def headers() -> list[str]:
 
 def build_xlsx(report, path: str, progress) -> str:
     call = _call(report)
-    table = ranking_table(call)
+    header_row, table, money_columns = ranking_table(call)
 
     def rows():
         for number, row in enumerate(table, start=1):
@@ -64,7 +72,7 @@ def build_xlsx(report, path: str, progress) -> str:
             progress(number, len(table))
 
     workbook = Workbook(write_only=True)
-    write_sheet(workbook, _("Ranking")[:31], headers(), rows(), money_columns={5, 6})
+    write_sheet(workbook, _("Ranking")[:31], header_row, rows(), money_columns=money_columns)
     workbook.save(path)
     return f"ranking-{call.slug}-{report.pk}.xlsx"
 
@@ -73,13 +81,13 @@ def build_pdf(report, path: str, progress) -> str:
     from weasyprint import HTML
 
     call = _call(report)
-    table = ranking_table(call)
+    header_row, table, _money = ranking_table(call, as_text=True)
     committed = call_committed(call.pk)
     html = render_to_string(
         "programmes/reports/ranking.html",
         {
             "call": call,
-            "headers": headers(),
+            "headers": header_row,
             "rows": table,
             "budget": call.budget,
             "committed": committed,

@@ -5,6 +5,7 @@ URLconf of the page tests (`pytest.mark.urls`): the review page is mounted
 under the application admin's path, in front of the portal's own URLs.
 """
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -13,9 +14,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
 
 from applications.decisions import application_approve, call_committed
-from applications.models import Application, Attachment, Review, Score
+from applications.models import Answer, Application, Attachment, Review, Score
 from applications.review_admin import ReviewInline
 from applications.reviews import (
     ReviewRefused,
@@ -31,7 +34,7 @@ from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import OrganisationFactory
 from portal.roles import PROGRAMME_MANAGER
 from programmes.models import ReviewCriterion
-from programmes.tests.factories import CallFactory, ProgrammeFactory
+from programmes.tests.factories import CallFactory, ProgrammeFactory, QuestionChoiceFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -613,3 +616,64 @@ def test_the_reviews_inline_shows_each_reviews_weighted_total(call, criteria, re
     totals = {r.reviewer: inline.weighted_total(r) for r in Review.objects.filter(application=application)}
 
     assert totals == {reviewer: "65.56", second_reviewer: "—"}
+
+
+@pytest.fixture
+def asked(call):
+    """The call's own questions: a choice among activities, a number, a long text."""
+    activity = QuestionFactory(call=call, code="activity", kind="single_choice", label_en="Activity", position=1)
+    QuestionChoiceFactory(question=activity, code="fair", label_en="Trade fair", label_es="Feria", position=1)
+    QuestionChoiceFactory(question=activity, code="mission", label_en="Trade mission", position=2)
+    smes = QuestionFactory(
+        call=call, code="smes", kind="number", label_en="SMEs in the group", label_es="Pymes", position=2
+    )
+    plan = QuestionFactory(call=call, code="plan", kind="long_text", label_en="Plan", position=3)
+    return activity, smes, plan
+
+
+def test_the_ranking_shows_the_answers_in_the_readers_language_but_not_to_a_reviewer_in_conflict(
+    client, call, one_criterion, asked, reviewer, second_reviewer, manager
+):
+    activity, smes, plan = asked
+    first = reviewed(call, [second_reviewer], 9, "20000.00", "First")
+    Answer.objects.create(application=first, question=activity, codes=["fair"])
+    Answer.objects.create(application=first, question=smes, number=D("12"))
+    Answer.objects.create(application=first, question=plan, text="Stands in Lyon and Milan. " * 10)
+    second = reviewed(call, [second_reviewer], 7, "5000.00", "Second")
+    Answer.objects.create(application=second, question=activity, codes=["mission"])
+    review_declare(application=second, reviewer=reviewer, has_conflict=True, note="My cousin")
+
+    client.force_login(manager)
+    with translation.override("es"):
+        html = client.get(ranking_url(call)).content.decode()
+    table = html[html.index('<table class="ranking">') :]
+    header = table[: table.index("</thead>")]
+    assert header.index(">Activity<") < header.index(">Pymes<") < header.index(">Plan<")
+    first_row = html[html.index(f'data-application="{first.pk}"') :].split("</tr>")[0]
+    assert ">Feria<" in first_row and ">12<" in first_row
+    assert "Stands in Lyon and Milan. Stands" in first_row and "…" in first_row  # a long text is cut, whole on hover
+    second_row = html[html.index(f'data-application="{second.pk}"') :].split("</tr>")[0]
+    assert ">Trade mission<" in second_row  # no Spanish label: the agency's language, then English
+
+    # The reviewer in conflict sees the second row's place and money, not its answers.
+    client.force_login(reviewer)
+    html = client.get(ranking_url(call)).content.decode()
+    assert "Trade mission" not in html and f'data-application="{second.pk}"' not in html
+    assert ">Trade fair<" in html
+
+
+def test_the_ranking_list_report_has_a_column_per_question(call, agency, one_criterion, asked, reviewer):
+    from applications.tests.test_reports import built
+
+    activity, smes, _plan = asked
+    first = reviewed(call, [reviewer], 9, "20000.00", "First")
+    Answer.objects.create(application=first, question=activity, codes=["fair"])
+    Answer.objects.create(application=first, question=smes, number=D("12"))
+
+    report = built("ranking_list", "xlsx", {"call_id": call.pk}, agency)
+
+    with report.file.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).active
+    rows = list(sheet.values)
+    assert rows[0][10:] == ("Activity (activity)", "SMEs in the group (smes)", "Plan (plan)")
+    assert rows[1][1] == first.reference and rows[1][10:12] == ("Trade fair", 12)
