@@ -94,10 +94,17 @@ def form_questions(call) -> list[Question]:
             prefetch_related_objects(
                 with_list, Prefetch("choices", queryset=QuestionChoice.objects.order_by("position", "pk"))
             )
-        codes = {question.pk: question.code for question in cached}
+            # A choice with nothing to choose from is not asked (the call's admin page says so), so a
+            # required one cannot stop every submission.
+            cached = [
+                question for question in cached if question.kind not in Question.CHOICE_KINDS or question.choices.all()
+            ]
+        by_id = {question.pk: question for question in cached}
         for question in cached:
-            # The code of the condition's question, for the page (no query per question).
-            question.condition_code = codes.get(question.condition_question_id, "")
+            # The code and kind of the condition's question, for the page (no query per question).
+            parent = by_id.get(question.condition_question_id)
+            question.condition_code = parent.code if parent is not None else ""
+            question.condition_on_number = parent is not None and parent.kind in Question.NUMBER_KINDS
             question.call = call  # no query for the agency's language of a label
             if question.section is not None:
                 question.section.call = call

@@ -16,7 +16,8 @@ answer): a page in the reader's language, or content in one language, costs no q
 
 Setting `obj.title` (a factory, a script, `Model(title=...)`) writes the active language's column,
 English outside a request. Queries name the columns (`title_en`, ...); `translated_value()`
-builds the SQL expression of the same choice, for lists, exports and ordering.
+builds the SQL expression of the same choice, for lists, exports and ordering in the reader's
+language; `any_language()` a sort key the same for every reader (default orderings, cached figures).
 
 A text that was required is required in the agency's language or in English (`clean()` of
 `TranslatedContent`): the last steps of the fallback always find a text.
@@ -181,6 +182,14 @@ def translated_value(name: str, *, agency_language: str, language: str | None = 
     )
     rest = [column[code] for code in LANGUAGES if code not in (language, DEFAULT)]
     return Coalesce(column[language], own, column[DEFAULT], *rest, Value(""), output_field=CharField())
+
+
+def any_language(name: str):
+    """SQL for a text in whichever language it is written, English first: a sort key the same for every
+    reader, for a model's default ordering and for figures kept once for every language (the
+    dashboard). Content written only in the agency's language sorts by that text, not as blank."""
+    columns = [NullIf(F(f"{name}_{code}"), Value("")) for code in [DEFAULT, *(c for c in LANGUAGES if c != DEFAULT)]]
+    return Coalesce(*columns, Value(""), output_field=CharField())
 
 
 def translation_columns(*names: str) -> list[str]:

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
@@ -437,6 +437,25 @@ class CallAdmin(TranslationsSideBySide, AgencyScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(application_count=Count("applications"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            empty = (
+                Question.objects.filter(call_id=object_id, kind__in=Question.CHOICE_KINDS, choices__isnull=True)
+                .select_related("call__programme__agency")
+                .order_by("position", "pk")
+            )
+            for question in empty:
+                self.message_user(
+                    request,
+                    _(
+                        "The question “%(question)s” offers no choices yet: applicants are not asked it "
+                        "until it has some."
+                    )
+                    % {"question": question.label},
+                    level=messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("budget"), ordering="budget")
     def budget_eur(self, obj):

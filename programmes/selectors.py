@@ -4,6 +4,8 @@ from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from portal.translated import translated_value
+
 # The formation of export consortia (seed 002) has its own package; its reads are importable from here too.
 # The seed funding granted to formations is read from the call's grants: applications.selectors.
 from .formation.selectors import formation_candidacy_for as formation_candidacy_for
@@ -32,7 +34,7 @@ def programmes_with_open_calls(*, moment=None) -> tuple[list[Programme], list[Pr
                 to_attr="open_calls",
             )
         )
-        .order_by("agency__name", "name_en")
+        .order_by("agency__name", translated_value("name", agency_language="agency__language"))
     )
     with_calls, without = [], []
     for programme in programmes:

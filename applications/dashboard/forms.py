@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.translated import translated_value
 from programmes.models import Agency, Call, Programme
 
 from .selectors import Scope
@@ -21,8 +22,14 @@ class DashboardFilterForm(forms.Form):
             data = {"year": str(timezone.localdate().year)}
         super().__init__(data)
         self.user = user
-        programmes = Programme.objects.select_related("agency").order_by("agency__name", "name_en")
-        calls = Call.objects.select_related("programme__agency").order_by("-year", "programme__name_en", "title_en")
+        programmes = Programme.objects.select_related("agency").order_by(
+            "agency__name", translated_value("name", agency_language="agency__language")
+        )
+        calls = Call.objects.select_related("programme__agency").order_by(
+            "-year",
+            translated_value("programme__name", agency_language="programme__agency__language"),
+            translated_value("title", agency_language="programme__agency__language"),
+        )
         if user.is_superuser:
             self.fields["agency"].queryset = Agency.objects.order_by("name")
         else:

@@ -55,7 +55,7 @@ from applications.models import (
 from consortia.models import Consortium, Membership, Stage
 from consortia.selectors import consortium_contracts_won
 from portal.money import to_cents
-from portal.translated import Texts, translation_columns
+from portal.translated import Texts, any_language, translation_columns
 from programmes.models import AgencySpending, Call, Programme, ProgrammeBudgetLine
 
 ZERO = Decimal("0.00")
@@ -124,7 +124,7 @@ def budget_rows(scope: Scope) -> list[dict]:
             ),
             submitted=Count("applications", filter=Q(applications__status__in=REQUESTING)),
         )
-        .order_by("programme__name_en", "-year", "opens_at", "pk")
+        .order_by(any_language("programme__name"), "-year", "opens_at", "pk")
     )
     # Paid apart: a payments subquery inside the grouped query above runs once per call (seconds at volume).
     paid = dict(
@@ -190,7 +190,7 @@ def envelope_rows(scope: Scope) -> list[dict]:
     lines = lines.annotate(
         committed=Coalesce(Case(When(grants, then=granted), default=spent), Value(ZERO)),
         paid=Coalesce(Case(When(grants, then=paid), default=spent), Value(ZERO)),
-    ).order_by("budget__programme__name_en", "-budget__year", "position", "pk")
+    ).order_by(any_language("budget__programme__name"), "-budget__year", "position", "pk")
     return [
         {
             "programme": Texts.of(line.budget.programme, "name"),
@@ -349,7 +349,7 @@ def actions_by_category(scope: Scope) -> list[dict]:
         BudgetLine.objects.filter(application__in=selected)
         .values(*CATEGORY_NAMES)
         .annotate(count=Count("pk"), amount=Sum("amount"))
-        .order_by("-amount", "category__name_en")
+        .order_by("-amount", any_language("category__name"))
     )
     return [{"category": category_name(r), "count": r["count"], "amount": to_cents(r["amount"] or 0)} for r in rows]
 
@@ -431,7 +431,7 @@ def outcomes(scope: Scope) -> dict:
         for row in ReportActivity.objects.filter(report__in=reports.values("pk"))
         .values(*CATEGORY_NAMES)
         .annotate(count=Count("pk"))
-        .order_by("-count", "category__name_en")
+        .order_by("-count", any_language("category__name"))
     ]
     return {
         "contracts": contracts["count"],

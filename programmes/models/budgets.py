@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.text import CleanCharField, CleanTextField
+from portal.translated import any_language
 
 from .programme import Programme
 
@@ -36,7 +37,7 @@ class ProgrammeBudget(ConstraintErrorsOnFields, models.Model):
     class Meta:
         verbose_name = _("programme budget")
         verbose_name_plural = _("programme budgets")
-        ordering = ["programme__name_en", "-year"]
+        ordering = [any_language("programme__name").asc(), "-year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "year"],

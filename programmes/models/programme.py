@@ -20,7 +20,7 @@ from portal.money import MoneyField
 from portal.regions import validate_nuts2
 from portal.storage import private_storage
 from portal.text import CleanCharField, CleanEmailField, CleanSlugField, CleanTextField, CleanURLField
-from portal.translated import Translated, TranslatedContent
+from portal.translated import Translated, TranslatedContent, any_language
 
 
 def validate_timezone(value: str) -> None:
@@ -158,7 +158,7 @@ class Programme(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
-        ordering = ["agency__name", "name_en"]
+        ordering = ["agency__name", any_language("name").asc()]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["export_consortia", "cofinancing", "pimex", "collective_actions"]),
@@ -380,7 +380,7 @@ class CostCategory(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     class Meta:
         verbose_name = _("cost category")
         verbose_name_plural = _("cost categories")
-        ordering = ["programme", "position", "name_en"]
+        ordering = ["programme", "position", any_language("name").asc()]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "code"],

@@ -11,6 +11,9 @@ questions. To ask something else, the agency copies the call (`programmes.servic
 and publishes the copy: the new version.
 """
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -308,6 +311,42 @@ class Question(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnField
     def questions_call(self):
         return self.call
 
+    def _condition_values_checked(self):
+        """The condition's values checked against the kind of the question they answer, and written the
+        one way the form compares them (numbers plain, dates ISO): an error message, or None."""
+        parent, values = self.condition_question, self.condition_list
+        if parent.kind in self.CHOICE_KINDS:
+            offered = list(parent.choices.values_list("code", flat=True))
+            unknown = [value for value in values if value not in offered]
+            if offered and unknown:
+                return _("“%(question)s” offers no answer %(unknown)s. Its codes: %(offered)s.") % {
+                    "question": parent.label,
+                    "unknown": ", ".join(unknown),
+                    "offered": ", ".join(offered),
+                }
+        elif parent.kind == self.Kind.YES_NO:
+            if set(values) - {"yes", "no"}:
+                return _("“%(question)s” is answered yes or no: write yes, no or both.") % {"question": parent.label}
+        elif parent.kind in self.NUMBER_KINDS:
+            try:
+                numbers = [Decimal(value) for value in values]
+                if not all(number.is_finite() for number in numbers):
+                    raise InvalidOperation
+            except InvalidOperation:
+                return _("“%(question)s” is answered with a number: write numbers like 100 or 2.5.") % {
+                    "question": parent.label
+                }
+            self.condition_values = ",".join(format(number.normalize(), "f") for number in numbers)
+        elif parent.kind == self.Kind.DATE:
+            try:
+                dates = [date.fromisoformat(value) for value in values]
+            except ValueError:
+                return _("“%(question)s” is answered with a date: write dates like 2026-12-31.") % {
+                    "question": parent.label
+                }
+            self.condition_values = ",".join(day.isoformat() for day in dates)
+        return None
+
     @property
     def condition_list(self) -> list[str]:
         return [value.strip() for value in self.condition_values.split(",") if value.strip()]
@@ -331,6 +370,10 @@ class Question(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnField
                     break
                 seen.add(parent.pk)
                 parent = parent.condition_question
+        if self.condition_question_id and self.call_id and "condition_question" not in errors:
+            problem = self._condition_values_checked()
+            if problem:
+                errors["condition_values"] = problem
         stored = type(self).objects.filter(pk=self.pk).values_list("kind", flat=True).first() if self.pk else None
         if stored is not None and stored != self.kind and self.answers.exists():
             errors["kind"] = _(

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 
 from programmes.models import CallDocument, CallRule, FormSection, Question, QuestionChoice, ReviewCriterion
 from programmes.services import call_copy
@@ -56,6 +57,36 @@ def test_a_condition_names_a_question_of_the_same_call_and_its_answers():
     with pytest.raises(ValidationError) as error:
         incomplete.full_clean()
     assert "condition_values" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "kept", "refusal"),
+    [
+        ("yes_no", "yes", "yes", None),
+        ("yes_no", "si", None, "is answered yes or no"),
+        ("single_choice", "fairs,missions", "fairs,missions", None),
+        ("single_choice", "fairs,fiars", None, "offers no answer fiars. Its codes: fairs, missions."),
+        ("number", "100.00, 2.50", "100,2.5", None),  # written the way the form compares them
+        ("amount", "2500 EUR", None, "is answered with a number"),
+        ("date", "2026-12-31", "2026-12-31", None),
+        ("date", "31/12/2026", None, "is answered with a date"),
+    ],
+)
+def test_a_conditions_answers_are_checked_against_the_kind_of_its_question(kind, values, kept, refusal):
+    parent = QuestionFactory(kind=kind, label_en="Parent")
+    if kind == "single_choice":
+        QuestionChoiceFactory(question=parent, code="fairs", position=1)
+        QuestionChoiceFactory(question=parent, code="missions", position=2)
+    question = QuestionFactory.build(call=parent.call, condition_question=parent, condition_values=values)
+
+    if refusal is None:
+        question.full_clean()
+        assert question.condition_values == kept
+    else:
+        with pytest.raises(ValidationError) as error:
+            question.full_clean()
+        (message,) = error.value.message_dict["condition_values"]
+        assert message.startswith("“Parent”") and refusal in message
 
 
 def test_choice_codes_are_unique_per_question():
@@ -120,3 +151,24 @@ def test_a_copy_is_an_unpublished_new_version_with_the_rules_criteria_and_questi
     # The original is untouched; a second copy gets another slug.
     assert call.questions.count() == 2
     assert call_copy(call=call, by=None).slug == "export-2026-copy-2"
+
+
+def test_a_choice_with_nothing_to_choose_is_not_asked_and_the_call_page_says_so(client, manager, call):
+    from applications.answers import form_questions, unanswered
+    from applications.tests.factories import ApplicationFactory
+
+    empty = QuestionFactory(call=call, code="activity", kind="single_choice", label_en="Activity", required=True)
+    asked = QuestionFactory(call=call, code="sector", kind="short_text", label_en="Sector", required=True)
+
+    application = ApplicationFactory(call=call)
+    assert [question.code for question in form_questions(call)] == ["sector"]
+    assert unanswered(application) == ["Answer the question “Sector”."]  # not one the applicant cannot answer
+
+    client.force_login(manager)
+    page = client.get(reverse("admin:programmes_call_change", args=[call.pk])).content.decode()
+    assert "The question “Activity” offers no choices yet" in page and "“Sector” offers" not in page
+
+    QuestionChoiceFactory(question=empty, code="fairs", position=1)
+    call = type(call).objects.get(pk=call.pk)
+    assert [question.code for question in form_questions(call)] == ["activity", "sector"]
+    assert asked.required

@@ -17,6 +17,7 @@ from applications.tests.test_views import draft, fill
 from portal.models import Notification
 from portal.translated import Texts
 from programmes.models import Programme
+from programmes.selectors import programmes_with_open_calls
 from programmes.tests.factories import AgencyFactory, CallFactory, CostCategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +175,17 @@ def test_a_submission_in_portuguese_keeps_the_agencys_texts_in_portuguese(
     # The e-mail the worker writes with the receipt quotes the call as the applicant reads it.
     (email,) = Notification.objects.filter(kind__contains="submi")
     assert "PIMEX 2026 em português" in email.subject + email.body_text
+
+
+def test_content_written_only_in_the_agencys_language_sorts_by_its_own_text():
+    spanish = AgencyFactory(name="Agencia", language="es")
+    for name_en, name_es in [("Brokerage", ""), ("", "Acciones colectivas"), ("Coaching", ""), ("", "Ferias")]:
+        ProgrammeFactory(agency=spanish, name_en=name_en, name_es=name_es)
+
+    # The default order (the admin's lists, choices): the same for every reader, never blank first.
+    assert [str(p.name) for p in Programme.objects.all()] == ["Acciones colectivas", "Brokerage", "Coaching", "Ferias"]
+    # The public list: in the reader's language, with its fallback.
+    with translation.override("en"):
+        with_calls, without = programmes_with_open_calls()
+        names = [str(p.name) for p in with_calls + without]
+    assert names == ["Acciones colectivas", "Brokerage", "Coaching", "Ferias"]
