@@ -6,9 +6,10 @@ submission while a required one is missing (programmes.rules). They used to be a
 rule listing document kinds; migration 0022 turned those rules into rows here.
 
 What an applicant was asked for is part of what they submitted: once an application to the call
-is submitted, its documents are frozen. The model refuses every change then (`save`, `delete`, and
-the queryset's `update` and `delete`), so no door (the admin, a script, the demo seed) can change
-them behind the applications; a copy of the call is the new version.
+is submitted, its documents are frozen, as its questions are, by the same guard (`frozen.py`): every
+change is refused then (`clean`, `save`, `delete`, and the queryset's `update`, `delete` and
+`bulk_create`), so no door (the admin, a script, the demo seed) can change them behind the
+applications; a copy of the call is the new version.
 """
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from portal.text import CleanCharField, CleanTextField
 from portal.translated import Translated, TranslatedContent
 from portal.uploads import FORMATS, MB, content_types_for, max_upload_bytes
 
+from .frozen import FrozenAfterSubmission, FrozenQuerySet
 from .programme import Call, DocumentKind
 
 
@@ -68,22 +70,7 @@ def validate_max_size_mb(value) -> None:
         )
 
 
-class CallDocumentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        self._refuse_if_frozen()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_if_frozen()
-        return super().delete()
-
-    def _refuse_if_frozen(self):
-        # The applications' model is above this app: reached through the call's relation.
-        if Call.objects.filter(documents__in=self, applications__submitted_at__isnull=False).exists():
-            raise CallDocumentsFrozen()
-
-
-class CallDocument(TranslatedContent, ConstraintErrorsOnFields, models.Model):
+class CallDocument(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnFields, models.Model):
     """One document a call asks for (see the module): required, or optional and welcome."""
 
     Kind = DocumentKind
@@ -124,7 +111,8 @@ class CallDocument(TranslatedContent, ConstraintErrorsOnFields, models.Model):
         _("required"), default=True, help_text=_("An application cannot be submitted without a required document.")
     )
 
-    objects = CallDocumentQuerySet.as_manager()
+    frozen_message = CallDocumentsFrozen.default_message
+    objects = FrozenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("required document")
@@ -154,14 +142,9 @@ class CallDocument(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     def __str__(self):
         return str(self.title)
 
-    # A guard, not a side effect: a change of a frozen call's documents is refused whoever asks.
-    def save(self, *args, **kwargs):
-        self._refuse_if_frozen()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._refuse_if_frozen()
-        return super().delete(*args, **kwargs)
+    @classmethod
+    def frozen_refusal(cls):
+        return CallDocumentsFrozen()
 
     @property
     def content_agency(self):
@@ -187,9 +170,3 @@ class CallDocument(TranslatedContent, ConstraintErrorsOnFields, models.Model):
     def clean(self):
         super().clean()
         self.formats = ", ".join(parse_formats(self.formats))
-        if self.call_id is not None and self.call.has_submissions():
-            raise ValidationError(CallDocumentsFrozen.default_message, code="frozen")
-
-    def _refuse_if_frozen(self):
-        if self.call_id is not None and self.call.has_submissions():
-            raise CallDocumentsFrozen()

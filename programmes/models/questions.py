@@ -14,7 +14,7 @@ and publishes the copy: the new version.
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -23,20 +23,14 @@ from portal.constraints import ConstraintErrorsOnFields
 from portal.text import CleanCharField, CleanSlugField, CleanTextField
 from portal.translated import Translated, TranslatedContent
 
+from . import frozen
+from .frozen import FrozenQuerySet, call_form_frozen
 from .programme import Call
 
 
 def call_questions_frozen(call) -> bool:
-    """Whether an application of the call was ever submitted: its questions can no longer change.
-
-    A withdrawn or decided application keeps its `submitted_at`, so the answer never goes back to
-    False. Kept on the instance for the rest of the request (the admin asks it once per inline).
-    """
-    if call is None or call.pk is None:
-        return False
-    if not hasattr(call, "_questions_frozen"):
-        call._questions_frozen = call.has_submissions()
-    return call._questions_frozen
+    """Whether an application of the call was ever submitted: its questions can no longer change."""
+    return call_form_frozen(call)
 
 
 FROZEN_MESSAGE = _(
@@ -45,86 +39,11 @@ FROZEN_MESSAGE = _(
 )
 
 
-class FrozenQuerySet(models.QuerySet):
-    """`update()`, `delete()` and `bulk_create()` refused when a row's call (or the call rows are moved
-    to, or added to) has a submission, as `save()` and `delete()` are."""
+class FrozenAfterSubmission(frozen.FrozenAfterSubmission):
+    """A part of a call's form (a section, a question, a choice): frozen with its call (`frozen.py`)."""
 
-    def update(self, **kwargs):
-        self._refuse_if_frozen(self.order_by().values(self.model.frozen_call_path))
-        target = _target_call(self.model, kwargs)
-        if target is not None:
-            self._refuse_if_frozen([target])
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_if_frozen(self.order_by().values(self.model.frozen_call_path))
-        return super().delete()
-
-    # Kept off the manager, as Django's own `delete` is: `Question.objects.delete()` would empty the table.
-    delete.queryset_only = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        calls = set()
-        for obj in objs:
-            try:
-                call = obj.questions_call()
-            except ObjectDoesNotExist:
-                continue
-            calls.add(call.pk)
-        self._refuse_if_frozen(calls)
-        return super().bulk_create(objs, *args, **kwargs)
-
-    @staticmethod
-    def _refuse_if_frozen(calls):
-        if Call.objects.filter(pk__in=calls, applications__submitted_at__isnull=False).exists():
-            raise ValidationError(FROZEN_MESSAGE, code="questions_frozen")
-
-
-def _target_call(model, changes) -> int | None:
-    """The call an `update()` moves rows to, if it moves them (a section or question to a call, a choice
-    to a question)."""
-    if model.frozen_call_path == "call_id":
-        call = changes.get("call", changes.get("call_id"))
-        return getattr(call, "pk", call)
-    question = changes.get("question", changes.get("question_id"))
-    if question is None:
-        return None
-    question_id = getattr(question, "pk", question)
-    return Question.objects.filter(pk=question_id).values_list("call_id", flat=True).first()
-
-
-class FrozenAfterSubmission:
-    """Model mixin: a guard, whoever asks (a form's `clean`, `save`, `delete`, and the queryset's `update`
-    and `delete`): nothing is added, changed or deleted once the call has a submission."""
-
-    frozen_call_path = "call_id"
-
-    def questions_call(self):
-        raise NotImplementedError
-
-    def check_not_frozen(self):
-        try:
-            call = self.questions_call()
-        except ObjectDoesNotExist:  # a form's row whose call is not set yet
-            return
-        except NotImplementedError:  # a migration's historical model: the mixin without the model's methods
-            return
-        # Asked afresh (not the answer kept on the call for a page): a submission may have come since.
-        if call is not None and call.pk is not None and call.has_submissions():
-            raise ValidationError(FROZEN_MESSAGE, code="questions_frozen")
-
-    def clean(self):
-        super().clean()
-        self.check_not_frozen()
-
-    def save(self, *args, **kwargs):
-        self.check_not_frozen()
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.check_not_frozen()
-        return super().delete(*args, **kwargs)
+    frozen_message = FROZEN_MESSAGE
+    frozen_code = "questions_frozen"
 
 
 class FormSection(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnFields, models.Model):
@@ -147,9 +66,6 @@ class FormSection(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnFi
     @property
     def content_agency(self):
         return self.call.programme.agency
-
-    def questions_call(self):
-        return self.call
 
 
 class Question(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnFields, models.Model):
@@ -308,9 +224,6 @@ class Question(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnField
     def content_agency(self):
         return self.call.programme.agency
 
-    def questions_call(self):
-        return self.call
-
     def _condition_values_checked(self):
         """The condition's values checked against the kind of the question they answer, and written the
         one way the form compares them (numbers plain, dates ISO): an error message, or None."""
@@ -445,7 +358,7 @@ class QuestionChoice(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsO
     def content_agency(self):
         return self.question.call.programme.agency
 
-    def questions_call(self):
+    def frozen_call(self):
         return self.question.call
 
 

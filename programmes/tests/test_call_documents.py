@@ -106,6 +106,13 @@ def test_every_door_is_refused_once_an_application_to_the_call_was_submitted():
     with pytest.raises(ValidationError) as error:
         CallDocument(call=call, kind="quote").full_clean()
     assert "copy the call" in str(error.value)
+    # Nor added in bulk, nor moved in from another call.
+    with pytest.raises(CallDocumentsFrozen):
+        CallDocument.objects.bulk_create([CallDocument(call=call, kind="quote")])
+    elsewhere = CallDocument.objects.create(call=CallFactory(), kind="quote")
+    with pytest.raises(CallDocumentsFrozen):
+        CallDocument.objects.filter(pk=elsewhere.pk).update(call=call)
+    assert list(call.documents.values_list("kind", "required")) == [("statutes", True)]
     assert CallDocument.objects.get(pk=document.pk).required is True
 
 
