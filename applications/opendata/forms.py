@@ -24,7 +24,7 @@ class OperationFilterForm(forms.Form):
             "programme": [("", _("All programmes")), *choices.programmes],
             "year": [("", _("All years")), *((year, str(year)) for year in choices.years)],
             "region": [("", _("All regions")), *choices.regions],
-            "fund": [("", _("All funds")), *((fund, fund) for fund in choices.funds)],
+            "fund": [("", _("All funds")), *choices.funds],
         }
         for name, field_choices in options.items():
             self.fields[name].choices = field_choices

@@ -16,7 +16,7 @@ from django.utils import timezone
 from applications.models import Application
 from applications.reports.operations import ORDERING, operation_rows, operations_queryset, programme_texts
 from portal.regions import region_name
-from portal.translated import translated_value
+from portal.translated import any_language
 from programmes.models import Call
 
 # Stable English names of the columns of `operation_rows`, in their order: the keys of the JSON
@@ -59,7 +59,7 @@ class FilterChoices:
     programmes: list[tuple[str, list[tuple[int, str]]]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     regions: list[tuple[str, str]] = field(default_factory=list)
-    funds: list[str] = field(default_factory=list)
+    funds: list[tuple[str, str]] = field(default_factory=list)
     zones: dict[int, str] = field(default_factory=dict)
 
 
@@ -67,7 +67,7 @@ def operation_filter_choices() -> FilterChoices:
     """The agencies, programmes, years, regions and funds that have operations. One query."""
     combinations = (
         programme_texts(operations_queryset(agency_id=None))
-        .annotate(location=LOCATION)
+        .annotate(location=LOCATION, fund_key=any_language("call__programme__fund"))
         .order_by()
         .values_list(
             "call__programme__agency_id",
@@ -77,20 +77,21 @@ def operation_filter_choices() -> FilterChoices:
             "programme_name",
             "call__year",
             "programme_fund",
+            "fund_key",
             "location",
         )
         .distinct()
     )
-    agencies, zones, programmes, years, regions, funds = {}, {}, {}, set(), set(), set()
-    for agency_id, agency_name, zone, programme_id, programme_name, year, fund, location in combinations:
+    agencies, zones, programmes, years, regions, funds = {}, {}, {}, set(), set(), {}
+    for agency_id, agency_name, zone, programme_id, programme_name, year, fund, key, location in combinations:
         agencies[agency_id] = agency_name
         zones[agency_id] = zone
         programmes.setdefault(agency_name, {})[programme_id] = programme_name
         years.add(year)
         if location:
             regions.add(location)
-        if fund:
-            funds.add(fund)
+        if key:
+            funds.setdefault(key, fund)
     return FilterChoices(
         agencies=sorted(agencies.items(), key=lambda item: item[1].casefold()),
         programmes=[
@@ -99,7 +100,7 @@ def operation_filter_choices() -> FilterChoices:
         ],
         years=sorted(years, reverse=True),
         regions=[(code, region_label(code)) for code in sorted(regions)],
-        funds=sorted(funds),
+        funds=sorted(funds.items(), key=lambda item: item[1].casefold()),
         zones=zones,
     )
 
@@ -120,10 +121,9 @@ def published_operations(
     """The selected operations (approved or closed applications), filtered. Not evaluated."""
     queryset = operations_queryset(agency_id=agency_id, year=year, programme_id=programme_id)
     if fund:
-        # The fund as the reader's list names it (its language, or the agency's, or English).
-        queryset = queryset.alias(
-            fund_name=translated_value("call__programme__fund", agency_language="call__programme__agency__language")
-        ).filter(fund_name=fund)
+        # The fund by its key, the same in every language (its English name, else the name written), so
+        # a link to the list filtered by a fund gives the same operations to a reader of any language.
+        queryset = queryset.alias(fund_key=any_language("call__programme__fund")).filter(fund_key=fund)
     if region:
         queryset = queryset.alias(location=LOCATION).filter(location=region)
     return queryset

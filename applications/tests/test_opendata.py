@@ -222,6 +222,19 @@ def test_each_filter_narrows_the_list(client, agency, three_operations, paramete
     assert shown == expected
 
 
+def test_a_link_filtered_by_a_fund_gives_the_same_operations_in_every_language(client, three_operations):
+    esf = three_operations["esf"]
+    esf.fund_es, esf.fund_pt = "FSE+", "FSE+"
+    esf.save()
+
+    spanish = client.get("/es/open-data/operations/").content.decode()
+    assert '<option value="ESF+">FSE+</option>' in spanish  # the key the same, the name the reader's
+
+    for language in ("en", "es", "pt"):
+        html = client.get(f"/{language}/open-data/operations/?fund=ESF%2B").content.decode()
+        assert {reference for reference in "ABC" if f">{reference}</th>" in html} == {"B"}, language
+
+
 def test_the_filters_offer_only_values_found_in_the_data(client, three_operations):
     ProgrammeFactory(name="Programme without operations")
 
