@@ -359,6 +359,16 @@ class Call(TranslatedContent, ConstraintErrorsOnFields, models.Model):
             closes_on = timezone.localtime(self.closes_at, self.programme.agency.tzinfo).date()
             if self.final_report_due_on <= closes_on:
                 errors["final_report_due_on"] = _("The final report must be due after the call closes.")
+        if self.reference_prefix and self.year:
+            # References are numbered per call: a second call of the year with the prefix would repeat them.
+            other = (
+                Call.objects.filter(reference_prefix=self.reference_prefix, year=self.year).exclude(pk=self.pk).first()
+            )
+            if other is not None:
+                errors["reference_prefix"] = _(
+                    "The call “%(call)s” of %(year)s already uses this prefix: its applications would have the "
+                    "same references. Choose another."
+                ) % {"call": other.title, "year": self.year}
         if errors:
             raise ValidationError(errors)
 

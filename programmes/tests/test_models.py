@@ -187,3 +187,15 @@ def test_is_open_agrees_with_open_at_at_the_boundaries():
     assert not call.is_open(OPENS - TICK)
     assert call.is_open(CLOSES - TICK)
     assert not call.is_open(CLOSES)
+
+
+def test_a_reference_prefix_is_used_once_a_year():
+    first = CallFactory(reference_prefix="COF", year=2026, title_en="Promotion 2026")
+    second = CallFactory(reference_prefix="COF", year=2027)
+    second.full_clean()  # another year: its references differ
+
+    second.year = 2026
+    with pytest.raises(ValidationError) as refused:
+        second.full_clean()
+    assert refused.value.message_dict["reference_prefix"][0].startswith("The call “Promotion 2026” of 2026")
+    first.full_clean()  # itself is not another
