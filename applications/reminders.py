@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consortia.selectors import people_acting_for_each
-from portal.notifications import notify
+from portal.notifications import email_batch, notify
 
 from .models import Application, ProjectReport, ReminderSent, Status
 
@@ -186,6 +186,7 @@ SOURCES: list[Callable[[datetime], Iterable[Due]]] = [
 ]
 
 
+@email_batch()
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Send every reminder that is due and not sent yet; returns how many were sent.
 

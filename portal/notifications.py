@@ -27,6 +27,8 @@ e-mails) into the same outbox, so no request ever waits on the SMTP server.
 
 import logging
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from functools import partial
 
@@ -54,6 +56,27 @@ CLAIM_MARGIN = timedelta(minutes=5)
 
 # Functions (template, context) -> extra context, registered by the apps above in their ready().
 _CONTEXT_ADDERS: list = []
+# Within `email_batch()`: what the adders read, kept for the batch's next e-mails.
+_BATCH: ContextVar[dict | None] = ContextVar("email_batch", default=None)
+
+
+@contextmanager
+def email_batch():
+    """Many e-mails written in a row (reminders, announcements): each adder reads what it needs once.
+
+    An agency's wording of an e-mail, say, is read for its first e-mail and kept for the others of
+    the batch. Outside a batch every e-mail reads afresh.
+    """
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def batch_memo() -> dict | None:
+    """The current batch's memo (a dict the adders share), or None outside a batch."""
+    return _BATCH.get()
 
 
 def add_email_context(adder) -> None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.notifications import notify
+from portal.notifications import email_batch, notify
 
 from .models import Call, CallOpeningNotice, ProgrammeSubscription
 
@@ -24,6 +24,7 @@ def subscription_toggle(*, user, programme) -> bool:
     return True
 
 
+@email_batch()
 def announce_open_calls(*, now=None) -> int:
     """E-mail the subscribers of each call that opened recently; each (call, subscriber) once.
 

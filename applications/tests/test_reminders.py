@@ -189,8 +189,9 @@ def test_the_selection_queries_do_not_grow_with_the_number_of_drafts():
 
     assert (sent_few, claims_few) == (2, 2)
     assert (sent_many, claims_many) == (10, 10)
-    # drafts, clarifications, beneficiary reports, representatives, reminders already sent
-    assert selects_few == selects_many == 5
+    # drafts, clarifications, beneficiary reports, representatives, reminders already sent, and the
+    # agency's wording of the reminder (read once for the batch)
+    assert selects_few == selects_many == 6
 
 
 def test_the_hourly_schedule_is_in_the_database_and_names_the_task():

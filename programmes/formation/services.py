@@ -36,7 +36,7 @@ from consortia.selectors import acts_for, people_acting_for
 from consortia.services import NotAllowed
 from portal.figures import counted_data_changed
 from portal.money import to_cents
-from portal.notifications import notify
+from portal.notifications import email_batch, notify
 from portal.regions import region_name
 from programmes.models import Formation, FormationAttendance, FormationCandidate, FormationMeeting
 
@@ -204,6 +204,7 @@ def formation_meeting_record(
 
 
 @transaction.atomic
+@email_batch()
 def formation_invite(*, formation, by, candidates=None) -> list[FormationCandidate]:
     """Invite identified candidates (all of them by default) to decide whether to join.
 

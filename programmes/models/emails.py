@@ -28,6 +28,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.constraints import ConstraintErrorsOnFields
+from portal.notifications import batch_memo
 from portal.text import CleanCharField, CleanTextField
 from portal.translated import LANGUAGES, Translated, TranslatedContent, to_attribute
 
@@ -210,7 +211,8 @@ def wording_for(template: str, context: dict) -> dict:
     """The agency's wording for an e-mail about to be written, as extra context (empty if none).
 
     Hooked into `portal.notifications.notify` (programmes.apps): the agency is the one of the
-    e-mail's application, call or formation.
+    e-mail's application, call or formation. Read once per agency and kind within an
+    `email_batch()` (reminders, announcements), afresh otherwise.
     """
     kind = template.rsplit("/", 1)[-1]
     if TEMPLATES.get(kind) != template:
@@ -218,7 +220,14 @@ def wording_for(template: str, context: dict) -> dict:
     agency_id = _agency_id(context)
     if agency_id is None:
         return {}
-    wording = EmailWording.objects.filter(agency_id=agency_id, kind=kind).select_related("agency").first()
+    memo = batch_memo()
+    key = ("email_wording", agency_id, kind)
+    if memo is not None and key in memo:
+        wording = memo[key]
+    else:
+        wording = EmailWording.objects.filter(agency_id=agency_id, kind=kind).select_related("agency").first()
+        if memo is not None:
+            memo[key] = wording
     return {"agency_wording": wording} if wording is not None else {}
 
 

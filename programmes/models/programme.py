@@ -359,18 +359,27 @@ class Call(TranslatedContent, ConstraintErrorsOnFields, models.Model):
             closes_on = timezone.localtime(self.closes_at, self.programme.agency.tzinfo).date()
             if self.final_report_due_on <= closes_on:
                 errors["final_report_due_on"] = _("The final report must be due after the call closes.")
-        if self.reference_prefix and self.year:
-            # References are numbered per call: a second call of the year with the prefix would repeat them.
-            other = (
-                Call.objects.filter(reference_prefix=self.reference_prefix, year=self.year).exclude(pk=self.pk).first()
-            )
-            if other is not None:
-                errors["reference_prefix"] = _(
-                    "The call “%(call)s” of %(year)s already uses this prefix: its applications would have the "
-                    "same references. Choose another."
-                ) % {"call": other.title, "year": self.year}
         if errors:
             raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude=exclude)
+        if exclude and {"reference_prefix", "year"} & set(exclude):
+            return  # a form without them (the programme page's calls) does not change them
+        if self.reference_prefix and self.year:
+            # References are numbered per call: a second call of the year with the prefix would repeat them.
+            other = Call.objects.filter(reference_prefix=self.reference_prefix, year=self.year).exclude(pk=self.pk)
+            other = other.first()
+            if other is not None:
+                raise ValidationError(
+                    {
+                        "reference_prefix": _(
+                            "The call “%(call)s” of %(year)s already uses this prefix: its applications would have "
+                            "the same references. Choose another."
+                        )
+                        % {"call": other.title, "year": self.year}
+                    }
+                )
 
 
 class CostCategory(TranslatedContent, ConstraintErrorsOnFields, models.Model):

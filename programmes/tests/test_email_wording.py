@@ -202,3 +202,26 @@ def test_a_manager_words_an_email_in_the_admin_with_a_preview(client, manager, a
     client.force_login(staff_of(other_agency, role=PROGRAMME_MANAGER))
     assert client.get(reverse("admin:programmes_emailwording_change", args=[row.pk])).status_code == 302
     assert EmailWording.objects.get().subject_es == "Solicitud {reference} recibida"
+
+
+def test_a_wording_changed_between_two_batches_is_read_afresh(agency, django_capture_on_commit_callbacks):
+    programme = ProgrammeFactory(agency=agency, name="PIMEX")
+    for email in ("ana@example.org", "rui@example.org"):
+        ProgrammeSubscription.objects.create(user=User.objects.create_user(email), programme=programme)
+    CallFactory(programme=programme, title="PIMEX 2026", opens_at=timezone.now() - timedelta(hours=1))
+    row = wording(agency, EmailKind.CALL_OPENED, subject_en="Open: {call}")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_open_calls()  # one batch: two e-mails, the wording read once
+    row.subject_en = "Apply now: {call}"
+    row.save()
+    CallFactory(programme=programme, title="PIMEX 2027", opens_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_open_calls()
+
+    assert sorted(message.subject for message in mail.outbox) == [
+        "Apply now: PIMEX 2027",
+        "Apply now: PIMEX 2027",
+        "Open: PIMEX 2026",
+        "Open: PIMEX 2026",
+    ]
