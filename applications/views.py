@@ -138,6 +138,9 @@ def edit(request, pk, step):
     form, done = handler(request, application)
     if done:
         target = reverse("applications:edit", kwargs={"pk": application.pk, "step": returning or _next(step)})
+        if returning:
+            # Back at the block just changed (and not at the field the Change link pointed to).
+            target += f"#check-{step}"
         if request.htmx:
             return HttpResponseClientRedirect(target)
         return redirect(target)

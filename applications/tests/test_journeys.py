@@ -310,8 +310,12 @@ def test_a_company_applies_in_spanish_and_every_page_speaks_spanish(page, live_s
 
     page.goto(call.get_absolute_url().replace("/en/", "/es/"))
     page.locator("#apply-button").click()
-    page.locator("main button[type=submit]").click()
+    # The applicant names the project when starting (never the call's name).
     page.locator("#id_title").fill("Pimentón en Alemania")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/edit/project/$"))
+    assert page.locator("#id_title").input_value() == "Pimentón en Alemania"
+    page.locator("#id_summary").fill("Ferias en Alemania")
     page.locator("button[name=action][value=next]").click()
     continue_past_the_questions(page)
     page.locator("#add-line").click()
