@@ -359,7 +359,9 @@ def attachment_delete(request, pk, attachment_pk):
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
     attachment_remove(attachment=attachment, by=request.user)
     messages.info(request, _("The document is removed."))
-    return redirect("applications:edit", pk=pk, step="documents")
+    target = reverse("applications:edit", kwargs={"pk": pk, "step": "documents"})
+    # Opened from the review page: the way back to it is kept.
+    return redirect(f"{target}?return=review" if request.GET.get("return") in RETURN_TARGETS else target)
 
 
 # The service's transaction is the request's only one (no savepoint around it): the view writes

@@ -263,6 +263,25 @@ def test_saving_without_continuing_stays_on_the_step_with_the_way_back(client, a
     assert "Save and go back to check your answers" in response.content.decode()
 
 
+def test_removing_a_document_opened_from_the_review_keeps_the_way_back(client, applicant):
+    call = pimex_call()
+    document = required_document(call)
+    application = draft(client, applicant, call)
+    client.post(
+        url(application, "documents", "?return=review"),
+        {"document": str(document.pk), "file": SimpleUploadedFile("accounts.pdf", PDF), "action": "upload"},
+    )
+    attachment = application.attachments.get()
+    html = client.get(url(application, "documents", "?return=review")).content.decode()
+    remove = reverse("applications:attachment_delete", args=[application.pk, attachment.pk]) + "?return=review"
+    assert f'action="{remove}"' in html
+
+    response = client.post(remove)
+
+    assert response["Location"] == url(application, "documents", "?return=review")
+    assert not application.attachments.exists()
+
+
 # --- error summaries -------------------------------------------------------------------------------
 
 
