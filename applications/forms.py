@@ -17,6 +17,13 @@ MAX_LINE_AMOUNT = Decimal("100000000.00")
 
 
 class ApplicantChoiceForm(forms.Form):
+    """Who applies, and the project's title: the applicant's own words from the start (changed on the project step)."""
+
+    title = forms.CharField(
+        label=_("Project title"),
+        max_length=200,
+        help_text=_("A short name for your project. You can change it later."),
+    )
     applicant = forms.ChoiceField(label=_("Apply as"))
 
     def __init__(self, *args, choices, **kwargs):
@@ -114,15 +121,19 @@ class AttachmentForm(forms.Form):
 
 
 class DeclarationsForm(forms.Form):
-    """One checkbox per declaration the call asks for."""
+    """One checkbox per declaration the call asks for: each one must be ticked (the call's rule asks for all)."""
 
     def __init__(self, *args, codes, **kwargs):
         super().__init__(*args, **kwargs)
         for code in codes:
-            self.fields[code] = forms.BooleanField(label=DECLARATIONS.get(code, code), required=False)
+            self.fields[code] = forms.BooleanField(
+                label=DECLARATIONS.get(code, code),
+                error_messages={"required": _("Tick this declaration to continue: the call requires it.")},
+            )
 
     def accepted(self):
-        return [code for code, value in self.cleaned_data.items() if value]
+        """The declarations ticked (also when others are missing: what is ticked is kept)."""
+        return [code for code, value in getattr(self, "cleaned_data", {}).items() if value]
 
 
 class ClarificationForm(forms.Form):

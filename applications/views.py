@@ -4,6 +4,8 @@ Every view fetches through applications.selectors (404 for someone else's
 application), parses with a form and calls a service.
 """
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +14,6 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -26,7 +27,7 @@ from portal.arrival import arrival
 from portal.money import format_eur
 from portal.refusals import Refused, show_refusal
 from programmes.models import Call
-from programmes.rules import evaluate_applicant, evaluate_application
+from programmes.rules import DECLARATIONS, evaluate_applicant, evaluate_application
 
 from . import selectors, services
 from .answers import (
@@ -56,19 +57,10 @@ from .forms import (
 )
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
+from .progress import STEP_NAMES, STEPS, application_progress, declaration_codes
 from .queries import _editable_filter
 from .receipts import receipt_build
 from .workflow import APPLICANT, RENOUNCE, EndingRefused, check_end, may_end, may_withdraw
-
-STEPS = [
-    ("project", gettext_lazy("Project")),
-    ("questions", gettext_lazy("Questions")),
-    ("budget", pgettext_lazy("application", "Budget")),
-    ("documents", gettext_lazy("Documents")),
-    ("declarations", gettext_lazy("Declarations")),
-    ("review", gettext_lazy("Review and submit")),
-]
-STEP_NAMES = [name for name, _label in STEPS]
 
 
 def _applicant_choices(user, call):
@@ -105,7 +97,10 @@ def apply(request, call_pk):
         if existing:
             messages.info(request, _("You already have an application in this call: here it is."))
             return redirect("applications:detail", pk=existing.pk)
-        application = services.application_create(call=call, title=call.title, by=request.user, **applicant)
+        # The title is the applicant's own (asked here: a draft has one from the start), never the call's name.
+        application = services.application_create(
+            call=call, title=form.cleaned_data["title"], by=request.user, **applicant
+        )
         return redirect("applications:edit", pk=application.pk, step="project")
     return render(
         request,
@@ -119,8 +114,9 @@ def _evaluation_context(application):
     return {"evaluation": evaluate_application(application, fresh=False)}
 
 
-def _declaration_codes(application):
-    return [code for rule in application.call.rules.filter(code="declarations") for code in rule.choice_list]
+# Where a step goes back to once saved, when it was opened from the review page's "Change" links:
+# only the review page (a target named in the URL is never followed as given).
+RETURN_TARGETS = {"review"}
 
 
 @login_required
@@ -130,6 +126,7 @@ def edit(request, pk, step):
     application = selectors.application_for(request.user, pk, editable=True, rows=selectors.DRAFT_ROWS)
     if application.status != Status.DRAFT:
         return redirect("applications:detail", pk=application.pk)
+    returning = request.GET.get("return") if request.GET.get("return") in RETURN_TARGETS and step != "review" else None
     handler = {
         "project": _project_step,
         "questions": _questions_step,
@@ -140,7 +137,10 @@ def edit(request, pk, step):
     }[step]
     form, done = handler(request, application)
     if done:
-        target = reverse("applications:edit", kwargs={"pk": application.pk, "step": _next(step)})
+        target = reverse("applications:edit", kwargs={"pk": application.pk, "step": returning or _next(step)})
+        if returning:
+            # Back at the block just changed (and not at the field the Change link pointed to).
+            target += f"#check-{step}"
         if request.htmx:
             return HttpResponseClientRedirect(target)
         return redirect(target)
@@ -148,22 +148,27 @@ def edit(request, pk, step):
     if request.method == "POST":
         # The step may have saved some rows before it was refused: the page shows them as they are now.
         application = selectors.application_for(request.user, pk, editable=True, rows=selectors.DRAFT_ROWS)
-    return render(
-        request,
-        f"applications/step_{step}.html",
-        {
-            "application": application,
-            "call": application.call,
-            "form": form,
-            "steps": STEPS,
-            "step": step,
-            "step_label": STEPS[index][1],
-            "previous_step": STEP_NAMES[index - 1] if index else None,
-            "checklist": selectors.document_checklist(application) if step == "documents" else None,
-            **_evaluation_context(application),
-            **(_review_context(application) if step == "review" else {}),
-        },
-    )
+    step_url = reverse("applications:edit", kwargs={"pk": application.pk, "step": step})
+    context = {
+        "application": application,
+        "call": application.call,
+        "form": form,
+        "steps": STEPS,
+        "step": step,
+        "step_label": STEPS[index][1],
+        "previous_step": STEP_NAMES[index - 1] if index else None,
+        "progress": application_progress(application),
+        # The step's own address (the forms post to it), keeping the way back to the review page.
+        "step_url": f"{step_url}?return={returning}" if returning else step_url,
+        "next_url": reverse("applications:edit", kwargs={"pk": application.pk, "step": returning or _next(step)}),
+        "returning": returning,
+        "error_links": getattr(form, "error_links", []),
+        "checklist": selectors.document_checklist(application) if step in ("documents", "review") else None,
+        **_evaluation_context(application),
+    }
+    if step == "review":
+        context.update(_review_context(application, context["evaluation"]))
+    return render(request, f"applications/step_{step}.html", context)
 
 
 def _next(step):
@@ -275,7 +280,20 @@ def _documents_step(request, application):
     if request.method != "POST":
         return form, False
     if request.POST.get("action") == "next":
-        return form, True
+        # Continuing is refused while a required document has no file (saving and leaving is not):
+        # the required documents are the rules engine's own list (`document_checklist(...).missing`).
+        missing = selectors.document_checklist(application).missing
+        if not missing:
+            return form, True
+        form = AttachmentForm(documents=documents)
+        form.error_links = [
+            {
+                "target": f"call-document-{document.pk}",
+                "text": _("Attach “%(document)s”: the call requires it.") % {"document": document.title},
+            }
+            for document in missing
+        ]
+        return form, False
     if form.is_valid():
         try:
             attachment_add(
@@ -294,25 +312,41 @@ def _documents_step(request, application):
 
 
 def _declarations_step(request, application):
-    codes = _declaration_codes(application)
+    """Every declaration the call asks for must be ticked to continue; those ticked are saved all the same."""
+    codes = declaration_codes(application)
     initial = {code: code in (application.declarations or []) for code in codes}
-    form = DeclarationsForm(request.POST or None, codes=codes, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        application.declarations = form.accepted()
-        application.save(update_fields=["declarations", "updated_at"])
-        return form, True
-    return form, False
+    form = DeclarationsForm(request.POST if request.method == "POST" else None, codes=codes, initial=initial)
+    if request.method != "POST":
+        return form, False
+    valid = form.is_valid()
+    application.declarations = form.accepted()
+    application.save(update_fields=["declarations", "updated_at"])
+    return form, valid
 
 
 def _review_step(request, application):
     return None, False
 
 
-def _review_context(application):
-    """The answers to the call's questions as they will be submitted, and what is still missing."""
+def _review_context(application, evaluation):
+    """Everything that will be submitted, as the applicant checks it: the answers, the budget lines and
+    their total, the consortium's members, the documents and the declarations; and what is missing."""
+    lines = list(application.budget_lines.all())
+    accepted = set(application.declarations or [])
+    members = []
+    if application.consortium is not None:
+        # The members the rules count (on the day they are checked for), read with the rules' facts.
+        members = consortia_services.active_memberships(application.consortium, on=evaluation.evaluated_on)
     return {
         "answers": answer_rows(application),
         "unanswered": unanswered(application),
+        "budget_lines": lines,
+        "budget_total": sum((line.amount for line in lines), Decimal("0.00")),
+        "members": members,
+        "declarations": [
+            {"code": code, "label": DECLARATIONS.get(code, code), "accepted": code in accepted}
+            for code in declaration_codes(application)
+        ],
     }
 
 
@@ -325,7 +359,9 @@ def attachment_delete(request, pk, attachment_pk):
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
     attachment_remove(attachment=attachment, by=request.user)
     messages.info(request, _("The document is removed."))
-    return redirect("applications:edit", pk=pk, step="documents")
+    target = reverse("applications:edit", kwargs={"pk": pk, "step": "documents"})
+    # Opened from the review page: the way back to it is kept.
+    return redirect(f"{target}?return=review" if request.GET.get("return") in RETURN_TARGETS else target)
 
 
 # The service's transaction is the request's only one (no savepoint around it): the view writes

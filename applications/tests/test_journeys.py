@@ -146,9 +146,9 @@ def test_an_export_consortium_goes_from_sign_up_to_a_receipted_application(page,
     card = page.locator("section.call-eligibility")
     assert "Eligible" in card.inner_text() and "Not eligible" not in card.inner_text()
     card.get_by_role("link", name="Apply").click()
+    page.get_by_label("Project title").fill("Extremadura flavours at SIAL Paris")  # the project is named when starting
     page.get_by_role("button", name="Start").click()
-
-    page.get_by_label("Project title").fill("Extremadura flavours at SIAL Paris")
+    page.wait_for_url(re.compile(r"/edit/project/$"))
     page.get_by_role("button", name="Save and continue").click()
     continue_past_the_questions(page)
     page.get_by_role("button", name="Add a line").click()
@@ -195,8 +195,9 @@ def test_a_pimex_company_applies_and_accepts_the_training_commitments(page, live
     register_organisation(page, name="Cerezas del Jerte S.L.", tax_id=make_tax_id("ES", 888), region="ES43")
     page.goto(call.get_absolute_url())
     page.get_by_role("link", name="Apply").click()
+    page.get_by_label("Project title").fill("First steps in Germany")  # the project is named when starting
     page.get_by_role("button", name="Start").click()
-    page.get_by_label("Project title").fill("First steps in Germany")
+    page.wait_for_url(re.compile(r"/edit/project/$"))
     page.get_by_role("button", name="Save and continue").click()
     continue_past_the_questions(page)
     page.get_by_role("button", name="Add a line").click()
@@ -243,8 +244,9 @@ def test_a_business_association_applies_for_a_collective_action(page, live_serve
     )
     page.goto(call.get_absolute_url())
     page.get_by_role("link", name="Apply").click()
+    page.get_by_label("Project title").fill("Alentejo wines in Brazil")  # the project is named when starting
     page.get_by_role("button", name="Start").click()
-    page.get_by_label("Project title").fill("Alentejo wines in Brazil")
+    page.wait_for_url(re.compile(r"/edit/project/$"))
     page.get_by_role("button", name="Save and continue").click()
     # Straight to the review: the call's questions are still unanswered, and it says so.
     page.wait_for_url(re.compile(r"/edit/questions/$"))
@@ -310,8 +312,12 @@ def test_a_company_applies_in_spanish_and_every_page_speaks_spanish(page, live_s
 
     page.goto(call.get_absolute_url().replace("/en/", "/es/"))
     page.locator("#apply-button").click()
-    page.locator("main button[type=submit]").click()
+    # The applicant names the project when starting (never the call's name).
     page.locator("#id_title").fill("Pimentón en Alemania")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/edit/project/$"))
+    assert page.locator("#id_title").input_value() == "Pimentón en Alemania"
+    page.locator("#id_summary").fill("Ferias en Alemania")
     page.locator("button[name=action][value=next]").click()
     continue_past_the_questions(page)
     page.locator("#add-line").click()

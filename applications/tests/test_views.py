@@ -48,7 +48,10 @@ def pimex_call(**fields):
 def draft(client, applicant, call=None):
     call = call or pimex_call()
     organisation = organisation_register(user=applicant, organisation=OrganisationFactory.build())
-    client.post(reverse("applications:apply", args=[call.pk]), {"applicant": f"organisation:{organisation.pk}"})
+    client.post(
+        reverse("applications:apply", args=[call.pk]),
+        {"title": "Fruit fairs", "applicant": f"organisation:{organisation.pk}"},
+    )
     return Application.objects.get(call=call, organisation=organisation)
 
 
@@ -363,7 +366,7 @@ def test_a_second_apply_leads_to_the_existing_application(client, applicant):
 
     response = client.post(
         reverse("applications:apply", args=[application.call.pk]),
-        {"applicant": f"organisation:{application.organisation_id}"},
+        {"title": "Again", "applicant": f"organisation:{application.organisation_id}"},
     )
 
     assert response["Location"] == reverse("applications:detail", args=[application.pk])

@@ -138,6 +138,7 @@ def test_a_call_set_up_in_spanish_is_answered_in_portuguese_and_read_in_italian(
     assert TITLES["pt"] in applying.locator("h1").inner_text()
     assert ACCOUNTS["pt"] in applying.content()
     applying.goto(f"/pt/my/calls/{call.pk}/apply/")
+    applying.locator("#id_title").fill("Conservas no Brasil")  # the applicant names the project when starting
     applying.locator("#apply-form button[type=submit], main form button[type=submit]").first.click()
     applying.wait_for_url(re.compile(r"/pt/my/applications/\d+/edit/project/$"))
     application = Application.objects.get(call=call)
