@@ -26,7 +26,7 @@ from portal.arrival import arrival
 from portal.money import format_eur
 from portal.refusals import Refused, show_refusal
 from programmes.models import Call
-from programmes.rules import evaluate_applicant, evaluate_application
+from programmes.rules import evaluate_applicant
 
 from . import selectors, services
 from .answers import (
@@ -54,6 +54,7 @@ from .forms import (
     ReportActivityForm,
     WithdrawForm,
 )
+from .guidance import panel_for, rejected_rows
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
 from .queries import _editable_filter
@@ -114,9 +115,14 @@ def apply(request, call_pk):
     )
 
 
-def _evaluation_context(application):
-    """The rules' panel, on an application just read by `application_for` (its rows are used as read)."""
-    return {"evaluation": evaluate_application(application, fresh=False)}
+def _evaluation_context(application, step, form=None):
+    """The rules' panel, on an application just read by `application_for` (its rows are used as read).
+
+    On the budget step, the rows the form refused are not counted (applications.guidance).
+    """
+    rejected = rejected_rows(form) if step == "budget" else []
+    panel = panel_for(application, step=step, steps=STEP_NAMES, rejected=rejected)
+    return {"evaluation": panel.evaluation, "panel": panel}
 
 
 def _declaration_codes(application):
@@ -160,7 +166,7 @@ def edit(request, pk, step):
             "step_label": STEPS[index][1],
             "previous_step": STEP_NAMES[index - 1] if index else None,
             "checklist": selectors.document_checklist(application) if step == "documents" else None,
-            **_evaluation_context(application),
+            **_evaluation_context(application, step, form),
             **(_review_context(application) if step == "review" else {}),
         },
     )
