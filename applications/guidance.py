@@ -69,7 +69,7 @@ class Panel:
         return "not_met" if self.failures else "to_do"
 
 
-def _reached(part: str, steps: list[str]) -> int:
+def _step_index(part: str, steps: list[str]) -> int:
     """The index of the step that meets `part`; -1 for a rule about the applicant (no step meets it)."""
     return steps.index(PART_STEPS[part][0]) if part in PART_STEPS else -1
 
@@ -118,7 +118,7 @@ def panel_for(application, *, step: str, steps: list[str], rejected=()) -> Panel
             # A funding step on no cost at all ("0.00 is within 2,500.00") says nothing yet.
             if result.part != BUDGET or evaluation.counted_lines:
                 panel.met.append(Item(message=result.message))
-        elif _reached(result.part, steps) >= current:
+        elif _step_index(result.part, steps) >= current:
             panel.to_do.append(item(result, detail=result.part not in WITHOUT_DETAIL))
         else:
             panel.failures.append(item(result))
