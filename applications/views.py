@@ -27,7 +27,7 @@ from portal.arrival import arrival
 from portal.money import format_eur
 from portal.refusals import Refused, show_refusal
 from programmes.models import Call
-from programmes.rules import DECLARATIONS, evaluate_applicant, evaluate_application
+from programmes.rules import DECLARATIONS, evaluate_applicant
 
 from . import selectors, services
 from .answers import (
@@ -55,6 +55,7 @@ from .forms import (
     ReportActivityForm,
     WithdrawForm,
 )
+from .guidance import panel_for, rejected_rows
 from .models import Application, Status
 from .post_award import PostAwardRefused, expense_claim_with_invoice, expense_remove, grant_accept
 from .progress import STEP_NAMES, STEPS, application_progress, declaration_codes
@@ -109,9 +110,14 @@ def apply(request, call_pk):
     )
 
 
-def _evaluation_context(application):
-    """The rules' panel, on an application just read by `application_for` (its rows are used as read)."""
-    return {"evaluation": evaluate_application(application, fresh=False)}
+def _evaluation_context(application, step, form=None):
+    """The rules' panel, on an application just read by `application_for` (its rows are used as read).
+
+    On the budget step, the rows the form refused are not counted (applications.guidance).
+    """
+    rejected = rejected_rows(form) if step == "budget" else []
+    panel = panel_for(application, step=step, steps=STEP_NAMES, rejected=rejected)
+    return {"evaluation": panel.evaluation, "panel": panel}
 
 
 # Where a step goes back to once saved, when it was opened from the review page's "Change" links:
@@ -164,7 +170,7 @@ def edit(request, pk, step):
         "returning": returning,
         "error_links": getattr(form, "error_links", []),
         "checklist": selectors.document_checklist(application) if step in ("documents", "review") else None,
-        **_evaluation_context(application),
+        **_evaluation_context(application, step, form),
     }
     if step == "review":
         context.update(_review_context(application, context["evaluation"]))

@@ -161,7 +161,11 @@ def test_an_export_consortium_goes_from_sign_up_to_a_receipted_application(page,
     budget_line(page, 1, "Commercial trips", "Two trips to Paris", "3200")
     page.get_by_role("button", name="Save", exact=True).click()
     page.locator(".max-grant").filter(has_text="8,000.00").wait_for()
-    assert "9,700.00 capped at 8,000.00 for a consortium in the initiation stage" in page.locator("#panel").inner_text()
+    # Above the stage's cap: a warning with the part that will not be funded, not a tick.
+    assert (
+        "Grant: 9,700.00\xa0€ worked out, the maximum for a consortium in the initiation stage is 8,000.00\xa0€: "
+        "1,700.00\xa0€ will not be funded."
+    ) in page.locator("#panel .warnings").inner_text()
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url(re.compile(r"/edit/documents/$"))
     page.get_by_role("link", name="6. Review and submit").click()
@@ -207,7 +211,9 @@ def test_a_pimex_company_applies_and_accepts_the_training_commitments(page, live
     page.wait_for_url(re.compile(r"/edit/documents/$"))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/edit/declarations/$"))
-    assert "Not eligible yet" in page.locator("#panel").inner_text()
+    # On the declarations step they are still to do (not a failure), and the grant is the potential one.
+    assert "accept the declarations (step 5)" in page.locator("#panel .to-do").inner_text()
+    assert "2,200.00" in page.locator("#panel .potential-grant").inner_text()
     page.get_by_label("three group training sessions and three individual tutorials", exact=False).check()
     page.get_by_label("true and complete", exact=False).check()
     page.get_by_role("button", name="Save and continue").click()

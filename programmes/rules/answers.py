@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from programmes.models import Question
 
-from .base import EligibilityRule, Facts
+from .base import ANSWERS, EligibilityRule, Facts
 
 
 def _question(row):
@@ -32,6 +32,7 @@ def _label(row) -> str:
 class AnswerMinChoicesRule(EligibilityRule):
     code = "answer_min_choices"
     label = _("At least N answers chosen for a question")
+    part = ANSWERS
     required = ("choices", "number")
 
     def extra_validation(self, row):
@@ -75,6 +76,7 @@ def not_asked(question) -> str:
 class AnswerEqualsRule(EligibilityRule):
     code = "answer_equals"
     label = _("The answer to a question is one of some values")
+    part = ANSWERS
     required = ("choices",)
 
     def extra_validation(self, row):

@@ -16,6 +16,16 @@ FUNDING = "funding"
 WHO = "who"
 HOW_MUCH = "how_much"
 
+# The part of an application that can meet a rule (`Rule.part`): a rule about the applicant itself
+# (its kind, members, size...) is met or not whatever is filled in; the others are met by filling in
+# the answers, the budget, the documents or the declarations. The application form's guidance
+# (applications.guidance) tells "still to do" from "not met" by it.
+APPLICANT = "applicant"
+ANSWERS = "answers"
+BUDGET = "budget"
+DOCUMENTS = "documents"
+DECLARED = "declarations"
+
 # The parameter columns of programmes.CallRule.
 PARAMETERS = ("number", "amount", "limit", "rate", "choices", "category")
 
@@ -77,6 +87,13 @@ class RuleResult:
     message: str
     kind: str = ELIGIBILITY
     label: str = ""
+    # The part of the application that can meet the rule (APPLICANT, ANSWERS, BUDGET...).
+    part: str = APPLICANT
+    # For a cap that lowered the amount: the part that will not be funded, and the sentence saying
+    # why ("Trade fairs: 10,000.00 € asked, the cap is 8,000.00 €: 2,000.00 € will not be funded.").
+    # A warning, not a failure: the rule passed.
+    unfunded: Decimal = Decimal("0.00")
+    warning: str = ""
 
     def __str__(self):
         return f"[{'pass' if self.passed else 'fail'}] {self.code}: {self.message}"
@@ -110,10 +127,27 @@ class Evaluation:
     applied_cap: Decimal | None = None
     rules: list[dict] = field(default_factory=list)
     rules_version: str = ""
+    # The budget lines counted, and those left out (`evaluate_application(leave_out=...)`).
+    counted_lines: int = 0
+    left_out_lines: int = 0
 
     @property
     def failures(self) -> list[RuleResult]:
         return [r for r in self.results if not r.passed]
+
+    @property
+    def potential_grant(self) -> Decimal:
+        """The grant the budget would get if every requirement still missing were met.
+
+        The funding rules' result (eligible costs, rate, caps), whatever the eligibility: the
+        maximum grant once eligible, the figure an applicant sees while filling in the application.
+        """
+        return self.computed_grant
+
+    @property
+    def warnings(self) -> list[RuleResult]:
+        """The caps that lowered the costs or the grant: what will not be funded, and why."""
+        return [r for r in self.results if r.warning]
 
     @property
     def explanation_text(self) -> str:
@@ -131,6 +165,7 @@ class Rule:
     label = ""
     kind = ELIGIBILITY
     group = WHO  # where the public pages list it (WHO or HOW_MUCH)
+    part = APPLICANT  # the part of the application that can meet it
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     # For rules with `choices`: the allowed values (None: any).
@@ -164,7 +199,9 @@ class Rule:
         return str(self.label)
 
     def result(self, passed: bool, message) -> RuleResult:
-        return RuleResult(code=self.code, passed=passed, message=str(message), kind=self.kind, label=str(self.label))
+        return RuleResult(
+            code=self.code, passed=passed, message=str(message), kind=self.kind, label=str(self.label), part=self.part
+        )
 
 
 class EligibilityRule(Rule):
@@ -178,6 +215,7 @@ class EligibilityRule(Rule):
 class FundingRule(Rule):
     kind = FUNDING
     group = HOW_MUCH
+    part = BUDGET
 
     def apply(self, row, facts: Facts, grant: Decimal, eligible_costs: Decimal) -> tuple[Decimal, RuleResult]:
         """The grant after this rule, and the result that explains the step."""

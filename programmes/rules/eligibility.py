@@ -9,7 +9,7 @@ from consortia.services import sme_figures, sme_size
 from portal.regions import NUTS2, region_name
 from programmes.services import AidSplitRefused, de_minimis_share
 
-from .base import HOW_MUCH, EligibilityRule, Facts, money, quantity
+from .base import BUDGET, DECLARED, DOCUMENTS, HOW_MUCH, EligibilityRule, Facts, money, quantity
 
 APPLICANT_TYPES = {
     "consortium": _("a consortium"),
@@ -318,6 +318,7 @@ class OnePerCallRule(EligibilityRule):
 class DeclarationsRule(EligibilityRule):
     code = "declarations"
     label = _("Declarations")
+    part = DECLARED
     required = ("choices",)
     allowed_choices = DECLARATIONS
 
@@ -347,6 +348,7 @@ class RequiredDocumentsRule(EligibilityRule):
 
     code = "attachments"
     label = _("Required documents")
+    part = DOCUMENTS
 
     def describe_documents(self, documents) -> str:
         return _("Attach: %(documents)s.") % {"documents": ", ".join(d.title for d in documents if d.required)}
@@ -369,6 +371,7 @@ class MinEligibleCostRule(EligibilityRule):
     code = "min_eligible_cost"
     label = _("Minimum eligible cost")
     group = HOW_MUCH
+    part = BUDGET
     required = ("amount",)
 
     def describe(self, row):

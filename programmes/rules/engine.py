@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from consortia.models import Membership
 from consortia.services import active_memberships, consortium_stage
-from portal.money import to_cents
+from portal.money import format_eur, to_cents
 from programmes.models import CallDocument
 from programmes.models.questions import asked_ids
 from programmes.services import de_minimis_headrooms
@@ -175,21 +175,31 @@ def _eligible_costs(facts: Facts, rows) -> tuple[Decimal, list[str], list[tuple[
             continue
         cap = rule.cap(row, requested)
         asked = by_category.get(row.category_id, Decimal("0.00"))
-        if asked > cap:
-            eligible -= asked - cap
-            message = _("%(category)s: %(asked)s requested, capped at %(cap)s") % {
-                "category": row.category.name,
-                "asked": money(asked),
-                "cap": money(cap),
-            }
-            steps.append(message)
-        else:
+        if asked <= cap:
             message = _("%(category)s: %(asked)s, within the cap of %(cap)s") % {
                 "category": row.category.name,
                 "asked": money(asked),
                 "cap": money(cap),
             }
-        results.append((row, rule.result(True, message)))
+            results.append((row, rule.result(True, message)))
+            continue
+        eligible -= asked - cap
+        message = _("%(category)s: %(asked)s requested, capped at %(cap)s") % {
+            "category": row.category.name,
+            "asked": money(asked),
+            "cap": money(cap),
+        }
+        steps.append(message)
+        result = rule.result(True, message)
+        # Not a failure: the costs above the cap are simply not funded, and the applicant is told so.
+        result.unfunded = to_cents(asked - cap)
+        result.warning = _("%(category)s: %(asked)s asked, the cap is %(cap)s: %(over)s will not be funded.") % {
+            "category": row.category.name,
+            "asked": format_eur(asked),
+            "cap": format_eur(cap),
+            "over": format_eur(result.unfunded),
+        }
+        results.append((row, result))
     if eligible != requested:
         steps.append(_("Eligible costs: %(total)s") % {"total": money(eligible)})
     return to_cents(eligible), steps, results
@@ -219,14 +229,19 @@ def rules_record(rows) -> tuple[str, list[dict]]:
     return digest[:12], rules
 
 
-def evaluate_application(application, *, fresh: bool = True) -> Evaluation:
+def evaluate_application(application, *, fresh: bool = True, leave_out=frozenset()) -> Evaluation:
     """Check an application against its call's rules and work out the maximum grant.
 
     Every result says why, naming the facts. The maximum grant is 0.00 when the
     application is not eligible; `computed_grant` keeps what the funding rules gave.
     `fresh=False`: see `gather_facts` (the caller loaded and locked the application).
+    `leave_out`: ids of budget lines not to count, for a page whose form refused their new
+    values (the stored ones are out of date); the submission and staff never pass it.
     """
     facts, rows = gather_facts(application, fresh=fresh)
+    counted = [line for line in facts.budget_lines if line.pk not in leave_out]
+    left_out = len(facts.budget_lines) - len(counted)
+    facts.budget_lines = counted
     by_row: dict[int, RuleResult] = {}
 
     eligible_costs, steps, cap_results = _eligible_costs(facts, rows)
@@ -249,6 +264,12 @@ def evaluate_application(application, *, fresh: bool = True) -> Evaluation:
             rate = row.rate if rate is None else to_cents(rate * row.rate / 100)
         elif isinstance(rule, CAP_RULES) and grant < before:
             cap = grant
+            result.unfunded = before - grant
+            result.warning = _("Grant: %(grant)s worked out, %(reason)s: %(over)s will not be funded.") % {
+                "grant": format_eur(before),
+                "reason": rule.cap_reason(row, facts, grant),
+                "over": format_eur(before - grant),
+            }
         by_row[row.pk] = result
         if result.passed or isinstance(rule, GrantRangeRule):
             steps.append(result.message)
@@ -287,6 +308,8 @@ def evaluate_application(application, *, fresh: bool = True) -> Evaluation:
         applied_cap=cap,
         rules=parameters,
         rules_version=version,
+        counted_lines=len(counted),
+        left_out_lines=left_out,
     )
 
 

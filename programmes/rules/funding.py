@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import to_cents
+from portal.money import format_eur, to_cents
 
 from .base import Facts, FundingRule, money, percent
 from .eligibility import STAGES
@@ -65,6 +65,10 @@ class FundingRateRule(FundingRule):
 
 
 class _CapMixin:
+    def cap_reason(self, row, facts: Facts, cap: Decimal) -> str:
+        """Why the grant stops at `cap`, for the warning on what will not be funded."""
+        return _("the cap is %(cap)s") % {"cap": format_eur(cap)}
+
     def _cap(self, cap: Decimal, grant: Decimal, capped_message, within_message, params):
         if grant > cap:
             return cap, self.result(True, capped_message % {"cap": money(cap), "grant": money(grant), **params})
@@ -78,6 +82,9 @@ class GrantCapRule(_CapMixin, FundingRule):
 
     def describe(self, row):
         return _("At most %(amount)s EUR per application.") % {"amount": money(row.amount)}
+
+    def cap_reason(self, row, facts, cap):
+        return _("the maximum per application is %(cap)s") % {"cap": format_eur(cap)}
 
     def apply(self, row, facts, grant, eligible_costs):
         return self._cap(
@@ -104,6 +111,12 @@ class StageCapRule(_CapMixin, FundingRule):
     def applies(self, row, facts) -> bool:
         return facts.stage in row.choice_list
 
+    def cap_reason(self, row, facts, cap):
+        return _("the maximum for a consortium in the %(stage)s stage is %(cap)s") % {
+            "stage": STAGES.get(facts.stage, facts.stage),
+            "cap": format_eur(cap),
+        }
+
     def apply(self, row, facts, grant, eligible_costs):
         stage = STAGES.get(facts.stage, facts.stage)
         return self._cap(
@@ -122,6 +135,16 @@ class PerCompanyCapRule(_CapMixin, FundingRule):
 
     def describe(self, row):
         return _("At most %(amount)s EUR per participating company.") % {"amount": money(row.amount)}
+
+    def cap_reason(self, row, facts, cap):
+        count = max(len(facts.members), 1)
+        if count == 1:
+            return _("the maximum per company is %(cap)s") % {"cap": format_eur(cap)}
+        return _("the maximum is %(cap)s (%(per)s for each of %(count)s companies)") % {
+            "cap": format_eur(cap),
+            "per": format_eur(row.amount),
+            "count": count,
+        }
 
     def apply(self, row, facts, grant, eligible_costs):
         count = max(len(facts.members), 1)
@@ -154,6 +177,9 @@ class GrantRangeRule(FundingRule):
         if row.amount is None and row.limit is None:
             return {"amount": _("Give the minimum grant, the maximum (upper limit), or both.")}
         return {}
+
+    def cap_reason(self, row, facts, cap):
+        return _("the call's maximum grant is %(cap)s") % {"cap": format_eur(cap)}
 
     def describe(self, row):
         if row.amount is not None and row.limit is not None:
