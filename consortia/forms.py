@@ -78,6 +78,10 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.has_error("region"):
+            # The stored region is not the answer either: the model would refuse it for the new
+            # country a second time, in its own words.
+            self.instance.region = ""
         country, tax_id = cleaned.get("country"), cleaned.get("tax_id")
         if country and tax_id:
             compact = tax_id_compact(country, tax_id)
