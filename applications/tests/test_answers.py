@@ -320,7 +320,7 @@ def test_the_country_question_offers_the_countries_by_name_in_the_reader_languag
     select = select[: select.index("</select>")]
     assert '<option value="FR">Francia</option>' in select
     codes = re.findall(r'value="([A-Z]{2})"', select)
-    assert codes[:4] == ["ES", "IT", "PT", "DE"]  # the three first, then by name: Alemania
+    assert codes[:3] == ["ES", "IT", "PT"]  # the three the portal serves first, then the others by name
 
 
 def test_the_region_question_offers_the_regions_by_name_and_stores_the_code(client, applicant):
