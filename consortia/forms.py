@@ -24,7 +24,7 @@ class OrganisationForm(forms.ModelForm):
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES)
     region = RegionField(
         label=_("Region (NUTS 2)"),
-        country_field="id_country",
+        follows_country=True,
         help_text=_(
             "Where the registered office is: type the region's name and choose it, e.g. Extremadura, "
             "or its NUTS 2 code (ES43)."
@@ -70,6 +70,7 @@ class OrganisationForm(forms.ModelForm):
         country = self.data.get(self.add_prefix("country")) if self.is_bound else None
         country = country or self.initial.get("country") or self.instance.country or COUNTRIES()[0][0]
         self.fields["region"].widget.country = country
+        self.fields["region"].widget.country_field = self["country"].auto_id
 
     def clean_region(self):
         region, country = self.cleaned_data["region"], self.cleaned_data.get("country")

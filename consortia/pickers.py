@@ -93,9 +93,10 @@ class RegionField(forms.CharField):
 
     widget = RegionInput
 
-    def __init__(self, *, country_field=None, **kwargs):
+    def __init__(self, *, follows_country=False, **kwargs):
         kwargs.setdefault("max_length", 100)
-        kwargs.setdefault("widget", RegionInput(country_field=country_field))
+        # The form names the country select (its id) once it is built: RegionInput.country_field.
+        kwargs.setdefault("widget", RegionInput(country_field="id_country" if follows_country else None))
         super().__init__(**kwargs)
 
     def clean(self, value):
