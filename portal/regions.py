@@ -70,6 +70,12 @@ NUTS2 = {
 # Countries whose regions are listed one by one above.
 LISTED_COUNTRIES = {"ES", "IT", "PT"}
 
+# How the NUTS codes of the EU member states start (Greece is EL).
+NUTS_PREFIXES = frozenset([
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+])  # fmt: skip
+
 NUTS2_CHOICES = sorted(((code, f"{code} {name}") for code, name in NUTS2.items()), key=lambda c: c[0])
 
 _NUTS2_FORMAT = re.compile(r"^[A-Z]{2}[0-9A-Z]{2}$")
@@ -137,7 +143,7 @@ def region_code_of(text: str) -> str | None:
     match = _CODE_BESIDE.search(text)
     if match:
         code = (match.group(1) or match.group(2)).upper()
-        # "Norte" is a name, not a code; a word of four letters is a code only if it reads like one.
-        if match.group(2) or len(text) == 4 or code in NUTS2:
+        # "Norte" is a name, not a code; "Vale" neither: a code starts with an EU country's.
+        if code in NUTS2 or ((match.group(2) or len(text) == 4) and code[:2] in NUTS_PREFIXES):
             return code
     return None

@@ -81,10 +81,13 @@ def test_a_region_of_another_country_is_refused_next_to_the_field_naming_it_and_
     assert not Organisation.objects.exists()
 
 
-def test_a_name_that_is_no_region_is_refused_saying_how_to_choose(client, applicant):
-    response = client.post(CREATE, organisation_data(region="Tierra de Barros"))
+@pytest.mark.parametrize("typed", ["Tierra de Barros", "Vale", "XX12"])
+def test_a_name_that_is_no_region_is_refused_saying_how_to_choose(client, applicant, typed):
+    response = client.post(CREATE, organisation_data(region=typed))
 
-    assert "“Tierra de Barros” is not a region we know" in error_of(response, "region")
+    assert error_of(response, "region") == (
+        f"“{typed}” is not a region we know: choose one from the list or type its NUTS 2 code, e.g. ES43."
+    )
     assert not Organisation.objects.exists()
 
 
