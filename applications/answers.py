@@ -24,10 +24,12 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from consortia.countries import ISO_3166_ALPHA2, world_country_choices
+from consortia.pickers import RegionField
 from portal.localization import LocalDecimalField
 from portal.money import format_eur
 from portal.refusals import Refused
-from portal.regions import region_name, validate_nuts2
+from portal.regions import region_name
 from programmes.markets import MARKETS
 from programmes.models import Question, QuestionChoice
 from programmes.models.questions import asked_ids
@@ -158,16 +160,20 @@ def _country(value: str) -> str:
     return code
 
 
+def _country_choices():
+    return [("", "---------"), *world_country_choices()]
+
+
 class CountryField(forms.CharField):
-    def clean(self, value):
-        return _country(super().clean(value))
+    """A country chosen by its name (in the reader's language); the ISO code is stored."""
 
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.Select(choices=_country_choices), **kwargs)
 
-class RegionField(forms.CharField):
     def clean(self, value):
-        code = (super().clean(value) or "").strip().upper()
-        if code:
-            validate_nuts2(code)
+        code = _country(super().clean(value))
+        if code and code not in ISO_3166_ALPHA2:
+            raise ValidationError(_("Choose a country from the list."), code="unknown_country")
         return code
 
 
@@ -219,7 +225,7 @@ def question_field(question) -> forms.Field:
         )
     elif kind == Kind.COUNTRY:
         field = CountryField(**options)  # no length check first: the message says how to write it
-    else:  # region
+    else:  # region: chosen by its name among the NUTS 2 regions the portal lists, or typed as a code
         field = RegionField(**options)
     if question.required:
         field.help_text = format_help(question.help_text)

@@ -6,41 +6,14 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from portal.localization import LocalDecimalField, localized_formfield
-from portal.regions import NUTS2_CHOICES
 
+from .countries import eu_country_choices
 from .models import Consortium, Organisation
+from .pickers import NaceField, RegionField, region_in_country
 from .taxids import tax_id_compact
 
-# EU member states (ISO 3166), the three the portal serves first at the top.
-COUNTRIES = [
-    ("ES", _("Spain")),
-    ("IT", _("Italy")),
-    ("PT", _("Portugal")),
-    ("AT", _("Austria")),
-    ("BE", _("Belgium")),
-    ("BG", _("Bulgaria")),
-    ("HR", _("Croatia")),
-    ("CY", _("Cyprus")),
-    ("CZ", _("Czechia")),
-    ("DK", _("Denmark")),
-    ("EE", _("Estonia")),
-    ("FI", _("Finland")),
-    ("FR", _("France")),
-    ("DE", _("Germany")),
-    ("GR", _("Greece")),
-    ("HU", _("Hungary")),
-    ("IE", _("Ireland")),
-    ("LV", _("Latvia")),
-    ("LT", _("Lithuania")),
-    ("LU", _("Luxembourg")),
-    ("MT", _("Malta")),
-    ("NL", _("Netherlands")),
-    ("PL", _("Poland")),
-    ("RO", _("Romania")),
-    ("SK", _("Slovakia")),
-    ("SI", _("Slovenia")),
-    ("SE", _("Sweden")),
-]
+# EU member states (ISO 3166) by name in the reader's language, the three the portal serves first at the top.
+COUNTRIES = eu_country_choices
 
 # Beyond these a figure is a typing error, not a firm (the largest SMEs are far below).
 MAX_STAFF = Decimal("1000000")
@@ -49,11 +22,20 @@ MAX_AMOUNT = Decimal("100000000000")
 
 class OrganisationForm(forms.ModelForm):
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES)
-    region = forms.CharField(
+    region = RegionField(
         label=_("Region (NUTS 2)"),
-        max_length=4,
-        help_text=_("Where the registered office is, e.g. ES43 for Extremadura."),
-        widget=forms.TextInput(attrs={"list": "nuts2-regions", "autocomplete": "off"}),
+        follows_country=True,
+        help_text=_(
+            "Where the registered office is: type the region's name and choose it, e.g. Extremadura, "
+            "or its NUTS 2 code (ES43)."
+        ),
+    )
+    nace_code = NaceField(
+        label=_("Main activity (NACE code)"),
+        help_text=_(
+            "Type a word of the activity or its code and choose it from the list, e.g. cheese or 10.51 "
+            "(Operation of dairies and cheese making)."
+        ),
     )
 
     class Meta:
@@ -83,13 +65,24 @@ class OrganisationForm(forms.ModelForm):
             self.fields[name].validators.append(MaxValueValidator(MAX_AMOUNT))
         for name in ("employees", "turnover", "balance_sheet", "nace_code", "founded_on"):
             self.fields[name].required = True
-        self.nuts_choices = NUTS2_CHOICES
+        # The region suggestions are the chosen country's: the one posted, else the one stored, else
+        # the first the country list shows.
+        country = self.data.get(self.add_prefix("country")) if self.is_bound else None
+        country = country or self.initial.get("country") or self.instance.country or COUNTRIES()[0][0]
+        self.fields["region"].widget.country = country
+        self.fields["region"].widget.country_field = self["country"].auto_id
 
     def clean_region(self):
-        return self.cleaned_data["region"].strip().upper()
+        region, country = self.cleaned_data["region"], self.cleaned_data.get("country")
+        region_in_country(region, country)
+        return region
 
     def clean(self):
         cleaned = super().clean()
+        if self.has_error("region"):
+            # The stored region is not the answer either: the model would refuse it for the new
+            # country a second time, in its own words.
+            self.instance.region = ""
         country, tax_id = cleaned.get("country"), cleaned.get("tax_id")
         if country and tax_id:
             compact = tax_id_compact(country, tax_id)

@@ -2,6 +2,7 @@
 conditional questions asked only when their condition holds, answers typed, required to submit,
 in the submitted content, its fingerprint and the receipt."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -304,3 +305,53 @@ def test_the_questions_cost_the_submit_request_three_statements_at_most(client, 
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     # The 15 of a call without questions (test_receipts), and its questions, their choices, the answers.
     assert len(statements) == 18, "\n".join(statements)
+
+
+# --- countries and regions: chosen by name, stored as codes ------------------------------------------
+
+
+def test_the_country_question_offers_the_countries_by_name_in_the_reader_language(client, applicant):
+    application = draft(client, applicant)
+    ask(application.call)
+
+    page = client.get(url(application).replace("/en/", "/es/")).content.decode()
+
+    select = page[page.index('<select name="answer-country"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="FR">Francia</option>' in select
+    codes = re.findall(r'value="([A-Z]{2})"', select)
+    assert codes[:3] == ["ES", "IT", "PT"]  # the three the portal serves first, then the others by name
+
+
+def test_the_region_question_offers_the_regions_by_name_and_stores_the_code(client, applicant):
+    application = draft(client, applicant)
+    ask(application.call)
+
+    page = client.get(url(application)).content.decode()
+    response = client.post(url(application), {**GOOD, "answer-region": "Alentejo"})
+
+    assert 'list="id_answer-region-options"' in page
+    assert '<option value="Alentejo">PT18 · Portugal</option>' in page
+    assert '<option value="Extremadura">ES43 · Spain</option>' in page
+    assert not response.context["form"].errors
+    assert stored(application)["region"].text == "PT18"
+    # Shown again by its name.
+    assert 'name="answer-region" value="Alentejo"' in client.get(url(application)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("country", "XX", "Choose a country from the list."),
+        ("region", "Atlantis", "“Atlantis” is not a region we know"),
+    ],
+)
+def test_a_country_or_region_not_in_the_lists_is_refused_next_to_its_field(client, applicant, field, value, message):
+    application = draft(client, applicant)
+    ask(application.call)
+
+    response = client.post(url(application), {**GOOD, f"answer-{field}": value})
+
+    assert list(response.context["form"].errors) == [field]
+    assert message in " ".join(response.context["form"].errors[field])
+    assert field not in stored(application)
