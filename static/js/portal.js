@@ -88,11 +88,12 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     var noted = before;
-    before = null;
     if (!noted || !noted.id) { return; }
+    // The event comes from what was swapped in (the form htmx asked from is gone when replaced whole).
     var form = document.getElementById(noted.id);
-    if (!form || !event.detail.elt || !(event.detail.elt === form || form.contains(event.detail.elt) ||
-        event.detail.elt.contains(form))) { return; }
+    var swapped = event.target;
+    if (!form || !swapped || !swapped.contains || !(swapped.contains(form) || form.contains(swapped))) { return; }
+    before = null;  // the parts swapped out of band (the panel, the messages) settle first: not them
     var rows = rowsOf(form);
     var summary = form.querySelector("#error-summary") || document.querySelector("#error-summary");
     if (rows.length > noted.rows) {
