@@ -15,7 +15,7 @@ from applications.models import Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
 from portal.tests.browser import AccessibilityAudit, log_in
-from programmes.tests.factories import CostCategoryFactory
+from programmes.tests.factories import CallFactory, CostCategoryFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -69,14 +69,37 @@ def test_the_public_pages_and_the_account_pages_meet_wcag_21_aa(page, live_serve
     audit.assert_clean()
 
 
-def test_the_applicant_pages_meet_wcag_21_aa_in_english_spanish_and_portuguese(page, live_server, applicant, draft):
+def test_the_applicant_pages_meet_wcag_21_aa_in_english_spanish_and_portuguese(
+    page, live_server, applicant, company, consortium, draft
+):
+    other_call = CallFactory(programme=draft.call.programme, title="Export Consortiums 2025")
+    submitted = ApplicationFactory(
+        call=other_call,
+        consortium=consortium,
+        status=Application.Status.SUBMITTED,
+        submitted_at=datetime(2026, 3, 1, 10, tzinfo=UTC),
+        reference="EXP-2025-0003",
+    )
     log_in(page, applicant.email)
     audit = AccessibilityAudit(page)
     for language in ("en", "es", "pt"):
+        audit.visit(f"/{language}/")  # the navigation of a person logged in ("Log out")
         audit.visit(f"/{language}/my/")
+        audit.visit(f"/{language}/my/organisations/new/")
+        audit.visit(f"/{language}/my/organisations/{company.pk}/")
+        audit.visit(f"/{language}/my/consortia/new/")
+        audit.visit(f"/{language}/my/consortia/{consortium.pk}/")
         for step in STEPS:
             audit.visit(f"/{language}/my/applications/{draft.pk}/edit/{step}/")
         audit.visit(f"/{language}/my/applications/{draft.pk}/")
+        audit.visit(f"/{language}/my/applications/{submitted.pk}/")
+    audit.visit(f"/en/my/calls/{other_call.pk}/apply/")
+    # The project step sent without its title: the form comes back with its errors.
+    page.goto(f"/en/my/applications/{draft.pk}/edit/project/")
+    page.get_by_label("Project title").fill("")
+    page.get_by_role("button", name="Save and continue").click()
+    page.locator("#error-summary").wait_for()
+    audit.check()
     # The budget step after an htmx swap added a line.
     page.goto(f"/en/my/applications/{draft.pk}/edit/budget/")
     page.get_by_role("button", name="Add a line").click()
