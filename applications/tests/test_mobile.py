@@ -8,7 +8,7 @@ import pytest
 
 from applications.models import Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from portal.tests.browser import log_in
+from portal.tests.browser import assert_accessible, log_in
 from programmes.tests.factories import CallFactory, CostCategoryFactory
 
 pytestmark = [
@@ -72,3 +72,13 @@ def test_every_applicant_page_fits_a_375_px_screen(new_page, live_server, applic
     if problem := too_wide(page):
         problems.append(f"{page.url} (a line added): {problem}")
     assert not problems, "\n".join(problems)
+
+    # The portal's list of applications scrolls in its own box, which the keyboard can enter.
+    page.goto("/en/my/")
+    box = page.get_by_role("region", name="My applications").locator(".table-responsive")
+    assert (box.get_attribute("role"), box.get_attribute("tabindex")) == ("region", "0")
+    assert box.get_attribute("aria-labelledby") == "my-applications"  # named as its section
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    assert_accessible(page)

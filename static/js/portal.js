@@ -24,9 +24,15 @@
       if (scrolls) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
+        // Named after the table's caption, or else the heading of the section it is in.
         var caption = box.querySelector("caption");
-        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby") && caption) {
-          box.setAttribute("aria-label", caption.textContent.trim());
+        var section = box.closest("section[aria-labelledby]");
+        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+          if (caption) {
+            box.setAttribute("aria-label", caption.textContent.trim());
+          } else if (section) {
+            box.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+          }
         }
       } else if (box.getAttribute("tabindex") === "0" && box !== document.activeElement) {
         box.removeAttribute("tabindex");
