@@ -195,7 +195,8 @@ def test_focus_follows_the_budget_lines_added_and_removed(page, live_server, app
     info = focused(page)
     assert (info["tag"], info["row"], info["visible"]) == ("select", 2, True)
     # The screen reader is told the panel's figures changed.
-    assert "Maximum grant" in page.locator("#live-status").inner_text()
+    page.wait_for_function("() => document.getElementById('live-status').textContent.includes('Maximum grant')")
+    assert page.locator("#live-status").get_attribute("role") == "status"
 
     # The second line removed: the focus goes to the line before it.
     remove = page.locator("tr.budget-line").nth(1).get_by_label("Remove")
