@@ -14,7 +14,7 @@ PORT ?= 8000
 # apt-get as root, or through sudo for a normal user.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: demo test worker serve install install-dev system-deps browser-deps messages migrate lint demo-smoke deploy-smoke loadtest clean
+.PHONY: demo test worker serve install install-dev system-deps browser-deps node-deps messages migrate lint demo-smoke deploy-smoke loadtest clean
 
 demo: install system-deps messages migrate ## install, migrate, load the demo data and serve on http://127.0.0.1:8000
 	$(BIN)/python manage.py seed_demo
@@ -53,9 +53,17 @@ system-deps:
 	@command -v msgfmt >/dev/null 2>&1 && ldconfig -p | grep -q libpangoft2-1.0 || { \
 		$(APT) update -qq && $(APT) install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
-# Debian's Chromium drives the browser tests (no browser download).
-browser-deps:
+# Debian's Chromium drives the browser tests (no browser download); axe-core (package.json,
+# pinned in package-lock.json) checks their pages' accessibility.
+browser-deps: node-deps
 	@test -x /usr/bin/chromium || { $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
+
+node-deps: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel error
+	touch $@
 
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore "$(VENV)" -v 0
@@ -84,4 +92,4 @@ loadtest: install-dev system-deps messages
 	loadtest/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

@@ -1,6 +1,10 @@
-"""What a person does in the browser tests, whatever the page: log in through the login page."""
+"""What a person does in the browser tests, whatever the page: log in through the login page, and
+the page's accessibility as axe-core checks it."""
 
 import re
+
+import pytest
+from django.conf import settings
 
 from portal.tests.factories import PASSWORD
 
@@ -12,3 +16,88 @@ def log_in(page, email, next_url="/en/my/", password=PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("main").get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(re.escape(next_url) + "$"))
+
+
+# axe-core (package.json, installed by `make browser-deps`) checks a page against WCAG 2.1 A and AA.
+AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core is not installed ({AXE_SCRIPT}): run `make browser-deps`", pytrace=False)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[dict]:
+    """The WCAG 2.1 A and AA violations axe-core finds on the page as it is now.
+
+    The portal's Content-Security-Policy refuses inline scripts, so axe is not added as a <script>
+    tag (which the policy would block and the test would report): Playwright evaluates its source
+    from outside the page, which the policy does not govern. Its stylesheet preload is off: it
+    copies imported stylesheets into <style> elements, which the policy refuses too (so the one rule
+    that reads stylesheets, css-orientation-lock, is left unchecked).
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else "document"
+    results = page.evaluate(
+        """async ([context, tags]) => {
+            const target = context === "document" ? document : context;
+            const options = {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"], preload: false};
+            const results = await window.axe.run(target, options);
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+            }));
+        }""",
+        [context, WCAG_21_AA],
+    )
+    return results
+
+
+def axe_report(page, *, exclude: tuple[str, ...] = ()) -> str:
+    """Each WCAG 2.1 AA violation on the page (rule, help, elements), or "" when axe-core finds none."""
+    violations = axe_violations(page, exclude=exclude)
+    if not violations:
+        return ""
+    lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = (node["summary"] or "").replace("\n", "\n        ")
+            lines.append(f"    {node['target']}\n        {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
+    """Fail with each violation's rule, help and elements if the page breaks WCAG 2.1 AA (axe-core)."""
+    report = axe_report(page, exclude=exclude)
+    if report:
+        pytest.fail(report, pytrace=False)
+
+
+class AccessibilityAudit:
+    """Checks page after page with axe-core and fails once, at the end, listing every page's violations."""
+
+    def __init__(self, page):
+        self.page = page
+        self.reports: list[str] = []
+        self.checked: list[str] = []
+
+    def check(self) -> None:
+        """Check the page as it is now (after an action, a swap)."""
+        self.checked.append(self.page.url)
+        report = axe_report(self.page)
+        if report:
+            self.reports.append(report)
+
+    def visit(self, url: str) -> None:
+        """Go to `url`, see that it answers, and check it."""
+        response = self.page.goto(url)
+        assert response is not None and response.ok, f"{url} answered {response and response.status}"
+        self.check()
+
+    def assert_clean(self) -> None:
+        if self.reports:
+            pytest.fail("\n\n".join(self.reports), pytrace=False)

@@ -11,9 +11,122 @@
     });
   }
 
+  // A table wider than the screen scrolls sideways inside its .table-responsive box: the box takes
+  // the focus then (named after the table's caption), so the arrow keys scroll it (WCAG 2.1.1).
+  // A box that does not scroll is left out of the tab order.
+  function scrollableTables(root) {
+    var scope = root.querySelectorAll ? root : document;
+    var boxes = Array.prototype.slice.call(scope.querySelectorAll(".table-responsive"));
+    if (root.matches && root.matches(".table-responsive")) { boxes.push(root); }
+    boxes.forEach(function (box) {
+      if (box.dataset.scrollable === "always") { return; }  // the template made it focusable itself
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        // Named after the table's caption, or else the heading of the section it is in.
+        var caption = box.querySelector("caption");
+        var section = box.closest("section[aria-labelledby]");
+        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+          if (caption) {
+            box.setAttribute("aria-label", caption.textContent.trim());
+          } else if (section) {
+            box.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+          }
+        }
+      } else if (box.getAttribute("tabindex") === "0" && box !== document.activeElement) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+      }
+    });
+  }
+
   function enhance(root) {
     showProgress(root);
+    scrollableTables(root);
   }
+
+  var resizing;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () { scrollableTables(document); }, 200);
+  });
+
+  // --- Focus follows the work (WCAG 2.4.3, 3.3.1, 4.1.3) ----------------------------------------
+  // A form htmx replaces loses the element that had the focus. Before the request we note where the
+  // person was (which row, how many rows); after the swap the focus goes where the work goes on:
+  //   a row was added      -> the new row's first field;
+  //   a row was removed    -> the row before it (or the add button when none is left);
+  //   a submission refused -> the summary of the errors;
+  // otherwise htmx puts the focus back on the field with the same id, and we leave it there.
+  var ROW = "tr.budget-line";
+  var FIELD = "select, input:not([type=hidden]), textarea, button";
+  var before = null;
+
+  function rowsOf(element) {
+    return element ? Array.prototype.slice.call(element.querySelectorAll(ROW)) : [];
+  }
+
+  function focusOn(element) {
+    if (!element) { return; }
+    if (!element.matches(FIELD + ", a[href], [tabindex]")) { element.setAttribute("tabindex", "-1"); }
+    element.focus();
+    if (element.scrollIntoView) { element.scrollIntoView({block: "nearest"}); }
+  }
+
+  function firstField(row) {
+    return row.querySelector(FIELD) || row;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    var rows = rowsOf(form);
+    var active = document.activeElement;
+    var activeRow = active && active.closest ? active.closest(ROW) : null;
+    before = {
+      id: form.id,
+      rows: rows.length,
+      activeRow: activeRow ? rows.indexOf(activeRow) : -1,
+      submitted: !!(event.detail.requestConfig && event.detail.requestConfig.triggeringEvent &&
+        event.detail.requestConfig.triggeringEvent.type === "submit"),
+    };
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var noted = before;
+    if (!noted || !noted.id) { return; }
+    // The event comes from what was swapped in (the form htmx asked from is gone when replaced whole).
+    var form = document.getElementById(noted.id);
+    var swapped = event.target;
+    if (!form || !swapped || !swapped.contains || !(swapped.contains(form) || form.contains(swapped))) { return; }
+    before = null;  // the parts swapped out of band (the panel, the messages) settle first: not them
+    var rows = rowsOf(form);
+    var summary = form.querySelector("#error-summary") || document.querySelector("#error-summary");
+    if (rows.length > noted.rows) {
+      focusOn(firstField(rows[rows.length - 1]));
+    } else if (rows.length < noted.rows && noted.activeRow >= 0) {
+      var previous = rows[Math.min(noted.activeRow, rows.length) - 1];
+      focusOn(previous ? firstField(previous) : form.querySelector("#add-line, button[type=submit]"));
+    } else if (noted.submitted && summary) {
+      focusOn(summary);
+    } else if (!form.contains(document.activeElement) && noted.activeRow >= 0 && rows[noted.activeRow]) {
+      focusOn(firstField(rows[noted.activeRow]));
+    }
+  });
+
+  // The panel beside the steps (eligibility, maximum grant) comes back whole with each save: a live
+  // region replaced is not reliably read out, so a region that stays on the page (base.html) says it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    var panel = document.getElementById("panel");
+    var status = document.getElementById("live-status");
+    if (!xhr || !panel || !status || xhr.responseText.indexOf('id="panel"') === -1) { return; }
+    var grant = panel.querySelector(".max-grant");
+    var said = grant && grant.parentNode ? grant.parentNode.textContent : "";
+    var text = ((status.dataset.panelUpdated || "") + " " + said).replace(/\s+/g, " ").trim();
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 100);
+  });
 
   if (window.htmx) {
     window.htmx.onLoad(enhance);
