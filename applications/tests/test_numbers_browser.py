@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def save(page):
     """Press "Guardar" and wait for the step to come back from the server."""
     with page.expect_response(lambda r: r.request.method == "POST" and "/edit/budget/" in r.url):
-        page.locator("button[name=action][value=save]").click()
+        page.locator("button[name=action][value=save]:not(.visually-hidden)").click()
     page.wait_for_load_state("networkidle")
 
 

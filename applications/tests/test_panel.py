@@ -45,7 +45,10 @@ def pimex_call(*extra_rules):
 def draft(client, applicant, call=None, **organisation):
     call = call or pimex_call()
     company = organisation_register(user=applicant, organisation=OrganisationFactory.build(**organisation))
-    client.post(reverse("applications:apply", args=[call.pk]), {"applicant": f"organisation:{company.pk}"})
+    client.post(
+        reverse("applications:apply", args=[call.pk]),
+        {"title": "Fairs in Lyon", "applicant": f"organisation:{company.pk}"},
+    )
     return Application.objects.get(call=call, organisation=company)
 
 

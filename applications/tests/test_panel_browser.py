@@ -30,7 +30,7 @@ def posted(page):
 
 def save(page):
     with posted(page):
-        page.locator("button[name=action][value=save]").click()
+        page.locator("button[name=action][value=save]:not(.visually-hidden)").click()
     page.wait_for_load_state("networkidle")
 
 

@@ -106,7 +106,7 @@
       focusOn(firstField(rows[rows.length - 1]));
     } else if (rows.length < noted.rows && noted.activeRow >= 0) {
       var previous = rows[Math.min(noted.activeRow, rows.length) - 1];
-      focusOn(previous ? firstField(previous) : form.querySelector("#add-line, button[type=submit]"));
+      focusOn(previous ? firstField(previous) : form.querySelector("#add-line") || form.querySelector("button[type=submit]:not(.visually-hidden)"));
     } else if (noted.submitted && summary) {
       focusOn(summary);
     } else if (!form.contains(document.activeElement) && noted.activeRow >= 0 && rows[noted.activeRow]) {
@@ -114,14 +114,14 @@
     }
   });
 
-  // The panel beside the steps (eligibility, maximum grant) comes back whole with each save: a live
+  // The panel beside the steps (eligibility, maximum or potential grant) comes back whole with each save: a live
   // region replaced is not reliably read out, so a region that stays on the page (base.html) says it.
   document.addEventListener("htmx:afterSettle", function (event) {
     var xhr = event.detail.xhr;
     var panel = document.getElementById("panel");
     var status = document.getElementById("live-status");
     if (!xhr || !panel || !status || xhr.responseText.indexOf('id="panel"') === -1) { return; }
-    var grant = panel.querySelector(".max-grant");
+    var grant = panel.querySelector(".max-grant, .potential-grant");
     var said = grant && grant.parentNode ? grant.parentNode.textContent : "";
     var text = ((status.dataset.panelUpdated || "") + " " + said).replace(/\s+/g, " ").trim();
     status.textContent = "";
