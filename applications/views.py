@@ -234,33 +234,40 @@ def _budget_step(request, application):
             formset.extra = 1
             return formset, False
         return formset, action == "next"
-    # Save the rows that are complete and correct; show the others with their errors. An error of
-    # the whole set (too many lines) saves nothing.
+    # Save the rows that are complete and correct, remove the rows ticked "Remove", and show the
+    # others with their errors. An error of the whole set (too many lines) saves nothing.
     if formset.non_form_errors():
         return formset, False
-    saved = {}
+    saved, removed = {}, set()
     for index, form in enumerate(formset.forms):
-        if form.is_valid() and form.has_changed() and not form.cleaned_data.get("DELETE"):
+        if form.cleaned_data.get("DELETE"):
+            removed.add(index)
+            if form.instance.pk:
+                form.instance.delete()
+        elif form.is_valid() and form.has_changed():
             line = form.save(commit=False)
             line.application = application
             line.save()
             if index >= formset.initial_form_count():
                 saved[index] = line.pk
-    if not saved:
+    if not saved and not removed:
         return formset, False
-    # The new rows just saved come back as saved rows (with their ids), so correcting the others
-    # and saving again updates them instead of adding them a second time.
-    formset = BudgetFormSet(_as_saved_rows(formset, saved), instance=application, programme=programme)
+    # The page is drawn again from what is stored now: the rows removed are gone, and the new rows
+    # just saved come back as saved rows (with their ids), so correcting the others and saving
+    # again updates them instead of adding them a second time.
+    formset = BudgetFormSet(_as_saved_rows(formset, saved, removed), instance=application, programme=programme)
     formset.is_valid()
     return formset, False
 
 
-def _as_saved_rows(formset, saved: dict[int, int]):
-    """The formset's data with the new rows numbered in `saved` (index -> id) moved among the saved rows."""
+def _as_saved_rows(formset, saved: dict[int, int], removed: set[int] = frozenset()):
+    """The formset's data without the rows `removed`, and with the new rows numbered in `saved`
+    (index -> id) moved among the saved rows."""
     data, prefix = formset.data, formset.prefix
     initial = formset.initial_form_count()
-    new = [index for index in range(initial, formset.total_form_count()) if index not in saved]
-    order = [*range(initial), *saved, *new]
+    kept = [index for index in range(initial) if index not in removed]
+    new = [index for index in range(initial, formset.total_form_count()) if index not in saved and index not in removed]
+    order = [*kept, *saved, *new]
     rows = QueryDict(mutable=True)
     for key, values in data.lists():
         if not key.startswith(f"{prefix}-"):
@@ -273,7 +280,7 @@ def _as_saved_rows(formset, saved: dict[int, int]):
         if index in saved:
             rows[f"{prefix}-{position}-id"] = str(saved[index])
     rows[f"{prefix}-TOTAL_FORMS"] = str(len(order))
-    rows[f"{prefix}-INITIAL_FORMS"] = str(initial + len(saved))
+    rows[f"{prefix}-INITIAL_FORMS"] = str(len(kept) + len(saved))
     rows[f"{prefix}-MIN_NUM_FORMS"] = data.get(f"{prefix}-MIN_NUM_FORMS", "0")
     rows[f"{prefix}-MAX_NUM_FORMS"] = data.get(f"{prefix}-MAX_NUM_FORMS", "1000")
     return rows

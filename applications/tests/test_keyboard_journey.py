@@ -1,15 +1,19 @@
-"""With the keyboard alone (Tab, Shift+Tab, Enter, Space, arrows), from logging in to a submitted
+"""With the keyboard alone (Tab, Shift+Tab, Enter, Space, arrows), from signing up to a submitted
 application, the focus always visible; and the focus follows the work when a part of the page is
 redrawn: a budget line added or removed, a form refused, the panel's figures read out."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 
 from applications.models import Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
-from portal.tests.browser import log_in
+from consortia.models import Organisation
+from consortia.taxids import make_tax_id
+from portal.tests.browser import focused, log_in, settled, tab_to, to_main, type_into
 from portal.tests.factories import PASSWORD
 from programmes.models import CallRule, CostCategory
 from programmes.tests.factories import CallFactory, ProgrammeFactory
@@ -19,62 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("fresh_rate_limits"),
 ]
-
-# The element with the focus: its name as a screen reader would start to read it, and whether a
-# sighted keyboard user sees where it is (an outline or a box-shadow drawn around it).
-FOCUSED = """() => {
-    const element = document.activeElement;
-    if (!element || element === document.body) return null;
-    const style = getComputedStyle(element);
-    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-    const shadow = !!style.boxShadow && style.boxShadow !== "none";
-    const label = element.labels && element.labels.length ? element.labels[0].textContent : "";
-    const name = element.getAttribute("aria-label") || label || element.textContent || element.value || "";
-    return {
-        tag: element.tagName.toLowerCase(), id: element.id, name: name.replace(/\\s+/g, " ").trim(),
-        visible: outline || shadow, row: element.closest("tr.budget-line") ? [...document.querySelectorAll(
-            "tr.budget-line")].indexOf(element.closest("tr.budget-line")) : -1,
-    };
-}"""
-
-
-def focused(page) -> dict:
-    info = page.evaluate(FOCUSED)
-    assert info is not None, f"nothing has the focus on {page.url}"
-    return info
-
-
-def tab_to(page, name: str, *, tag: str | None = None, backwards: bool = False, limit: int = 60) -> dict:
-    """Press Tab (Shift+Tab backwards) until the control named `name` has the focus; every control
-    passed on the way shows where the focus is."""
-    for _ in range(limit):
-        page.keyboard.press("Shift+Tab" if backwards else "Tab")
-        info = focused(page)
-        assert info["visible"], f"the focus is not visible on <{info['tag']}> {info['name']!r} ({page.url})"
-        if name.lower() in info["name"].lower() and (tag is None or info["tag"] == tag):
-            return info
-    raise AssertionError(f"{name!r} was not reached with the keyboard on {page.url}")
-
-
-def to_main(page) -> None:
-    """The first Tab reaches the skip link; Enter on it starts the next Tab inside the main content.
-
-    After a form sent from a page reached through the skip link, the next page's address keeps its
-    "#main" (a redirect keeps the fragment): the browser starts the Tab order in the main content."""
-    if page.evaluate("location.hash") == "#main":
-        return
-    page.keyboard.press("Tab")
-    info = focused(page)
-    assert info["name"] == "Skip to main content" and info["visible"]
-    page.keyboard.press("Enter")
-
-
-def settled(page) -> None:
-    """Wait until htmx has sent, swapped and settled what it was doing."""
-    page.wait_for_timeout(50)
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
 
 
 def saving(page):
@@ -91,25 +39,64 @@ def pimex_call(agency):
     return call
 
 
-def test_an_applicant_logs_in_and_submits_with_the_keyboard_alone(page, live_server, applicant, pimex_call):
-    page.goto("/en/accounts/login/?next=/en/my/")
+def test_a_new_applicant_signs_up_registers_the_company_and_submits_with_the_keyboard_alone(
+    page, live_server, pimex_call
+):
+    page.goto("/en/accounts/signup/")
     to_main(page)
-    tab_to(page, "Email", tag="input")
-    page.keyboard.type(applicant.email)
-    tab_to(page, "Password", tag="input")
-    page.keyboard.type("not the password")
-    tab_to(page, "Log in", tag="button")
+    type_into(page, "Email", "lucia@example.org")
+    type_into(page, "Password", "plover-tangerine-42")
+    type_into(page, "Password (again)", "plover-tangerine-24")
+    tab_to(page, "Sign up", tag="button")
     page.keyboard.press("Enter")
-    # Refused: the focus is on the summary of the errors, which is read out first.
+    # Refused: the focus is on the summary of the errors, which is read out first, and its link
+    # leads to the field in error.
     page.locator("#error-summary").wait_for()
     assert focused(page)["id"] == "error-summary"
-    tab_to(page, "Password", tag="input")
-    page.keyboard.press("Control+A")
-    page.keyboard.type(PASSWORD)
-    tab_to(page, "Email", tag="input", backwards=True)  # back, to check the address
-    tab_to(page, "Log in", tag="button")
+    tab_to(page, "must type the same password", tag="a")
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "id_password2"
+    # A password is never sent back to the page: both are typed again, the address is kept.
+    assert page.locator("#id_email").input_value() == "lucia@example.org"
+    assert tab_to(page, "Password", tag="input", backwards=True)["id"] == "id_password1"
+    page.keyboard.type("plover-tangerine-42")
+    type_into(page, "Password (again)", "plover-tangerine-42")
+    tab_to(page, "Sign up", tag="button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/en/accounts/confirm-email/(#main)?$"))
+    link = re.search(r"https?://\S+/en/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+
+    page.goto(link)
+    to_main(page)
+    tab_to(page, "Confirm", tag="button")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/en/my/(#main)?$"))
+    to_main(page)
+    tab_to(page, "Register an organisation", tag="a")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/en/my/organisations/new/(#main)?$"))
+
+    # The organisation form: the lists chosen with the arrows or by typing, the region and the
+    # activity by their names, the founding date typed part by part.
+    to_main(page)
+    tab_to(page, "Kind", tag="select")
+    assert page.locator("#id_kind").input_value() == "company"
+    type_into(page, "Legal name", "Quesos del Jerte SL")
+    tab_to(page, "Country", tag="select")
+    page.keyboard.type("Spain")
+    assert page.locator("#id_country").input_value() == "ES"
+    type_into(page, "Tax id", make_tax_id("ES", 4244))
+    type_into(page, "Region", "Extremadura")
+    type_into(page, "City", "Plasencia")
+    type_into(page, "Main activity", "cheese")
+    type_into(page, "Founded on", "04012015")  # the browser's own order: month, day, year
+    for label, figure in (("Staff", "12"), ("Annual turnover", "1500000"), ("Balance sheet", "900000")):
+        type_into(page, label, figure)
+    tab_to(page, "Register", tag="button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/en/my/organisations/\d+/(#main)?$"))
+    organisation = Organisation.objects.get()
+    assert (organisation.region, organisation.nace_code, organisation.founded_on) == ("ES43", "10.51", date(2015, 4, 1))
 
     page.goto(pimex_call.get_absolute_url())
     to_main(page)
@@ -183,6 +170,24 @@ def test_an_applicant_logs_in_and_submits_with_the_keyboard_alone(page, live_ser
     assert [line.description for line in application.budget_lines.all()] == ["Fruit Logistica Berlin"]
 
 
+def test_a_refused_login_puts_the_focus_on_the_errors_and_the_keyboard_goes_back_to_fix_them(
+    page, live_server, applicant
+):
+    page.goto("/en/accounts/login/?next=/en/my/")
+    to_main(page)
+    type_into(page, "Email", applicant.email)
+    type_into(page, "Password", "not the password")
+    tab_to(page, "Log in", tag="button")
+    page.keyboard.press("Enter")
+    page.locator("#error-summary").wait_for()
+    assert focused(page)["id"] == "error-summary"
+    type_into(page, "Password", PASSWORD, clear=True)
+    tab_to(page, "Email", tag="input", backwards=True)  # back, to check the address
+    tab_to(page, "Log in", tag="button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/en/my/(#main)?$"))
+
+
 def test_focus_follows_the_budget_lines_added_and_removed(page, live_server, applicant, pimex_call, company):
     application = ApplicationFactory(call=pimex_call, consortium=None, organisation=company)
     category = CostCategory.objects.get(programme=pimex_call.programme)
@@ -220,3 +225,44 @@ def test_focus_follows_the_budget_lines_added_and_removed(page, live_server, app
     settled(page)
     assert page.locator("tr.budget-line").count() == 0
     assert focused(page)["id"] == "add-line"
+
+
+def test_what_is_typed_while_a_line_is_being_saved_is_kept_and_saved_next(page, live_server, applicant, pimex_call, company):
+    application = ApplicationFactory(call=pimex_call, consortium=None, organisation=company)
+    category = CostCategory.objects.get(programme=pimex_call.programme)
+    BudgetLineFactory(application=application, category=category, description="Fair stand", amount=Decimal("900"))
+    log_in(page, applicant.email)
+    page.goto(f"/en/my/applications/{application.pk}/edit/budget/")
+    # The first save is held on its way to the server until the test lets it go: what the person
+    # does meanwhile happens while a save is in flight, as on a slow connection.
+    held = []
+
+    def hold_the_first_save(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)
+        else:
+            route.fallback()
+
+    page.route("**/edit/budget/", hold_the_first_save)
+    row = page.locator("tr.budget-line").first
+    row.get_by_label("Amount").fill("1200")
+    row.get_by_label("Amount").dispatch_event("change")
+    page.wait_for_function("() => document.querySelector('#budget-form.htmx-request')")
+    # The save of 1,200 is on its way; the person goes back to the description and types.
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["name"].startswith("Description")
+    page.keyboard.press("End")
+    page.keyboard.type(" at Anuga")
+    with saving(page):
+        held[0].continue_()
+    # The server's page came back with only what it was sent: what was typed since is still there,
+    # with the focus and the caret where they were; and it is saved by itself, with nothing more done.
+    with saving(page):
+        assert row.get_by_label("Description").input_value() == "Fair stand at Anuga"
+        info = focused(page)
+        assert info["name"].startswith("Description") and info["row"] == 0
+    settled(page)
+    line = application.budget_lines.get()
+    assert (line.description, line.amount) == ("Fair stand at Anuga", Decimal("1200.00"))
+    page.keyboard.type(" Cologne")
+    assert row.get_by_label("Description").input_value() == "Fair stand at Anuga Cologne"

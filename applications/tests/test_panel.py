@@ -198,3 +198,78 @@ def test_the_panel_is_announced_politely(client, applicant):
     html = client.get(edit_url(application, "budget")).content.decode()
 
     assert '<div id="panel" class="card sticky-top" aria-live="polite">' in html
+
+
+def test_a_line_removed_while_another_is_refused_is_removed_and_no_longer_counted(client, applicant):
+    application = draft(client, applicant)
+    budget(client, application, ("promotion", "1000.00"), ("promotion", "700.00"))
+    first, second = application.budget_lines.order_by("pk")
+
+    data = {
+        "budget_lines-TOTAL_FORMS": "3",
+        "budget_lines-INITIAL_FORMS": "2",
+        "action": "save",
+        "budget_lines-0-id": first.pk,
+        "budget_lines-0-category": first.category_id,
+        "budget_lines-0-description": "Line 1",
+        "budget_lines-0-amount": "1000.00",
+        "budget_lines-1-id": second.pk,
+        "budget_lines-1-category": second.category_id,
+        "budget_lines-1-description": "Line 2",
+        "budget_lines-1-amount": "700.00",
+        "budget_lines-1-DELETE": "on",
+        "budget_lines-2-category": first.category_id,
+        "budget_lines-2-description": "Samples",
+        "budget_lines-2-amount": "-5",
+    }
+    response = client.post(edit_url(application, "budget"), data)
+
+    html = response.content.decode()
+    panel = panel_text(response).replace("\xa0", " ")
+    assert list(application.budget_lines.values_list("description", flat=True)) == ["Line 1"]
+    assert "Potential grant: 1,000.00 €" in panel
+    assert "A budget line is not counted until it is corrected." in panel
+    # The page shows the line kept and the line refused, with what was typed; not the line removed.
+    assert 'value="Line 2"' not in html
+    assert 'value="Samples"' in html and 'value="-5"' in html
+    assert 'name="budget_lines-INITIAL_FORMS" value="1"' in html
+    assert f'name="budget_lines-0-id" value="{first.pk}"' in html
+
+    # The refused line corrected: saved once, beside the one kept.
+    corrected = {
+        "budget_lines-TOTAL_FORMS": "2",
+        "budget_lines-INITIAL_FORMS": "1",
+        "action": "save",
+        "budget_lines-0-id": first.pk,
+        "budget_lines-0-category": first.category_id,
+        "budget_lines-0-description": "Line 1",
+        "budget_lines-0-amount": "1000.00",
+        "budget_lines-1-category": first.category_id,
+        "budget_lines-1-description": "Samples",
+        "budget_lines-1-amount": "50",
+    }
+    client.post(edit_url(application, "budget"), corrected)
+    assert sorted(application.budget_lines.values_list("description", flat=True)) == ["Line 1", "Samples"]
+
+
+def test_a_new_line_ticked_remove_is_dropped_while_another_is_refused(client, applicant):
+    application = draft(client, applicant)
+    categories = {c.code: c.pk for c in application.call.programme.cost_categories.all()}
+    data = {
+        "budget_lines-TOTAL_FORMS": "2",
+        "budget_lines-INITIAL_FORMS": "0",
+        "action": "save",
+        "budget_lines-0-category": categories["promotion"],
+        "budget_lines-0-description": "Brochures",
+        "budget_lines-0-amount": "300",
+        "budget_lines-0-DELETE": "on",
+        "budget_lines-1-category": categories["promotion"],
+        "budget_lines-1-description": "Samples",
+        "budget_lines-1-amount": "abc",
+    }
+
+    html = client.post(edit_url(application, "budget"), data).content.decode()
+
+    assert not application.budget_lines.exists()
+    assert 'value="Brochures"' not in html and 'value="Samples"' in html
+    assert 'name="budget_lines-TOTAL_FORMS" value="1"' in html

@@ -1,5 +1,5 @@
-"""What a person does in the browser tests, whatever the page: log in through the login page, and
-the page's accessibility as axe-core checks it."""
+"""What a person does in the browser tests, whatever the page: log in through the login page, move
+and type with the keyboard alone, and the page's accessibility as axe-core checks it."""
 
 import re
 
@@ -16,6 +16,75 @@ def log_in(page, email, next_url="/en/my/", password=PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("main").get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(re.escape(next_url) + "$"))
+
+
+# With the keyboard alone.
+# The element with the focus: its name as a screen reader would start to read it, and whether a
+# sighted keyboard user sees where it is (an outline or a box-shadow drawn around it).
+FOCUSED = """() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return null;
+    const style = getComputedStyle(element);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    const shadow = !!style.boxShadow && style.boxShadow !== "none";
+    const label = element.labels && element.labels.length ? element.labels[0].textContent : "";
+    const name = element.getAttribute("aria-label") || label || element.textContent || element.value || "";
+    return {
+        tag: element.tagName.toLowerCase(), id: element.id, name: name.replace(/\\s+/g, " ").trim(),
+        visible: outline || shadow, row: element.closest("tr.budget-line") ? [...document.querySelectorAll(
+            "tr.budget-line")].indexOf(element.closest("tr.budget-line")) : -1,
+    };
+}"""
+
+
+def focused(page) -> dict:
+    """What has the focus (see FOCUSED); fails if nothing has."""
+    info = page.evaluate(FOCUSED)
+    assert info is not None, f"nothing has the focus on {page.url}"
+    return info
+
+
+def tab_to(page, name: str, *, tag: str | None = None, backwards: bool = False, limit: int = 60) -> dict:
+    """Press Tab (Shift+Tab backwards) until the control named `name` has the focus; every control
+    passed on the way shows where the focus is."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        info = page.evaluate(FOCUSED)
+        assert info is not None, f"the focus left the page before reaching {name!r} ({page.url})"
+        assert info["visible"], f"the focus is not visible on <{info['tag']}> {info['name']!r} ({page.url})"
+        if name.lower() in info["name"].lower() and (tag is None or info["tag"] == tag):
+            return info
+    raise AssertionError(f"{name!r} was not reached with the keyboard on {page.url}")
+
+
+def to_main(page) -> None:
+    """The first Tab reaches the skip link; Enter on it starts the next Tab inside the main content.
+
+    After a form sent from a page reached through the skip link, the next page's address keeps its
+    "#main" (a redirect keeps the fragment): the browser starts the Tab order in the main content."""
+    if page.evaluate("location.hash") == "#main":
+        return
+    page.keyboard.press("Tab")
+    info = focused(page)
+    assert info["name"] == "Skip to main content" and info["visible"]
+    page.keyboard.press("Enter")
+
+
+def settled(page) -> None:
+    """Wait until htmx has sent, swapped and settled what it was doing."""
+    page.wait_for_timeout(50)
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
+def type_into(page, name: str, text: str, *, tag: str = "input", clear: bool = False) -> dict:
+    """Tab to the field named `name` and type `text` there (over what it held, with `clear`)."""
+    info = tab_to(page, name, tag=tag)
+    if clear:
+        page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    return info
 
 
 # axe-core (package.json, installed by `make browser-deps`) checks a page against WCAG 2.1 A and AA.

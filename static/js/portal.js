@@ -114,6 +114,97 @@
     }
   });
 
+  // --- What is typed while a save is on its way is kept (and saved next) -------------------------
+  // A form that saves itself as the person goes (data-keep-typing) is replaced whole by the server's
+  // answer, which knows only what was sent. Whatever changed in its rows after the request left
+  // (the next field typed into, a box ticked) is put back into the same row of the new form, and
+  // the form saves again. A row is known by its stored id, a new row by its place among the new ones.
+  var sent = null;
+  var resave = null;
+
+  function fieldsOf(row) {
+    return Array.prototype.slice.call(row.querySelectorAll("input:not([type=hidden]), select, textarea"));
+  }
+
+  function valueOf(field) {
+    return field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
+  }
+
+  function suffixOf(field) {
+    return (field.name || "").replace(/^.*?-\d+-/, "");
+  }
+
+  // Each row's key: "id:<stored id>" for a row whose id was `known` before, else "new:<n>".
+  function rowKeys(form, known) {
+    var fresh = 0;
+    return rowsOf(form).map(function (row) {
+      var id = row.querySelector("input[type=hidden][name$='-id']");
+      var value = id ? id.value : "";
+      if (value && (!known || known.indexOf(value) !== -1)) { return {row: row, key: "id:" + value, id: value}; }
+      fresh += 1;
+      return {row: row, key: "new:" + fresh, id: value};
+    });
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-keep-typing]")) { return; }
+    var values = {};
+    rowKeys(form, null).forEach(function (entry) {
+      fieldsOf(entry.row).forEach(function (field) { values[entry.key + " " + suffixOf(field)] = valueOf(field); });
+    });
+    sent = {id: form.id, values: values, ids: rowKeys(form, null).map(function (entry) { return entry.id; })};
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = event.detail.elt;
+    if (!sent || !form.matches || !form.matches("form[data-keep-typing]") || form.id !== sent.id) { return; }
+    var typed = [];
+    rowKeys(form, null).forEach(function (entry) {
+      fieldsOf(entry.row).forEach(function (field) {
+        var key = entry.key + " " + suffixOf(field);
+        if (key in sent.values && sent.values[key] !== valueOf(field)) {
+          typed.push({key: entry.key, suffix: suffixOf(field), value: valueOf(field), active: field === document.activeElement});
+        }
+      });
+    });
+    sent.typed = typed;
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    var noted = sent;
+    sent = null;
+    if (!noted || !noted.typed || !noted.typed.length) { return; }
+    var form = document.getElementById(noted.id);
+    if (!form) { return; }
+    var rows = {};
+    rowKeys(form, noted.ids.filter(Boolean)).forEach(function (entry) { rows[entry.key] = entry.row; });
+    var restored = false;
+    noted.typed.forEach(function (change) {
+      var row = rows[change.key];
+      var field = row && fieldsOf(row).filter(function (f) { return suffixOf(f) === change.suffix; })[0];
+      if (!field) { return; }  // the row is gone (removed by the save that just ended)
+      if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = change.value;
+      } else {
+        field.value = change.value;
+        if (change.active) {
+          field.focus();
+          if (field.setSelectionRange && field.type === "text") { field.setSelectionRange(field.value.length, field.value.length); }
+        }
+      }
+      restored = true;
+    });
+    resave = restored ? form.id : null;
+  });
+
+  // Saved again once htmx has made the new form live (it listens from the settle on).
+  document.addEventListener("htmx:afterSettle", function () {
+    var form = resave && document.getElementById(resave);
+    resave = null;
+    if (form) { window.htmx.trigger(form, "change"); }
+  });
+
   // The panel beside the steps (eligibility, maximum or potential grant) comes back whole with each save: a live
   // region replaced is not reliably read out, so a region that stays on the page (base.html) says it.
   document.addEventListener("htmx:afterSettle", function (event) {
