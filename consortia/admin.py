@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -6,11 +7,14 @@ from django.utils.translation import ngettext
 from portal.admin_services import ServiceAdmin, ServiceForm
 from portal.money import format_eur
 from portal.refusals import show_refusal
+from portal.regions import region_name
 from portal.scoping import AgencyScopedAdmin
 
 # The admin of what follows a consortium's formation (seed 002) registers its models when imported.
 from .follow_up_admin import ConsortiumManagerInline, consortium_of_agency
 from .models import Consortium, Membership, Organisation, OwnershipLink, SmeSize
+from .nace import nace_option
+from .pickers import NaceField, PlaceForm
 from .services import (
     EvidenceRefused,
     consortium_joint_action_check,
@@ -61,21 +65,70 @@ class HoldingInline(admin.TabularInline):
     verbose_name_plural = _("holdings in other enterprises")
 
 
+class RegionFilter(admin.SimpleListFilter):
+    """The regions of the rows the reader may see, by name (the code beside it)."""
+
+    title = _("region (NUTS 2)")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("region", flat=True).distinct()
+        return sorted(((code, f"{region_name(code)} ({code})") for code in codes if code), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(region=self.value()) if self.value() else queryset
+
+
+@admin.display(description=_("region (NUTS 2)"), ordering="region")
+def region_named(obj):
+    """ "Extremadura (ES43)": the region's name, its code beside it."""
+    return f"{region_name(obj.region)} ({obj.region})" if obj.region else ""
+
+
+class NamesForCodesAdmin:
+    """Staff who may only read a page see the region and the activity by name as well: the fields
+    the page shows as text take the named versions of the codes."""
+
+    named_fields = {"region": "region_shown", "nace_code": "activity"}
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = [self.named_fields.get(name, name) for name in fields]
+        return fields
+
+    @admin.display(description=_("region (NUTS 2)"))
+    def region_shown(self, obj):
+        return region_named(obj)
+
+    @admin.display(description=_("NACE code"), ordering="nace_code")
+    def activity(self, obj):
+        return nace_option(obj.nace_code) if obj.nace_code else ""
+
+
+class OrganisationAdminForm(PlaceForm, forms.ModelForm):
+    """The organisation's page: its country, region and activity picked by their names, as on the
+    applicants' own form, and stored as codes."""
+
+    nace_code = NaceField(label=_("NACE code"), required=False)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(AgencyScopedAdmin):
+class OrganisationAdmin(NamesForCodesAdmin, AgencyScopedAdmin):
     agency_path = staticmethod(applied_to_agency)
+    form = OrganisationAdminForm
     list_display = [
         "legal_name",
         "kind",
         "country",
         "tax_id",
-        "region",
-        "nace_code",
+        region_named,
+        "activity",
         "employees",
         "turnover_eur",
         "size_class",
     ]
-    list_filter = ["kind", "country", "region"]
+    list_filter = ["kind", "country", RegionFilter]
     search_fields = ["legal_name", "tax_id"]
     # programmes/admin.py adds the de minimis ledger (AidAward belongs to programmes).
     inlines = [OrganisationMembershipInline, HoldingInline]

@@ -9,7 +9,7 @@ from portal.localization import LocalDecimalField, localized_formfield
 
 from .countries import eu_country_choices
 from .models import Consortium, Organisation
-from .pickers import NaceField, RegionField, region_in_country
+from .pickers import NaceField, PlaceForm
 from .taxids import tax_id_compact
 
 # EU member states (ISO 3166) by name in the reader's language, the three the portal serves first at the top.
@@ -20,23 +20,8 @@ MAX_STAFF = Decimal("1000000")
 MAX_AMOUNT = Decimal("100000000000")
 
 
-class OrganisationForm(forms.ModelForm):
-    country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES)
-    region = RegionField(
-        label=_("Region (NUTS 2)"),
-        follows_country=True,
-        help_text=_(
-            "Where the registered office is: type the region's name and choose it, e.g. Extremadura, "
-            "or its NUTS 2 code (ES43)."
-        ),
-    )
-    nace_code = NaceField(
-        label=_("Main activity (NACE code)"),
-        help_text=_(
-            "Type a word of the activity or its code and choose it from the list, e.g. cheese or 10.51 "
-            "(Operation of dairies and cheese making)."
-        ),
-    )
+class OrganisationForm(PlaceForm, forms.ModelForm):
+    nace_code = NaceField(label=_("Main activity (NACE code)"))
 
     class Meta:
         model = Organisation
@@ -65,24 +50,9 @@ class OrganisationForm(forms.ModelForm):
             self.fields[name].validators.append(MaxValueValidator(MAX_AMOUNT))
         for name in ("employees", "turnover", "balance_sheet", "nace_code", "founded_on"):
             self.fields[name].required = True
-        # The region suggestions are the chosen country's: the one posted, else the one stored, else
-        # the first the country list shows.
-        country = self.data.get(self.add_prefix("country")) if self.is_bound else None
-        country = country or self.initial.get("country") or self.instance.country or COUNTRIES()[0][0]
-        self.fields["region"].widget.country = country
-        self.fields["region"].widget.country_field = self["country"].auto_id
-
-    def clean_region(self):
-        region, country = self.cleaned_data["region"], self.cleaned_data.get("country")
-        region_in_country(region, country)
-        return region
 
     def clean(self):
         cleaned = super().clean()
-        if self.has_error("region"):
-            # The stored region is not the answer either: the model would refuse it for the new
-            # country a second time, in its own words.
-            self.instance.region = ""
         country, tax_id = cleaned.get("country"), cleaned.get("tax_id")
         if country and tax_id:
             compact = tax_id_compact(country, tax_id)

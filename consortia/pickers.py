@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.regions import LISTED_COUNTRIES, NUTS2, nuts_country, region_code_of, regions_of, validate_nuts2
 
-from .countries import country_name
+from .countries import country_name, eu_country_choices
 from .nace import CLASSES, DIVISIONS, nace_code_of, nace_known, nace_named, nace_option, nace_search
 
 # How many activities a message names when a word fits several.
@@ -145,6 +145,13 @@ class NaceField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 300)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Type a word of the activity or its code and choose it from the list, e.g. cheese or 10.51 "
+                "(Operation of dairies and cheese making)."
+            ),
+        )
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -180,3 +187,48 @@ class NaceField(forms.CharField):
             code="several_nace",
             params={"value": text, "shown": shown},
         )
+
+
+class PlaceForm(forms.Form):
+    """A country by its name and a NUTS 2 region by its name within that country: the fields a form
+    of a place in the EU takes (an organisation, an agency), in the portal and in the admin alike.
+
+    Mixed into a model form (`class OrganisationForm(PlaceForm, forms.ModelForm)`), its two fields
+    take the place of the model's `country` and `region`, which store the codes.
+    """
+
+    country = forms.ChoiceField(label=_("Country"), choices=eu_country_choices)
+    region = RegionField(
+        label=_("Region (NUTS 2)"),
+        follows_country=True,
+        help_text=_(
+            "Where the registered office is: type the region's name and choose it, e.g. Extremadura, "
+            "or its NUTS 2 code (ES43)."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The region suggestions are the chosen country's: the one posted, else the one stored, else
+        # the first the country list shows.
+        country = self.data.get(self.add_prefix("country")) if self.is_bound else None
+        instance = getattr(self, "instance", None)
+        country = (
+            country or self.initial.get("country") or getattr(instance, "country", "") or eu_country_choices()[0][0]
+        )
+        self.fields["region"].widget.country = country
+        self.fields["region"].widget.country_field = self["country"].auto_id
+
+    def clean_region(self):
+        region, country = self.cleaned_data["region"], self.cleaned_data.get("country")
+        region_in_country(region, country)
+        return region
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = getattr(self, "instance", None)
+        if self.has_error("region") and instance is not None:
+            # The stored region is not the answer either: the model would refuse it for the new
+            # country a second time, in its own words.
+            instance.region = ""
+        return cleaned

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consortia import admin as consortia_admin
 from consortia.models import Organisation
+from consortia.pickers import PlaceForm
 from portal.admin_translations import TranslationsSideBySide
 from portal.money import format_eur
 from portal.scoping import AgencyScopedAdmin, AgencyScopedInline
@@ -40,10 +41,19 @@ from .models.emails import PLACEHOLDER_EXAMPLES, PLACEHOLDERS, EmailKind, fill
 from .rules import RULE_CHOICES, describe_rule, validate_rule_parameters
 
 
+class AgencyAdminForm(PlaceForm, forms.ModelForm):
+    """The agency's country and region picked by their names, stored as codes."""
+
+    class Meta:
+        model = Agency
+        fields = ["name", "short_name", "slug", "country", "region", "timezone", "website", "email", "language"]
+
+
 @admin.register(Agency)
-class AgencyAdmin(AgencyScopedAdmin):
+class AgencyAdmin(consortia_admin.NamesForCodesAdmin, AgencyScopedAdmin):
     agency_path = "pk"
-    list_display = ["name", "short_name", "country", "region", "timezone", "language"]
+    form = AgencyAdminForm
+    list_display = ["name", "short_name", "country", consortia_admin.region_named, "timezone", "language"]
     list_filter = ["country", "timezone", "language"]
     search_fields = ["name", "short_name", "region"]
     prepopulated_fields = {"slug": ["name"]}

@@ -120,6 +120,12 @@ def test_the_staff_dashboard_and_admin_pages_meet_wcag_21_aa(page, live_server, 
     audit.visit("/en/admin/applications/application/")
     audit.visit(f"/en/admin/applications/application/{draft.pk}/change/")
     audit.visit(f"/en/admin/programmes/call/{draft.call.pk}/change/")
+    # The pickers of places and activities by name.
+    audit.visit("/en/admin/consortia/organisation/")
+    page.locator("#result_list tbody a").first.click()
+    page.wait_for_url(re.compile(r"/consortia/organisation/\d+/change/$"))
+    audit.check()
+    audit.visit(f"/en/admin/programmes/agency/{draft.call.programme.agency_id}/change/")
     audit.visit("/es/admin/applications/application/")
     assert re.search(r"/es/admin/", page.url)
     audit.assert_clean()
