@@ -227,7 +227,9 @@ def test_focus_follows_the_budget_lines_added_and_removed(page, live_server, app
     assert focused(page)["id"] == "add-line"
 
 
-def test_what_is_typed_while_a_line_is_being_saved_is_kept_and_saved_next(page, live_server, applicant, pimex_call, company):
+def test_what_is_typed_while_a_line_is_being_saved_is_kept_and_saved_next(
+    page, live_server, applicant, pimex_call, company
+):
     application = ApplicationFactory(call=pimex_call, consortium=None, organisation=company)
     category = CostCategory.objects.get(programme=pimex_call.programme)
     BudgetLineFactory(application=application, category=category, description="Fair stand", amount=Decimal("900"))
