@@ -90,17 +90,13 @@ def form_questions(call) -> list[Question]:
     if cached is None and getattr(call, "_asks_questions", None) is False:
         cached = call._form_questions = []
     if cached is None:
-        cached = list(call.questions.select_related("section").order_by("position", "pk"))
+        # A choice with nothing to choose from is not asked (`askable`).
+        cached = list(call.questions.askable().select_related("section").order_by("position", "pk"))
         with_list = [question for question in cached if question.kind in Question.CHOICE_KINDS]
         if with_list:
             prefetch_related_objects(
                 with_list, Prefetch("choices", queryset=QuestionChoice.objects.order_by("position", "pk"))
             )
-            # A choice with nothing to choose from is not asked (the call's admin page says so), so a
-            # required one cannot stop every submission.
-            cached = [
-                question for question in cached if question.kind not in Question.CHOICE_KINDS or question.choices.all()
-            ]
         by_id = {question.pk: question for question in cached}
         for question in cached:
             # The code and kind of the condition's question, for the page (no query per question).

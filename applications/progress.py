@@ -64,15 +64,10 @@ class StepProgress:
 def declaration_codes(application) -> list[str]:
     """The declarations the call's rules ask the applicant to accept, in the rule's order.
 
-    Read where the rules engine reads them (the call's "declarations" rule, `choice_list`); one
-    query, once per request (kept on the application).
+    Read from the rows the rules engine reads (the call's rules, prefetched with the facts by
+    `programmes.rules.engine.fact_prefetches`): the "declarations" rule's `choice_list`.
     """
-    codes = getattr(application, "_declaration_codes", None)
-    if codes is None:
-        codes = application._declaration_codes = [
-            code for rule in application.call.rules.filter(code="declarations") for code in rule.choice_list
-        ]
-    return codes
+    return [code for rule in application.call.rules.all() if rule.code == "declarations" for code in rule.choice_list]
 
 
 def _status(given: bool, complete: bool) -> str:

@@ -13,7 +13,7 @@ from consortia.models import Consortium, Membership
 from consortia.selectors import consortium_ids_of, organisation_ids_of
 from portal.money import to_cents
 from portal.scoping import withheld_excluded
-from programmes.models import CallDocument
+from programmes.models import CallDocument, CallRule
 
 from .answers import asks_questions, with_asks_questions
 from .models import Application, Attachment, BudgetLine, ProjectReport, StatusChange
@@ -88,14 +88,17 @@ def _rows():
         "status_changes": StatusChange.objects.order_by("changed_at", "pk"),
         "project_reports": ProjectReport.objects.order_by("due_on"),
         "call__documents": CallDocument.objects.order_by("position", "pk"),
+        # As the rules engine reads them (`fact_prefetches`): a page that reads a rule itself (the
+        # declarations asked) and the panel share one query.
+        "call__rules": CallRule.objects.select_related("category").order_by("position", "pk"),
     }
 
 
-# What a draft's steps show: its budget lines and documents, and the documents its call asks for
-# (no history, no reports yet).
-DRAFT_ROWS = ("budget_lines", "attachments", "call__documents")
+# What a draft's steps show: its budget lines and documents, the documents its call asks for and
+# its rules (no history, no reports yet).
+DRAFT_ROWS = ("budget_lines", "attachments", "call__documents", "call__rules")
 # Rows read only when named in `rows`.
-_NAMED_ONLY = {"call__documents"}
+_NAMED_ONLY = {"call__documents", "call__rules"}
 
 
 def application_for(user, pk, *, editable=False, rows=None) -> Application:

@@ -35,7 +35,7 @@ from .models import (
     Question,
     QuestionChoice,
     ReviewCriterion,
-    call_questions_frozen,
+    call_form_frozen,
 )
 from .models.emails import PLACEHOLDER_EXAMPLES, PLACEHOLDERS, EmailKind, fill
 from .rules import RULE_CHOICES, describe_rule, validate_rule_parameters
@@ -234,11 +234,11 @@ class FrozenAfterSubmissionInline:
         raise NotImplementedError
 
     def get_formset(self, request, obj=None, **kwargs):
-        self.frozen_note = FROZEN_MESSAGE if call_questions_frozen(self.frozen_call(obj)) else ""
+        self.frozen_note = FROZEN_MESSAGE if call_form_frozen(self.frozen_call(obj)) else ""
         return super().get_formset(request, obj, **kwargs)
 
     def _frozen(self, obj):
-        return call_questions_frozen(self.frozen_call(obj))
+        return call_form_frozen(self.frozen_call(obj))
 
     def has_add_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_add_permission(request, obj)
@@ -346,11 +346,11 @@ class QuestionAdmin(OfTheCall, TranslationsSideBySide, AgencyScopedAdmin):
         return super().get_readonly_fields(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        frozen = obj is not None and call_questions_frozen(obj.call)
+        frozen = obj is not None and call_form_frozen(obj.call)
         return not frozen and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        frozen = obj is not None and call_questions_frozen(obj.call)
+        frozen = obj is not None and call_form_frozen(obj.call)
         return not frozen and super().has_delete_permission(request, obj)
 
     def get_actions(self, request):
@@ -361,15 +361,9 @@ class QuestionAdmin(OfTheCall, TranslationsSideBySide, AgencyScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         question = self.get_object(request, object_id)
-        if question is not None and call_questions_frozen(question.call):
+        if question is not None and call_form_frozen(question.call):
             self.message_user(request, FROZEN_MESSAGE, level="warning")
         return super().change_view(request, object_id, form_url, extra_context)
-
-
-def documents_frozen(call) -> bool:
-    """Whether the call's documents are frozen: as its questions are, by its first submission (one
-    answer a page, kept on the call, for both inlines)."""
-    return call_questions_frozen(call)
 
 
 class CallDocumentForm(forms.ModelForm):
@@ -409,20 +403,20 @@ class CallDocumentInline(AgencyScopedInline, TranslationsSideBySide, admin.Tabul
         return super().get_queryset(request).select_related("call__programme__agency")
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields if documents_frozen(obj) else []
+        return self.fields if call_form_frozen(obj) else []
 
     def has_add_permission(self, request, obj=None):
-        return not documents_frozen(obj) and super().has_add_permission(request, obj)
+        return not call_form_frozen(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return not documents_frozen(obj) and super().has_change_permission(request, obj)
+        return not call_form_frozen(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not documents_frozen(obj) and super().has_delete_permission(request, obj)
+        return not call_form_frozen(obj) and super().has_delete_permission(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.frozen = documents_frozen(obj)
+        formset.frozen = call_form_frozen(obj)
         return formset
 
 

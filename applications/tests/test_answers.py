@@ -292,6 +292,25 @@ def test_a_rule_about_a_question_not_asked_does_not_apply(client, applicant):
     assert "is not asked of this applicant" in result.message and str(q["markets_detail"].label) in result.message
 
 
+def test_a_choice_offering_no_choices_is_not_asked_and_a_rule_about_it_does_not_apply(client, applicant):
+    application = draft(client, applicant)
+    QuestionFactory(call=application.call, code="fairs", kind="multiple_choice", label_en="Fairs", required=True)
+    CallRule.objects.create(call=application.call, position=9, code="answer_min_choices", choices="fairs", number=1)
+
+    page = client.get(url(application)).content.decode()
+    (result,) = [r for r in evaluate_application(application).results if r.code == "answer_min_choices"]
+
+    assert 'name="answer-fairs"' not in page  # the form does not ask it
+    assert result.passed
+    assert result.message == "“Fairs” offers no choices yet, so it is not asked: the rule does not apply."
+
+    # Once it offers choices, it is asked and the rule applies.
+    QuestionChoiceFactory(question=application.call.questions.get(code="fairs"), code="anuga", label_en="Anuga")
+    (result,) = [r for r in evaluate_application(application).results if r.code == "answer_min_choices"]
+    assert not result.passed
+    assert 'name="answer-fairs"' in client.get(url(application)).content.decode()
+
+
 def test_the_questions_cost_the_submit_request_three_statements_at_most(client, applicant):
     application = draft(client, applicant)
     ask(application.call)

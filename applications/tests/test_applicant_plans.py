@@ -30,19 +30,19 @@ LARGE = 3000
 # Queries per page, the same on both portals: with the session's and the user's, and the savepoint
 # and its release of the request's transaction. The edit steps read the documents the call asks for
 # (one query: the documents step lists them, the rules panel checks the required ones), and the
-# call's declarations rule (one query: the task list's status of the declarations step).
+# call's rules (one query: the panel evaluates them, the task list reads the declarations rule).
 QUERIES = {
     "home": 10,
     "detail, consortium draft": 11,
     "detail, as a member": 11,
     "detail, own draft": 11,
-    "edit, project": 14,
-    "edit, questions": 14,
-    "edit, budget": 16,
-    "edit, documents": 14,
-    "edit, declarations": 14,
-    "edit, review": 14,
-    "edit, consortium budget": 17,
+    "edit, project": 13,
+    "edit, questions": 13,
+    "edit, budget": 15,
+    "edit, documents": 13,
+    "edit, declarations": 13,
+    "edit, review": 13,
+    "edit, consortium budget": 16,
     "receipt": 9,
     "organisation": 10,
     "consortium": 17,

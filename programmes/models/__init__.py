@@ -10,6 +10,7 @@ from .budgets import AgencySpending, ProgrammeBudget, ProgrammeBudgetLine
 from .documents import CallDocument, CallDocumentsFrozen, parse_formats
 from .emails import EmailKind, EmailWording
 from .formation import Formation, FormationAttendance, FormationCandidate, FormationMeeting
+from .frozen import call_form_frozen
 from .programme import (
     TIMEZONE_CHOICES,
     Agency,
@@ -27,7 +28,7 @@ from .programme import (
     _private_storage,
     validate_timezone,
 )
-from .questions import FROZEN_MESSAGE, FormSection, Question, QuestionChoice, call_questions_frozen
+from .questions import FROZEN_MESSAGE, FormSection, Question, QuestionChoice
 
 __all__ = [
     "FROZEN_MESSAGE",
@@ -59,7 +60,7 @@ __all__ = [
     "Report",
     "ReviewCriterion",
     "_private_storage",
-    "call_questions_frozen",
+    "call_form_frozen",
     "parse_formats",
     "validate_timezone",
 ]

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.constraints import ConstraintErrorsOnFields
@@ -24,14 +24,8 @@ from portal.text import CleanCharField, CleanSlugField, CleanTextField
 from portal.translated import Translated, TranslatedContent
 
 from . import frozen
-from .frozen import FrozenQuerySet, call_form_frozen
+from .frozen import FrozenQuerySet
 from .programme import Call
-
-
-def call_questions_frozen(call) -> bool:
-    """Whether an application of the call was ever submitted: its questions can no longer change."""
-    return call_form_frozen(call)
-
 
 FROZEN_MESSAGE = _(
     "Applications to this call were submitted with these questions: they can no longer be added, changed or "
@@ -66,6 +60,28 @@ class FormSection(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnFi
     @property
     def content_agency(self):
         return self.call.programme.agency
+
+
+class QuestionQuerySet(FrozenQuerySet):
+    """The questions, with whether each can be asked: a choice with nothing to choose from cannot
+    (the call's admin page warns about it until choices are added), so a required one cannot stop
+    every submission and a rule about it does not apply. The one reading of it: the applicant's
+    form, the submission's check, the pages and the rules engine."""
+
+    def with_can_ask(self):
+        """Each question with `can_ask` (True or False), in the same query."""
+        has_choices = Exists(QuestionChoice.objects.filter(question=OuterRef("pk")))
+        return self.annotate(
+            can_ask=models.Case(
+                models.When(kind__in=Question.CHOICE_KINDS, then=has_choices),
+                default=models.Value(True),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def askable(self):
+        """Only the questions that can be asked."""
+        return self.with_can_ask().filter(can_ask=True)
 
 
 class Question(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnFields, models.Model):
@@ -156,7 +172,7 @@ class Question(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnField
         "question_condition_not_itself": "condition_question",
     }
 
-    objects = FrozenQuerySet.as_manager()
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("question")

@@ -68,6 +68,10 @@ class AnswerMinChoicesRule(EligibilityRule):
 
 
 def not_asked(question) -> str:
+    if not getattr(question, "can_ask", True):
+        return _("“%(question)s” offers no choices yet, so it is not asked: the rule does not apply.") % {
+            "question": question.label
+        }
     return _(
         "“%(question)s” is not asked of this applicant (its condition does not hold): the rule does not apply."
     ) % {"question": question.label}

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from consortia.models import Membership
 from consortia.services import active_memberships, consortium_stage
 from portal.money import format_eur, to_cents
-from programmes.models import CallDocument
+from programmes.models import CallDocument, CallRule
 from programmes.models.questions import asked_ids
 from programmes.services import de_minimis_headrooms
 
@@ -90,6 +90,9 @@ def fact_prefetches() -> list:
         # The call's documents, read with the application's rows (one query; a page that lists them
         # prefetched them already, and they are not read again).
         Prefetch("call__documents", queryset=CallDocument.objects.order_by("position", "pk")),
+        # The call's rules in their order: the engine and the pages that read a rule (the form's
+        # declarations) read the same rows, once.
+        Prefetch("call__rules", queryset=CallRule.objects.select_related("category").order_by("position", "pk")),
         Prefetch(
             "consortium__memberships",
             queryset=Membership.objects.select_related("organisation").prefetch_related(
@@ -137,12 +140,13 @@ def gather_facts(application, *, fresh: bool = True) -> tuple[Facts, list]:
         .count(),
     )
     facts.headroom = de_minimis_headrooms(facts.members, on)
-    rows = list(call.rules.select_related("category").order_by("position", "pk"))
+    rows = list(call.rules.all())
     if any(row.code in ANSWER_RULE_CODES for row in rows):
         # Only a call whose rules look at answers reads them (the answers may be prefetched already).
-        questions = {question.pk: question for question in call.questions.all()}
+        questions = {question.pk: question for question in call.questions.with_can_ask()}
         by_question = {answer.question_id: answer for answer in application.answers.all()}
-        asked = asked_ids(questions.values(), by_question)
+        # A question the form cannot ask (a choice with no choices: `with_can_ask`) is not asked either.
+        asked = asked_ids([question for question in questions.values() if question.can_ask], by_question)
         # A question not asked (its condition does not hold) is left out: a rule about it does not apply.
         facts.answers = {
             question.code: (question, by_question.get(question.pk))
