@@ -1,20 +1,128 @@
-"""NUTS 2 regions (2021 classification) for the countries the portal serves first.
+"""NUTS 2 regions (2021 classification, the one in force) of the 27 EU member states: 242 regions.
 
-Regions of other EU countries are accepted by format: a NUTS code starts with
-the country code (EL for Greece) and has two more characters at level 2.
+A NUTS code starts with the country code (EL for Greece, GR in ISO) and has two more characters
+at level 2; a code of an EU country that is none of its regions is refused. The "Extra-Regio"
+codes (ZZ) are no place an organisation is in and are not listed. Codes of countries outside the
+EU are accepted by format.
 
-The pickers show the names (the regions' own, as NUTS writes them) and store the code:
-`regions_of(country)` lists a country's regions by name, `region_code_of(text)` reads what
-was typed or chosen ("ES43", "Extremadura", "extremadura", "Extremadura (ES43)") as a code.
+Each region is named as NUTS writes it, in its own language (in Latin letters for Bulgaria,
+Cyprus and Greece); the names are proper nouns and are not translated.
+
+The pickers show the names and store the code: `regions_of(country)` lists a country's regions by
+name, `region_code_of(text)` reads what was typed or chosen ("ES43", "Extremadura", "extremadura",
+"Extremadura (ES43)", "Oberbayern") as a code. A name that two regions shared would be read by
+neither: the code, or the name with its code, says which.
 """
 
 import re
 import unicodedata
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 NUTS2 = {
+    # Austria
+    "AT11": "Burgenland",
+    "AT12": "Niederösterreich",
+    "AT13": "Wien",
+    "AT21": "Kärnten",
+    "AT22": "Steiermark",
+    "AT31": "Oberösterreich",
+    "AT32": "Salzburg",
+    "AT33": "Tirol",
+    "AT34": "Vorarlberg",
+    # Belgium
+    "BE10": "Région de Bruxelles-Capitale/Brussels Hoofdstedelijk Gewest",
+    "BE21": "Prov. Antwerpen",
+    "BE22": "Prov. Limburg (BE)",
+    "BE23": "Prov. Oost-Vlaanderen",
+    "BE24": "Prov. Vlaams-Brabant",
+    "BE25": "Prov. West-Vlaanderen",
+    "BE31": "Prov. Brabant wallon",
+    "BE32": "Prov. Hainaut",
+    "BE33": "Prov. Liège",
+    "BE34": "Prov. Luxembourg (BE)",
+    "BE35": "Prov. Namur",
+    # Bulgaria (NUTS writes the names in Cyrillic; these are its Latin forms)
+    "BG31": "Severozapaden",
+    "BG32": "Severen tsentralen",
+    "BG33": "Severoiztochen",
+    "BG34": "Yugoiztochen",
+    "BG41": "Yugozapaden",
+    "BG42": "Yuzhen tsentralen",
+    # Cyprus (Latin form of Κύπρος)
+    "CY00": "Kýpros",
+    # Czechia
+    "CZ01": "Praha",
+    "CZ02": "Střední Čechy",
+    "CZ03": "Jihozápad",
+    "CZ04": "Severozápad",
+    "CZ05": "Severovýchod",
+    "CZ06": "Jihovýchod",
+    "CZ07": "Střední Morava",
+    "CZ08": "Moravskoslezsko",
+    # Germany
+    "DE11": "Stuttgart",
+    "DE12": "Karlsruhe",
+    "DE13": "Freiburg",
+    "DE14": "Tübingen",
+    "DE21": "Oberbayern",
+    "DE22": "Niederbayern",
+    "DE23": "Oberpfalz",
+    "DE24": "Oberfranken",
+    "DE25": "Mittelfranken",
+    "DE26": "Unterfranken",
+    "DE27": "Schwaben",
+    "DE30": "Berlin",
+    "DE40": "Brandenburg",
+    "DE50": "Bremen",
+    "DE60": "Hamburg",
+    "DE71": "Darmstadt",
+    "DE72": "Gießen",
+    "DE73": "Kassel",
+    "DE80": "Mecklenburg-Vorpommern",
+    "DE91": "Braunschweig",
+    "DE92": "Hannover",
+    "DE93": "Lüneburg",
+    "DE94": "Weser-Ems",
+    "DEA1": "Düsseldorf",
+    "DEA2": "Köln",
+    "DEA3": "Münster",
+    "DEA4": "Detmold",
+    "DEA5": "Arnsberg",
+    "DEB1": "Koblenz",
+    "DEB2": "Trier",
+    "DEB3": "Rheinhessen-Pfalz",
+    "DEC0": "Saarland",
+    "DED2": "Dresden",
+    "DED4": "Chemnitz",
+    "DED5": "Leipzig",
+    "DEE0": "Sachsen-Anhalt",
+    "DEF0": "Schleswig-Holstein",
+    "DEG0": "Thüringen",
+    # Denmark
+    "DK01": "Hovedstaden",
+    "DK02": "Sjælland",
+    "DK03": "Syddanmark",
+    "DK04": "Midtjylland",
+    "DK05": "Nordjylland",
+    # Estonia
+    "EE00": "Eesti",
+    # Greece (NUTS code EL; NUTS writes the names in Greek, these are its Latin forms)
+    "EL30": "Attiki",
+    "EL41": "Voreio Aigaio",
+    "EL42": "Notio Aigaio",
+    "EL43": "Kriti",
+    "EL51": "Anatoliki Makedonia, Thraki",
+    "EL52": "Kentriki Makedonia",
+    "EL53": "Dytiki Makedonia",
+    "EL54": "Ipeiros",
+    "EL61": "Thessalia",
+    "EL62": "Ionia Nisia",
+    "EL63": "Dytiki Elláda",
+    "EL64": "Sterea Elláda",
+    "EL65": "Peloponnisos",
     # Spain
     "ES11": "Galicia",
     "ES12": "Principado de Asturias",
@@ -35,6 +143,58 @@ NUTS2 = {
     "ES63": "Ciudad de Ceuta",
     "ES64": "Ciudad de Melilla",
     "ES70": "Canarias",
+    # Finland
+    "FI19": "Länsi-Suomi",
+    "FI1B": "Helsinki-Uusimaa",
+    "FI1C": "Etelä-Suomi",
+    "FI1D": "Pohjois- ja Itä-Suomi",
+    "FI20": "Åland",
+    # France
+    "FR10": "Ile-de-France",
+    "FRB0": "Centre — Val de Loire",
+    "FRC1": "Bourgogne",
+    "FRC2": "Franche-Comté",
+    "FRD1": "Basse-Normandie",
+    "FRD2": "Haute-Normandie",
+    "FRE1": "Nord-Pas de Calais",
+    "FRE2": "Picardie",
+    "FRF1": "Alsace",
+    "FRF2": "Champagne-Ardenne",
+    "FRF3": "Lorraine",
+    "FRG0": "Pays de la Loire",
+    "FRH0": "Bretagne",
+    "FRI1": "Aquitaine",
+    "FRI2": "Limousin",
+    "FRI3": "Poitou-Charentes",
+    "FRJ1": "Languedoc-Roussillon",
+    "FRJ2": "Midi-Pyrénées",
+    "FRK1": "Auvergne",
+    "FRK2": "Rhône-Alpes",
+    "FRL0": "Provence-Alpes-Côte d'Azur",
+    "FRM0": "Corse",
+    "FRY1": "Guadeloupe",
+    "FRY2": "Martinique",
+    "FRY3": "Guyane",
+    "FRY4": "La Réunion",
+    "FRY5": "Mayotte",
+    # Croatia
+    "HR02": "Panonska Hrvatska",
+    "HR03": "Jadranska Hrvatska",
+    "HR05": "Grad Zagreb",
+    "HR06": "Sjeverna Hrvatska",
+    # Hungary
+    "HU11": "Budapest",
+    "HU12": "Pest",
+    "HU21": "Közép-Dunántúl",
+    "HU22": "Nyugat-Dunántúl",
+    "HU23": "Dél-Dunántúl",
+    "HU31": "Észak-Magyarország",
+    "HU32": "Észak-Alföld",
+    "HU33": "Dél-Alföld",
+    # Ireland
+    "IE04": "Northern and Western",
+    "IE05": "Southern",
+    "IE06": "Eastern and Midland",
     # Italy
     "ITC1": "Piemonte",
     "ITC2": "Valle d'Aosta/Vallée d'Aoste",
@@ -57,6 +217,46 @@ NUTS2 = {
     "ITI2": "Umbria",
     "ITI3": "Marche",
     "ITI4": "Lazio",
+    # Lithuania
+    "LT01": "Sostinės regionas",
+    "LT02": "Vidurio ir vakarų Lietuvos regionas",
+    # Luxembourg
+    "LU00": "Luxembourg",
+    # Latvia
+    "LV00": "Latvija",
+    # Malta
+    "MT00": "Malta",
+    # Netherlands
+    "NL11": "Groningen",
+    "NL12": "Friesland (NL)",
+    "NL13": "Drenthe",
+    "NL21": "Overijssel",
+    "NL22": "Gelderland",
+    "NL23": "Flevoland",
+    "NL31": "Utrecht",
+    "NL32": "Noord-Holland",
+    "NL33": "Zuid-Holland",
+    "NL34": "Zeeland",
+    "NL41": "Noord-Brabant",
+    "NL42": "Limburg (NL)",
+    # Poland
+    "PL21": "Małopolskie",
+    "PL22": "Śląskie",
+    "PL41": "Wielkopolskie",
+    "PL42": "Zachodniopomorskie",
+    "PL43": "Lubuskie",
+    "PL51": "Dolnośląskie",
+    "PL52": "Opolskie",
+    "PL61": "Kujawsko-pomorskie",
+    "PL62": "Warmińsko-mazurskie",
+    "PL63": "Pomorskie",
+    "PL71": "Łódzkie",
+    "PL72": "Świętokrzyskie",
+    "PL81": "Lubelskie",
+    "PL82": "Podkarpackie",
+    "PL84": "Podlaskie",
+    "PL91": "Warszawski stołeczny",
+    "PL92": "Mazowiecki regionalny",
     # Portugal
     "PT11": "Norte",
     "PT15": "Algarve",
@@ -65,10 +265,36 @@ NUTS2 = {
     "PT18": "Alentejo",
     "PT20": "Região Autónoma dos Açores",
     "PT30": "Região Autónoma da Madeira",
+    # Romania
+    "RO11": "Nord-Vest",
+    "RO12": "Centru",
+    "RO21": "Nord-Est",
+    "RO22": "Sud-Est",
+    "RO31": "Sud-Muntenia",
+    "RO32": "Bucureşti-Ilfov",
+    "RO41": "Sud-Vest Oltenia",
+    "RO42": "Vest",
+    # Sweden
+    "SE11": "Stockholm",
+    "SE12": "Östra Mellansverige",
+    "SE21": "Småland med öarna",
+    "SE22": "Sydsverige",
+    "SE23": "Västsverige",
+    "SE31": "Norra Mellansverige",
+    "SE32": "Mellersta Norrland",
+    "SE33": "Övre Norrland",
+    # Slovenia
+    "SI03": "Vzhodna Slovenija",
+    "SI04": "Zahodna Slovenija",
+    # Slovakia
+    "SK01": "Bratislavský kraj",
+    "SK02": "Západné Slovensko",
+    "SK03": "Stredné Slovensko",
+    "SK04": "Východné Slovensko",
 }
 
-# Countries whose regions are listed one by one above.
-LISTED_COUNTRIES = {"ES", "IT", "PT"}
+# Countries whose regions are listed one by one above (ISO codes: Greece is GR): every EU member state.
+LISTED_COUNTRIES = {"GR" if code[:2] == "EL" else code[:2] for code in NUTS2}
 
 # How the NUTS codes of the EU member states start (Greece is EL).
 NUTS_PREFIXES = frozenset([
@@ -115,18 +341,35 @@ def regions_of(country: str) -> list[tuple[str, str]]:
     )
 
 
+# Letters with a stroke or joined that Unicode does not split into a letter and its mark:
+# "Łódzkie" is typed "Lodzkie", "Sjælland" "Sjaelland".
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe"})
+
+
 def _folded(text: str) -> str:
-    """Lower case, without accents or punctuation: "Aragón" and "aragon" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    """Lower case, without accents or punctuation: "Aragón" and "aragon", "Łódzkie" and "lodzkie" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold()).translate(_UNDECOMPOSED)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
-_BY_NAME = {_folded(name): code for code, name in NUTS2.items()}
-# A code alone, or beside the name: "ES43", "ES43 – Extremadura", "Extremadura (ES43)".
-_CODE_BESIDE = re.compile(
-    r"^\s*([A-Za-z]{2}[0-9A-Za-z]{2})(?:\s*[\u2013\u2014:-]\s*.*|\s+.*)?$|\(([A-Za-z]{2}[0-9A-Za-z]{2})\)\s*$"
-)
+def _names(regions: dict[str, str]) -> dict[str, str]:
+    """The code of each folded name that only one region bears.
+
+    A name two regions share (were there one) reads as neither: the code, or the name with its
+    code ("Name (XX12)"), says which.
+    """
+    codes_by_name = defaultdict(set)
+    for code, name in regions.items():
+        codes_by_name[_folded(name)].add(code)
+    return {name: next(iter(codes)) for name, codes in codes_by_name.items() if len(codes) == 1}
+
+
+_BY_NAME = _names(NUTS2)
+# A code after the name, in brackets: "Extremadura (ES43)", "Wien (AT13)".
+_CODE_AFTER = re.compile(r"\(([A-Za-z]{2}[0-9A-Za-z]{2})\)\s*$")
+# A code alone, or before the name: "ES43", "ES43 – Extremadura".
+_CODE_FIRST = re.compile(r"^\s*([A-Za-z]{2}[0-9A-Za-z]{2})(?:\s*[\u2013\u2014:-]\s*.*|\s+.*)?$")
 
 
 def region_code_of(text: str) -> str | None:
@@ -140,10 +383,14 @@ def region_code_of(text: str) -> str | None:
     by_name = _BY_NAME.get(_folded(text))
     if by_name:
         return by_name
-    match = _CODE_BESIDE.search(text)
-    if match:
-        code = (match.group(1) or match.group(2)).upper()
+    # The bracketed code first: "Wien (AT13)" starts with four letters that are no code.
+    after = _CODE_AFTER.search(text)
+    if after and (after.group(1).upper() in NUTS2 or after.group(1)[:2].upper() in NUTS_PREFIXES):
+        return after.group(1).upper()
+    first = _CODE_FIRST.match(text)
+    if first:
+        code = first.group(1).upper()
         # "Norte" is a name, not a code; "Vale" neither: a code starts with an EU country's.
-        if code in NUTS2 or ((match.group(2) or len(text) == 4) and code[:2] in NUTS_PREFIXES):
+        if code in NUTS2 or (len(text) == 4 and code[:2] in NUTS_PREFIXES):
             return code
     return None

@@ -104,12 +104,28 @@ def test_moving_to_another_country_asks_for_one_of_its_regions_once(client, appl
     assert organisation.country == "ES" and organisation.region == "ES43"
 
 
-def test_a_country_the_portal_lists_no_regions_of_takes_the_code(client, applicant):
-    response = client.post(CREATE, organisation_data(country="FR", tax_id="FR40303265045", region="fr10"))
+@pytest.mark.parametrize("typed", ["Oberbayern", "oberbayern", "Oberbayern (DE21)", "DE21"])
+def test_a_german_organisation_chooses_its_region_by_name_or_code(client, applicant, typed):
+    response = client.post(CREATE, organisation_data(country="DE", tax_id="DE136695976", region=typed))
 
     assert response.status_code == 302, response.context["form"].errors
     organisation = Organisation.objects.get()
-    assert (organisation.country, organisation.region) == ("FR", "FR10")
+    assert (organisation.country, organisation.region) == ("DE", "DE21")
+
+
+def test_the_regions_of_any_eu_country_are_offered_by_name(client, applicant):
+    response = client.post(CREATE, organisation_data(country="FR", tax_id="FR40303265045", region=""))
+
+    regions = dict(datalist(response.content.decode(), "region"))
+    assert regions["Bretagne"] == "FRH0"
+    assert "Extremadura" not in regions
+
+
+def test_a_code_that_is_no_region_of_its_eu_country_is_refused(client, applicant):
+    response = client.post(CREATE, organisation_data(country="FR", tax_id="FR40303265045", region="FR99"))
+
+    assert error_of(response, "region") == "“FR99” is not a NUTS 2 region of FR."
+    assert not Organisation.objects.exists()
 
 
 # --- the activity ----------------------------------------------------------------------------------
