@@ -115,7 +115,9 @@ class AnswerColumns:
     def __init__(self, queryset: QuerySet[Application], *, first: int = len(APPLICATION_HEADERS), as_text=False):
         applications = queryset.order_by().values("pk")
         questions = list(
-            Question.objects.filter(call_id__in=Application.objects.filter(pk__in=applications).values("call_id"))
+            # The questions the form can ask (`askable`): a choice left without choices has no column.
+            Question.objects.askable()
+            .filter(call_id__in=Application.objects.filter(pk__in=applications).values("call_id"))
             .select_related("call__programme__agency")
             .prefetch_related(Prefetch("choices", queryset=QuestionChoice.objects.order_by("position", "pk")))
             .order_by("call_id", "position", "pk")

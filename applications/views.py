@@ -226,13 +226,23 @@ def _budget_step(request, application):
     # A change in a field (htmx, no button pressed) saves and refreshes the panel.
     action = request.POST.get("action") or ("save" if request.htmx else "next")
     if formset.is_valid():
+        # A new line left blank (just added, not typed into yet) is not saved, and stays on the page.
+        blank = [
+            index
+            for index in range(formset.initial_form_count(), formset.total_form_count())
+            if not formset.forms[index].has_changed()
+        ]
         formset.save()
+        posted_at = {
+            form.instance.pk: index
+            for index, form in enumerate(formset.forms)
+            if form.instance.pk is not None and form not in formset.deleted_forms
+        }
         # Drawn again from the database: new lines get their ids (the next save updates them rather
         # than adding them again) and amounts are shown the local way.
         formset = BudgetFormSet(instance=application, programme=programme)
-        if action == "add_line":
-            formset.extra = 1
-            return formset, False
+        formset.extra = len(blank) + (1 if action == "add_line" else 0)
+        _mark_posted_at(formset, [posted_at.get(form.instance.pk) for form in formset.initial_forms] + blank)
         return formset, action == "next"
     # Save the rows that are complete and correct, remove the rows ticked "Remove", and show the
     # others with their errors. An error of the whole set (too many lines) saves nothing.
@@ -252,22 +262,38 @@ def _budget_step(request, application):
                 saved[index] = line.pk
     if not saved and not removed:
         return formset, False
+    formset_posted = formset
     # The page is drawn again from what is stored now: the rows removed are gone, and the new rows
     # just saved come back as saved rows (with their ids), so correcting the others and saving
     # again updates them instead of adding them a second time.
     formset = BudgetFormSet(_as_saved_rows(formset, saved, removed), instance=application, programme=programme)
     formset.is_valid()
+    _mark_posted_at(formset, _rows_order(formset_posted, saved, removed))
     return formset, False
+
+
+def _mark_posted_at(formset, indexes):
+    """Each redrawn row with the index it was posted at (None for a row not posted), which the page
+    reads (`data-posted-at`) to put back what was typed in it while the save was on its way."""
+    for position, form in enumerate(formset.forms):
+        form.posted_at = indexes[position] if position < len(indexes) else None
+
+
+def _rows_order(formset, saved: dict[int, int], removed) -> list[int]:
+    """The posted indexes of the rows in the order `_as_saved_rows` redraws them: the saved rows
+    kept, the new rows just saved, then the new rows refused."""
+    initial = formset.initial_form_count()
+    kept = [index for index in range(initial) if index not in removed]
+    new = [index for index in range(initial, formset.total_form_count()) if index not in saved and index not in removed]
+    return [*kept, *saved, *new]
 
 
 def _as_saved_rows(formset, saved: dict[int, int], removed: set[int] = frozenset()):
     """The formset's data without the rows `removed`, and with the new rows numbered in `saved`
     (index -> id) moved among the saved rows."""
     data, prefix = formset.data, formset.prefix
-    initial = formset.initial_form_count()
-    kept = [index for index in range(initial) if index not in removed]
-    new = [index for index in range(initial, formset.total_form_count()) if index not in saved and index not in removed]
-    order = [*kept, *saved, *new]
+    order = _rows_order(formset, saved, removed)
+    kept = [index for index in order if index < formset.initial_form_count()]
     rows = QueryDict(mutable=True)
     for key, values in data.lists():
         if not key.startswith(f"{prefix}-"):

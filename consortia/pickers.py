@@ -209,10 +209,15 @@ class PlaceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        stored = getattr(instance, "country", "")
+        if stored and stored not in dict(eu_country_choices()):
+            # A country outside the EU stored before (an import, the admin of old): still offered, so
+            # the page shows it and saving it unchanged keeps it.
+            self.fields["country"].choices = [*eu_country_choices(), (stored, country_name(stored))]
         # The region suggestions are the chosen country's: the one posted, else the one stored, else
         # the first the country list shows.
         country = self.data.get(self.add_prefix("country")) if self.is_bound else None
-        instance = getattr(self, "instance", None)
         country = (
             country or self.initial.get("country") or getattr(instance, "country", "") or eu_country_choices()[0][0]
         )

@@ -1,4 +1,5 @@
-"""NUTS 2 regions (2021 classification, the one in force) of the 27 EU member states: 242 regions.
+"""NUTS 2 regions of the 27 EU member states: 242 regions, in the 2021 classification, the one the
+2021-2027 cohesion policy programmes (and so the agencies' reports) use.
 
 A NUTS code starts with the country code (EL for Greece, GR in ISO) and has two more characters
 at level 2; a code of an EU country that is none of its regions is refused. The "Extra-Regio"

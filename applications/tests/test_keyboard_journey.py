@@ -227,6 +227,29 @@ def test_focus_follows_the_budget_lines_added_and_removed(page, live_server, app
     assert focused(page)["id"] == "add-line"
 
 
+def hold_the_next_save(page) -> list:
+    """Hold the budget's next save on its way to the server until the test lets it go (as on a slow
+    connection); the saves after it go through."""
+    held = []
+
+    def hold(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)
+        else:
+            route.fallback()
+
+    page.route("**/edit/budget/", hold)
+    return held
+
+
+def let_go(page, held) -> None:
+    """Let the held save go on, and wait until the server's answer has replaced the form."""
+    page.evaluate("document.getElementById('budget-form').dataset.replaced = 'not yet'")
+    with saving(page):
+        held[0].continue_()
+    page.wait_for_function("() => !document.getElementById('budget-form').dataset.replaced")
+
+
 def test_what_is_typed_while_a_line_is_being_saved_is_kept_and_saved_next(
     page, live_server, applicant, pimex_call, company
 ):
@@ -235,36 +258,62 @@ def test_what_is_typed_while_a_line_is_being_saved_is_kept_and_saved_next(
     BudgetLineFactory(application=application, category=category, description="Fair stand", amount=Decimal("900"))
     log_in(page, applicant.email)
     page.goto(f"/en/my/applications/{application.pk}/edit/budget/")
-    # The first save is held on its way to the server until the test lets it go: what the person
-    # does meanwhile happens while a save is in flight, as on a slow connection.
-    held = []
-
-    def hold_the_first_save(route):
-        if route.request.method == "POST" and not held:
-            held.append(route)
-        else:
-            route.fallback()
-
-    page.route("**/edit/budget/", hold_the_first_save)
+    held = hold_the_next_save(page)
     row = page.locator("tr.budget-line").first
     row.get_by_label("Amount").fill("1200")
     row.get_by_label("Amount").dispatch_event("change")
     page.wait_for_function("() => document.querySelector('#budget-form.htmx-request')")
-    # The save of 1,200 is on its way; the person goes back to the description and types.
+    # The save of 1,200 is on its way; the person goes back to the description and types at its start.
     page.keyboard.press("Shift+Tab")
     assert focused(page)["name"].startswith("Description")
-    page.keyboard.press("End")
-    page.keyboard.type(" at Anuga")
-    with saving(page):
-        held[0].continue_()
-    # The server's page came back with only what it was sent: what was typed since is still there,
-    # with the focus and the caret where they were; and it is saved by itself, with nothing more done.
-    with saving(page):
-        assert row.get_by_label("Description").input_value() == "Fair stand at Anuga"
+    page.keyboard.press("Home")
+    page.keyboard.type("Anuga ")
+
+    # The save of what was typed meanwhile goes by itself.
+    resaving = page.expect_response(lambda r: "/edit/budget/" in r.url and "Anuga" in (r.request.post_data or ""))
+    with resaving:
+        let_go(page, held)
+        # The server's form came back with only what it was sent: what was typed since is still
+        # there, with the focus and the caret where they were.
+        assert row.get_by_label("Description").input_value() == "Anuga Fair stand"
         info = focused(page)
         assert info["name"].startswith("Description") and info["row"] == 0
+        page.keyboard.type("Cologne ")
     settled(page)
+    assert row.get_by_label("Description").input_value() == "Anuga Cologne Fair stand"
     line = application.budget_lines.get()
-    assert (line.description, line.amount) == ("Fair stand at Anuga", Decimal("1200.00"))
-    page.keyboard.type(" Cologne")
-    assert row.get_by_label("Description").input_value() == "Fair stand at Anuga Cologne"
+    assert line.amount == Decimal("1200.00")
+    assert line.description in ("Anuga Fair stand", "Anuga Cologne Fair stand")  # as far as it had got
+
+
+def test_a_new_line_typed_into_while_another_is_removed_keeps_its_text_and_the_focus(
+    page, live_server, applicant, pimex_call, company
+):
+    application = ApplicationFactory(call=pimex_call, consortium=None, organisation=company)
+    category = CostCategory.objects.get(programme=pimex_call.programme)
+    for description in ("Brochures", "Fair stand"):
+        BudgetLineFactory(application=application, category=category, description=description, amount=Decimal("900"))
+    log_in(page, applicant.email)
+    page.goto(f"/en/my/applications/{application.pk}/edit/budget/")
+    page.locator("#add-line").click()
+    page.locator("tr.budget-line").nth(2).wait_for()
+    settled(page)
+    held = hold_the_next_save(page)
+
+    # "Brochures" removed; while that save is on its way, the new line's description is typed.
+    page.locator("tr.budget-line").first.get_by_label("Remove").check()
+    page.wait_for_function("() => document.querySelector('#budget-form.htmx-request')")
+    page.locator("tr.budget-line").nth(2).get_by_label("Description").click()
+    page.keyboard.type("Samples")
+    let_go(page, held)
+    settled(page)
+
+    # The first line is gone; the new line (now the second) kept its text and the focus, and the
+    # line between was not touched.
+    rows = page.locator("tr.budget-line")
+    assert rows.count() == 2
+    assert rows.nth(0).get_by_label("Description").input_value() == "Fair stand"
+    assert rows.nth(1).get_by_label("Description").input_value() == "Samples"
+    info = focused(page)
+    assert info["name"].startswith("Description") and info["row"] == 1
+    assert list(application.budget_lines.values_list("description", flat=True)) == ["Fair stand"]

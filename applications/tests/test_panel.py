@@ -273,3 +273,47 @@ def test_a_new_line_ticked_remove_is_dropped_while_another_is_refused(client, ap
     assert not application.budget_lines.exists()
     assert 'value="Brochures"' not in html and 'value="Samples"' in html
     assert 'name="budget_lines-TOTAL_FORMS" value="1"' in html
+
+
+def test_a_new_line_left_blank_stays_when_another_line_saves_and_each_row_says_where_it_was_posted(client, applicant):
+    application = draft(client, applicant)
+    budget(client, application, ("promotion", "1000.00"), ("promotion", "700.00"))
+    first, second = application.budget_lines.order_by("pk")
+    category = first.category_id
+    data = {
+        "budget_lines-TOTAL_FORMS": "3",
+        "budget_lines-INITIAL_FORMS": "2",
+        "action": "save",
+        "budget_lines-0-id": first.pk,
+        "budget_lines-0-category": category,
+        "budget_lines-0-description": "Line 1",
+        "budget_lines-0-amount": "1000.00",
+        "budget_lines-0-DELETE": "on",
+        "budget_lines-1-id": second.pk,
+        "budget_lines-1-category": category,
+        "budget_lines-1-description": "Line 2",
+        "budget_lines-1-amount": "800.00",
+        # Just added with "Add a line", nothing typed yet.
+        "budget_lines-2-category": "",
+        "budget_lines-2-description": "",
+        "budget_lines-2-amount": "",
+    }
+
+    html = client.post(edit_url(application, "budget"), data).content.decode()
+
+    # The first line removed, the second saved, the blank line still there to be typed into; each
+    # row drawn says which posted row it is (the page puts back there what was typed meanwhile).
+    assert list(application.budget_lines.values_list("amount", flat=True)) == [D("800.00")]
+    assert re.findall(r'<tr class="budget-line" data-posted-at="(\d+)">', html) == ["1", "2"]
+    assert 'name="budget_lines-TOTAL_FORMS" value="2"' in html
+
+
+def test_a_new_line_saved_beside_one_refused_is_drawn_first_and_says_where_it_was_posted(client, applicant):
+    application = draft(client, applicant)
+
+    html = budget(client, application, ("promotion", "abc"), ("promotion", "300.00")).content.decode()
+
+    # Saved, the second line comes first among the saved lines; the refused one follows.
+    assert list(application.budget_lines.values_list("amount", flat=True)) == [D("300.00")]
+    assert re.findall(r'<tr class="budget-line" data-posted-at="(\d+)">', html) == ["1", "0"]
+    assert html.index('value="300.00"') < html.index('value="abc"')

@@ -115,3 +115,29 @@ def test_in_the_admin_the_region_suggestions_follow_the_country_on_an_accessible
     page.wait_for_url(re.compile(r"/en/admin/programmes/agency/$"))
     agency.refresh_from_db()
     assert (agency.country, agency.region) == ("PT", "PT18")
+
+
+def test_an_organisation_stored_with_a_country_outside_the_eu_is_shown_with_it(superuser_client):
+    organisation = OrganisationFactory(country="NO", region="NO08", tax_id="974760673", city="Oslo")
+
+    page = superuser_client.get(reverse("admin:consortia_organisation_change", args=[organisation.pk])).content.decode()
+
+    # Not the first country of the list in its place, which a save would store without a word.
+    assert '<option value="NO" selected>Norway</option>' in page
+    assert 'value="NO08"' in page
+
+
+def test_the_region_filter_lists_only_the_regions_of_the_organisations_staff_may_see(client, staff, call, other_agency):
+    from programmes.tests.factories import CallFactory, ProgrammeFactory
+
+    ours = OrganisationFactory(region="ES43")
+    ApplicationFactory(call=call, consortium=None, organisation=ours)
+    theirs = OrganisationFactory(region="ITH5")
+    their_call = CallFactory(programme=ProgrammeFactory(agency=other_agency))
+    ApplicationFactory(call=their_call, consortium=None, organisation=theirs)
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:consortia_organisation_changelist")).content.decode()
+
+    assert "Extremadura (ES43)" in page
+    assert "Emilia-Romagna" not in page and "ITH5" not in page

@@ -117,81 +117,84 @@
   // --- What is typed while a save is on its way is kept (and saved next) -------------------------
   // A form that saves itself as the person goes (data-keep-typing) is replaced whole by the server's
   // answer, which knows only what was sent. Whatever changed in its rows after the request left
-  // (the next field typed into, a box ticked) is put back into the same row of the new form, and
-  // the form saves again. A row is known by its stored id, a new row by its place among the new ones.
+  // (the next field typed into, a box ticked) is put back into the same row of the new form, with
+  // the focus and the caret where they were, and the form saves again. The server marks each row
+  // it draws with the index it was posted at (data-posted-at): a row is found again even when the
+  // save removed a row before it or moved a new row among the saved ones.
   var sent = null;
   var resave = null;
 
-  function fieldsOf(row) {
-    return Array.prototype.slice.call(row.querySelectorAll("input:not([type=hidden]), select, textarea"));
+  function rowFields(form) {
+    return Array.prototype.slice.call(form.querySelectorAll(
+      ROW + " input:not([type=hidden]), " + ROW + " select, " + ROW + " textarea"));
   }
 
   function valueOf(field) {
     return field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
   }
 
-  function suffixOf(field) {
-    return (field.name || "").replace(/^.*?-\d+-/, "");
+  // "budget_lines-3-amount" -> {index: "3", suffix: "amount"}
+  function partsOf(field) {
+    var match = /^.*?-(\d+)-(.+)$/.exec(field.name || "");
+    return match ? {index: match[1], suffix: match[2]} : null;
   }
 
-  // Each row's key: "id:<stored id>" for a row whose id was `known` before, else "new:<n>".
-  function rowKeys(form, known) {
-    var fresh = 0;
-    return rowsOf(form).map(function (row) {
-      var id = row.querySelector("input[type=hidden][name$='-id']");
-      var value = id ? id.value : "";
-      if (value && (!known || known.indexOf(value) !== -1)) { return {row: row, key: "id:" + value, id: value}; }
-      fresh += 1;
-      return {row: row, key: "new:" + fresh, id: value};
-    });
-  }
+  function forget() { sent = null; }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
     if (!form.matches || !form.matches("form[data-keep-typing]")) { return; }
     var values = {};
-    rowKeys(form, null).forEach(function (entry) {
-      fieldsOf(entry.row).forEach(function (field) { values[entry.key + " " + suffixOf(field)] = valueOf(field); });
-    });
-    sent = {id: form.id, values: values, ids: rowKeys(form, null).map(function (entry) { return entry.id; })};
+    rowFields(form).forEach(function (field) { values[field.name] = valueOf(field); });
+    sent = {id: form.id, values: values, typed: []};
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = event.detail.elt;
     if (!sent || !form.matches || !form.matches("form[data-keep-typing]") || form.id !== sent.id) { return; }
-    var typed = [];
-    rowKeys(form, null).forEach(function (entry) {
-      fieldsOf(entry.row).forEach(function (field) {
-        var key = entry.key + " " + suffixOf(field);
-        if (key in sent.values && sent.values[key] !== valueOf(field)) {
-          typed.push({key: entry.key, suffix: suffixOf(field), value: valueOf(field), active: field === document.activeElement});
-        }
+    if (!event.detail.shouldSwap) { forget(); return; }  // an error or a redirect: nothing is redrawn
+    sent.typed = [];
+    rowFields(form).forEach(function (field) {
+      var parts = partsOf(field);
+      if (!parts || !(field.name in sent.values) || sent.values[field.name] === valueOf(field)) { return; }
+      var active = field === document.activeElement;
+      sent.typed.push({
+        index: parts.index, suffix: parts.suffix, value: valueOf(field), active: active,
+        start: active && typeof field.selectionStart === "number" ? field.selectionStart : null,
+        end: active && typeof field.selectionEnd === "number" ? field.selectionEnd : null,
       });
     });
-    sent.typed = typed;
   });
 
-  document.addEventListener("htmx:afterSwap", function () {
+  ["htmx:responseError", "htmx:sendError", "htmx:swapError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, forget);
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
     var noted = sent;
+    var form = noted && document.getElementById(noted.id);
+    // Only the swap of the form itself (not the panel or the messages swapped beside it).
+    if (!form || !event.target || !(event.target === form || event.target.contains(form))) { return; }
     sent = null;
-    if (!noted || !noted.typed || !noted.typed.length) { return; }
-    var form = document.getElementById(noted.id);
-    if (!form) { return; }
-    var rows = {};
-    rowKeys(form, noted.ids.filter(Boolean)).forEach(function (entry) { rows[entry.key] = entry.row; });
     var restored = false;
     noted.typed.forEach(function (change) {
-      var row = rows[change.key];
-      var field = row && fieldsOf(row).filter(function (f) { return suffixOf(f) === change.suffix; })[0];
-      if (!field) { return; }  // the row is gone (removed by the save that just ended)
+      var row = form.querySelector(ROW + '[data-posted-at="' + change.index + '"]');
+      var field = row && Array.prototype.slice.call(row.querySelectorAll("input, select, textarea")).filter(function (f) {
+        var parts = partsOf(f);
+        return parts && parts.suffix === change.suffix && f.type !== "hidden";
+      })[0];
+      if (!field) { return; }  // the row is gone (the save that just ended removed it)
       if (field.type === "checkbox" || field.type === "radio") {
         field.checked = change.value;
       } else {
         field.value = change.value;
-        if (change.active) {
-          field.focus();
-          if (field.setSelectionRange && field.type === "text") { field.setSelectionRange(field.value.length, field.value.length); }
+      }
+      if (change.active) {
+        field.focus();
+        if (change.start !== null && field.setSelectionRange) {
+          try { field.setSelectionRange(change.start, change.end); } catch (ignored) { /* not a text field */ }
         }
+        before = null;  // the focus is back where the person is typing: the rules below leave it there
       }
       restored = true;
     });
