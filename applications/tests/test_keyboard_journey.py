@@ -317,3 +317,30 @@ def test_a_new_line_typed_into_while_another_is_removed_keeps_its_text_and_the_f
     info = focused(page)
     assert info["name"].startswith("Description") and info["row"] == 1
     assert list(application.budget_lines.values_list("description", flat=True)) == ["Fair stand"]
+
+
+def test_add_a_line_pressed_while_a_save_is_on_its_way_adds_the_line_once_it_is_back(
+    page, live_server, applicant, pimex_call, company
+):
+    application = ApplicationFactory(call=pimex_call, consortium=None, organisation=company)
+    category = CostCategory.objects.get(programme=pimex_call.programme)
+    BudgetLineFactory(application=application, category=category, description="Fair stand", amount=Decimal("900"))
+    log_in(page, applicant.email)
+    page.goto(f"/en/my/applications/{application.pk}/edit/budget/")
+    held = hold_the_next_save(page)
+    row = page.locator("tr.budget-line").first
+    row.get_by_label("Amount").fill("1200")
+    row.get_by_label("Amount").press("Tab")  # leaves the field: the save goes, and is held
+    page.wait_for_function("() => document.querySelector('#budget-form.htmx-request')")
+    page.locator("#add-line").focus()
+    page.keyboard.press("Enter")
+
+    with page.expect_response(lambda r: "/edit/budget/" in r.url and "add_line" in (r.request.post_data or "")):
+        let_go(page, held)
+    page.locator("tr.budget-line").nth(1).wait_for()
+    settled(page)
+
+    # The line is added, the focus on its first field, and the amount typed before is saved.
+    info = focused(page)
+    assert (info["tag"], info["row"]) == ("select", 1)
+    assert application.budget_lines.get().amount == Decimal("1200.00")

@@ -139,7 +139,17 @@
     return match ? {index: match[1], suffix: match[2]} : null;
   }
 
-  function forget() { sent = null; }
+  function forget() { sent = null; pressed = null; }
+
+  // A button pressed while the save is on its way ("Add a line", "Save and continue") would wait
+  // for it and then be lost with the form it belonged to: it is pressed again on the new form.
+  var pressed = null;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-keep-typing].htmx-request")) { return; }
+    var button = event.submitter;
+    pressed = {id: form.id, name: button ? button.name : "", value: button ? button.value : ""};
+  }, true);
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
@@ -201,11 +211,24 @@
     resave = restored ? form.id : null;
   });
 
-  // Saved again once htmx has made the new form live (it listens from the settle on).
-  document.addEventListener("htmx:afterSettle", function () {
-    var form = resave && document.getElementById(resave);
+  // Saved again (or the button pressed meanwhile pressed again, which saves all the same) once htmx
+  // has made the new form live (it listens from the settle on).
+  // On the form's own settle, the last, once the focus has gone where the work goes on (above).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var again = pressed;
+    var form = document.getElementById(resave || (again && again.id) || "");
+    if (!form || !event.target || !(event.target === form || event.target.contains(form))) { return; }
     resave = null;
-    if (form) { window.htmx.trigger(form, "change"); }
+    pressed = null;
+    if (form.classList.contains("htmx-request")) { return; }
+    if (again) {
+      var buttons = Array.prototype.slice.call(form.querySelectorAll("button[type=submit]")).filter(function (button) {
+        return button.name === again.name && button.value === again.value;
+      });
+      var button = buttons.filter(function (b) { return !b.classList.contains("visually-hidden"); })[0] || buttons[0];
+      if (button) { button.click(); return; }
+    }
+    window.htmx.trigger(form, "change");
   });
 
   // The panel beside the steps (eligibility, maximum or potential grant) comes back whole with each save: a live
