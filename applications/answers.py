@@ -24,7 +24,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from consortia.countries import ISO_3166_ALPHA2, world_country_choices
+from consortia.countries import ISO_3166_ALPHA2, country_name, world_country_choices
 from consortia.pickers import RegionField
 from portal.localization import LocalDecimalField
 from portal.money import format_eur
@@ -387,8 +387,13 @@ def shown_value(question, answer) -> str:
         return number_format(answer.number.normalize(), force_grouping=True)
     if kind == Kind.DATE:
         return date_format(answer.date, "DATE_FORMAT")
+    # A place by its name, its code beside it (the code is what the agency's reports and filters use).
     if kind == Kind.REGION:
-        return f"{answer.text} {region_name(answer.text)}" if region_name(answer.text) != answer.text else answer.text
+        return f"{region_name(answer.text)} ({answer.text})" if region_name(answer.text) != answer.text else answer.text
+    if kind == Kind.COUNTRY:
+        return (
+            f"{country_name(answer.text)} ({answer.text})" if country_name(answer.text) != answer.text else answer.text
+        )
     return answer.text
 
 

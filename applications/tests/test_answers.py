@@ -229,7 +229,9 @@ def test_the_answers_are_in_the_content_its_fingerprint_and_the_receipt(client, 
     assert rows["activity"]["value"] == "Trade fairs" and rows["activity"]["typed"] == "fairs"
     assert rows["exports"]["typed"] == "yes" and rows["starts_on"]["typed"] == "2026-05-01"
     assert rows["markets"]["value"] == "Japan, China" and rows["markets"]["typed"] == "japan,china"
-    assert rows["region"]["value"] == "ES43 Extremadura"
+    # Places by their names, the codes beside them.
+    assert rows["region"]["value"] == "Extremadura (ES43)" and rows["region"]["typed"] == "ES43"
+    assert rows["country"]["value"] == "France (FR)" and rows["country"]["typed"] == "FR"
     assert application.content_hash == content_hash(application.submitted_content)
 
     receipt_build(application_id=application.pk)
