@@ -13,7 +13,7 @@ from applications.models import Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.models import Organisation
 from consortia.taxids import make_tax_id
-from portal.tests.browser import focused, log_in, settled, tab_to, to_main, type_into
+from portal.tests.browser import focused, log_in, press_on, settled, tab_to, to_main, type_into
 from portal.tests.factories import PASSWORD
 from programmes.models import CallRule, CostCategory
 from programmes.tests.factories import CallFactory, ProgrammeFactory
@@ -61,20 +61,14 @@ def test_a_new_applicant_signs_up_registers_the_company_and_submits_with_the_key
     assert tab_to(page, "Password", tag="input", backwards=True)["id"] == "id_password1"
     page.keyboard.type("plover-tangerine-42")
     type_into(page, "Password (again)", "plover-tangerine-42")
-    tab_to(page, "Sign up", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/en/accounts/confirm-email/(#main)?$"))
+    press_on(page, "Sign up", tag="button", then=r"/en/accounts/confirm-email/")
     link = re.search(r"https?://\S+/en/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
 
     page.goto(link)
     to_main(page)
-    tab_to(page, "Confirm", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/en/my/(#main)?$"))
+    press_on(page, "Confirm", tag="button", then=r"/en/my/")
     to_main(page)
-    tab_to(page, "Register an organisation", tag="a")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/en/my/organisations/new/(#main)?$"))
+    press_on(page, "Register an organisation", tag="a", then=r"/en/my/organisations/new/")
 
     # The organisation form: the lists chosen with the arrows or by typing, the region and the
     # activity by their names, the founding date typed part by part.
@@ -92,35 +86,25 @@ def test_a_new_applicant_signs_up_registers_the_company_and_submits_with_the_key
     type_into(page, "Founded on", "04012015")  # the browser's own order: month, day, year
     for label, figure in (("Staff", "12"), ("Annual turnover", "1500000"), ("Balance sheet", "900000")):
         type_into(page, label, figure)
-    tab_to(page, "Register", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/en/my/organisations/\d+/(#main)?$"))
+    press_on(page, "Register", tag="button", then=r"/en/my/organisations/\d+/")
     organisation = Organisation.objects.get()
     assert (organisation.region, organisation.nace_code, organisation.founded_on) == ("ES43", "10.51", date(2015, 4, 1))
 
     page.goto(pimex_call.get_absolute_url())
     to_main(page)
-    tab_to(page, "Apply", tag="a")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/apply/(#main)?$"))
+    press_on(page, "Apply", tag="a", then=r"/apply/")
     to_main(page)
     tab_to(page, "Project title", tag="input")
     page.keyboard.type("First steps")
-    tab_to(page, "Start", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/edit/project/(#main)?$"))
+    press_on(page, "Start", tag="button", then=r"/edit/project/")
 
     to_main(page)
     tab_to(page, "Project title", tag="input")
     page.keyboard.press("Control+A")
     page.keyboard.type("First steps in Germany")
-    tab_to(page, "Save and continue", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/edit/questions/(#main)?$"))
+    press_on(page, "Save and continue", tag="button", then=r"/edit/questions/")
     to_main(page)
-    tab_to(page, "Continue", tag="a")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/edit/budget/(#main)?$"))
+    press_on(page, "Continue", tag="a", then=r"/edit/budget/")
 
     to_main(page)
     tab_to(page, "Add a line", tag="button")
@@ -143,27 +127,19 @@ def test_a_new_applicant_signs_up_registers_the_company_and_submits_with_the_key
     with saving(page):
         page.keyboard.press("Tab")
     settled(page)
-    tab_to(page, "Save and continue", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/edit/documents/(#main)?$"))
+    press_on(page, "Save and continue", tag="button", then=r"/edit/documents/")
 
     to_main(page)
-    tab_to(page, "Continue", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/edit/declarations/(#main)?$"))
+    press_on(page, "Continue", tag="button", then=r"/edit/declarations/")
     to_main(page)
     tab_to(page, "true and complete", tag="input")
     page.keyboard.press("Space")
     tab_to(page, "three group training sessions", tag="input")
     page.keyboard.press("Space")
-    tab_to(page, "Save and continue", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/edit/review/(#main)?$"))
+    press_on(page, "Save and continue", tag="button", then=r"/edit/review/")
 
     to_main(page)
-    tab_to(page, "Submit the application", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/en/my/applications/\d+/(#main)?$"))
+    press_on(page, "Submit the application", tag="button", then=r"/en/my/applications/\d+/")
     assert page.locator(".status").inner_text() == "Submitted"
     application = Application.objects.get()
     assert application.reference == f"PMX-{pimex_call.year}-0001"
@@ -183,9 +159,7 @@ def test_a_refused_login_puts_the_focus_on_the_errors_and_the_keyboard_goes_back
     assert focused(page)["id"] == "error-summary"
     type_into(page, "Password", PASSWORD, clear=True)
     tab_to(page, "Email", tag="input", backwards=True)  # back, to check the address
-    tab_to(page, "Log in", tag="button")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/en/my/(#main)?$"))
+    press_on(page, "Log in", tag="button", then=r"/en/my/")
 
 
 def test_focus_follows_the_budget_lines_added_and_removed(page, live_server, applicant, pimex_call, company):
@@ -227,6 +201,17 @@ def test_focus_follows_the_budget_lines_added_and_removed(page, live_server, app
     assert focused(page)["id"] == "add-line"
 
 
+def budget_page(page, applicant, call, company, *descriptions):
+    """The applicant's draft to `call` with a line of 900.00 for each description, its budget step open."""
+    application = ApplicationFactory(call=call, consortium=None, organisation=company)
+    category = CostCategory.objects.get(programme=call.programme)
+    for description in descriptions:
+        BudgetLineFactory(application=application, category=category, description=description, amount=Decimal("900"))
+    log_in(page, applicant.email)
+    page.goto(f"/en/my/applications/{application.pk}/edit/budget/")
+    return application
+
+
 def hold_the_next_save(page) -> list:
     """Hold the budget's next save on its way to the server until the test lets it go (as on a slow
     connection); the saves after it go through."""
@@ -253,11 +238,7 @@ def let_go(page, held) -> None:
 def test_what_is_typed_while_a_line_is_being_saved_is_kept_and_saved_next(
     page, live_server, applicant, pimex_call, company
 ):
-    application = ApplicationFactory(call=pimex_call, consortium=None, organisation=company)
-    category = CostCategory.objects.get(programme=pimex_call.programme)
-    BudgetLineFactory(application=application, category=category, description="Fair stand", amount=Decimal("900"))
-    log_in(page, applicant.email)
-    page.goto(f"/en/my/applications/{application.pk}/edit/budget/")
+    application = budget_page(page, applicant, pimex_call, company, "Fair stand")
     held = hold_the_next_save(page)
     row = page.locator("tr.budget-line").first
     row.get_by_label("Amount").fill("1200")
@@ -289,12 +270,7 @@ def test_what_is_typed_while_a_line_is_being_saved_is_kept_and_saved_next(
 def test_a_new_line_typed_into_while_another_is_removed_keeps_its_text_and_the_focus(
     page, live_server, applicant, pimex_call, company
 ):
-    application = ApplicationFactory(call=pimex_call, consortium=None, organisation=company)
-    category = CostCategory.objects.get(programme=pimex_call.programme)
-    for description in ("Brochures", "Fair stand"):
-        BudgetLineFactory(application=application, category=category, description=description, amount=Decimal("900"))
-    log_in(page, applicant.email)
-    page.goto(f"/en/my/applications/{application.pk}/edit/budget/")
+    application = budget_page(page, applicant, pimex_call, company, "Brochures", "Fair stand")
     page.locator("#add-line").click()
     page.locator("tr.budget-line").nth(2).wait_for()
     settled(page)
@@ -322,11 +298,7 @@ def test_a_new_line_typed_into_while_another_is_removed_keeps_its_text_and_the_f
 def test_add_a_line_pressed_while_a_save_is_on_its_way_adds_the_line_once_it_is_back(
     page, live_server, applicant, pimex_call, company
 ):
-    application = ApplicationFactory(call=pimex_call, consortium=None, organisation=company)
-    category = CostCategory.objects.get(programme=pimex_call.programme)
-    BudgetLineFactory(application=application, category=category, description="Fair stand", amount=Decimal("900"))
-    log_in(page, applicant.email)
-    page.goto(f"/en/my/applications/{application.pk}/edit/budget/")
+    application = budget_page(page, applicant, pimex_call, company, "Fair stand")
     held = hold_the_next_save(page)
     row = page.locator("tr.budget-line").first
     row.get_by_label("Amount").fill("1200")

@@ -78,6 +78,14 @@ def settled(page) -> None:
     )
 
 
+def press_on(page, name: str, *, tag: str, then: str) -> None:
+    """Tab to the control named `name`, press Enter, and wait for the page whose address ends as the
+    pattern `then` says (the "#main" of the skip link may follow)."""
+    tab_to(page, name, tag=tag)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(then + r"(#main)?$"))
+
+
 def type_into(page, name: str, text: str, *, tag: str = "input", clear: bool = False) -> dict:
     """Tab to the field named `name` and type `text` there (over what it held, with `clear`)."""
     info = tab_to(page, name, tag=tag)
