@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.constraints import ConstraintErrorsOnFields
 from portal.text import CleanCharField, CleanSlugField, CleanTextField
@@ -126,7 +127,9 @@ class Question(FrozenAfterSubmission, TranslatedContent, ConstraintErrorsOnField
     kind = CleanCharField(_("kind"), max_length=20, choices=Kind.choices)
     label = Translated(CleanCharField(_("question"), max_length=300))
     help_text = Translated(CleanTextField(_("help text"), blank=True))
-    required = models.BooleanField(_("required"), default=True, help_text=_("Needed before submission."))
+    required = models.BooleanField(
+        pgettext_lazy("question", "required"), default=True, help_text=_("Needed before submission.")
+    )
     min_length = models.PositiveIntegerField(_("minimum length"), null=True, blank=True, help_text=_("Texts."))
     max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True, help_text=_("Texts."))
     min_value = models.DecimalField(

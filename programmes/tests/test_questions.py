@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import translation
 
 from programmes.models import CallDocument, CallRule, FormSection, Question, QuestionChoice, ReviewCriterion
 from programmes.services import call_copy
@@ -172,3 +173,13 @@ def test_a_choice_with_nothing_to_choose_is_not_asked_and_the_call_page_says_so(
     call = type(call).objects.get(pk=call.pk)
     assert [question.code for question in form_questions(call)] == ["activity", "sector"]
     assert asked.required
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "document"),
+    [("es", "obligatoria", "obligatorio"), ("pt", "obrigatória", "obrigatório"), ("it", "obbligatorio", "obbligatorio")],
+)
+def test_required_agrees_with_a_question_and_with_a_document_in_each_language(language, question, document):
+    with translation.override(language):
+        assert str(Question._meta.get_field("required").verbose_name) == question
+        assert str(CallDocument._meta.get_field("required").verbose_name) == document
