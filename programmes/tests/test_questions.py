@@ -177,7 +177,11 @@ def test_a_choice_with_nothing_to_choose_is_not_asked_and_the_call_page_says_so(
 
 @pytest.mark.parametrize(
     ("language", "question", "document"),
-    [("es", "obligatoria", "obligatorio"), ("pt", "obrigatória", "obrigatório"), ("it", "obbligatorio", "obbligatorio")],
+    [
+        ("es", "obligatoria", "obligatorio"),
+        ("pt", "obrigatória", "obrigatório"),
+        ("it", "obbligatorio", "obbligatorio"),
+    ],
 )
 def test_required_agrees_with_a_question_and_with_a_document_in_each_language(language, question, document):
     with translation.override(language):
