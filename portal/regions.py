@@ -395,3 +395,18 @@ def region_code_of(text: str) -> str | None:
         if code in NUTS2 or (len(text) == 4 and code[:2] in NUTS_PREFIXES):
             return code
     return None
+
+
+def unknown_regions(regions) -> dict[str, int]:
+    """Of (region code, how many rows have it) pairs, those that are no NUTS 2 region: stored before
+    the portal knew every EU member state's regions (accepted by format then), now refused at the
+    row's next save. For the deployment check of the apps that store regions."""
+    unknown = {}
+    for code, count in regions:
+        if not code:
+            continue
+        try:
+            validate_nuts2(code)
+        except ValidationError:
+            unknown[code] = count
+    return unknown

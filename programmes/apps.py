@@ -12,3 +12,5 @@ class ProgrammesConfig(AppConfig):
         from .models.emails import wording_for
 
         add_email_context(wording_for)
+
+        from . import checks  # noqa: F401  (registers the check of the agencies' stored regions)
