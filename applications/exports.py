@@ -166,6 +166,8 @@ def export_value(question, answer):
         return None
     if COLUMN[question.kind] in ("number", "date"):
         return getattr(answer, COLUMN[question.kind])
+    if question.kind in (Question.Kind.COUNTRY, Question.Kind.REGION):
+        return answer.text  # the code, which the agency's reports and filters use ("FR", "ES43")
     return shown_value(question, answer)
 
 

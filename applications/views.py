@@ -247,6 +247,7 @@ def _budget_step(request, application):
     # Save the rows that are complete and correct, remove the rows ticked "Remove", and show the
     # others with their errors. An error of the whole set (too many lines) saves nothing.
     if formset.non_form_errors():
+        _mark_posted_at(formset, range(formset.total_form_count()))
         return formset, False
     saved, removed = {}, set()
     for index, form in enumerate(formset.forms):
@@ -261,6 +262,7 @@ def _budget_step(request, application):
             if index >= formset.initial_form_count():
                 saved[index] = line.pk
     if not saved and not removed:
+        _mark_posted_at(formset, range(formset.total_form_count()))
         return formset, False
     formset_posted = formset
     # The page is drawn again from what is stored now: the rows removed are gone, and the new rows
@@ -275,6 +277,7 @@ def _budget_step(request, application):
 def _mark_posted_at(formset, indexes):
     """Each redrawn row with the index it was posted at (None for a row not posted), which the page
     reads (`data-posted-at`) to put back what was typed in it while the save was on its way."""
+    indexes = list(indexes)
     for position, form in enumerate(formset.forms):
         form.posted_at = indexes[position] if position < len(indexes) else None
 

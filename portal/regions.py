@@ -397,16 +397,21 @@ def region_code_of(text: str) -> str | None:
     return None
 
 
-def unknown_regions(regions) -> dict[str, int]:
-    """Of (region code, how many rows have it) pairs, those that are no NUTS 2 region: stored before
-    the portal knew every EU member state's regions (accepted by format then), now refused at the
-    row's next save. For the deployment check of the apps that store regions."""
-    unknown = {}
-    for code, count in regions:
+def unknown_regions(rows) -> dict[str, int]:
+    """Of (country, region code, how many rows have them), the regions that are no NUTS 2 region of
+    their country, as "CODE" or "CODE in COUNTRY" -> rows: stored before the portal knew every EU
+    member state's regions (accepted by form then), now refused at the row's next save. For the
+    deployment check of the apps that store regions."""
+    unknown: dict[str, int] = {}
+    for country, code, count in rows:
         if not code:
             continue
         try:
             validate_nuts2(code)
         except ValidationError:
-            unknown[code] = count
+            unknown[code] = unknown.get(code, 0) + count
+            continue
+        if country and nuts_country(code) != country.upper():
+            key = f"{code} in {country}"
+            unknown[key] = unknown.get(key, 0) + count
     return unknown

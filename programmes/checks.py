@@ -5,15 +5,14 @@ from django.core import checks
 
 from consortia.checks import stored_region_warnings
 
+from .models import Agency
+
 
 @checks.register(checks.Tags.database)
 def agency_regions(app_configs=None, databases=None, **kwargs):
-    if not databases:
-        return []
-    from .models import Agency
-
     return stored_region_warnings(
-        Agency.objects.all(),
+        Agency,
+        databases,
         what=("agency", "agencies"),
         where="admin, Programmes › Agencies",
         check_id="programmes.W001",

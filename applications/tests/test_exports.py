@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from applications.exports import (
     EUR_FORMAT,
+    AnswerColumns,
     application_headers,
     application_rows,
     budget_line_headers,
@@ -490,6 +491,23 @@ def test_the_answers_are_labelled_in_the_exporters_language(answered):
         rows = csv_rows(export_csv(Application.objects.order_by("pk"), filename="applications.csv"))
 
     assert by_title(rows)["Fairs"][len(application_headers()) + 1] == "Encuentros B2B, Exhibitions"
+
+
+def test_a_country_or_region_answer_is_exported_as_its_code_and_shown_by_its_name_on_pages():
+    call = CallFactory()
+    country = QuestionFactory(call=call, code="hq_country", kind="country", label="Country", position=1)
+    region = QuestionFactory(call=call, code="hq_region", kind="region", label="Region", position=2)
+    application = submitted_application(1, call=call, title="Cheese")
+    Answer.objects.create(application=application, question=country, text="FR")
+    Answer.objects.create(application=application, question=region, text="ES43")
+
+    with translation.override("es"):
+        rows = csv_rows(export_csv(Application.objects.filter(pk=application.pk), filename="applications.csv"))
+        shown = AnswerColumns(Application.objects.filter(pk=application.pk), as_text=True).values[application.pk]
+
+    # The spreadsheet keeps the codes the agency filters by; a page reads the names.
+    assert rows[1][len(application_headers()) :] == ["FR", "ES43"]
+    assert shown == {"hq_country": "Francia (FR)", "hq_region": "Extremadura (ES43)"}
 
 
 def test_xlsx_answers_keep_numbers_and_amounts_as_numbers(answered):

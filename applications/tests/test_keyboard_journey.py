@@ -316,3 +316,14 @@ def test_add_a_line_pressed_while_a_save_is_on_its_way_adds_the_line_once_it_is_
     info = focused(page)
     assert (info["tag"], info["row"]) == ("select", 1)
     assert application.budget_lines.get().amount == Decimal("1200.00")
+
+
+def test_a_double_click_on_add_a_line_adds_one_line(page, live_server, applicant, pimex_call, company):
+    budget_page(page, applicant, pimex_call, company, "Fair stand")
+
+    page.locator("#add-line").dblclick()
+    page.locator("tr.budget-line").nth(1).wait_for()
+    page.wait_for_timeout(600)  # longer than a save waits after a change: a second one would be on its way
+    settled(page)
+
+    assert page.locator("tr.budget-line").count() == 2

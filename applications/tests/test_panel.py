@@ -317,3 +317,13 @@ def test_a_new_line_saved_beside_one_refused_is_drawn_first_and_says_where_it_wa
     assert list(application.budget_lines.values_list("amount", flat=True)) == [D("300.00")]
     assert re.findall(r'<tr class="budget-line" data-posted-at="(\d+)">', html) == ["1", "0"]
     assert html.index('value="300.00"') < html.index('value="abc"')
+
+
+def test_a_save_that_stores_nothing_still_says_where_each_row_was_posted(client, applicant):
+    application = draft(client, applicant)
+
+    # A new line with its category chosen, the rest not typed yet: refused, nothing stored.
+    html = budget(client, application, ("promotion", "")).content.decode()
+
+    assert not application.budget_lines.exists()
+    assert re.findall(r'<tr class="budget-line" data-posted-at="(\d+)">', html) == ["0"]

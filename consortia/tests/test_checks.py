@@ -18,14 +18,19 @@ def database_warnings():
 def test_stored_regions_that_are_no_nuts_2_region_are_named_with_how_many_rows_have_them(agency):
     assert not {"consortia.W001", "programmes.W001"} & set(database_warnings())
     # As stored before: codes of the right form, accepted then, that are no region.
-    for name, region in (("Käserei Allgäu", "DE99"), ("Brauerei Bamberg", "DE99"), ("Fromagerie Comté", "FR99")):
-        Organisation.objects.filter(pk=OrganisationFactory(legal_name=name).pk).update(region=region)
+    for name, country, region in (
+        ("Käserei Allgäu", "DE", "DE99"),
+        ("Brauerei Bamberg", "DE", "DE99"),
+        ("Fromagerie Comté", "FR", "FR99"),
+        ("Conservas do Alentejo", "ES", "PT18"),  # a region, of another country
+    ):
+        Organisation.objects.filter(pk=OrganisationFactory(legal_name=name).pk).update(country=country, region=region)
     Agency.objects.filter(pk=agency.pk).update(region="ES99")
 
     found = database_warnings()
 
     assert found["consortia.W001"].msg == (
-        "3 organisations have a region that is no NUTS 2 region of its country: DE99 (2), FR99 (1)."
+        "4 organisations have a region that is no NUTS 2 region of its country: DE99 (2), FR99 (1), PT18 in ES (1)."
     )
     assert "Organisations" in found["consortia.W001"].hint
     assert found["programmes.W001"].msg == "1 agency has a region that is no NUTS 2 region of its country: ES99 (1)."

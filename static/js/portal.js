@@ -143,12 +143,19 @@
 
   // A button pressed while the save is on its way ("Add a line", "Save and continue") would wait
   // for it and then be lost with the form it belonged to: it is pressed again on the new form.
+  // A second press of the button that sent the save (a double click) is not a new press.
   var pressed = null;
+  var sentBy = null;
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches || !form.matches("form[data-keep-typing].htmx-request")) { return; }
+    if (!form.matches || !form.matches("form[data-keep-typing]")) { return; }
     var button = event.submitter;
-    pressed = {id: form.id, name: button ? button.name : "", value: button ? button.value : ""};
+    var key = button ? button.name + "=" + button.value : "";
+    if (!form.classList.contains("htmx-request")) {
+      sentBy = key;
+    } else if (key !== sentBy) {
+      pressed = {id: form.id, name: button ? button.name : "", value: button ? button.value : ""};
+    }
   }, true);
 
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -157,6 +164,8 @@
     var values = {};
     rowFields(form).forEach(function (field) { values[field.name] = valueOf(field); });
     sent = {id: form.id, values: values, typed: []};
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (!trigger || trigger.type !== "submit") { sentBy = null; }  // a save sent by a change, no button
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
