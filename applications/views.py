@@ -232,6 +232,7 @@ def _budget_step(request, application):
             for index in range(formset.initial_form_count(), formset.total_form_count())
             if not formset.forms[index].has_changed()
         ]
+        _place_new_lines(formset)
         formset.save()
         posted_at = {
             form.instance.pk: index
@@ -250,6 +251,7 @@ def _budget_step(request, application):
         _mark_posted_at(formset, range(formset.total_form_count()))
         return formset, False
     saved, removed = {}, set()
+    _place_new_lines(formset)
     for index, form in enumerate(formset.forms):
         if form.cleaned_data.get("DELETE"):
             removed.add(index)
@@ -272,6 +274,15 @@ def _budget_step(request, application):
     formset.is_valid()
     _mark_posted_at(formset, _rows_order(formset_posted, saved, removed))
     return formset, False
+
+
+def _place_new_lines(formset) -> None:
+    """New lines go after the stored ones, in the order typed (a line numbered by an import keeps its place)."""
+    position = max((form.instance.position for form in formset.initial_forms), default=0)
+    for form in formset.extra_forms:
+        if form.has_changed():
+            position += 1
+            form.instance.position = position
 
 
 def _mark_posted_at(formset, indexes):

@@ -327,3 +327,17 @@ def test_a_save_that_stores_nothing_still_says_where_each_row_was_posted(client,
 
     assert not application.budget_lines.exists()
     assert re.findall(r'<tr class="budget-line" data-posted-at="(\d+)">', html) == ["0"]
+
+
+def test_a_new_line_goes_after_lines_numbered_before(client, applicant):
+    application = draft(client, applicant)
+    category = application.call.programme.cost_categories.get(code="promotion")
+    for position in (1, 2):
+        application.budget_lines.create(
+            category=category, description=f"Line {position}", amount=D("100"), position=position
+        )
+    rows = [("promotion", "100.00", line.pk) for line in application.budget_lines.order_by("position")]
+
+    budget(client, application, *rows, ("promotion", "300.00"), existing=2)
+
+    assert [line.amount for line in application.budget_lines.all()] == [D("100.00"), D("100.00"), D("300.00")]
