@@ -53,6 +53,17 @@ def required_document(call):
     return CallDocument.objects.create(call=call, position=1, kind="financial", name_en="Accounts", formats="pdf")
 
 
+def answered_draft(client, applicant):
+    """A PIMEX draft asking the questions and a required document: project, budget and answers filled in."""
+    call = pimex_call()
+    document = required_document(call)
+    application = draft(client, applicant, call)
+    ask(call)
+    fill(client, application)
+    client.post(url(application, "questions"), {**GOOD, "action": "save"})
+    return document, application
+
+
 # --- starting: the applicant's own title --------------------------------------------------------------
 
 
@@ -140,12 +151,7 @@ def test_the_steps_show_their_status_in_words(client, applicant):
 
 
 def test_the_review_lists_everything_that_will_be_submitted(client, applicant):
-    call = pimex_call()
-    document = required_document(call)
-    application = draft(client, applicant, call)
-    ask(call)
-    fill(client, application)
-    client.post(url(application, "questions"), {**GOOD, "action": "save"})
+    document, application = answered_draft(client, applicant)
     client.post(
         url(application, "documents"),
         {"document": str(document.pk), "file": SimpleUploadedFile("accounts-2025.pdf", PDF), "action": "upload"},
@@ -381,12 +387,8 @@ def test_with_the_required_document_attached_the_documents_step_moves_on(client,
 def test_each_step_takes_as_many_queries_whatever_the_application_holds(
     client, applicant, step, django_assert_num_queries
 ):
-    call = pimex_call()
-    document = required_document(call)
-    application = draft(client, applicant, call)
-    ask(call)
-    fill(client, application)
-    client.post(url(application, "questions"), {**GOOD, "action": "save"})
+    document, application = answered_draft(client, applicant)
+    call = application.call
     client.get(url(application, step))  # the session's first reads
     with django_assert_num_queries(QUERIES[step]):
         client.get(url(application, step))

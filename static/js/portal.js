@@ -220,9 +220,9 @@
     resave = restored ? form.id : null;
   });
 
-  // Saved again (or the button pressed meanwhile pressed again, which saves all the same) once htmx
-  // has made the new form live (it listens from the settle on).
-  // On the form's own settle, the last, once the focus has gone where the work goes on (above).
+  // Saved again (or the button pressed meanwhile pressed again, which saves all the same) on the
+  // form's own settle: htmx listens on the new form from then on, and the focus has gone where the
+  // work goes on (above).
   document.addEventListener("htmx:afterSettle", function (event) {
     var again = pressed;
     var form = document.getElementById(resave || (again && again.id) || "");
