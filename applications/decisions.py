@@ -141,7 +141,8 @@ def application_approve(*, application, by, amount: Decimal, note: str = "", ove
         application.save(update_fields=["granted_amount", "max_grant", "eligible_costs", "decision_override_reason"])
         decision_facts_freeze(application=application, evaluation=evaluation)
         try:
-            aid_awards_record(application=application, amount=amount, on=timezone.localdate())
+            # Dated the agency's day, as its corrections are (a decision at 00:30 in Madrid is of that day).
+            aid_awards_record(application=application, amount=amount, on=call.programme.agency.today())
         except AidSplitRefused as error:
             # A consortium without active members, or shares not adding up to 100%: said as a decision refused.
             raise DecisionRefused(

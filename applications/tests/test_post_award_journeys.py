@@ -127,7 +127,7 @@ def formed_consortium(programme, technician):
     established = formation_establish(
         formation=formation,
         name="Cantabria Metal Export",
-        established_on=timezone.localdate(),
+        established_on=programme.agency.today(),  # the agency's day, as the formation's opening
         statutes_reference="Deed 118/2024, Santander",
         lead=companies[0],
         by=director,

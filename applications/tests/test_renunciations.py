@@ -1,7 +1,7 @@
 """After the decision: withdraw, renounce (whole or part), revoke. Money, ledger, history, e-mails, doors."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,7 +26,7 @@ from applications.workflow import APPLICANT, RENOUNCE, REVOKE, STAFF, WITHDRAW, 
 from consortia.tests.factories import ConsortiumFactory, MembershipFactory, OrganisationFactory, representative
 from portal.models import Notification
 from portal.tests.factories import StaffFactory
-from programmes.models import AidAward
+from programmes.models import Agency, AidAward
 from programmes.services import de_minimis_headroom
 from programmes.tests.factories import CallFactory, ProgrammeFactory
 
@@ -40,6 +40,17 @@ CEILING = D("300000.00")
 def de_minimis_call(agency):
     programme = ProgrammeFactory(agency=agency, legal_basis="de_minimis")
     return CallFactory(programme=programme, budget=D("10000.00"))
+
+
+def agency_today():
+    """Today for the agency (the first, whose calls these are): the day its decisions, corrections
+    and payments are dated, whatever the server's own zone."""
+    return Agency.objects.order_by("pk").first().today()
+
+
+def headroom(company, on=None):
+    """The company's de minimis headroom on `on`, by default the agency's today."""
+    return de_minimis_headroom(company, on=on or agency_today())
 
 
 def under_review(call, organisation=None, consortium=None, costs="8000.00"):
@@ -66,21 +77,34 @@ def ledger(application):
     )
 
 
+def test_aid_is_dated_the_agencys_day_when_the_server_is_still_on_the_day_before(de_minimis_call, company, staff):
+    # 23:30 UTC is 00:30 of the next day in Madrid, where the agency decides.
+    with time_machine.travel(datetime(2026, 12, 3, 23, 30, tzinfo=UTC), tick=False):
+        application = approved(de_minimis_call, staff, organisation=company)
+        grant_revoke(application=application, by=staff, reason="The company closed its export department.")
+
+    assert ledger(application) == [
+        ("award", company.pk, D("4000.00"), date(2026, 12, 4), None),
+        ("correction", company.pk, D("-4000.00"), date(2026, 12, 4), date(2026, 12, 4)),
+    ]
+    assert de_minimis_headroom(company, on=date(2026, 12, 4)) == CEILING
+
+
 # --- the money: commitment and de minimis headroom after each move ------------------------------
 
 
 def test_headroom_and_commitment_follow_approval_revocation_and_renunciations(
     de_minimis_call, company, applicant, staff
 ):
-    today = timezone.localdate()
+    today = agency_today()
     first = approved(de_minimis_call, staff, organisation=company)
-    assert de_minimis_headroom(company) == CEILING - D("4000.00")
+    assert headroom(company) == CEILING - D("4000.00")
     assert call_committed(de_minimis_call.pk) == D("4000.00")
 
     revoked = grant_revoke(application=first, by=staff, reason="The company closed its export department.")
 
     assert revoked.whole and revoked.freed == D("4000.00")
-    assert de_minimis_headroom(company) == CEILING
+    assert headroom(company) == CEILING
     assert call_committed(de_minimis_call.pk) == D("0.00")
     first.refresh_from_db()
     assert first.status == "withdrawn"
@@ -93,21 +117,21 @@ def test_headroom_and_commitment_follow_approval_revocation_and_renunciations(
     # A second call of the programme: approved 4,000, then renounced down to 2,500, then all of it.
     second_call = CallFactory(programme=de_minimis_call.programme, budget=D("10000.00"))
     second = approved(second_call, staff, organisation=company)
-    assert de_minimis_headroom(company) == CEILING - D("4000.00")
+    assert headroom(company) == CEILING - D("4000.00")
 
     partly = grant_renounce(application=second, by=applicant, amount=D("2500.00"), reason="One fair is cancelled.")
 
     assert not partly.whole and partly.freed == D("1500.00")
     second.refresh_from_db()
     assert (second.status, second.granted_amount) == ("approved", D("2500.00"))
-    assert de_minimis_headroom(company) == CEILING - D("2500.00")
+    assert headroom(company) == CEILING - D("2500.00")
     assert call_committed(second_call.pk) == D("2500.00")
 
     grant_renounce(application=second, by=applicant, reason="We give up the project.")
 
     second.refresh_from_db()
     assert second.status == "withdrawn"
-    assert de_minimis_headroom(company) == CEILING
+    assert headroom(company) == CEILING
     assert call_committed(second_call.pk) == D("0.00")
     assert [row[2] for row in ledger(second)] == [D("4000.00"), D("-1500.00"), D("-2500.00")]
 
@@ -115,22 +139,22 @@ def test_headroom_and_commitment_follow_approval_revocation_and_renunciations(
 def test_a_revocation_weeks_later_is_dated_that_day_and_the_headroom_before_it_still_counts_the_aid(
     de_minimis_call, company, staff
 ):
-    awarded_on = timezone.localdate()
+    awarded_on = agency_today()
     application = approved(de_minimis_call, staff, organisation=company)
     later = timezone.now() + timedelta(days=40)
 
     with time_machine.travel(later, tick=False):
         grant_revoke(application=application, by=staff, reason="Fraud.")
-        revoked_on = timezone.localdate()
+        revoked_on = agency_today()
 
     correction = AidAward.objects.get(kind="correction")
     assert (correction.awarded_on, correction.corrected_on) == (awarded_on, revoked_on)
     assert correction.corrects == AidAward.objects.get(kind="award")
     # Asked for a day before the revocation, the ledger still counts the aid; from that day on, not.
-    assert de_minimis_headroom(company, on=revoked_on - timedelta(days=1)) == CEILING - D("4000.00")
-    assert de_minimis_headroom(company, on=revoked_on) == CEILING
+    assert headroom(company, on=revoked_on - timedelta(days=1)) == CEILING - D("4000.00")
+    assert headroom(company, on=revoked_on) == CEILING
     # Three years after the award, award and correction leave the rolling period together.
-    assert de_minimis_headroom(company, on=awarded_on + timedelta(days=3 * 366 + 1)) == CEILING
+    assert headroom(company, on=awarded_on + timedelta(days=3 * 366 + 1)) == CEILING
 
 
 def test_a_consortium_grant_is_corrected_for_each_member_and_adds_up_to_the_cent(agency, staff):
@@ -203,7 +227,7 @@ def test_a_grant_cannot_be_renounced_before_the_approval(de_minimis_call, compan
 
 def test_a_renunciation_below_what_was_paid_is_refused_and_says_so(de_minimis_call, company, applicant, staff):
     application = approved(de_minimis_call, staff, organisation=company)
-    Payment.objects.create(application=application, amount=D("3000.00"), paid_on=timezone.localdate())
+    Payment.objects.create(application=application, amount=D("3000.00"), paid_on=agency_today())
 
     with pytest.raises(EndingRefused, match=r"3,000.00\xa0€ of this grant was already paid") as refused:
         grant_renounce(application=application, by=applicant, amount=D("2500.00"), reason="Less to do.")
@@ -214,19 +238,19 @@ def test_a_renunciation_below_what_was_paid_is_refused_and_says_so(de_minimis_ca
     grant_renounce(application=application, by=applicant, amount=D("3000.00"), reason="Less to do.")
     application.refresh_from_db()
     assert application.granted_amount == D("3000.00")
-    assert de_minimis_headroom(company) == CEILING - D("3000.00")
+    assert headroom(company) == CEILING - D("3000.00")
 
 
 def test_a_grant_with_payments_cannot_be_revoked(de_minimis_call, company, staff):
     application = approved(de_minimis_call, staff, organisation=company)
-    Payment.objects.create(application=application, amount=D("500.00"), paid_on=timezone.localdate())
+    Payment.objects.create(application=application, amount=D("500.00"), paid_on=agency_today())
 
     with pytest.raises(EndingRefused, match="a grant with payments cannot be revoked"):
         grant_revoke(application=application, by=staff, reason="Late report.")
 
     application.refresh_from_db()
     assert application.status == "approved"
-    assert de_minimis_headroom(company) == CEILING - D("4000.00")
+    assert headroom(company) == CEILING - D("4000.00")
 
 
 def test_the_applicant_cannot_revoke_and_nobody_else_can_renounce(de_minimis_call, company, applicant, staff, outsider):
@@ -280,7 +304,7 @@ def test_staff_withdrawing_an_approved_grant_revoke_it(de_minimis_call, company,
 
     application.refresh_from_db()
     assert application.status == "withdrawn"
-    assert de_minimis_headroom(company) == CEILING
+    assert headroom(company) == CEILING
     assert StatusChange.objects.filter(application=application).last().note.startswith("Grant revoked")
 
 
@@ -369,7 +393,7 @@ def test_a_partial_renunciation_in_the_admin_shows_the_refusal_next_to_the_amoun
     client, de_minimis_call, staff, company
 ):
     application = approved(de_minimis_call, staff, organisation=company)
-    Payment.objects.create(application=application, amount=D("3000.00"), paid_on=timezone.localdate())
+    Payment.objects.create(application=application, amount=D("3000.00"), paid_on=agency_today())
     client.force_login(staff)
     page = client.get(move_url(application, "renounce")).content.decode()
     assert "4,000.00\xa0€" in page and "3,000.00\xa0€" in page and 'name="amount"' in page
@@ -432,7 +456,7 @@ def test_the_beneficiary_renounces_part_of_the_grant_after_a_confirmation(
     assert done.status_code == 302
     application.refresh_from_db()
     assert (application.status, application.granted_amount) == ("approved", D("2500.00"))
-    assert de_minimis_headroom(company) == CEILING - D("2500.00")
+    assert headroom(company) == CEILING - D("2500.00")
     detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert "4,000.00\xa0€ → 2,500.00\xa0€" in detail
 
@@ -446,14 +470,14 @@ def test_the_beneficiary_renounces_the_whole_grant(client, de_minimis_call, comp
 
     application.refresh_from_db()
     assert application.status == "withdrawn"
-    assert de_minimis_headroom(company) == CEILING
+    assert headroom(company) == CEILING
     # Afterwards the page sends them back: there is nothing left to renounce.
     assert client.get(url).status_code == 302
 
 
 def test_a_refused_renunciation_keeps_the_input_and_names_the_field(client, de_minimis_call, company, applicant, staff):
     application = approved(de_minimis_call, staff, organisation=company)
-    Payment.objects.create(application=application, amount=D("1000.00"), paid_on=timezone.localdate())
+    Payment.objects.create(application=application, amount=D("1000.00"), paid_on=agency_today())
     client.force_login(applicant)
 
     response = client.post(
@@ -509,5 +533,5 @@ def test_a_renunciation_and_a_revocation_at_the_same_moment_end_the_grant_once(a
 
     assert sorted(outcomes) == ["done", "refused"]
     assert AidAward.objects.filter(application=application, kind="correction").count() == 1
-    assert de_minimis_headroom(company) == CEILING
+    assert headroom(company) == CEILING
     assert StatusChange.objects.filter(application=application, to_status="withdrawn").count() == 1

@@ -133,7 +133,7 @@ def test_a_version_page_shows_what_changed_who_and_when_and_offers_no_form(clien
     assert '<th scope="row">Granted amount (EUR)</th><td>-</td><td>3,500.00</td>' in changes
     assert "Approved" in main
     assert "Javier" in main
-    assert date_format(localtime(approval.history_date), "DATE_FORMAT") in main
+    assert date_format(localtime(approval.history_date, agency.tzinfo), "DATE_FORMAT") in main  # the staff's zone
     assert "<form" not in main and "Revert" not in main
 
 

@@ -59,7 +59,7 @@ TRANSITIONS = {
 
 def agency_today(agency) -> date:
     """Today in the agency's time zone: dates of the formation are the agency's dates."""
-    return timezone.localdate(timezone=agency.tzinfo)
+    return agency.today()
 
 
 def _save(instance, by, **kwargs):

@@ -2,6 +2,7 @@
 ledger, reports and subscriptions (re-exported by programmes.models)."""
 
 import zoneinfo
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -93,6 +94,10 @@ class Agency(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """Today in the agency's time zone: the date of what its staff decide and record now."""
+        return timezone.localdate(timezone=self.tzinfo)
 
     def clean(self):
         super().clean()

@@ -536,7 +536,8 @@ def test_the_evaluation_records_the_rules_and_their_version():
         },
     ]
     assert evaluations[0].rules_version == evaluations[1].rules_version != evaluations[2].rules_version
-    assert evaluations[0].evaluated_on == TODAY and evaluations[0].stage == "initiation"
+    # The agency's day, not the server's.
+    assert evaluations[0].evaluated_on == first.programme.agency.today() and evaluations[0].stage == "initiation"
 
 
 def test_a_call_without_rules_funds_the_costs_and_says_so():
