@@ -1,16 +1,17 @@
-"""The applicant's whole journey in Spanish and in Portuguese, axe-core run on every page it shows:
+"""The applicant's whole journey in Spanish, Portuguese and Italian, axe-core run on every page it shows:
 the company registered with its region picked by name, the task list followed, an answer changed
 from "check your answers", the application submitted."""
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Application
 from applications.tests.test_views import pimex_call
 from consortia.models import Organisation
 from consortia.taxids import make_tax_id
-from portal.tests.browser import AccessibilityAudit, log_in
+from portal.tests.browser import AccessibilityAudit, log_in, settled
 from portal.tests.factories import UserFactory
 from programmes.tests.factories import QuestionFactory
 
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COMPANY = {
     "es": {"country": "ES", "region": "Extremadura", "code": "ES43", "tax": 4242},
     "pt": {"country": "PT", "region": "Alentejo", "code": "PT18", "tax": 4243},
+    "it": {"country": "IT", "region": "Emilia-Romagna", "code": "ITH5", "tax": 4244},
 }
 
 
@@ -32,7 +34,7 @@ def next_step(page, step, audit):
     audit.check()
 
 
-@pytest.mark.parametrize("language", ["es", "pt"])
+@pytest.mark.parametrize("language", ["es", "pt", "it"])
 def test_an_applicant_registers_applies_changes_an_answer_and_submits_on_accessible_pages(page, live_server, language):
     company = COMPANY[language]
     call = pimex_call()
@@ -76,10 +78,11 @@ def test_an_applicant_registers_applies_changes_an_answer_and_submits_on_accessi
     row.locator("select").select_option(index=1)
     row.locator("input[type=text]").first.fill("Feira em São Paulo")
     row.locator("input[inputmode=decimal]").fill("2.000,00")
-    # Checked once the line is saved and the pointer has left "Add a line" (not mid-transition of its hover).
+    # Checked once the line is saved (a saved line can be removed) and the pointer has left "Add a
+    # line" (not mid-transition of its hover).
     page.mouse.move(0, 0)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    expect(row.locator("input[type=checkbox]")).to_be_attached()
+    settled(page)
     audit.check()
     next_step(page, "documents", audit)
     assert status(page, "budget") == "done"
