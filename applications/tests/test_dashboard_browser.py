@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Application, StatusChange
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
@@ -78,7 +79,7 @@ def test_a_manager_reads_filters_downloads_and_requests_a_report(page, manager, 
 
     page.get_by_label("Build a report for this selection").select_option("operations_csv")
     page.get_by_role("button", name="Build").click()
-    assert page.get_by_text("List of operations (CPR Art. 49) requested: it is being built.").is_visible()
+    expect(page.get_by_text("List of operations (CPR Art. 49) requested: it is being built.")).to_be_visible()
     report = Report.objects.get()
     assert report.parameters["programme_id"] == Programme.objects.get(name_en="PIMEX").pk
     # Built in the tests' eager mode: the panel offers the file.

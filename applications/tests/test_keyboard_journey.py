@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from applications.models import Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
@@ -51,11 +52,10 @@ def test_a_new_applicant_signs_up_registers_the_company_and_submits_with_the_key
     page.keyboard.press("Enter")
     # Refused: the focus is on the summary of the errors, which is read out first, and its link
     # leads to the field in error.
-    page.locator("#error-summary").wait_for()
-    assert focused(page)["id"] == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     tab_to(page, "must type the same password", tag="a")
     page.keyboard.press("Enter")
-    assert focused(page)["id"] == "id_password2"
+    expect(page.locator("#id_password2")).to_be_focused()
     # A password is never sent back to the page: both are typed again, the address is kept.
     assert page.locator("#id_email").input_value() == "lucia@example.org"
     assert tab_to(page, "Password", tag="input", backwards=True)["id"] == "id_password1"
@@ -155,8 +155,7 @@ def test_a_refused_login_puts_the_focus_on_the_errors_and_the_keyboard_goes_back
     type_into(page, "Password", "not the password")
     tab_to(page, "Log in", tag="button")
     page.keyboard.press("Enter")
-    page.locator("#error-summary").wait_for()
-    assert focused(page)["id"] == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     type_into(page, "Password", PASSWORD, clear=True)
     tab_to(page, "Email", tag="input", backwards=True)  # back, to check the address
     press_on(page, "Log in", tag="button", then=r"/en/my/")

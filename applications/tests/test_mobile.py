@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
@@ -76,8 +77,9 @@ def test_every_applicant_page_fits_a_375_px_screen(new_page, live_server, applic
     # The portal's list of applications scrolls in its own box, which the keyboard can enter.
     page.goto("/en/my/")
     box = page.get_by_role("region", name="My applications").locator(".table-responsive")
-    assert (box.get_attribute("role"), box.get_attribute("tabindex")) == ("region", "0")
-    assert box.get_attribute("aria-labelledby") == "my-applications"  # named as its section
+    expect(box).to_have_attribute("role", "region")
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(box).to_have_attribute("aria-labelledby", "my-applications")  # named as its section
     box.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.activeElement.scrollLeft > 0")

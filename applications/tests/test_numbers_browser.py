@@ -1,16 +1,18 @@
 """In a real browser, a Spanish applicant writes an amount the Spanish way and saves the budget step again and again."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from applications.models import BudgetLine
 from applications.tests.factories import ApplicationFactory
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
-from portal.tests.browser import log_in
+from portal.tests.browser import log_in, settled
 from portal.tests.factories import UserFactory
 from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
@@ -21,7 +23,7 @@ def save(page):
     """Press "Guardar" and wait for the step to come back from the server."""
     with page.expect_response(lambda r: r.request.method == "POST" and "/edit/budget/" in r.url):
         page.locator("button[name=action][value=save]:not(.visually-hidden)").click()
-    page.wait_for_load_state("networkidle")
+    settled(page)
 
 
 def assert_no_error(page):
@@ -76,6 +78,6 @@ def test_a_spanish_amount_is_saved_shown_and_saved_again_unchanged(page, live_se
 
     amount = page.locator("tr.budget-line input[inputmode=decimal]")
     assert amount.input_value() == "2.750.2"
-    assert "is-invalid" in amount.get_attribute("class")
+    expect(amount).to_have_class(re.compile(r"\bis-invalid\b"))
     assert page.locator("#budget-form .invalid-feedback").inner_text() == "Escriba el número así: 1.500,50 o 1500,50."
     assert [line.amount for line in BudgetLine.objects.filter(application=application)] == [Decimal("2750.25")]

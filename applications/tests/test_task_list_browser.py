@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Application
 from applications.tests.test_views import pimex_call
@@ -52,7 +53,7 @@ def test_an_applicant_checks_the_answers_changes_one_and_submits(page, live_serv
     page.locator("#task-declarations a").click()
     page.wait_for_url(re.compile(r"/edit/declarations/$"))
     page.locator("button[name=action][value=next]").click()  # nothing ticked: refused here
-    assert page.locator("#error-summary a[href='#id_pimex_commitment']").count() == 1
+    expect(page.locator("#error-summary a[href='#id_pimex_commitment']")).to_have_count(1)
     assert re.search(r"/edit/declarations/$", page.url)
     page.locator("#id_pimex_commitment").check()
     page.locator("button[name=action][value=next]").click()

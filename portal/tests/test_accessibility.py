@@ -14,7 +14,7 @@ import pytest
 from applications.models import Application
 from applications.tests.factories import ApplicationFactory, BudgetLineFactory
 from consortia.tests.factories import ConsortiumFactory, OrganisationFactory
-from portal.tests.browser import AccessibilityAudit, log_in
+from portal.tests.browser import AccessibilityAudit, log_in, settled
 from programmes.tests.factories import CallFactory, CostCategoryFactory
 
 pytestmark = [
@@ -104,6 +104,7 @@ def test_the_applicant_pages_meet_wcag_21_aa_in_english_spanish_and_portuguese(
     page.goto(f"/en/my/applications/{draft.pk}/edit/budget/")
     page.get_by_role("button", name="Add a line").click()
     page.locator("tr.budget-line").nth(1).wait_for()
+    settled(page)
     audit.check()
     audit.assert_clean()
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from programmes.tests.factories import CallFactory, CostCategoryFactory, ProgrammeFactory
 
@@ -55,7 +56,7 @@ def test_the_skip_link_is_the_first_stop_for_keyboard_users(page, pimex_call):
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile(r"#main$"))
 
 
 def test_the_home_page_fits_a_phone_screen(new_page, pimex_call):

@@ -164,6 +164,7 @@ def test_a_call_set_up_in_spanish_is_answered_in_portuguese_and_read_in_italian(
     row.locator("input[type=text]").first.fill("Feira em São Paulo")
     row.locator("input[inputmode=decimal]").fill("3.100,00")
     next_step(applying)
+    applying.wait_for_url(re.compile(r"/edit/documents/$"))
 
     # The documents step names the call's document in Portuguese; a PDF is attached to it.
     assert ACCOUNTS["pt"] in applying.locator("#call-documents").inner_text()

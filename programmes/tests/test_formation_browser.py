@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from consortia.services import organisation_register
 from consortia.tests.factories import OrganisationFactory
@@ -80,7 +81,7 @@ def test_an_invited_company_logs_in_sees_the_invitation_and_joins(page, live_ser
     page.get_by_role("button", name="Send the decision").click()
 
     page.locator("#messages").get_by_text("Offshore Cantábrico S.L. has joined.").wait_for()
-    assert "Joined on" in page.locator(".formation-answer").inner_text()
+    expect(page.locator(".formation-answer")).to_contain_text("Joined on")
     candidate = FormationCandidate.objects.get(pk=candidate.pk)
     assert candidate.status == "joined"
     assert candidate.reason == "We need partners for full-service offers."
