@@ -101,15 +101,22 @@ DRAFT_ROWS = ("budget_lines", "attachments", "call__documents", "call__rules")
 _NAMED_ONLY = {"call__documents", "call__rules"}
 
 
-def application_for(user, pk, *, editable=False, rows=None) -> Application:
+def application_for(user, pk, *, editable=False, rows=None, lock=False) -> Application:
     """One application the user may see (or, with editable=True, change); 404 otherwise.
 
     Read with its call, programme, agency and applicant, and its rows prefetched: all of them, or
     those named in `rows` (e.g. `DRAFT_ROWS`).
+
+    `lock`: the application's row is locked to the end of the transaction, as the submission and
+    every move of its status lock it. A request that changes a draft reads it so: a submission
+    under way is waited for, and the status is then read as the submission left it.
     """
+    queryset = Application.objects.filter(_editable_filter(user) if editable else _visible_filter(user))
+    if lock:
+        # Only the application's row: its call's row is the submission's reference counter.
+        queryset = queryset.select_for_update(of=("self",))
     queryset = (
-        Application.objects.filter(_editable_filter(user) if editable else _visible_filter(user))
-        .select_related("call__programme__agency", "consortium", "organisation")
+        queryset.select_related("call__programme__agency", "consortium", "organisation")
         # Whether the call asks questions of its own: no query for them on its pages when it asks none.
         .annotate(asks_questions=asks_questions())
         .prefetch_related(

@@ -129,7 +129,11 @@ RETURN_TARGETS = {"review"}
 def edit(request, pk, step):
     if step not in STEP_NAMES:
         raise Http404
-    application = selectors.application_for(request.user, pk, editable=True, rows=selectors.DRAFT_ROWS)
+    # A save reads the draft under its lock (held to the end of the request's transaction): a
+    # submission under way in another tab is waited for, and nothing reaches it once submitted.
+    application = selectors.application_for(
+        request.user, pk, editable=True, rows=selectors.DRAFT_ROWS, lock=request.method == "POST"
+    )
     if application.status != Status.DRAFT:
         return redirect("applications:detail", pk=application.pk)
     returning = request.GET.get("return") if request.GET.get("return") in RETURN_TARGETS and step != "review" else None
@@ -406,7 +410,7 @@ def _review_context(application, evaluation):
 @login_required
 @require_POST
 def attachment_delete(request, pk, attachment_pk):
-    application = selectors.application_for(request.user, pk, editable=True)
+    application = selectors.application_for(request.user, pk, editable=True, lock=True)
     if application.status != Status.DRAFT:
         raise Http404
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
