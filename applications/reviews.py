@@ -59,6 +59,13 @@ def _check_reviewable(application, reviewer) -> None:
         )
 
 
+def _locked(application_pk) -> Application:
+    """The application under its row lock, as a decision takes it (the call's, then the application's):
+    a decision under way is waited for, and the status is then read as it left it. A declaration or
+    scores recorded after an approval read the reviews would change what the approval rested on."""
+    return Application.objects.select_for_update(of=("self",)).select_related("call__programme").get(pk=application_pk)
+
+
 @transaction.atomic
 def review_declare(*, application, reviewer, has_conflict: bool, note: str = "") -> Review:
     """Record the reviewer's conflict-of-interest declaration on an application (one review per reviewer).
@@ -68,7 +75,7 @@ def review_declare(*, application, reviewer, has_conflict: bool, note: str = "")
     be turned back into "no conflict". A reviewer who finds a conflict after
     scoring may still recuse; their scores are then removed so they never count.
     """
-    application = Application.objects.select_related("call__programme").get(pk=application.pk)
+    application = _locked(application.pk)
     _check_reviewable(application, reviewer)
     note = note.strip()
     review = Review.objects.select_for_update().filter(application=application, reviewer=reviewer).first()
@@ -95,14 +102,12 @@ def review_score(*, review, scores: dict[int, tuple[int, str]], comment: str = "
 
     Scores already given are updated. The review is complete when this returns.
     """
-    review = (
-        Review.objects.select_for_update(of=("self",))
-        .select_related("application__call__programme", "reviewer")
-        .get(pk=review.pk)
-    )
+    application = _locked(Review.objects.values("application_id").get(pk=review.pk)["application_id"])
+    review = Review.objects.select_for_update(of=("self",)).select_related("reviewer").get(pk=review.pk)
+    review.application = application
     if review.has_conflict:
         raise ReviewRefused(_("You declared a conflict of interest on this application: you cannot score it."))
-    _check_reviewable(review.application, review.reviewer)
+    _check_reviewable(application, review.reviewer)
     criteria = {c.pk: c for c in ReviewCriterion.objects.filter(call_id=review.application.call_id)}
     if not criteria:
         raise ReviewRefused(_("This call has no review criteria yet: a programme manager must add them first."))

@@ -11,15 +11,17 @@ row the test keeps locked) while it holds the application's lock.
 """
 
 import threading
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections, transaction
+from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application, Attachment
 from applications.services import application_submit, submitted_content
+from applications.tests.concurrency import InThread, wait_until, waiting_on_locks
+from applications.tests.test_access_matrix import form_data
 from applications.tests.test_views import PDF, draft, fill
 from programmes.models import Call
 
@@ -84,49 +86,9 @@ def content(application):
     }
 
 
-def waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        return cursor.fetchone()[0]
-
-
-def wait_until(condition, what: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.02)
-
-
-class InThread(threading.Thread):
-    """Runs `target` in its own thread and database connection, keeping its result or its error."""
-
-    def __init__(self, target):
-        super().__init__(daemon=True)
-        self.target, self.result, self.error = target, None, None
-
-    def run(self):
-        try:
-            self.result = self.target()
-        except Exception as error:  # reported by the test's assertions
-            self.error = error
-        finally:
-            connections.close_all()
-
-
-@pytest.mark.parametrize("door", [budget_change, title_change, declarations_untick, document_add, document_remove])
-def test_a_step_saved_during_the_submission_waits_for_it_and_changes_nothing(client, applicant, door):
-    application = draft(client, applicant)
-    fill(client, application)
-    client.post(
-        edit(application, "documents"),
-        {"document": "other", "file": SimpleUploadedFile("statutes.pdf", PDF), "action": "upload"},
-    )
-    before = content(application)
-    assert before["lines"] and before["declarations"] and before["files"] == ["statutes.pdf"]
-    url, data = door(application)
-
+def while_submitted(application, by, change):
+    """Run `change` (a request) while the real submission of `application` holds its lock, held at
+    its last step; checks that the change waits for it. Returns the change's response."""
     held, release = threading.Event(), threading.Event()
 
     def counter_held():
@@ -138,27 +100,74 @@ def test_a_step_saved_during_the_submission_waits_for_it_and_changes_nothing(cli
     holder = InThread(counter_held)
     holder.start()
     assert held.wait(10)
-    submission = InThread(lambda: application_submit(application=application, by=applicant))
+    submission = InThread(lambda: application_submit(application=application, by=by))
     submission.start()
     wait_until(lambda: waiting_on_locks() == 1, "the submission waiting for the reference counter")
 
-    change = InThread(lambda: client.post(url, data))
-    change.start()
+    changing = InThread(change)
+    changing.start()
     # The change waits for the submission's lock on the application (or, without one, is done at once).
-    wait_until(lambda: waiting_on_locks() == 2 or not change.is_alive(), "the change to wait or finish")
-    assert change.is_alive(), "the change went through while the application was being submitted"
+    wait_until(lambda: waiting_on_locks() == 2 or not changing.is_alive(), "the change to wait or finish")
+    assert changing.is_alive(), "the change went through while the application was being submitted"
 
     release.set()
-    for thread in (holder, submission, change):
+    for thread in (holder, submission, changing):
         thread.join(20)
         assert not thread.is_alive()
         assert thread.error is None, thread.error
-
     submitted = Application.objects.get(pk=application.pk)
     assert submitted.status == "submitted" and submitted.reference
-    # The change is refused as any change to a submitted application: back to its page, nothing changed.
-    assert change.result.status_code in (302, 404)
+    return changing.result
+
+
+def assert_as_submitted(application, before):
+    """Nothing changed since `before`, and what the receipt's fingerprint was computed over is what is stored."""
     assert content(application) == before
-    # What the receipt's fingerprint was computed over is what is stored.
+    submitted = Application.objects.get(pk=application.pk)
     stored = submitted_content(submitted)
     assert {key: submitted.submitted_content[key] for key in CHANGEABLE} == {key: stored[key] for key in CHANGEABLE}
+
+
+@pytest.fixture
+def submittable(client, applicant):
+    """A draft ready to submit, with a budget line, its declaration and a document."""
+    application = draft(client, applicant)
+    fill(client, application)
+    client.post(
+        edit(application, "documents"),
+        {"document": "other", "file": SimpleUploadedFile("statutes.pdf", PDF), "action": "upload"},
+    )
+    return application
+
+
+@pytest.mark.parametrize("door", [budget_change, title_change, declarations_untick, document_add, document_remove])
+def test_a_step_saved_during_the_submission_waits_for_it_and_changes_nothing(client, applicant, submittable, door):
+    before = content(submittable)
+    assert before["lines"] and before["declarations"] and before["files"] == ["statutes.pdf"]
+    url, data = door(submittable)
+
+    response = while_submitted(submittable, applicant, lambda: client.post(url, data))
+
+    # Refused as any change to a submitted application: back to its page, nothing changed.
+    assert response.status_code in (302, 404)
+    assert_as_submitted(submittable, before)
+
+
+def test_the_admin_page_of_a_draft_saved_during_its_submission_waits_for_it_and_changes_nothing(
+    applicant, submittable, superuser
+):
+    """Staff may edit a draft's project and budget lines; saved while it is being submitted, the page
+    waits for the submission and finds them read-only (what was submitted is evidence)."""
+    before = content(submittable)
+    staff = Client()
+    staff.force_login(superuser)
+    url = reverse("admin:applications_application_change", args=[submittable.pk])
+    data = form_data(staff.get(url).content.decode(), url)
+    assert data["title"] == ["Fruit in Germany"]
+    data["title"] = ["Retitled by staff"]
+    assert data["budget_lines-0-amount"] == ["3,100.00"]
+    data["budget_lines-0-amount"] = ["9,000.00"]
+
+    while_submitted(submittable, applicant, lambda: staff.post(url, data))
+
+    assert_as_submitted(submittable, before)

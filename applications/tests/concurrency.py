@@ -1,0 +1,40 @@
+"""Helpers of the tests that run two requests or services at once, each in its own thread and
+database connection, and hold one at a lock to see what the other does meanwhile."""
+
+import threading
+import time
+
+from django.db import connection, connections
+
+
+def waiting_on_locks() -> int:
+    """How many connections to the test database are waiting for a lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def wait_until(condition, what: str, timeout: float = 10.0) -> None:
+    """Poll `condition` until it holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.02)
+
+
+class InThread(threading.Thread):
+    """Runs `target` in its own thread and database connection, keeping its result or its error."""
+
+    def __init__(self, target):
+        super().__init__(daemon=True)
+        self.target, self.result, self.error = target, None, None
+
+    def run(self):
+        try:
+            self.result = self.target()
+        except Exception as error:  # reported by the test's assertions
+            self.error = error
+        finally:
+            connections.close_all()
