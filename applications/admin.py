@@ -238,6 +238,12 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
         return inlines
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and str(object_id).isdigit():
+            # A save reads the application under its lock, as the submission and every move of its
+            # status take it (held to the end of the request's transaction): a submission or a
+            # decision under way is waited for, and the page is then judged on the status it left.
+            # What only a draft lets staff edit (the project, the budget lines) is then read-only.
+            list(Application.objects.select_for_update().filter(pk=object_id).values_list("pk", flat=True))
         application = self.get_queryset(request).filter(pk=object_id).first()
         extra_context = {**(extra_context or {}), "workflow_moves": available_moves(application) if application else []}
         return super().change_view(request, object_id, form_url, extra_context)

@@ -18,6 +18,7 @@ from consortia.stages import Stage
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.refusals import Refused
+from portal.saving import SavesWhatChanged
 from portal.storage import private_storage as portal_private_storage
 from portal.text import CleanCharField, CleanTextField
 from programmes.models import DocumentKind
@@ -78,7 +79,7 @@ class ApplicationQuerySet(models.QuerySet):
         return super().delete()
 
 
-class Application(ConstraintErrorsOnFields, models.Model):
+class Application(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """An application of a consortium or of a single organisation to a call."""
 
     Status = Status

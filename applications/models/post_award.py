@@ -12,12 +12,13 @@ from simple_history.models import HistoricalRecords
 
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
+from portal.saving import SavesWhatChanged
 from portal.text import CleanCharField, CleanTextField
 
 from .application import Application, Attachment, BudgetLine
 
 
-class ProjectReport(ConstraintErrorsOnFields, models.Model):
+class ProjectReport(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """A report a beneficiary owes on an approved operation: interim or final, due on a day the call sets.
 
     Scheduled when the grant is approved (or when the call's dates are set later);

@@ -174,8 +174,7 @@ def test_submission_gives_a_reference_a_receipt_and_an_email(client, applicant, 
 def test_an_ineligible_application_is_refused_with_the_reasons(client, applicant):
     application = draft(client, applicant)
     fill(client, application)
-    application.declarations = []
-    application.save()
+    Application.objects.filter(pk=application.pk).update(declarations=[])
 
     response = client.post(reverse("applications:submit", args=[application.pk]), follow=True)
 

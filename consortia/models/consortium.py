@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.constraints import ConstraintErrorsOnFields
+from portal.saving import SavesWhatChanged
 from portal.text import CleanCharField, CleanEmailField, CleanTextField
 
 from ..stages import stage_expression
@@ -25,7 +26,7 @@ class ConsortiumQuerySet(models.QuerySet):
         return self.with_stage(on).filter(stage=stage)
 
 
-class Consortium(ConstraintErrorsOnFields, models.Model):
+class Consortium(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """A group of companies that promote themselves abroad together."""
 
     class Sector(models.TextChoices):
@@ -143,7 +144,7 @@ class Consortium(ConstraintErrorsOnFields, models.Model):
         return self.first_joint_action_checked_at is not None
 
 
-class Membership(ConstraintErrorsOnFields, models.Model):
+class Membership(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """An organisation's membership of a consortium; it counts only once active."""
 
     class Status(models.TextChoices):

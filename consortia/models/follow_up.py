@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField, format_eur
+from portal.saving import SavesWhatChanged
 from portal.text import CleanCharField, CleanEmailField
 
 from ..countries import validate_country
@@ -22,7 +23,7 @@ from .consortium import Consortium, Membership
 from .organisation import Organisation
 
 
-class ConsortiumManager(ConstraintErrorsOnFields, models.Model):
+class ConsortiumManager(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """The person appointed to run a consortium; one at a time (the previous one's term ends)."""
 
     consortium = models.ForeignKey(
@@ -171,7 +172,7 @@ class FeePayment(ConstraintErrorsOnFields, models.Model):
             raise ValidationError(errors)
 
 
-class ConsortiumBid(ConstraintErrorsOnFields, models.Model):
+class ConsortiumBid(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """A bid of the consortium for an international order or contract; a won bid is a contract won,
     the programme's measure of success."""
 

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.regions import nuts_country, validate_nuts2
+from portal.saving import SavesWhatChanged
 from portal.text import CleanCharField, CleanEmailField, CleanURLField
 
 from ..taxids import tax_id_compact, validate_tax_id
@@ -91,7 +92,7 @@ _SME_SIZE_IN_SENTENCE = {
 }
 
 
-class Organisation(ConstraintErrorsOnFields, models.Model):
+class Organisation(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """A legal entity that applies or takes part: company, non-profit or public body."""
 
     class Kind(models.TextChoices):

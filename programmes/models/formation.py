@@ -20,12 +20,13 @@ from simple_history.models import HistoricalRecords
 from consortia.models import Consortium, Organisation
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
+from portal.saving import SavesWhatChanged
 from portal.text import CleanCharField, CleanTextField
 
 from .programme import Agency, Call, Programme
 
 
-class Formation(ConstraintErrorsOnFields, models.Model):
+class Formation(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """An agency forming an export consortium in one sector: it identifies companies, brings them
     to introductory meetings, lets them decide whether to join, then funds the consortium's
     establishment. The seed funding is granted on the formation's call when the consortium is established."""
@@ -160,7 +161,7 @@ class Formation(ConstraintErrorsOnFields, models.Model):
             )
 
 
-class FormationCandidate(ConstraintErrorsOnFields, models.Model):
+class FormationCandidate(SavesWhatChanged, ConstraintErrorsOnFields, models.Model):
     """A company the agency identified for a formation, and its answer (final once given)."""
 
     class Status(models.TextChoices):

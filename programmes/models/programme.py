@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from portal.constraints import ConstraintErrorsOnFields
 from portal.money import MoneyField
 from portal.regions import validate_nuts2
+from portal.saving import SavesWhatChanged
 from portal.storage import private_storage
 from portal.text import CleanCharField, CleanEmailField, CleanSlugField, CleanTextField, CleanURLField
 from portal.translated import Translated, TranslatedContent, any_language
@@ -195,7 +196,7 @@ class CallQuerySet(models.QuerySet):
         return self.open_at(timezone.now())
 
 
-class Call(TranslatedContent, ConstraintErrorsOnFields, models.Model):
+class Call(SavesWhatChanged, TranslatedContent, ConstraintErrorsOnFields, models.Model):
     """A call for applications: a window (opens_at..closes_at) and a budget."""
 
     programme = models.ForeignKey(
