@@ -12,7 +12,7 @@ from consortia.services import consortium_stage
 from portal.money import format_eur
 from portal.refusals import show_refusal
 from portal.regions import NUTS2
-from portal.scoping import AgencyScopedAdmin
+from portal.scoping import AgencyScopedAdmin, scope_queryset
 from programmes.rules import evaluate_application
 
 from . import (
@@ -243,7 +243,8 @@ class ApplicationAdmin(KeptUntilRetention, AgencyScopedAdmin):
             # status take it (held to the end of the request's transaction): a submission or a
             # decision under way is waited for, and the page is then judged on the status it left.
             # What only a draft lets staff edit (the project, the budget lines) is then read-only.
-            list(Application.objects.select_for_update().filter(pk=object_id).values_list("pk", flat=True))
+            scoped = scope_queryset(Application.objects.all(), request.user, self.agency_path)
+            list(scoped.select_for_update(of=("self",)).filter(pk=object_id).values_list("pk", flat=True))
         application = self.get_queryset(request).filter(pk=object_id).first()
         extra_context = {**(extra_context or {}), "workflow_moves": available_moves(application) if application else []}
         return super().change_view(request, object_id, form_url, extra_context)

@@ -184,7 +184,10 @@ def application_rows(queryset: QuerySet[Application], answers: AnswerColumns | N
     status_labels = {value: str(label) for value, label in Application.Status.choices}
     kind_labels = {value: str(label) for value, label in Organisation.Kind.choices}
     consortium_label = str(capfirst(Consortium._meta.verbose_name))
-    queryset = queryset.select_related("call__programme__agency", "organisation", "consortium__lead")
+    # The submitted content and the decision's rules are not columns: not read (nor kept as read, portal.saving).
+    queryset = queryset.select_related("call__programme__agency", "organisation", "consortium__lead").defer(
+        "submitted_content", "decision_rules"
+    )
     return _application_rows(queryset, status_labels, kind_labels, consortium_label, answers)
 
 

@@ -214,8 +214,11 @@ def application_withdraw(*, application, by, note="", as_staff=False) -> Applica
     reason), which frees the money and corrects the ledger. Raises SubmissionRefused, saying why,
     when the actor may not withdraw it now.
     """
-    # The call first, as approvals and the ends of a grant lock it; then the application alone.
-    Call.objects.select_for_update().filter(pk=application.call_id).values_list("pk").first()
+    # The call first, as approvals and the ends of a grant lock it; then the application alone. A
+    # draft is locked alone, as its submission locks it before the call's counter (the other order
+    # would deadlock with a submission pressed in another tab); a draft has no grant to revoke.
+    if not Application.objects.filter(pk=application.pk, status=Status.DRAFT).exists():
+        Call.objects.select_for_update().filter(pk=application.call_id).values_list("pk").first()
     locked = (
         Application.objects.select_for_update(of=("self",)).select_related("call__programme").get(pk=application.pk)
     )

@@ -9,11 +9,13 @@ counter, and every later submission to the call collided with a reference alread
 Models whose rows several doors change inherit `SavesWhatChanged`. A save of a row read from the
 database (or saved once already) writes only the fields whose value differs from what was read,
 and the `auto_now` fields; a row read with some fields deferred writes none of those it did not
-read. A save with `update_fields` writes what it names, and a new row is inserted whole. A row
-deleted meanwhile is not written again: the save raises (`DatabaseError`) instead.
+read. The fields it does not write are read again first, so the copy, and the history recorded from
+it, hold the row as stored. A save with `update_fields` writes what it names, and a new row is
+inserted whole. A row deleted meanwhile is not written again: the save raises instead.
 
-What this does not do is decide whether the change may be made: a door that changes a row only in
-some state (a draft, a report still due) reads it under its lock first, as the services do.
+What this does not do: decide whether the change may be made (a door that changes a row only in
+some state, a draft or a report still due, reads it under its lock first, as the services do), or
+merge two people's edits of one field (a field a page posts, changed there, is written as posted).
 """
 
 import json
@@ -41,9 +43,9 @@ class SavesWhatChanged:
         instance._as_read = {name: _as_kept(value) for name, value in zip(field_names, values, strict=True)}
         return instance
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._as_read = self._values_now()
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._keep_as_stored(None if fields is None else set(fields))
 
     def fields_changed(self) -> list[str]:
         """The names of the fields to write: changed since read, or set by the save itself (`auto_now`)."""
@@ -70,22 +72,43 @@ class SavesWhatChanged:
             and not self._state.adding
             and getattr(self, "_as_read", None) is not None
         ):
-            kwargs["update_fields"] = self.fields_changed()
+            # A related object saved since it was set gives its key now (as Django's save does next).
+            self._prepare_related_fields_for_save(operation_name="save")
+            changed = self.fields_changed()
+            kwargs["update_fields"] = changed
+            if changed:
+                # The fields not written are read again: the instance, and the history recorded from
+                # it, are then the row as stored, not what it held when this copy was read.
+                deferred = self.get_deferred_fields()
+                unwritten = [
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.name not in changed and f.attname not in deferred
+                ]
+                if unwritten:
+                    self.refresh_from_db(fields=unwritten)
         written = kwargs.get("update_fields")
         super().save(*args, **kwargs)
+        self._keep_as_stored(None if written is None else set(written))
+
+    def _keep_as_stored(self, names: set[str] | None) -> None:
+        """The fields `names` (None: every field read) are now as stored; a field changed and not
+        written stays changed. A copy never read whole keeps nothing: its next save writes the row."""
         now = self._values_now()
-        if written is None or getattr(self, "_as_read", None) is None:
+        if names is None:
             self._as_read = now
-        else:
-            # Only what was written is now as stored; a field changed and not written stays changed.
-            names = set(written)
-            self._as_read.update(
-                {
-                    f.attname: now[f.attname]
-                    for f in self._meta.concrete_fields
-                    if (f.name in names or f.attname in names) and f.attname in now
-                }
-            )
+            return
+        as_read = getattr(self, "_as_read", None)
+        if as_read is None:
+            return
+        self._as_read = {
+            **as_read,
+            **{
+                f.attname: now[f.attname]
+                for f in self._meta.concrete_fields
+                if (f.name in names or f.attname in names) and f.attname in now
+            },
+        }
 
     def _values_now(self) -> dict:
         deferred = self.get_deferred_fields()

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from applications.models import Application, Attachment
+from applications.models import Application, Attachment, StatusChange
 from applications.services import application_submit, submitted_content
 from applications.tests.concurrency import InThread, wait_until, waiting_on_locks
 from applications.tests.test_access_matrix import form_data
@@ -105,18 +105,20 @@ def while_submitted(application, by, change):
     wait_until(lambda: waiting_on_locks() == 1, "the submission waiting for the reference counter")
 
     changing = InThread(change)
-    changing.start()
-    # The change waits for the submission's lock on the application (or, without one, is done at once).
-    wait_until(lambda: waiting_on_locks() == 2 or not changing.is_alive(), "the change to wait or finish")
-    assert changing.is_alive(), "the change went through while the application was being submitted"
-
-    release.set()
+    try:
+        changing.start()
+        # The change waits for the submission's lock on the application (or, without one, is done at once).
+        wait_until(lambda: waiting_on_locks() == 2 or not changing.is_alive(), "the change to wait or finish")
+        assert changing.is_alive(), "the change went through while the application was being submitted"
+    finally:
+        release.set()
+        for thread in (holder, submission, changing):
+            thread.join(60)
     for thread in (holder, submission, changing):
-        thread.join(20)
         assert not thread.is_alive()
         assert thread.error is None, thread.error
-    submitted = Application.objects.get(pk=application.pk)
-    assert submitted.status == "submitted" and submitted.reference
+    assert Application.objects.get(pk=application.pk).reference  # the submission went through
+    assert StatusChange.objects.filter(application=application, to_status="submitted").count() == 1
     return changing.result
 
 
@@ -124,6 +126,7 @@ def assert_as_submitted(application, before):
     """Nothing changed since `before`, and what the receipt's fingerprint was computed over is what is stored."""
     assert content(application) == before
     submitted = Application.objects.get(pk=application.pk)
+    assert submitted.status == "submitted"
     stored = submitted_content(submitted)
     assert {key: submitted.submitted_content[key] for key in CHANGEABLE} == {key: stored[key] for key in CHANGEABLE}
 
@@ -168,6 +171,37 @@ def test_the_admin_page_of_a_draft_saved_during_its_submission_waits_for_it_and_
     assert data["budget_lines-0-amount"] == ["3,100.00"]
     data["budget_lines-0-amount"] = ["9,000.00"]
 
-    while_submitted(submittable, applicant, lambda: staff.post(url, data))
+    response = while_submitted(submittable, applicant, lambda: staff.post(url, data))
 
+    assert response.status_code == 302  # saved: the rest of the page, the project and lines read-only now
     assert_as_submitted(submittable, before)
+
+
+def test_withdrawing_a_draft_does_not_wait_for_the_calls_reference_counter(client, submittable):
+    """A draft is withdrawn under its own lock only, in the submission's order (the application, then
+    the call). Withdrawing took the call's row first: pressed while the same draft was being submitted
+    in another tab, which holds the application and waits for the call, the two deadlocked and one
+    of them ended in an error."""
+    url = reverse("applications:withdraw", args=[submittable.pk])
+    held, release = threading.Event(), threading.Event()
+
+    def counter_held():
+        with transaction.atomic():
+            Call.objects.select_for_update().get(pk=submittable.call_id)
+            held.set()
+            release.wait(20)
+
+    holder = InThread(counter_held)
+    holder.start()
+    withdrawing = InThread(lambda: client.post(url, {"reason": "Not this year"}))
+    try:
+        assert held.wait(10)
+        withdrawing.start()
+        wait_until(lambda: waiting_on_locks() == 1 or not withdrawing.is_alive(), "the withdrawal to wait or end")
+        withdrawing.join(5)
+        assert not withdrawing.is_alive(), "the withdrawal waited for the call's reference counter"
+    finally:
+        release.set()
+        holder.join(30)
+    assert withdrawing.error is None and withdrawing.result.status_code == 302
+    assert Application.objects.get(pk=submittable.pk).status == "withdrawn"

@@ -63,13 +63,15 @@ def test_a_review_changed_during_the_approval_waits_for_it_and_is_refused(agency
     wait_until(lambda: waiting_on_locks() == 1, "the approval waiting for the programme-year budget")
 
     reviewing = InThread(lambda: change(review))
-    reviewing.start()
-    wait_until(lambda: waiting_on_locks() == 2 or not reviewing.is_alive(), "the review to wait or finish")
-    assert reviewing.is_alive(), "the review changed while the application was being approved"
-
-    release.set()
+    try:
+        reviewing.start()
+        wait_until(lambda: waiting_on_locks() == 2 or not reviewing.is_alive(), "the review to wait or finish")
+        assert reviewing.is_alive(), "the review changed while the application was being approved"
+    finally:
+        release.set()
+        for thread in (holder, approval, reviewing):
+            thread.join(60)
     for thread in (holder, approval, reviewing):
-        thread.join(20)
         assert not thread.is_alive()
     assert holder.error is None and approval.error is None, approval.error
     assert isinstance(reviewing.error, ReviewRefused)

@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Application
@@ -41,6 +41,10 @@ def test_a_copy_read_before_the_submission_keeps_the_submission_when_saved(clien
     assert stored.status == "submitted" and stored.reference.endswith("-0001")
     assert stored.content_hash and stored.submitted_content["title"] == "Fruit in Germany"
     assert stored.clarification_due_on == copy.clarification_due_on  # the copy's own change is written
+    # The copy and the history recorded from it hold the row as stored, not as the copy read it.
+    assert copy.status == "submitted" and copy.reference == stored.reference
+    latest = stored.history.order_by("-history_id").first()
+    assert (latest.status, latest.clarification_due_on) == ("submitted", copy.clarification_due_on)
 
 
 def test_a_call_saved_from_a_page_opened_before_submissions_does_not_take_back_their_references(
@@ -64,17 +68,21 @@ def test_a_call_saved_from_a_page_opened_before_submissions_does_not_take_back_t
     assert call.last_reference_number == 2 and call.closes_at == page.closes_at
 
 
-def test_a_field_not_read_is_not_written():
+def test_a_change_made_before_a_field_not_read_is_loaded_is_still_written():
+    """Reading a field left out of the read loads it then: the change made before is still written,
+    and the field loaded, as another request changed it, is not written back."""
     organisation = Organisation.objects.create(
         kind="company", legal_name="Quesos de la Vera S.L.", country="ES", tax_id="B12345674", region="ES43"
     )
     partial = Organisation.objects.only("pk", "legal_name").get(pk=organisation.pk)
-    Organisation.objects.filter(pk=organisation.pk).update(region="ES42")
     partial.legal_name = "Quesos de la Vera S.A."
+    Organisation.objects.filter(pk=organisation.pk).update(region="ES42", employees=12)
+    assert partial.region == "ES42"  # loaded now
+
     partial.save()
 
     stored = Organisation.objects.get(pk=organisation.pk)
-    assert (stored.legal_name, stored.region) == ("Quesos de la Vera S.A.", "ES42")
+    assert (stored.legal_name, stored.region, stored.employees) == ("Quesos de la Vera S.A.", "ES42", 12)
 
 
 def test_a_row_deleted_meanwhile_is_not_written_again(client, applicant):
@@ -83,7 +91,7 @@ def test_a_row_deleted_meanwhile_is_not_written_again(client, applicant):
     Application.objects.filter(pk=application.pk).delete()
 
     copy.title = "Back from the dead"
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(Application.DoesNotExist), transaction.atomic():
         copy.save()
     assert not Application.objects.filter(pk=application.pk).exists()
 
