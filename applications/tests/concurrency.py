@@ -3,8 +3,9 @@ database connection, and hold one at a lock to see what the other does meanwhile
 
 import threading
 import time
+from contextlib import contextmanager
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 
 def waiting_on_locks() -> int:
@@ -38,3 +39,26 @@ class InThread(threading.Thread):
             self.error = error
         finally:
             connections.close_all()
+
+
+@contextmanager
+def rows_held(queryset):
+    """Hold the row locks of `queryset` from a thread and connection of their own until the block
+    ends (as another request in the middle of its transaction would): what needs them waits."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with transaction.atomic():
+            list(queryset.select_for_update())
+            held.set()
+            release.wait(60)
+
+    holder = InThread(hold)
+    holder.start()
+    try:
+        assert held.wait(10), "the rows could not be locked"
+        yield
+    finally:
+        release.set()
+        holder.join(60)
+    assert holder.error is None, holder.error

@@ -10,17 +10,14 @@ The submission here is the real one, held at its last step (the call's reference
 row the test keeps locked) while it holds the application's lock.
 """
 
-import threading
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application, Attachment, StatusChange
 from applications.services import application_submit, submitted_content
-from applications.tests.concurrency import InThread, wait_until, waiting_on_locks
+from applications.tests.concurrency import InThread, rows_held, wait_until, waiting_on_locks
 from applications.tests.test_access_matrix import form_data
 from applications.tests.test_views import PDF, draft, fill
 from programmes.models import Call
@@ -89,32 +86,20 @@ def content(application):
 def while_submitted(application, by, change):
     """Run `change` (a request) while the real submission of `application` holds its lock, held at
     its last step; checks that the change waits for it. Returns the change's response."""
-    held, release = threading.Event(), threading.Event()
-
-    def counter_held():
-        with transaction.atomic():
-            Call.objects.select_for_update().get(pk=application.call_id)
-            held.set()
-            release.wait(20)
-
-    holder = InThread(counter_held)
-    holder.start()
-    assert held.wait(10)
     submission = InThread(lambda: application_submit(application=application, by=by))
-    submission.start()
-    wait_until(lambda: waiting_on_locks() == 1, "the submission waiting for the reference counter")
-
     changing = InThread(change)
     try:
-        changing.start()
-        # The change waits for the submission's lock on the application (or, without one, is done at once).
-        wait_until(lambda: waiting_on_locks() == 2 or not changing.is_alive(), "the change to wait or finish")
-        assert changing.is_alive(), "the change went through while the application was being submitted"
+        with rows_held(Call.objects.filter(pk=application.call_id)):
+            submission.start()
+            wait_until(lambda: waiting_on_locks() == 1, "the submission waiting for the reference counter")
+            changing.start()
+            # The change waits for the submission's lock on the application (or, without one, is done at once).
+            wait_until(lambda: waiting_on_locks() == 2 or not changing.is_alive(), "the change to wait or finish")
+            assert changing.is_alive(), "the change went through while the application was being submitted"
     finally:
-        release.set()
-        for thread in (holder, submission, changing):
+        for thread in (submission, changing):
             thread.join(60)
-    for thread in (holder, submission, changing):
+    for thread in (submission, changing):
         assert not thread.is_alive()
         assert thread.error is None, thread.error
     assert Application.objects.get(pk=application.pk).reference  # the submission went through
@@ -183,25 +168,11 @@ def test_withdrawing_a_draft_does_not_wait_for_the_calls_reference_counter(clien
     in another tab, which holds the application and waits for the call, the two deadlocked and one
     of them ended in an error."""
     url = reverse("applications:withdraw", args=[submittable.pk])
-    held, release = threading.Event(), threading.Event()
-
-    def counter_held():
-        with transaction.atomic():
-            Call.objects.select_for_update().get(pk=submittable.call_id)
-            held.set()
-            release.wait(20)
-
-    holder = InThread(counter_held)
-    holder.start()
     withdrawing = InThread(lambda: client.post(url, {"reason": "Not this year"}))
-    try:
-        assert held.wait(10)
+    with rows_held(Call.objects.filter(pk=submittable.call_id)):
         withdrawing.start()
         wait_until(lambda: waiting_on_locks() == 1 or not withdrawing.is_alive(), "the withdrawal to wait or end")
         withdrawing.join(5)
         assert not withdrawing.is_alive(), "the withdrawal waited for the call's reference counter"
-    finally:
-        release.set()
-        holder.join(30)
     assert withdrawing.error is None and withdrawing.result.status_code == 302
     assert Application.objects.get(pk=submittable.pk).status == "withdrawn"

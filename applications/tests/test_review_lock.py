@@ -10,16 +10,14 @@ The approval here is the real one, held at its programme-year budget (whose row 
 locked) after it read the reviews.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
 from applications.decisions import application_approve
 from applications.models import Application, Review, Score
 from applications.reviews import ReviewRefused, review_declare, review_score
-from applications.tests.concurrency import InThread, wait_until, waiting_on_locks
+from applications.tests.concurrency import InThread, rows_held, wait_until, waiting_on_locks
 from applications.tests.test_budgets import GRANTS, envelope, under_review
 from programmes.models import ProgrammeBudget
 from programmes.tests.factories import CallFactory, ProgrammeFactory
@@ -47,33 +45,20 @@ def test_a_review_changed_during_the_approval_waits_for_it_and_is_refused(agency
     scores = sorted(Score.objects.filter(review=review).values_list("criterion_id", "score"))
     assert scores and not review.has_conflict
 
-    held, release = threading.Event(), threading.Event()
-
-    def budget_held():
-        with transaction.atomic():
-            ProgrammeBudget.objects.select_for_update().get(programme=programme, year=call.budget_year)
-            held.set()
-            release.wait(20)
-
-    holder = InThread(budget_held)
-    holder.start()
-    assert held.wait(10)
     approval = InThread(lambda: application_approve(application=application, by=manager, amount=D("3000.00")))
-    approval.start()
-    wait_until(lambda: waiting_on_locks() == 1, "the approval waiting for the programme-year budget")
-
     reviewing = InThread(lambda: change(review))
     try:
-        reviewing.start()
-        wait_until(lambda: waiting_on_locks() == 2 or not reviewing.is_alive(), "the review to wait or finish")
-        assert reviewing.is_alive(), "the review changed while the application was being approved"
+        with rows_held(ProgrammeBudget.objects.filter(programme=programme, year=call.budget_year)):
+            approval.start()
+            wait_until(lambda: waiting_on_locks() == 1, "the approval waiting for the programme-year budget")
+            reviewing.start()
+            wait_until(lambda: waiting_on_locks() == 2 or not reviewing.is_alive(), "the review to wait or finish")
+            assert reviewing.is_alive(), "the review changed while the application was being approved"
     finally:
-        release.set()
-        for thread in (holder, approval, reviewing):
+        for thread in (approval, reviewing):
             thread.join(60)
-    for thread in (holder, approval, reviewing):
-        assert not thread.is_alive()
-    assert holder.error is None and approval.error is None, approval.error
+    assert not approval.is_alive() and not reviewing.is_alive()
+    assert approval.error is None, approval.error
     assert isinstance(reviewing.error, ReviewRefused)
     assert "cannot be reviewed" in str(reviewing.error)
 
