@@ -292,6 +292,8 @@ def _say_what_is_freed(request, result: GrantEnded):
 
 
 def _bulk(modeladmin, request, queryset, name, amount_from_max=False):
+    if name == "approve":
+        decisions.calls_lock(queryset.values("call_id"))
     done = 0
     for application in queryset.select_related("call"):
         data = {"amount": application.max_grant} if amount_from_max else {}

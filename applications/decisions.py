@@ -65,6 +65,16 @@ def _locked(application) -> Application:
 
 
 @transaction.atomic
+def calls_lock(call_ids) -> None:
+    """Lock these calls' rows, in id order, before deciding on applications of several calls in one
+    transaction (the admin's bulk approval). Each approval locks its call, then the programme-year's
+    budget: a transaction that approved in one call and then waited for the next would hold the
+    year's budget while a single approval in that next call, holding it, waited for the budget (a
+    deadlock). Taken all first, in the order every lock of several calls takes them
+    (`budgets.programme_budget_line_add`)."""
+    list(Call.objects.select_for_update().filter(pk__in=call_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def review_start(*, application, by) -> Application:
     application = _locked(application)
     return application_change_status(application=application, to_status=Status.UNDER_REVIEW, by=by)
