@@ -39,6 +39,14 @@ class PostAwardRefused(Refused):
     """The step cannot be taken; the message says why, in plain words; `field` names the form field it is about."""
 
 
+def _lock_application_of(rows) -> None:
+    """Lock the application `rows` (a query of its id) belong to, before them: a report or an expense
+    is locked after its application, in the order of the admin's application page (which saves the
+    application's reports under its lock) and of payments and closing. Locked the other way round,
+    a claim and a save of that page could each wait for the other."""
+    list(Application.objects.select_for_update().filter(pk__in=rows).values_list("pk", flat=True))
+
+
 def _locked(application) -> Application:
     return (
         Application.objects.select_for_update(of=("self",))
@@ -87,6 +95,7 @@ def expense_claim(*, report: ProjectReport, by, budget_line: BudgetLine, amount:
     if amount > MAX_EXPENSE:
         raise PostAwardRefused(_("The amount is too large to be a real expense: check it."), field="amount")
     with transaction.atomic():
+        _lock_application_of(ProjectReport.objects.filter(pk=report.pk).values("application_id"))
         locked = ProjectReport.objects.select_for_update(of=("self",)).select_related("application").get(pk=report.pk)
         application = _locked(locked.application)
         report_open_check(locked, application)
@@ -108,6 +117,9 @@ def expense_claim_with_invoice(*, report: ProjectReport, by, invoice_file, **fie
     """Claim an expense with its invoice, in one transaction: a refused claim leaves no invoice row."""
 
     with transaction.atomic():
+        # Before the invoice's row, which points at the application: two claims at once would each
+        # hold that reference and wait for the other's to lock the application.
+        _lock_application_of(ProjectReport.objects.filter(pk=report.pk).values("application_id"))
         invoice = attachment_add(
             application=report.application, uploaded_file=invoice_file, kind=Attachment.Kind.INVOICE, by=by
         )
@@ -116,6 +128,7 @@ def expense_claim_with_invoice(*, report: ProjectReport, by, invoice_file, **fie
 
 def expense_remove(*, expense: Expense, by) -> None:
     with transaction.atomic():
+        _lock_application_of(Expense.objects.filter(pk=expense.pk).values("report__application_id"))
         locked = (
             Expense.objects.select_for_update(of=("self", "report", "report__application"))
             .select_related("report__application")
@@ -147,6 +160,7 @@ def expense_verify(*, expense: Expense, accepted: bool, reason: str = "", by) ->
     if not accepted and not reason:
         raise PostAwardRefused(_("Give the reason for rejecting the expense: the beneficiary is told."))
     with transaction.atomic():
+        _lock_application_of(Expense.objects.filter(pk=expense.pk).values("report__application_id"))
         locked = (
             Expense.objects.select_for_update(of=("self", "report", "report__application"))
             .select_related("report__application")
