@@ -5,7 +5,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 
 def waiting_on_locks() -> int:
@@ -15,6 +15,16 @@ def waiting_on_locks() -> int:
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
         )
         return cursor.fetchone()[0]
+
+
+def lockable_now(queryset) -> bool:
+    """Whether the rows of `queryset` (its model's rows only) can be locked now, without waiting."""
+    try:
+        with transaction.atomic():
+            list(queryset.select_for_update(nowait=True, of=("self",)).values_list("pk"))
+    except DatabaseError:
+        return False
+    return True
 
 
 def wait_until(condition, what: str, timeout: float = 10.0) -> None:

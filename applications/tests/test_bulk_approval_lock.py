@@ -10,12 +10,11 @@ waiting for the budget: a deadlock, and one of the two pages ended in an error.
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application
-from applications.tests.concurrency import InThread, rows_held, wait_until, waiting_on_locks
+from applications.tests.concurrency import InThread, lockable_now, rows_held, wait_until, waiting_on_locks
 from applications.tests.test_budgets import GRANTS, envelope, under_review
 from programmes.models import Call, CallRule, ProgrammeBudget
 from programmes.tests.factories import CallFactory, ProgrammeFactory
@@ -23,16 +22,6 @@ from programmes.tests.factories import CallFactory, ProgrammeFactory
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 D = Decimal
-
-
-def budget_free(programme) -> bool:
-    """Whether the programme's budget rows can be locked now, without waiting."""
-    try:
-        with transaction.atomic():
-            list(ProgrammeBudget.objects.select_for_update(nowait=True).filter(programme=programme).values_list("pk"))
-    except DatabaseError:
-        return False
-    return True
 
 
 def test_the_bulk_approval_waiting_for_a_call_holds_no_budget(agency, manager):
@@ -60,7 +49,9 @@ def test_the_bulk_approval_waiting_for_a_call_holds_no_budget(agency, manager):
             bulk.start()
             wait_until(lambda: waiting_on_locks() == 1 or not bulk.is_alive(), "the bulk approval to wait")
             assert bulk.is_alive()
-            assert budget_free(programme), "the bulk approval holds the year's budget while it waits for a call"
+            assert lockable_now(ProgrammeBudget.objects.filter(programme=programme)), (
+                "the bulk approval holds the year's budget while it waits for a call"
+            )
     finally:
         bulk.join(60)
 

@@ -7,28 +7,13 @@ check now lock the application first.
 """
 
 import pytest
-from django.db import DatabaseError, transaction
 
 from applications.models import Application, Expense, ProjectReport
 from applications.post_award import grant_accept
-from applications.tests.concurrency import InThread, rows_held, wait_until, waiting_on_locks
+from applications.tests.concurrency import InThread, lockable_now, rows_held, wait_until, waiting_on_locks
 from applications.tests.test_post_award import approved, call_of, claim, final
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def report_free(report) -> bool:
-    """Whether the report's row can be locked now, without waiting."""
-    try:
-        with transaction.atomic():
-            list(
-                ProjectReport.objects.select_for_update(nowait=True, of=("self",))
-                .filter(pk=report.pk)
-                .values_list("pk")
-            )
-    except DatabaseError:
-        return False
-    return True
 
 
 def test_an_expense_claimed_while_the_operation_is_locked_waits_holding_no_report(company, applicant, staff):
@@ -42,7 +27,9 @@ def test_an_expense_claimed_while_the_operation_is_locked_waits_holding_no_repor
             claiming.start()
             wait_until(lambda: waiting_on_locks() == 1 or not claiming.is_alive(), "the claim to wait")
             assert claiming.is_alive()
-            assert report_free(report), "the claim holds the report while it waits for the operation"
+            assert lockable_now(ProjectReport.objects.filter(pk=report.pk)), (
+                "the claim holds the report while it waits for the operation"
+            )
     finally:
         claiming.join(60)
 
